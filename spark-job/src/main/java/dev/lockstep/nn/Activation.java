@@ -2,7 +2,10 @@ package dev.lockstep.nn;
 
 import java.util.Locale;
 
-/** Hidden-layer activations. Each knows its derivative in terms of its own output, so backprop keeps no pre-activations. */
+/**
+ * Hidden-layer activations. StrictMath keeps results bit-identical on every JVM an executor may run on.
+ * Each knows its derivative in terms of its own output, so backprop keeps no pre-activations.
+ */
 public enum Activation {
     RELU {
         @Override public void apply(float[] a, int from, int to) {
@@ -12,13 +15,13 @@ public enum Activation {
     },
     SIGMOID {
         @Override public void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) a[i] = (float) (1.0 / (1.0 + Math.exp(-a[i])));
+            for (int i = from; i < to; i++) a[i] = (float) (1.0 / (1.0 + StrictMath.exp(-a[i])));
         }
         @Override public float derivativeFromOutput(float y) { return y * (1f - y); }
     },
     TANH {
         @Override public void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) a[i] = (float) Math.tanh(a[i]);
+            for (int i = from; i < to; i++) a[i] = (float) StrictMath.tanh(a[i]);
         }
         @Override public float derivativeFromOutput(float y) { return 1f - y * y; }
     };
