@@ -1,7 +1,69 @@
 package dev.lockstep.cli;
 
-public final class Main {
+import dev.lockstep.LockstepException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point for {@code deploy/lockstep} and {@code spark-submit}. Errors end as one line on stderr and a
+ * non-zero exit: 2 for a bad command line or setting, 1 for a failure while running (bad data, divergence).
+ */
+@Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Synchronous data-parallel neural-network training on Apache Spark.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'lockstep COMMAND --help' for a command's options."})
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
     public static void main(String[] args) {
-        System.out.println("lockstep");
+        int code = run(args, System.err);
+        System.exit(code);
+    }
+
+    /** Runs a command and returns its exit code; never calls System.exit, so tests can call it. */
+    public static int run(String[] args, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("lockstep: error: " + ex.getMessage() + " (see 'lockstep "
+                    + ex.getCommandLine().getCommandName() + " --help')");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            err.println("lockstep: error: " + describe(ex));
+            if (System.getenv("LOCKSTEP_DEBUG") != null) ex.printStackTrace(err);
+            return ex instanceof ResolvedSettings.UsageException ? EXIT_USAGE : EXIT_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** The message a user can act on: ours when we threw it, even when Spark wrapped it on the way back. */
+    static String describe(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof LockstepException) return t.getMessage();
+        }
+        Throwable root = ex;
+        while (root.getCause() != null) root = root.getCause();
+        String msg = root.getMessage();
+        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""))
+                + " (set LOCKSTEP_DEBUG=1 for the stack trace)";
+    }
+
+    /** No command given: show what there is. */
+    @Override public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lockstep " + (v == null ? "dev" : v)};
+        }
     }
 }

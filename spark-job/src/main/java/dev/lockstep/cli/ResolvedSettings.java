@@ -1,0 +1,55 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.LockstepException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The winning value of each setting that was given anywhere, and where it came from. */
+final class ResolvedSettings {
+    record Value(String text, String source) {}
+
+    private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+
+    /** Sets a value unless {@code text} is null; later calls (from later sources) win. */
+    void put(Setting s, String text, String source) {
+        if (text != null) values.put(s, new Value(text.trim(), source));
+    }
+
+    boolean has(Setting s) { return values.containsKey(s); }
+
+    String text(Setting s) {
+        Value v = values.get(s);
+        return v == null ? null : v.text();
+    }
+
+    String source(Setting s) {
+        Value v = values.get(s);
+        return v == null ? "default" : v.source();
+    }
+
+    /** Parses a setting's value, turning any failure into one line naming the setting, value and source. */
+    <T> T parse(Setting s, Function<String, T> parser, String expected) {
+        Value v = values.get(s);
+        try {
+            return parser.apply(v.text());
+        } catch (RuntimeException e) {
+            String why = e instanceof NumberFormatException || e.getMessage() == null ? expected : e.getMessage();
+            throw new UsageException(String.format("bad value '%s' for %s (from %s): %s", v.text(), s.flag, v.source(), why));
+        }
+    }
+
+    Map<String, String> sources() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Setting s : Setting.values()) m.put(s.key, source(s));
+        return m;
+    }
+
+    /** A bad option or setting: exit code 2. */
+    static final class UsageException extends LockstepException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.model.InputScaling;
+import dev.lockstep.model.Json;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelDirectory;
+import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.ModelSidecar;
+import dev.lockstep.train.EpochSummary;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingResult;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A training run's output directory: the model and its sidecar, metrics.json and history.jsonl. Each file is
+ * written whole under a temporary name and renamed, and nothing is written until training has succeeded, so a
+ * failed run leaves whatever the directory held before untouched.
+ */
+final class RunOutputs {
+    private final Configuration conf;
+    private final String dir;
+
+    RunOutputs(Configuration conf, String dir) {
+        this.conf = conf;
+        this.dir = dir;
+    }
+
+    String modelUri() { return ModelDirectory.modelFile(dir); }
+
+    /** Fails before any training when the output location is unusable. */
+    void checkWritable() {
+        Path p = new Path(dir);
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            if (fs.exists(p)) {
+                FileStatus st = fs.getFileStatus(p);
+                if (!st.isDirectory()) throw new LockstepException("--out " + dir + " is a file, not a directory");
+            }
+        } catch (IOException e) {
+            throw new LockstepException("cannot use --out " + dir + ": " + e.getMessage());
+        }
+    }
+
+    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
+        MlpModel model = new MlpModel(result.architecture(), result.parameters(),
+                new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
+        Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
+        StringBuilder history = new StringBuilder();
+        for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');
+
+        ModelFile.write(conf, ModelDirectory.modelFile(dir), model);
+        ModelSidecar.write(conf, ModelDirectory.sidecarFile(dir), model, metrics, configMap(config, result), dataDescription);
+        AtomicFiles.writeString(conf, ModelDirectory.historyFile(dir), history.toString());
+        AtomicFiles.writeString(conf, ModelDirectory.metricsFile(dir), Json.pretty(metrics) + "\n");
+    }
+
+    static Map<String, Object> metrics(TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_accuracy", result.finalEvaluation().accuracy());
+        m.put("test_loss", result.finalEvaluation().loss());
+        m.put("eval_set", evalName);
+        m.put("eval_rows", result.finalEvaluation().rows());
+        m.put("epochs", result.history().size());
+        m.put("steps", result.steps());
+        m.put("examples", result.examples());
+        m.put("train_seconds", result.trainSeconds());
+        m.put("examples_per_second", result.examplesPerSecond());
+        m.put("partitions", result.partitions());
+        m.put("parameters", result.architecture().parameterCount());
+        m.put("data", dataDescription);
+        m.put("confusion_matrix", result.finalEvaluation().confusionMatrix());
+        m.put("config", configMap(config, result));
+        m.put("config_sources", config.sources());
+        return m;
+    }
+
+    private static Map<String, Object> configMap(TrainConfig config, TrainingResult result) {
+        Map<String, Object> c = config.toMap();
+        c.put("partitions", result.partitions()); // the resolved count, also when it defaulted to Spark's parallelism
+        return c;
+    }
+}

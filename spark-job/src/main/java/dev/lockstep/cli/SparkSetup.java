@@ -1,0 +1,93 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.LockstepException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * Builds the Spark configuration the way spark-submit would, for runs with an embedded Spark: the launcher
+ * points {@code LOCKSTEP_CONF_DIR} at {@code conf/}, whose {@code spark-defaults.conf} and {@code lockstep.conf}
+ * fill in whatever spark-submit or {@code -D} did not already set.
+ */
+final class SparkSetup {
+    static final String CONF_DIR_ENV = "LOCKSTEP_CONF_DIR";
+    static final String CONF_DIR_PROPERTY = "lockstep.conf.dir";
+    static final String DEFAULT_MASTER = "local[*]";
+
+    private SparkSetup() {}
+
+    /** The Spark conf from system properties (set by spark-submit) plus the conf directory's defaults. */
+    static SparkConf sparkConf(ConfFiles files) {
+        SparkConf conf = new SparkConf();
+        files.entries().forEach(conf::setIfMissing);
+        return conf;
+    }
+
+    /** A Hadoop configuration with the {@code spark.hadoop.*} keys applied, as Spark itself would. */
+    static Configuration hadoopConf(SparkConf conf) {
+        Configuration h = new Configuration();
+        for (Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith("spark.hadoop.")) h.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+        }
+        return h;
+    }
+
+    /**
+     * Starts Spark, or joins the context already running in this JVM (as in tests); {@link Session#close()} stops
+     * only a context it started.
+     */
+    static Session start(SparkConf conf, String masterFlag, String appName) {
+        if (masterFlag != null) conf.setMaster(masterFlag);
+        else conf.setIfMissing("spark.master", DEFAULT_MASTER);
+        conf.setIfMissing("spark.app.name", appName);
+        boolean existing = SparkContext.getActive().isDefined();
+        SparkContext sc = SparkContext.getOrCreate(conf);
+        return new Session(JavaSparkContext.fromSparkContext(sc), !existing);
+    }
+
+    record Session(JavaSparkContext context, boolean owned) implements AutoCloseable {
+        @Override public void close() {
+            if (owned) context.stop();
+        }
+    }
+
+    /** The key/value pairs of the conf directory's files, later files overriding earlier ones. */
+    record ConfFiles(Map<String, String> entries, String description) {
+        static ConfFiles load(String dir) {
+            Map<String, String> all = new java.util.LinkedHashMap<>();
+            if (dir == null || dir.isBlank()) return new ConfFiles(all, "none");
+            for (String name : new String[] {"spark-defaults.conf", "lockstep.conf"}) {
+                Path p = new Path(dir, name);
+                try {
+                    FileSystem fs = p.getFileSystem(new Configuration());
+                    if (!fs.exists(p)) continue;
+                    Properties props = new Properties();
+                    try (InputStream in = fs.open(p); Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                        props.load(r); // also reads spark-defaults' "key value" lines
+                    }
+                    for (String k : props.stringPropertyNames()) all.put(k.trim(), props.getProperty(k).trim());
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new LockstepException("cannot read " + p + ": " + e.getMessage());
+                }
+            }
+            return new ConfFiles(all, dir);
+        }
+
+        static String defaultDir() {
+            String d = System.getProperty(CONF_DIR_PROPERTY);
+            return d != null ? d : System.getenv(CONF_DIR_ENV);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.HoldOut;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.optim.OptimizerSpec;
+import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.ProgressListener;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingResult;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Train an MLP on MNIST-style data with synchronous data-parallel SGD on Spark.",
+        footer = {"", "Every option can also be set as a Spark conf key spark.lockstep.<name> (e.g. in conf/lockstep.conf,",
+                "or spark-submit --conf spark.lockstep.epochs=20); flags win over conf keys."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
+    String data;
+    @Option(names = "--train", paramLabel = "PATH", description = "Training file: IDX images (labels found beside it), IMAGES,LABELS, or CSV.")
+    String train;
+    @Option(names = "--test", paramLabel = "PATH", description = "Test file, same forms as --train. Without one, a seeded validation split is held out.")
+    String test;
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
+    String out;
+    @Option(names = "--layers", paramLabel = "N,N,...", description = "Layer sizes (default 784,256,128,10).")
+    String layers;
+    @Option(names = "--activation", description = "Hidden activation: relu, sigmoid, tanh (default relu).")
+    String activation;
+    @Option(names = "--epochs", description = "Passes over the training data (default 10).")
+    String epochs;
+    @Option(names = "--batch", description = "Global mini-batch size, split over partitions (default 128).")
+    String batch;
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default adam).")
+    String optimizer;
+    @Option(names = "--lr", description = "Base learning rate (default 0.0015 for adam, 0.05 momentum, 0.1 sgd).")
+    String lr;
+    @Option(names = "--schedule", description = "Learning-rate schedule: constant, cosine or step (default cosine, 5% warm-up).")
+    String schedule;
+    @Option(names = "--weight-decay", description = "L2 weight decay on weights, not biases (default 1e-4).")
+    String weightDecay;
+    @Option(names = "--seed", description = "Seed for initialisation, batches and augmentation (default 1).")
+    String seed;
+    @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
+    String partitions;
+    @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default 1).")
+    String augmentShift;
+    @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
+    String validationFraction;
+    @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+        ConfFilesAndSpark env = ConfFilesAndSpark.load();
+        ResolvedSettings settings = resolve(env);
+        TrainConfig config = toConfig(settings);
+        if (!settings.has(Setting.OUT)) throw new ResolvedSettings.UsageException("missing --out DIR");
+        String outDir = settings.text(Setting.OUT);
+        Configuration hadoop = SparkSetup.hadoopConf(env.sparkConf());
+        RunOutputs outputs = new RunOutputs(hadoop, outDir);
+        outputs.checkWritable();
+
+        DataFiles files = DataFiles.resolve(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN), settings.text(Setting.TEST));
+        LabeledImages trainSet = files.loadTrain(hadoop);
+        Optional<LabeledImages> testSet = files.loadTest(hadoop);
+        String evalName = testSet.isPresent() ? "test" : "validation";
+        LabeledImages evalSet;
+        if (testSet.isPresent()) {
+            evalSet = testSet.get();
+        } else {
+            HoldOut split = HoldOut.split(trainSet, config.validationFraction(), config.seed());
+            trainSet = split.train();
+            evalSet = split.validation();
+        }
+
+        try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+            Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(System.err)));
+            TrainingResult result = trainer.fit(trainSet, evalSet, evalName);
+            outputs.write(config, result, evalName, files.describe());
+            System.err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
+                    evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
+                    result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
+        }
+        return 0;
+    }
+
+    /** Defaults, then conf files, then Spark conf keys, then flags. */
+    private ResolvedSettings resolve(ConfFilesAndSpark env) {
+        ResolvedSettings s = new ResolvedSettings();
+        env.confFiles().entries().forEach((k, v) -> {
+            Setting setting = k.startsWith(Setting.PREFIX) ? Setting.fromSparkKey(k) : null;
+            if (setting != null) s.put(setting, v, env.confFiles().description() + "/lockstep.conf");
+        });
+        for (scala.Tuple2<String, String> kv : env.sparkConf().getAllWithPrefix(Setting.PREFIX)) {
+            Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
+            if (setting == null) {
+                throw new ResolvedSettings.UsageException("unknown setting " + Setting.PREFIX + kv._1());
+            }
+            String fromFile = env.confFiles().entries().get(Setting.PREFIX + kv._1());
+            if (!kv._2().equals(fromFile)) s.put(setting, kv._2(), "spark conf " + setting.sparkKey());
+        }
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        flags.put(Setting.DATA, data);
+        flags.put(Setting.TRAIN, train);
+        flags.put(Setting.TEST, test);
+        flags.put(Setting.OUT, out);
+        flags.put(Setting.LAYERS, layers);
+        flags.put(Setting.ACTIVATION, activation);
+        flags.put(Setting.EPOCHS, epochs);
+        flags.put(Setting.BATCH, batch);
+        flags.put(Setting.OPTIMIZER, optimizer);
+        flags.put(Setting.LR, lr);
+        flags.put(Setting.SCHEDULE, schedule);
+        flags.put(Setting.WEIGHT_DECAY, weightDecay);
+        flags.put(Setting.SEED, seed);
+        flags.put(Setting.PARTITIONS, partitions);
+        flags.put(Setting.AUGMENT_SHIFT, augmentShift);
+        flags.put(Setting.VALIDATION_FRACTION, validationFraction);
+        flags.forEach((setting, value) -> s.put(setting, value, setting.flag));
+        return s;
+    }
+
+    static TrainConfig toConfig(ResolvedSettings s) {
+        TrainConfig.Builder b = TrainConfig.builder();
+        Activation act = s.has(Setting.ACTIVATION) ? s.parse(Setting.ACTIVATION, Activation::parse, "relu, sigmoid or tanh") : Activation.RELU;
+        b.activation(act);
+        if (s.has(Setting.LAYERS)) b.layers(s.parse(Setting.LAYERS, v -> Architecture.parse(v, act).sizes(), "comma-separated layer sizes"));
+        if (s.has(Setting.EPOCHS)) b.epochs(s.parse(Setting.EPOCHS, v -> nonNegative(Integer.parseInt(v)), "a whole number of epochs"));
+        if (s.has(Setting.BATCH)) b.batchSize(s.parse(Setting.BATCH, v -> positive(Integer.parseInt(v)), "a positive batch size"));
+        if (s.has(Setting.OPTIMIZER)) b.optimizer(s.parse(Setting.OPTIMIZER, OptimizerSpec::parse, "sgd, momentum, nesterov or adam"));
+        if (s.has(Setting.LR)) b.learningRate(s.parse(Setting.LR, v -> positive(Double.parseDouble(v)), "a positive number"));
+        if (s.has(Setting.SCHEDULE)) b.schedule(s.parse(Setting.SCHEDULE, ScheduleSpec::parse, "constant, cosine or step"));
+        if (s.has(Setting.WEIGHT_DECAY)) b.weightDecay(s.parse(Setting.WEIGHT_DECAY, v -> nonNegative(Double.parseDouble(v)), "a number >= 0"));
+        if (s.has(Setting.SEED)) b.seed(s.parse(Setting.SEED, Long::parseLong, "an integer"));
+        if (s.has(Setting.PARTITIONS)) b.partitions(s.parse(Setting.PARTITIONS, v -> positive(Integer.parseInt(v)), "a positive number of partitions"));
+        if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, Integer::parseInt, "0 to 4 pixels"));
+        if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.parse(Setting.VALIDATION_FRACTION, Double::parseDouble, "a fraction in (0, 0.5]"));
+        s.sources().forEach(b::source);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ResolvedSettings.UsageException(e.getMessage());
+        }
+    }
+
+    private static <T extends Number> T positive(T v) {
+        if (v.doubleValue() <= 0 || Double.isNaN(v.doubleValue())) throw new IllegalArgumentException("must be positive");
+        return v;
+    }
+
+    private static <T extends Number> T nonNegative(T v) {
+        if (v.doubleValue() < 0 || Double.isNaN(v.doubleValue())) throw new IllegalArgumentException("must be 0 or more");
+        return v;
+    }
+
+    /** The conf directory's files and the Spark conf built from them, read once per command. */
+    record ConfFilesAndSpark(SparkSetup.ConfFiles confFiles, SparkConf sparkConf) {
+        static ConfFilesAndSpark load() {
+            SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir());
+            return new ConfFilesAndSpark(files, SparkSetup.sparkConf(files));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.lockstep.train;
+
+import dev.lockstep.data.RowBlock;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.nn.Mlp;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/** Scores every row of a partition: summed loss, row count and confusion counts. */
+final class EvaluationTask implements FlatMapFunction<Iterator<RowBlock>, Evaluation> {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<float[]> parameters;
+    private final Architecture arch;
+    private final InputTransform input;
+
+    EvaluationTask(Broadcast<float[]> parameters, Architecture arch, InputTransform input) {
+        this.parameters = parameters;
+        this.arch = arch;
+        this.input = input;
+    }
+
+    @Override
+    public Iterator<Evaluation> call(Iterator<RowBlock> blocks) {
+        Mlp mlp = Workspaces.forThread(arch);
+        mlp.setParameters(parameters.value());
+        int classes = arch.outputSize();
+        int features = arch.inputSize();
+        long[] confusion = new long[classes * classes];
+        byte[] labels = new byte[mlp.maxBatch()];
+        double loss = 0;
+        while (blocks.hasNext()) {
+            RowBlock block = blocks.next();
+            for (int start = 0; start < block.count(); start += mlp.maxBatch()) {
+                int n = Math.min(mlp.maxBatch(), block.count() - start);
+                for (int r = 0; r < n; r++) {
+                    input.copy(block.pixels(), (start + r) * features, block.firstRow() + start + r, 0, mlp.input(), r * features);
+                    labels[r] = block.labels()[start + r];
+                }
+                loss += mlp.score(n, labels, confusion);
+            }
+        }
+        return Collections.singletonList(new Evaluation(classes, loss, confusion)).iterator();
+    }
+}

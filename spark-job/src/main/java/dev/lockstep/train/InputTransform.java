@@ -1,0 +1,32 @@
+package dev.lockstep.train;
+
+import java.io.Serializable;
+
+/** Turns a row of pixel bytes into the network's float input: scaling, plus augmentation while training. */
+final class InputTransform implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int features;
+    private final float scale;
+    private final float offset;
+    private final Augmentation augmentation; // null: copy as is (evaluation, or augmentation off)
+
+    InputTransform(int features, float scale, float offset, Augmentation augmentation) {
+        this.features = features;
+        this.scale = scale;
+        this.offset = offset;
+        this.augmentation = augmentation != null && augmentation.enabled() ? augmentation : null;
+    }
+
+    static InputTransform plain(int features, float scale, float offset) {
+        return new InputTransform(features, scale, offset, null);
+    }
+
+    void copy(byte[] pixels, int from, long globalRow, int epoch, float[] dst, int dstOffset) {
+        if (augmentation != null) {
+            augmentation.copyShifted(pixels, from, scale, offset, globalRow, epoch, dst, dstOffset);
+            return;
+        }
+        for (int i = 0; i < features; i++) dst[dstOffset + i] = (pixels[from + i] & 0xFF) * scale + offset;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.lockstep.train;
+
+import dev.lockstep.nn.Architecture;
+import java.util.List;
+
+/** The trained parameters and what was measured on the way. */
+public record TrainingResult(
+        Architecture architecture,
+        float[] parameters,
+        Evaluation finalEvaluation,
+        List<EpochSummary> history,
+        long steps,
+        long examples,
+        double trainSeconds,
+        int partitions) {
+
+    public double examplesPerSecond() {
+        return trainSeconds > 0 ? examples / trainSeconds : 0;
+    }
+}
