@@ -104,8 +104,7 @@ final class IdxHeader {
     }
 
     DataFormatException trailing(InputFile in, long extraBytes) {
-        String amount = extraBytes > 0 ? extraBytes + " unexpected bytes" : "unexpected data";
-        return in.error(amount + " after the end of the " + payloadName() + " at offset "
+        return in.error(extraBytes + " unexpected bytes after the end of the " + payloadName() + " at offset "
                 + (headerBytes() + payloadBytes()) + " (header declares " + describeCount() + ")");
     }
 

@@ -49,8 +49,9 @@ public final class IdxReader {
                 throw header.truncated(in, filled);
             }
         }
-        if (!in.atEnd()) {
-            throw header.trailing(in, 0);
+        long extra = in.remaining();
+        if (extra > 0) {
+            throw header.trailing(in, extra);
         }
         return buffer;
     }

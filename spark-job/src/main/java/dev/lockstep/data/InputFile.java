@@ -109,9 +109,17 @@ final class InputFile implements AutoCloseable {
         }
     }
 
-    boolean atEnd() {
-        byte[] one = new byte[1];
-        return readSome(one, 0, 1) < 0;
+    /**
+     * Reads to the end and returns how many bytes were left. Draining a gzip stream makes it check
+     * its CRC, so corruption is reported as such rather than as a wrong length.
+     */
+    long remaining() {
+        byte[] scratch = new byte[BUFFER_BYTES];
+        long start = position;
+        while (readSome(scratch, 0, scratch.length) >= 0) {
+            // keep reading
+        }
+        return position - start;
     }
 
     DataFormatException error(String problem) {
