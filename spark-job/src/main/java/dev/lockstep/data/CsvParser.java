@@ -1,0 +1,217 @@
+package dev.lockstep.data;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A hand-written scanner for {@code label,p0,p1,...} lines: no per-field Strings or regexes, since a
+ * 60,000-line MNIST CSV has 47 million fields.
+ */
+final class CsvParser {
+    /** Marks a field that is not an integer. */
+    private static final int NOT_INT = Integer.MIN_VALUE;
+    /** No legitimate row comes near this; a longer "line" means the file is not CSV. */
+    private static final int MAX_LINE_BYTES = 1 << 24;
+    private static final int MNIST_FEATURES = 784;
+    private static final int MNIST_SIDE = 28;
+
+    private final InputFile in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int bufferPos;
+    private int bufferEnd;
+    private byte[] line = new byte[1 << 14];
+    private int lineLength;
+    private long lineNumber;
+    private int[] values = new int[1024];
+
+    CsvParser(InputFile in) {
+        this.in = in;
+    }
+
+    LabeledImages parse() {
+        int columns = -1;
+        long firstDataLine = -1;
+        boolean sawHeader = false;
+        GrowableBytes labels = new GrowableBytes(1 << 12);
+        GrowableBytes pixels = new GrowableBytes(1 << 20);
+        skipByteOrderMark();
+        while (nextLine()) {
+            int fields = parseFields();
+            if (fields == 0) {
+                continue; // blank line
+            }
+            if (columns < 0) {
+                if (values[0] == NOT_INT && !sawHeader) {
+                    sawHeader = true; // a first line that does not start with a number is a header
+                    continue;
+                }
+                if (fields < 2) {
+                    throw error("expected a label and at least one pixel value, found " + fields + " field");
+                }
+                columns = fields;
+                firstDataLine = lineNumber;
+            } else if (fields != columns) {
+                throw error("expected " + columns + " fields (label + " + (columns - 1) + " pixels) as on line "
+                        + firstDataLine + ", found " + fields);
+            }
+            if (!labels.ensureRoom(1) || !pixels.ensureRoom(columns - 1)) {
+                throw error("too much data: more than " + IdxHeader.MAX_PAYLOAD_BYTES + " pixel values");
+            }
+            labels.add(checked(0, 0, LabeledImages.CLASSES - 1, "label"));
+            for (int f = 1; f < columns; f++) {
+                pixels.add(checked(f, 0, 255, "pixel value"));
+            }
+        }
+        if (columns < 0) {
+            throw in.error(sawHeader ? "no data rows after the header line" : "empty file, expected CSV rows of "
+                    + "label,pixel,pixel,...");
+        }
+        int features = columns - 1;
+        int rows = imageRows(features);
+        return new LabeledImages(rows, features / rows, pixels.toArray(), labels.toArray(), in.name());
+    }
+
+    /** 784 pixels are an MNIST 28x28 image; other squares are square images; anything else one row. */
+    static int imageRows(int features) {
+        if (features == MNIST_FEATURES) {
+            return MNIST_SIDE;
+        }
+        int side = (int) Math.round(Math.sqrt(features));
+        return side * side == features ? side : 1;
+    }
+
+    private int checked(int field, int min, int max, String what) {
+        int value = values[field];
+        if (value == NOT_INT) {
+            throw error("field " + (field + 1) + " '" + fieldText(field) + "' is not an integer");
+        }
+        if (value < min || value > max) {
+            throw error(what + " " + fieldText(field) + " in field " + (field + 1) + " is out of range (expected "
+                    + min + "-" + max + ")");
+        }
+        return value;
+    }
+
+    /**
+     * Splits the current line at commas into {@link #values}, trimming blanks around each field.
+     * Returns the number of fields, 0 for a blank line.
+     */
+    private int parseFields() {
+        int end = lineLength;
+        while (end > 0 && isBlank(line[end - 1])) {
+            end--;
+        }
+        if (end == 0) {
+            return 0;
+        }
+        int fields = 0;
+        int pos = 0;
+        while (true) {
+            if (fields == values.length) {
+                values = Arrays.copyOf(values, 2 * fields);
+            }
+            int fieldEnd = pos;
+            while (fieldEnd < end && line[fieldEnd] != ',') {
+                fieldEnd++;
+            }
+            values[fields++] = parseInt(pos, fieldEnd);
+            if (fieldEnd == end) {
+                return fields;
+            }
+            pos = fieldEnd + 1;
+        }
+    }
+
+    /** The integer in line[from, to) ignoring surrounding blanks, or NOT_INT; huge values saturate. */
+    private int parseInt(int from, int to) {
+        while (from < to && isBlank(line[from])) {
+            from++;
+        }
+        while (to > from && isBlank(line[to - 1])) {
+            to--;
+        }
+        boolean negative = false;
+        if (from < to && (line[from] == '-' || line[from] == '+')) {
+            negative = line[from] == '-';
+            from++;
+        }
+        if (from == to) {
+            return NOT_INT;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = line[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return NOT_INT;
+            }
+            value = Math.min(Integer.MAX_VALUE, value * 10 + digit);
+        }
+        return (int) (negative ? -value : value);
+    }
+
+    private String fieldText(int field) {
+        int start = 0;
+        for (int f = 0; f < field; f++) {
+            while (line[start] != ',') {
+                start++;
+            }
+            start++;
+        }
+        int end = start;
+        while (end < lineLength && line[end] != ',' && line[end] != '\r') {
+            end++;
+        }
+        String text = new String(line, start, end - start, StandardCharsets.UTF_8).strip();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    /** Reads the next line (without its terminator) into {@link #line}; false at end of file. */
+    private boolean nextLine() {
+        lineLength = 0;
+        boolean any = false;
+        while (true) {
+            if (bufferPos == bufferEnd && !fill()) {
+                if (any) {
+                    lineNumber++;
+                }
+                return any;
+            }
+            any = true;
+            byte b = buffer[bufferPos++];
+            if (b == '\n') {
+                lineNumber++;
+                return true;
+            }
+            if (lineLength == line.length) {
+                if (lineLength >= MAX_LINE_BYTES) {
+                    lineNumber++;
+                    throw error("line longer than " + MAX_LINE_BYTES + " bytes; is this really a CSV file?");
+                }
+                line = Arrays.copyOf(line, 2 * lineLength);
+            }
+            line[lineLength++] = b;
+        }
+    }
+
+    private boolean fill() {
+        int n = in.readSome(buffer, 0, buffer.length);
+        bufferPos = 0;
+        bufferEnd = Math.max(n, 0);
+        return n > 0;
+    }
+
+    private void skipByteOrderMark() {
+        if (fill() && bufferEnd >= 3 && (buffer[0] & 0xff) == 0xef && (buffer[1] & 0xff) == 0xbb
+                && (buffer[2] & 0xff) == 0xbf) {
+            bufferPos = 3;
+        }
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    private DataFormatException error(String problem) {
+        return in.error("line " + lineNumber + ": " + problem);
+    }
+}

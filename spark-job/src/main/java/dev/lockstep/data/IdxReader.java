@@ -1,0 +1,68 @@
+package dev.lockstep.data;
+
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Reads an MNIST-style pair of IDX files (unsigned-byte images and labels), gzip-compressed or raw,
+ * from any Hadoop file system, checking everything a damaged or mismatched file could get wrong.
+ */
+public final class IdxReader {
+    /** First allocation for gzip payloads, whose real size is unknown until they are inflated. */
+    private static final int INITIAL_INFLATE_BYTES = 1 << 24;
+
+    private IdxReader() {
+    }
+
+    public static LabeledImages read(Configuration conf, String imagesUri, String labelsUri) {
+        try (InputFile images = InputFile.open(conf, imagesUri);
+             InputFile labels = InputFile.open(conf, labelsUri)) {
+            IdxHeader imageHeader = IdxHeader.read(images, IdxHeader.Kind.IMAGES);
+            IdxHeader labelHeader = IdxHeader.read(labels, IdxHeader.Kind.LABELS);
+            // Both headers first: a mismatched pair fails before megabytes of pixels are inflated.
+            if (imageHeader.count != labelHeader.count) {
+                throw new DataFormatException(imagesUri + " has " + imageHeader.count + " images but " + labelsUri
+                        + " has " + labelHeader.count + " labels (expected the same count)");
+            }
+            byte[] labelBytes = readPayload(labels, labelHeader);
+            checkLabels(labels, labelHeader, labelBytes);
+            byte[] pixels = readPayload(images, imageHeader);
+            return new LabeledImages(imageHeader.rows, imageHeader.cols, pixels, labelBytes,
+                    imagesUri + " + " + labelsUri);
+        }
+    }
+
+    /** Reads exactly the payload the header declares and makes sure nothing follows it. */
+    static byte[] readPayload(InputFile in, IdxHeader header) {
+        int expected = (int) header.payloadBytes(); // checked against the array limit by IdxHeader
+        // A raw file's length was checked against the header, so its size is trusted; a gzip stream's
+        // is not, so its buffer grows only as data really arrives.
+        byte[] buffer = new byte[in.compressed() ? Math.min(expected, INITIAL_INFLATE_BYTES) : expected];
+        int filled = 0;
+        while (filled < expected) {
+            if (filled == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(expected, 2L * buffer.length));
+            }
+            int n = in.read(buffer, filled, buffer.length - filled);
+            filled += n;
+            if (filled < buffer.length) {
+                throw header.truncated(in, filled);
+            }
+        }
+        long extra = in.remaining();
+        if (extra > 0) {
+            throw header.trailing(in, extra);
+        }
+        return buffer;
+    }
+
+    private static void checkLabels(InputFile in, IdxHeader header, byte[] labels) {
+        for (int i = 0; i < labels.length; i++) {
+            int label = labels[i] & 0xff;
+            if (label >= LabeledImages.CLASSES) {
+                throw in.error("label " + label + " of item " + i + " at offset " + (header.headerBytes() + i)
+                        + " is out of range (expected 0-9)");
+            }
+        }
+    }
+}
