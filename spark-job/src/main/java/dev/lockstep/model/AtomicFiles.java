@@ -41,7 +41,7 @@ public final class AtomicFiles {
 
     /** Atomically replaces (or creates) {@code uri} with what {@code writer} writes; creates parent directories. */
     public static void write(Configuration conf, String uri, IOConsumer<OutputStream> writer) {
-        Path target = new Path(uri);
+        Path target = HadoopPaths.of(uri);
         FileSystem fs;
         try {
             fs = target.getFileSystem(conf);

@@ -28,6 +28,6 @@ public final class ModelDirectory {
     public static String historyFile(String dir) { return resolve(dir, HISTORY_FILE); }
 
     static String resolve(String dir, String name) {
-        return new Path(new Path(dir), name).toString();
+        return new Path(HadoopPaths.of(dir), name).toString();
     }
 }

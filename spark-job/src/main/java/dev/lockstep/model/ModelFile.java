@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -111,8 +112,11 @@ public final class ModelFile {
     /** Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file. */
     public static MlpModel read(Configuration conf, String uri) {
         try {
-            Path path = new Path(uri);
+            Path path = HadoopPaths.of(uri);
             FileSystem fs = path.getFileSystem(conf);
+            // Our own CRC32C covers the file; skipping Hadoop's .crc side files on the local file system keeps a
+            // damaged model reported as "truncated" or "checksum mismatch" rather than a generic ChecksumException.
+            if (fs instanceof LocalFileSystem local) fs = local.getRawFileSystem();
             FileStatus status;
             try {
                 status = fs.getFileStatus(path);

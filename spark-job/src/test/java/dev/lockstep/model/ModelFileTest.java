@@ -239,4 +239,27 @@ class ModelFileTest {
         String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage();
         assertEquals("model file " + p + ": checksum mismatch: file is corrupt", msg);
     }
+
+    @Test void damagedFileWrittenThroughHadoopIsReportedByOurChecks() throws IOException {
+        // ModelFile.write on the local FS leaves Hadoop's .model.lsm.crc beside the model; a later truncation or
+        // bit flip must still produce our messages, not Hadoop's ChecksumException.
+        Path p = dir.resolve("model.lsm");
+        ModelFile.write(conf, p.toString(), TestModels.small());
+        byte[] b = Files.readAllBytes(p);
+        Files.write(p, java.util.Arrays.copyOf(b, 100));
+        assertEquals("model file " + p + ": truncated: expected 145 bytes, found 100",
+                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage());
+        b[100] ^= 4;
+        Files.write(p, b);
+        assertEquals("model file " + p + ": checksum mismatch: file is corrupt",
+                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage());
+    }
+
+    @Test void malformedPathsAreUserErrors() {
+        assertThrows(LockstepException.class, () -> ModelFile.read(conf, ""));
+        assertThrows(LockstepException.class, () -> ModelFile.read(conf, "a:b"));
+        assertThrows(LockstepException.class, () -> ModelFile.write(conf, "a:b", TestModels.small()));
+        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, "nosuchfs://x/model.lsm")).getMessage();
+        assertTrue(msg.contains("nosuchfs://x/model.lsm"), msg);
+    }
 }
