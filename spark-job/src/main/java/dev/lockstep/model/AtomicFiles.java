@@ -1,0 +1,126 @@
+package dev.lockstep.model;
+
+import dev.lockstep.LockstepException;
+import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+
+/**
+ * Replaces a file all at once, on any Hadoop file system: readers see the old content or the new, never a half.
+ *
+ * <p>The content goes to {@code .<name>.tmp-<random>} in the target's directory (same file system, so the rename
+ * is cheap), which is closed and then renamed over the target. If the writer or the close fails, the temporary
+ * file is deleted and the target is untouched.
+ *
+ * <p>How the final rename overwrites: on HDFS with {@code Options.Rename.OVERWRITE}, atomically; on the local
+ * file system {@code rename(2)} replaces the target atomically. Stores whose rename refuses an existing target
+ * (object stores such as s3a, where rename is a copy anyway) get delete-then-rename: in that short window the
+ * target is absent, and a crash inside it leaves the complete new content in the temporary file.
+ */
+public final class AtomicFiles {
+    private static final String TMP_MARKER = ".tmp-";
+
+    /** Writes the content of a file; may wrap or close the stream it is given. */
+    @FunctionalInterface
+    public interface IOConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /** Atomically replaces (or creates) {@code uri} with what {@code writer} writes; creates parent directories. */
+    public static void write(Configuration conf, String uri, IOConsumer<OutputStream> writer) {
+        Path target = HadoopPaths.of(uri);
+        FileSystem fs;
+        try {
+            fs = target.getFileSystem(conf);
+            if (isDirectory(fs, target)) {
+                throw new LockstepException("cannot write " + uri + ": it is a directory");
+            }
+            Path parent = target.getParent();
+            if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
+                throw new IOException("could not create directory " + parent);
+            }
+        } catch (IOException e) {
+            throw new LockstepException("cannot write " + uri + ": " + e.getMessage(), e);
+        }
+        Path tmp = temporarySibling(target);
+        boolean done = false;
+        try {
+            try (FSDataOutputStream out = fs.create(tmp, false)) {
+                // The writer may close what it is given (e.g. through a Writer); we still need to sync and close.
+                writer.accept(new FilterOutputStream(out) {
+                    @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+                    @Override public void close() throws IOException { out.flush(); }
+                });
+                out.flush();
+                // Durable before the rename publishes it; stores without hsync (s3a) persist on close instead.
+                if (out.hasCapability(StreamCapabilities.HSYNC)) out.hsync();
+            }
+            replace(fs, tmp, target);
+            done = true;
+        } catch (IOException e) {
+            throw new LockstepException("cannot write " + uri + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) deleteQuietly(fs, tmp);
+        }
+    }
+
+    /** Atomically replaces (or creates) {@code uri} with {@code content} in UTF-8. */
+    public static void writeString(Configuration conf, String uri, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        write(conf, uri, out -> out.write(bytes));
+    }
+
+    static Path temporarySibling(Path target) {
+        String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        return new Path(target.getParent(), "." + target.getName() + TMP_MARKER + random);
+    }
+
+    /** True for names this class uses for in-flight files, so listings can skip them. */
+    public static boolean isTemporary(String fileName) {
+        return fileName.startsWith(".") && fileName.contains(TMP_MARKER);
+    }
+
+    private static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            dfs.rename(tmp, target, Options.Rename.OVERWRITE);
+            return;
+        }
+        if (fs.rename(tmp, target)) return;
+        // rename refused, most likely because the target exists: the non-atomic fallback documented above.
+        if (fs.exists(target) && !isDirectory(fs, target)) {
+            fs.delete(target, false);
+            if (fs.rename(tmp, target)) return;
+        }
+        throw new IOException("could not rename " + tmp + " to " + target);
+    }
+
+    private static boolean isDirectory(FileSystem fs, Path path) throws IOException {
+        try {
+            FileStatus status = fs.getFileStatus(path);
+            return status.isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path tmp) {
+        try {
+            fs.delete(tmp, false);
+        } catch (IOException | RuntimeException ignored) {
+            // Best effort: the original failure is what the user needs to see.
+        }
+    }
+}

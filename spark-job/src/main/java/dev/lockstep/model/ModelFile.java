@@ -1,0 +1,148 @@
+package dev.lockstep.model;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.nn.Architecture;
+import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The Lockstep model file ({@code model.lsm}): a versioned, checksummed binary format.
+ *
+ * <h2>Layout, format version 1</h2>
+ * All integers and floats are big-endian (Java {@link java.io.DataOutputStream} order); floats are IEEE-754
+ * binary32 bit patterns. {@code n} is the number of layer sizes (layers + 1), {@code P} the parameter count.
+ * <pre>
+ * offset      size  type     field
+ * 0           8     bytes    magic, ASCII "LKSTPMDL" (4C 4B 53 54 50 4D 44 4C)
+ * 8           4     int      format version = 1
+ * 12          4     int      header length H in bytes; in version 1 always 17 + 4n
+ * 16          4     int      n, the number of layer sizes, 2..64 (input, hidden..., output)
+ * 20          4n    int[n]   layer sizes, input first; each 1..65536, output at least 2
+ * 20+4n       1     byte     hidden activation code: 0 relu, 1 sigmoid, 2 tanh (output is always softmax)
+ * 21+4n       4     float    input scale  } a raw pixel byte p (0..255) enters the network
+ * 25+4n       4     float    input offset }   as p * scale + offset; both finite
+ * 29+4n       4     int      P, the parameter count; must equal what the sizes imply, at most 2^28
+ * 33+4n       4P    float[P] parameters in the flat layout of {@link Architecture}: per layer, weights
+ *                            row-major [out][in], then the out biases; all finite
+ * 33+4n+4P    8     long     CRC32C (java.util.zip.CRC32C, Castagnoli) of bytes [0, 33+4n+4P),
+ *                            zero-extended to 64 bits (the first 4 trailer bytes are 0)
+ * total file length = 41 + 4n + 4P bytes; nothing may follow the trailer
+ * </pre>
+ *
+ * <p>A reader validates, in this order, and rejects with a message naming the file: the magic; the version
+ * (newer versions are refused, older ones stay loadable forever); the header's sanity; the file length against
+ * what the header implies, before allocating the parameter array; truncation; the checksum; trailing bytes.
+ * The header is checked before anything large is allocated, so a corrupt or hostile file can neither exhaust
+ * memory nor hang the reader. Any change to the layout must bump the version.
+ */
+public final class ModelFile {
+    /** "LKSTPMDL". */
+    static final byte[] MAGIC = "LKSTPMDL".getBytes(StandardCharsets.US_ASCII);
+    public static final int FORMAT_VERSION = 1;
+    /** Bytes before the header: magic, version, header length. */
+    static final int PREFIX_LENGTH = 16;
+    static final int TRAILER_LENGTH = 8;
+    static final int MIN_SIZES = 2;
+    static final int MAX_SIZES = 64;
+    static final int MAX_LAYER_SIZE = 1 << 16;
+    /** 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate. */
+    static final int MAX_PARAMETERS = 1 << 28;
+    /** Parameters move through a byte buffer this large, so neither writing nor reading needs a second full copy. */
+    static final int CHUNK_BYTES = 1 << 16;
+
+    private ModelFile() {}
+
+    /** Header length in version 1 for {@code n} layer sizes: n, the sizes, activation, scale, offset, P. */
+    static int headerLength(int n) {
+        return 4 + 4 * n + 1 + 4 + 4 + 4;
+    }
+
+    /** Exact file length in version 1; long, because a corrupt header may imply a length beyond int. */
+    static long fileLength(int n, long parameterCount) {
+        return PREFIX_LENGTH + (long) headerLength(n) + 4L * parameterCount + TRAILER_LENGTH;
+    }
+
+    /** Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on failure. */
+    public static void write(Configuration conf, String uri, MlpModel model) {
+        AtomicFiles.write(conf, uri, out -> write(out, model));
+    }
+
+    /** Writes the complete file to {@code out} and flushes it; does not close it. */
+    public static void write(OutputStream out, MlpModel model) throws IOException {
+        Architecture arch = model.architecture();
+        float[] params = model.parametersView();
+        CRC32C crc = new CRC32C();
+        // Everything up to the trailer passes through the checksum; the trailer goes straight to 'out'.
+        DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
+        int n = arch.layerCount() + 1;
+        data.write(MAGIC);
+        data.writeInt(FORMAT_VERSION);
+        data.writeInt(headerLength(n));
+        data.writeInt(n);
+        for (int size : arch.sizes()) data.writeInt(size);
+        data.writeByte(arch.hidden().code());
+        data.writeFloat(model.scaling().scale());
+        data.writeFloat(model.scaling().offset());
+        data.writeInt(params.length);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES); // big-endian by default
+        for (int i = 0; i < params.length; ) {
+            chunk.clear();
+            while (i < params.length && chunk.remaining() >= 4) chunk.putFloat(params[i++]);
+            data.write(chunk.array(), 0, chunk.position());
+        }
+        data.flush();
+        DataOutputStream trailer = new DataOutputStream(out);
+        trailer.writeLong(crc.getValue());
+        trailer.flush();
+    }
+
+    /** Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file. */
+    public static MlpModel read(Configuration conf, String uri) {
+        try {
+            Path path = HadoopPaths.of(uri);
+            FileSystem fs = path.getFileSystem(conf);
+            // Our own CRC32C covers the file; skipping Hadoop's .crc side files on the local file system keeps a
+            // damaged model reported as "truncated" or "checksum mismatch" rather than a generic ChecksumException.
+            if (fs instanceof LocalFileSystem local) fs = local.getRawFileSystem();
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(path);
+            } catch (FileNotFoundException e) {
+                throw new LockstepException("model file " + uri + " does not exist");
+            }
+            if (status.isDirectory()) {
+                throw new LockstepException("model file " + uri + " is a directory; expected a file such as "
+                        + ModelDirectory.modelFile(uri));
+            }
+            try (FSDataInputStream in = fs.open(path)) {
+                return read(in, uri, status.getLen());
+            }
+        } catch (IOException e) {
+            throw new LockstepException("cannot read model file " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and fully validates a model from {@code in}, which is read to its end but not closed.
+     *
+     * @param sourceName    named in error messages
+     * @param lengthIfKnown the stream's total length in bytes, or -1 if unknown; when unknown the parameter array
+     *                      grows only as bytes actually arrive, so a lying header still cannot force a huge allocation
+     */
+    public static MlpModel read(InputStream in, String sourceName, long lengthIfKnown) throws IOException {
+        return new ModelFileReader(in, sourceName, lengthIfKnown).read();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.lockstep.model;
+
+import dev.lockstep.nn.Architecture;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * {@code model.json}: a human- and tool-readable description written next to {@code model.lsm}. It is never
+ * needed to load the model (the binary file is self-describing); it records how the model came to be.
+ *
+ * <pre>
+ * {
+ *   "format": "lockstep-model",
+ *   "formatVersion": 1,
+ *   "architecture": { "layers": [ 784, 128, 10 ], "hidden": "relu", "output": "softmax" },
+ *   "inputScaling": { "scale": 0.003921569, "offset": 0.0 },
+ *   "parameterCount": 101770,
+ *   "metrics": { ...given by the caller... },
+ *   "config": { ...given by the caller... },
+ *   "dataFingerprint": "...",
+ *   "codeVersion": "0.1.0" (jar manifest Implementation-Version, or "dev"),
+ *   "createdAt": "2025-01-31T12:34:56Z"
+ * }
+ * </pre>
+ */
+public final class ModelSidecar {
+    static final String DEV_VERSION = "dev";
+
+    private ModelSidecar() {}
+
+    /** Writes the sidecar to {@code uri} atomically. Maps are written in their iteration order. */
+    public static void write(Configuration conf, String uri, MlpModel model, Map<String, Object> metrics,
+                             Map<String, Object> config, String dataFingerprint) {
+        AtomicFiles.writeString(conf, uri, Json.pretty(content(model, metrics, config, dataFingerprint, Clock.systemUTC())) + "\n");
+    }
+
+    static Map<String, Object> content(MlpModel model, Map<String, Object> metrics, Map<String, Object> config,
+                                       String dataFingerprint, Clock clock) {
+        Architecture arch = model.architecture();
+        Map<String, Object> architecture = new LinkedHashMap<>();
+        architecture.put("layers", arch.sizes());
+        architecture.put("hidden", arch.hidden().displayName());
+        architecture.put("output", "softmax");
+        Map<String, Object> scaling = new LinkedHashMap<>();
+        scaling.put("scale", model.scaling().scale());
+        scaling.put("offset", model.scaling().offset());
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", "lockstep-model");
+        json.put("formatVersion", ModelFile.FORMAT_VERSION);
+        json.put("architecture", architecture);
+        json.put("inputScaling", scaling);
+        json.put("parameterCount", arch.parameterCount());
+        json.put("metrics", metrics == null ? Map.of() : metrics);
+        json.put("config", config == null ? Map.of() : config);
+        json.put("dataFingerprint", dataFingerprint);
+        json.put("codeVersion", codeVersion());
+        json.put("createdAt", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        return json;
+    }
+
+    /** The Implementation-Version of the jar this class was loaded from; "dev" when run from classes (IDE, tests). */
+    public static String codeVersion() {
+        String version = ModelSidecar.class.getPackage().getImplementationVersion();
+        return version == null || version.isBlank() ? DEV_VERSION : version;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.lockstep.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.lockstep.LockstepException;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    private final Configuration conf = new Configuration();
+    @TempDir Path dir;
+
+    private List<String> names(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private void assertNoTemporaryFiles(Path d) throws IOException {
+        for (String name : names(d)) assertFalse(name.contains(".tmp-"), "left behind: " + name);
+    }
+
+    @Test void createsParentsAndReplacesContent() throws IOException {
+        Path target = dir.resolve("a/b/metrics.json");
+        AtomicFiles.writeString(conf, target.toString(), "first\n");
+        assertEquals("first\n", Files.readString(target));
+        AtomicFiles.writeString(conf, target.toUri().toString(), "second, ünïcode\n");
+        assertEquals("second, ünïcode\n", Files.readString(target, StandardCharsets.UTF_8));
+        assertNoTemporaryFiles(target.getParent());
+    }
+
+    @Test void writerMayCloseTheStreamItIsGiven() throws IOException {
+        Path target = dir.resolve("history.jsonl");
+        AtomicFiles.write(conf, target.toString(), out -> {
+            try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                w.write("{\"epoch\":1}\n");
+            }
+        });
+        assertEquals("{\"epoch\":1}\n", Files.readString(target));
+    }
+
+    @Test void failingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
+        Path target = dir.resolve("model.lsm");
+        ModelFile.write(conf, target.toString(), TestModels.small());
+        byte[] before = Files.readAllBytes(target);
+        List<String> namesBefore = names(dir);
+
+        IOException io = new IOException("disk on fire");
+        LockstepException e = assertThrows(LockstepException.class, () -> AtomicFiles.write(conf, target.toString(), out -> {
+            out.write(new byte[1000]);
+            throw io;
+        }));
+        assertSame(io, e.getCause());
+        assertTrue(e.getMessage().contains(target.toString()) && e.getMessage().contains("disk on fire"), e.getMessage());
+        RuntimeException boom = new IllegalStateException("bug");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> AtomicFiles.write(conf, target.toString(), out -> {
+            out.write(new byte[70_000]);
+            throw boom;
+        })));
+
+        assertArrayEquals(before, Files.readAllBytes(target));
+        assertEquals(namesBefore, names(dir));
+        assertNoTemporaryFiles(dir);
+    }
+
+    @Test void failingWriterWithNoPreviousFileLeavesNothing() throws IOException {
+        Path target = dir.resolve("model.lsm");
+        assertThrows(LockstepException.class, () -> AtomicFiles.write(conf, target.toString(), out -> {
+            out.write(1);
+            throw new IOException("no");
+        }));
+        assertEquals(List.of(), names(dir));
+    }
+
+    @Test void refusesToReplaceADirectory() throws IOException {
+        Path target = dir.resolve("model.lsm");
+        Files.createDirectories(target);
+        LockstepException e = assertThrows(LockstepException.class,
+                () -> AtomicFiles.writeString(conf, target.toString(), "x"));
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        assertTrue(Files.isDirectory(target));
+        assertNoTemporaryFiles(dir);
+    }
+
+    @Test void temporaryNamesAreHiddenSiblings() {
+        org.apache.hadoop.fs.Path tmp = AtomicFiles.temporarySibling(new org.apache.hadoop.fs.Path("/x/y/model.lsm"));
+        assertEquals("/x/y", tmp.getParent().toString());
+        assertTrue(tmp.getName().startsWith(".model.lsm.tmp-"), tmp.getName());
+        assertTrue(AtomicFiles.isTemporary(tmp.getName()));
+        assertFalse(AtomicFiles.isTemporary("model.lsm"));
+    }
+}

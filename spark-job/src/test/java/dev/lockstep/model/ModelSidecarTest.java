@@ -1,0 +1,65 @@
+package dev.lockstep.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelSidecarTest {
+    @TempDir Path dir;
+
+    @Test void writesEveryFieldInADocumentedOrder() throws Exception {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("testAccuracy", 0.9812);
+        metrics.put("trainLoss", Double.NaN);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("layers", "4,3,2");
+        config.put("epochs", 3);
+        String uri = ModelDirectory.sidecarFile(dir.resolve("run").toString());
+        ModelSidecar.write(new Configuration(), uri, TestModels.small(), metrics, config, "sha256:abc");
+
+        Map<String, Object> json = Json.readMap(new Configuration(), uri);
+        assertEquals(List.of("format", "formatVersion", "architecture", "inputScaling", "parameterCount", "metrics",
+                "config", "dataFingerprint", "codeVersion", "createdAt"), List.copyOf(json.keySet()));
+        assertEquals("lockstep-model", json.get("format"));
+        assertEquals(1, json.get("formatVersion"));
+        assertEquals(Map.of("layers", List.of(4, 3, 2), "hidden", "tanh", "output", "softmax"), json.get("architecture"));
+        assertEquals(Map.of("scale", (double) (1f / 127.5f), "offset", -1.0), round(json.get("inputScaling")));
+        assertEquals(23, json.get("parameterCount"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("testAccuracy", 0.9812);
+        m.put("trainLoss", null);
+        assertEquals(m, json.get("metrics"));
+        assertEquals(config, json.get("config"));
+        assertEquals("sha256:abc", json.get("dataFingerprint"));
+        assertEquals("dev", json.get("codeVersion"));
+        Instant created = Instant.parse((String) json.get("createdAt"));
+        assertTrue(Math.abs(created.getEpochSecond() - Instant.now().getEpochSecond()) < 600);
+        assertTrue(Files.readString(Path.of(uri)).endsWith("}\n"));
+    }
+
+    /** JSON carries floats with float precision; widen them back the same way for comparison. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> round(Object scaling) {
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) scaling);
+        m.replaceAll((k, v) -> (double) ((Number) v).floatValue());
+        return m;
+    }
+
+    @Test void createdAtIsIsoUtcToTheSecond() {
+        Clock clock = Clock.fixed(Instant.parse("2025-03-04T05:06:07.891Z"), ZoneOffset.UTC);
+        Map<String, Object> c = ModelSidecar.content(TestModels.small(), null, null, null, clock);
+        assertEquals("2025-03-04T05:06:07Z", c.get("createdAt"));
+        assertEquals(Map.of(), c.get("metrics"));
+        assertTrue(Json.pretty(c).contains("\"dataFingerprint\": null"));
+    }
+}
