@@ -52,7 +52,8 @@ final class SparkSetup {
         if (masterFlag != null) conf.setMaster(masterFlag);
         else conf.setIfMissing("spark.master", DEFAULT_MASTER);
         conf.setIfMissing("spark.app.name", appName);
-        boolean existing = SparkContext.getActive().isDefined();
+        // getActive is package-private in Scala but public in bytecode; it is the only way to ask without creating one.
+        boolean existing = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkContext sc = SparkContext.getOrCreate(conf);
         return new Session(JavaSparkContext.fromSparkContext(sc), !existing);
     }

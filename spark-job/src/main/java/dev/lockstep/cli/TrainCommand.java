@@ -94,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
             Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(System.err)));
             TrainingResult result = trainer.fit(trainSet, evalSet, evalName);
-            outputs.write(config, result, evalName, files.describe());
+            outputs.write(config, result, evalName, files.toString());
             System.err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                     evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
                     result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());

@@ -39,7 +39,7 @@ final class CachedRows implements AutoCloseable {
         for (List<RowBlock> blocks : byPartition) {
             flat.addAll(blocks);
             long end = blocks.isEmpty() ? 0 : blocks.get(blocks.size() - 1).firstRow() + blocks.get(blocks.size() - 1).count();
-            for (int i = blocks.size(); i < k; i++) flat.add(RowBlock.empty(end, data.features()));
+            for (int i = blocks.size(); i < k; i++) flat.add(new RowBlock(end, 0, data.features(), new byte[0], new byte[0]));
         }
         JavaRDD<RowBlock> rdd = sc.parallelize(flat, partitions).setName(name).persist(StorageLevel.MEMORY_ONLY());
         rdd.count(); // materialise the cache now, so the first step's timing is the step's alone

@@ -53,8 +53,8 @@ public final class TrainConfig {
     /** Adam wants a small step; plain SGD a large one. */
     static double defaultLearningRate(OptimizerSpec spec) {
         return switch (spec.kind()) {
-            case "adam" -> 0.0015;
-            case "sgd" -> 0.1;
+            case ADAM -> 0.0015;
+            case SGD -> 0.1;
             default -> 0.05;
         };
     }
