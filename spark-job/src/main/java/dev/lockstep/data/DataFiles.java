@@ -144,6 +144,9 @@ public final class DataFiles {
             if (images.isEmpty() || labels.isEmpty() || labels.indexOf(',') >= 0) {
                 throw new LockstepException(option + " " + spec + ": expected IMAGES,LABELS (two paths)");
             }
+            if (isCsvName(images)) {
+                throw new LockstepException(option + " " + spec + ": a CSV file holds its own labels; give it alone");
+            }
             HadoopFiles.existingFile(conf, images);
             HadoopFiles.existingFile(conf, labels);
             return Source.idx(images, labels);

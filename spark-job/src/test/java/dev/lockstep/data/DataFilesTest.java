@@ -79,7 +79,7 @@ class DataFilesTest {
 
     @Test
     void imagesWithoutLabelsInDataDir() {
-        String[] files = TestData.writeIdxPair(dir, "train", train, true);
+        TestData.writeIdxPair(dir, "train", train, true);
         TestData.write(dir.resolve("t10k-images-idx3-ubyte"), TestData.imagesIdx(test));
 
         LockstepException e = assertThrows(LockstepException.class,
@@ -87,7 +87,6 @@ class DataFilesTest {
 
         assertTrue(e.getMessage().endsWith("t10k-images-idx3-ubyte but no t10k-labels-idx1-ubyte[.gz] to go with it"),
                 e.getMessage());
-        assertTrue(files.length == 2);
     }
 
     @Test
@@ -130,6 +129,16 @@ class DataFilesTest {
 
         assertEquals(DataFiles.Source.idx(images, labels), files.train());
         assertArrayEquals(train.labels(), files.loadTrain(CONF).labels());
+    }
+
+    @Test
+    void csvWithALabelsFileIsAnError() {
+        String csv = writeCsv("digits.csv", train, false);
+
+        LockstepException e = assertThrows(LockstepException.class,
+                () -> DataFiles.resolve(CONF, null, csv + "," + csv, null));
+
+        assertTrue(e.getMessage().endsWith("a CSV file holds its own labels; give it alone"), e.getMessage());
     }
 
     @Test
