@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     String batch;
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default adam).")
     String optimizer;
-    @Option(names = "--lr", description = "Base learning rate (default 0.0015 for adam, 0.05 momentum, 0.1 sgd).")
+    @Option(names = "--lr", description = "Base learning rate (default 0.003 for adam, 0.05 momentum, 0.1 sgd).")
     String lr;
     @Option(names = "--schedule", description = "Learning-rate schedule: constant, cosine or step (default cosine, 5% warm-up).")
     String schedule;
@@ -92,10 +92,10 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-            Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(System.err)));
+            Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(spec.commandLine().getErr())));
             TrainingResult result = trainer.fit(trainSet, evalSet, evalName);
             outputs.write(config, result, evalName, files.toString());
-            System.err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
+            spec.commandLine().getErr().printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                     evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
                     result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
         }
@@ -104,19 +104,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Defaults, then conf files, then Spark conf keys, then flags. */
     private ResolvedSettings resolve(ConfFilesAndSpark env) {
-        ResolvedSettings s = new ResolvedSettings();
-        env.confFiles().entries().forEach((k, v) -> {
-            Setting setting = k.startsWith(Setting.PREFIX) ? Setting.fromSparkKey(k) : null;
-            if (setting != null) s.put(setting, v, env.confFiles().description() + "/lockstep.conf");
-        });
-        for (scala.Tuple2<String, String> kv : env.sparkConf().getAllWithPrefix(Setting.PREFIX)) {
-            Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
-            if (setting == null) {
-                throw new ResolvedSettings.UsageException("unknown setting " + Setting.PREFIX + kv._1());
-            }
-            String fromFile = env.confFiles().entries().get(Setting.PREFIX + kv._1());
-            if (!kv._2().equals(fromFile)) s.put(setting, kv._2(), "spark conf " + setting.sparkKey());
-        }
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.DATA, data);
         flags.put(Setting.TRAIN, train);
@@ -134,6 +121,26 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.PARTITIONS, partitions);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
+        return resolve(env.confFiles(), env.sparkConf(), flags);
+    }
+
+    static ResolvedSettings resolve(SparkSetup.ConfFiles files, SparkConf sparkConf, Map<Setting, String> flags) {
+        ResolvedSettings s = new ResolvedSettings();
+        String fileName = files.description() + "/lockstep.conf";
+        files.entries().forEach((k, v) -> {
+            Setting setting = k.startsWith(Setting.PREFIX) ? Setting.fromSparkKey(k) : null;
+            if (setting != null) s.put(setting, v, fileName);
+        });
+        for (scala.Tuple2<String, String> kv : sparkConf.getAllWithPrefix(Setting.PREFIX)) {
+            Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
+            if (setting == null) {
+                throw new ResolvedSettings.UsageException("unknown setting " + Setting.PREFIX + kv._1()
+                        + " (known: " + java.util.Arrays.stream(Setting.values()).map(x -> x.key).collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+            // The conf file's entries were copied into the Spark conf; only a different value came from elsewhere.
+            String fromFile = files.entries().get(Setting.PREFIX + kv._1());
+            if (!kv._2().equals(fromFile)) s.put(setting, kv._2(), "spark conf " + setting.sparkKey());
+        }
         flags.forEach((setting, value) -> s.put(setting, value, setting.flag));
         return s;
     }

@@ -1,6 +1,6 @@
 package dev.lockstep.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -10,13 +10,13 @@ import java.util.Locale;
 public final class ProgressListener implements TrainingListener {
     private static final long STEP_LINE_NANOS = 5_000_000_000L;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private int epochs;
     private long lastLine;
     private double runningLoss;
     private int runningSteps;
 
-    public ProgressListener(PrintStream out) {
+    public ProgressListener(PrintWriter out) {
         this.out = out;
     }
 

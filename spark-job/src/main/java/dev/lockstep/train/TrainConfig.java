@@ -53,7 +53,7 @@ public final class TrainConfig {
     /** Adam wants a small step; plain SGD a large one. */
     static double defaultLearningRate(OptimizerSpec spec) {
         return switch (spec.kind()) {
-            case ADAM -> 0.0015;
+            case ADAM -> 0.003;
             case SGD -> 0.1;
             default -> 0.05;
         };

@@ -1,0 +1,68 @@
+package dev.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Defaults, then conf/lockstep.conf, then spark.lockstep.* Spark conf keys, then flags. */
+class SettingsResolutionTest {
+    @TempDir Path confDir;
+
+    @Test
+    void laterSourcesWinAndEachValueRemembersWhereItCameFrom() throws Exception {
+        Files.writeString(confDir.resolve("lockstep.conf"),
+                "spark.lockstep.epochs 20\nspark.lockstep.batch 64\nspark.lockstep.seed 5\n");
+        Files.writeString(confDir.resolve("spark-defaults.conf"), "spark.locality.wait 0s\n");
+        SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
+        SparkConf spark = new SparkConf(false);
+        files.entries().forEach(spark::setIfMissing);
+        spark.set("spark.lockstep.batch", "32"); // as from spark-submit --conf
+        spark.set("spark.lockstep.seed", "5");   // same as the file: still the file's value
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        flags.put(Setting.EPOCHS, "3");
+
+        ResolvedSettings s = TrainCommand.resolve(files, spark, flags);
+        TrainConfig c = TrainCommand.toConfig(s);
+        assertEquals(3, c.epochs());
+        assertEquals(32, c.batchSize());
+        assertEquals(5, c.seed());
+        assertEquals("--epochs", c.sources().get("epochs"));
+        assertEquals("spark conf spark.lockstep.batch", c.sources().get("batch"));
+        assertEquals(confDir + "/lockstep.conf", c.sources().get("seed"));
+        assertEquals("default", c.sources().get("layers"));
+        assertEquals("0s", spark.get("spark.locality.wait"));
+    }
+
+    @Test
+    void badValuesNameTheSettingAndItsSource() {
+        SparkConf spark = new SparkConf(false).set("spark.lockstep.lr", "fast");
+        ResolvedSettings s = TrainCommand.resolve(SparkSetup.ConfFiles.load(null), spark, Map.of());
+        String msg = assertThrows(ResolvedSettings.UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
+        assertTrue(msg.contains("'fast'") && msg.contains("--lr") && msg.contains("spark.lockstep.lr"), msg);
+
+        SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
+        String unknown = assertThrows(ResolvedSettings.UsageException.class,
+                () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();
+        assertTrue(unknown.contains("unknown setting spark.lockstep.epoch"), unknown);
+    }
+
+    @Test
+    void theShippedConfFileParsesToTheBuiltInDefaults() {
+        Path conf = dev.lockstep.TestData.projectDir().resolve("conf");
+        SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(conf.toString());
+        SparkConf spark = new SparkConf(false);
+        files.entries().forEach(spark::setIfMissing);
+        TrainConfig fromFile = TrainCommand.toConfig(TrainCommand.resolve(files, spark, Map.of()));
+        TrainConfig builtIn = TrainConfig.builder().build();
+        assertEquals(builtIn.toMap(), fromFile.toMap());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.SharedSpark;
+import dev.lockstep.TestData;
+import dev.lockstep.model.Json;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train command end to end on the bundled sample, and how it fails. */
+class TrainCommandTest {
+    @TempDir Path tmp;
+
+    record Outcome(int code, String err) {
+        List<String> errorLines() {
+            return err.lines().filter(l -> l.startsWith("lockstep: error:")).toList();
+        }
+    }
+
+    static Outcome run(String... args) {
+        SharedSpark.context(); // join the suite's context instead of starting one per test
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        return new Outcome(code, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void trainsOnTheBundledSampleAndWritesEveryOutput() throws Exception {
+        Path out = tmp.resolve("run");
+        Outcome o = run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(),
+                "--epochs", "2", "--layers", "784,64,10", "--partitions", "2", "--batch", "100");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("[lockstep] epoch 2/2"), o.err());
+
+        Map<String, Object> metrics = Json.readMap(new Configuration(), out.resolve("metrics.json").toString());
+        double accuracy = ((Number) metrics.get("test_accuracy")).doubleValue();
+        assertTrue(accuracy > 0.88, "validation accuracy " + accuracy);
+        assertEquals("validation", metrics.get("eval_set"));
+        assertEquals(1000, ((Number) metrics.get("eval_rows")).intValue());
+        assertEquals(2, ((Number) metrics.get("epochs")).intValue());
+        assertEquals(180, ((Number) metrics.get("steps")).intValue()); // 9,000 training rows / 100, twice
+        for (String key : List.of("test_loss", "train_seconds", "examples_per_second", "config", "config_sources")) {
+            assertTrue(metrics.containsKey(key), key);
+        }
+        @SuppressWarnings("unchecked") Map<String, Object> sources = (Map<String, Object>) metrics.get("config_sources");
+        assertEquals("--epochs", sources.get("epochs"));
+        assertEquals("default", sources.get("seed"));
+
+        List<String> history = Files.readAllLines(out.resolve("history.jsonl"));
+        assertEquals(2, history.size());
+        Map<String, Object> last = Json.parseMap(history.get(1), "history.jsonl");
+        assertEquals(2, ((Number) last.get("epoch")).intValue());
+        assertEquals(accuracy, ((Number) last.get("test_accuracy")).doubleValue());
+        for (String key : List.of("train_loss", "test_loss", "seconds")) assertTrue(last.containsKey(key), key);
+
+        MlpModel model = ModelFile.read(new Configuration(), out.resolve("model.lsm").toString());
+        assertEquals("784,64,10", model.architecture().layersString());
+        assertTrue(Files.exists(out.resolve("model.json")));
+    }
+
+    @Test
+    void badOptionsEndWithOneErrorLineAndNoOutput() {
+        String data = TestData.sampleDir().toString();
+        Path out = tmp.resolve("never");
+        String[][] cases = {
+            {"train", "--data", data, "--out", out.toString(), "--epochs", "ten"},
+            {"train", "--data", data, "--out", out.toString(), "--bogus"},
+            {"train", "--data", data, "--out", out.toString(), "--layers", "784,0,10"},
+            {"train", "--data", data, "--out", out.toString(), "--activation", "swish"},
+            {"train", "--data", data, "--out", out.toString(), "--optimizer", "adamw"},
+            {"train", "--data", data, "--out", out.toString(), "--batch", "-5"},
+            {"train", "--data", data},
+        };
+        for (String[] args : cases) {
+            Outcome o = run(args);
+            assertEquals(Main.EXIT_USAGE, o.code(), String.join(" ", args) + "\n" + o.err());
+            assertEquals(1, o.errorLines().size(), o.err());
+            assertEquals(1, o.err().lines().count(), "nothing but the error line: " + o.err());
+            assertFalse(Files.exists(out), "no output for " + String.join(" ", args));
+        }
+        assertTrue(run(cases[0]).err().contains("bad value 'ten' for --epochs"));
+        assertTrue(run(cases[2]).err().contains("layer size 0"));
+    }
+
+    @Test
+    void badDataFailsWithoutTouchingAPreviousRun() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        byte[] images = Files.readAllBytes(TestData.sampleDir().resolve("train-images-idx3-ubyte.gz"));
+        Files.write(data.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(images, images.length / 2));
+        Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
+        Path out = tmp.resolve("previous");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("model.lsm"), "the model from last night");
+
+        Outcome o = run("train", "--data", data.toString(), "--out", out.toString());
+        assertEquals(Main.EXIT_FAILURE, o.code());
+        assertEquals(List.of(o.err().strip()), o.errorLines());
+        assertTrue(o.err().contains("train-images-idx3-ubyte.gz"), o.err());
+        assertEquals("the model from last night", Files.readString(out.resolve("model.lsm")));
+        assertEquals(1, Files.list(out).count());
+
+        Outcome missing = run("train", "--data", tmp.resolve("nowhere").toString(), "--out", out.toString());
+        assertEquals(Main.EXIT_FAILURE, missing.code());
+        assertEquals(1, missing.errorLines().size(), missing.err());
+    }
+
+    @Test
+    void noCommandListsTheCommands() {
+        Outcome o = run();
+        assertEquals(Main.EXIT_USAGE, o.code());
+        assertTrue(o.err().contains("train"), o.err());
+    }
+}
