@@ -26,7 +26,18 @@ final class SparkSetup {
     static final String CONF_DIR_PROPERTY = "lockstep.conf.dir";
     static final String DEFAULT_MASTER = "local[*]";
 
+    /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|yarn|(spark|k8s)://.+");
+
     private SparkSetup() {}
+
+    static void checkMaster(String master) {
+        if (!MASTER.matcher(master).matches()) {
+            throw new ResolvedSettings.UsageException("bad value '" + master
+                    + "' for --master: expected local[*], local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT");
+        }
+    }
 
     /** The Spark conf from system properties (set by spark-submit) plus the conf directory's defaults. */
     static SparkConf sparkConf(ConfFiles files) {

@@ -73,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
         ResolvedSettings settings = resolve(env);
         TrainConfig config = toConfig(settings);
         if (!settings.has(Setting.OUT)) throw new ResolvedSettings.UsageException("missing --out DIR");
+        if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
+            throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
+        }
+        if (master != null) SparkSetup.checkMaster(master);
         String outDir = settings.text(Setting.OUT);
         Configuration hadoop = SparkSetup.hadoopConf(env.sparkConf());
         RunOutputs outputs = new RunOutputs(hadoop, outDir);

@@ -45,6 +45,8 @@ public final class AtomicFiles {
         FileSystem fs;
         try {
             fs = target.getFileSystem(conf);
+            // Our formats carry their own checksums; Hadoop's local .crc side files would only clutter output dirs.
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) fs = local.getRawFileSystem();
             if (isDirectory(fs, target)) {
                 throw new LockstepException("cannot write " + uri + ": it is a directory");
             }

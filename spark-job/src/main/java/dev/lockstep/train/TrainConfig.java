@@ -103,7 +103,7 @@ public final class TrainConfig {
         private int batchSize = 128;
         private OptimizerSpec optimizer = OptimizerSpec.parse("adam");
         private Double learningRate;
-        private ScheduleSpec schedule = ScheduleSpec.parse("cosine");
+        private ScheduleSpec schedule = ScheduleSpec.parse("cosine:warmup=5%");
         private double weightDecay = 1e-4;
         private long seed = 1;
         private int partitions;

@@ -41,6 +41,10 @@ public final class Trainer {
         Architecture arch = config.architecture();
         checkCompatible(arch, train, "training");
         checkCompatible(arch, eval, evalName);
+        if (train.count() < config.batchSize()) {
+            throw new LockstepException(String.format("--batch %d is larger than the %,d training rows",
+                    config.batchSize(), train.count()));
+        }
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();

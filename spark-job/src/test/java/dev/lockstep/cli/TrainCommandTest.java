@@ -83,6 +83,9 @@ class TrainCommandTest {
             {"train", "--data", data, "--out", out.toString(), "--optimizer", "adamw"},
             {"train", "--data", data, "--out", out.toString(), "--batch", "-5"},
             {"train", "--data", data},
+            {"train", "--data", data, "--out", out.toString(), "--master", "bogus"},
+            {"train", "--data", data, "--train", data + "/train-images-idx3-ubyte.gz", "--out", out.toString()},
+            {"train", "--data", data, "--out", out.toString(), "--validation-fraction", "0.9"},
         };
         for (String[] args : cases) {
             Outcome o = run(args);

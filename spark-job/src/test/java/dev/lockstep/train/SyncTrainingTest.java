@@ -43,17 +43,28 @@ class SyncTrainingTest {
         assertFalse(Arrays.equals(a.parameters(), fit(oneEpoch().partitions(3).seed(18).build()).parameters()));
     }
 
+    /**
+     * Differences are measured against the scale of the parameter vector (its largest magnitude), and as a
+     * relative L2 distance. Element-wise ratios are meaningless for weights that are themselves near zero:
+     * Adam divides each step by the gradient's running RMS, so an input pixel that is almost never lit moves
+     * by the summation-order noise of its almost-zero gradient.
+     */
     @Test
     void partitionCountChangesOnlyFloatRounding() {
         float[] one = fit(oneEpoch().partitions(1).build()).parameters();
         for (int p : new int[] {2, 4}) {
             float[] other = fit(oneEpoch().partitions(p).build()).parameters();
-            double worst = 0;
+            double largest = 0, largestDiff = 0, sumSq = 0, diffSq = 0;
             for (int i = 0; i < one.length; i++) {
-                double scale = Math.max(Math.max(Math.abs(one[i]), Math.abs(other[i])), 1e-3);
-                worst = Math.max(worst, Math.abs(one[i] - other[i]) / scale);
+                double d = (double) one[i] - other[i];
+                largest = Math.max(largest, Math.abs(one[i]));
+                largestDiff = Math.max(largestDiff, Math.abs(d));
+                sumSq += (double) one[i] * one[i];
+                diffSq += d * d;
             }
-            assertTrue(worst < 1e-4, p + " partitions: largest relative parameter difference " + worst);
+            assertTrue(largestDiff > 0, p + " partitions sum in a different order, so some bits should differ");
+            assertTrue(largestDiff / largest < 1e-4, p + " partitions: largest difference " + largestDiff + " against scale " + largest);
+            assertTrue(Math.sqrt(diffSq / sumSq) < 1e-5, p + " partitions: relative L2 distance " + Math.sqrt(diffSq / sumSq));
         }
     }
 

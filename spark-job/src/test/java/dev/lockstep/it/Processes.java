@@ -1,0 +1,71 @@
+package dev.lockstep.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lockstep.TestData;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged job the way users do, in child processes with a time limit. */
+final class Processes {
+    /** Spark's Java 17 flags, as deploy/lockstep passes them. */
+    static final List<String> OPENS = List.of(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+    record Result(int code, String out, String err) {}
+
+    private Processes() {}
+
+    static Path jobJar() { return Path.of(System.getProperty("lockstep.job.jar")); }
+    static Path libDir() { return Path.of(System.getProperty("lockstep.lib.dir")); }
+    static Path launcher() { return TestData.projectDir().resolve("deploy/lockstep"); }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java ... SparkSubmit <args>} from the Maven jars, as on a machine without a Spark installation. */
+    static List<String> sparkSubmit(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin());
+        cmd.add("-Xmx1g");
+        cmd.addAll(OPENS);
+        cmd.add("-Dlog4j2.configurationFile=file:" + TestData.projectDir().resolve("conf/log4j2.properties"));
+        cmd.add("-cp");
+        cmd.add(libDir() + File.separator + "*");
+        cmd.add("org.apache.spark.deploy.SparkSubmit");
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    static Result run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("lockstep-it", ".out");
+        Path err = Files.createTempFile("lockstep-it", ".err");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("LOCKSTEP_DRIVER_MEMORY", "1g");
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + Files.readString(err));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+}
