@@ -1,0 +1,70 @@
+package dev.lockstep.model;
+
+import dev.lockstep.nn.Mlp;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Scores images with a trained model, without Spark: for embedding in services and for the {@code predict}
+ * command. Thread-safe: each thread gets its own network buffers.
+ *
+ * <p>Pixels are raw intensities as in the training files, 0 (background) to 255 (ink), row-major; the model's
+ * own {@link InputScaling} is applied here.
+ */
+public final class Classifier {
+    private final MlpModel model;
+    private final float[] parameters;
+    private final ThreadLocal<Mlp> networks;
+
+    public Classifier(MlpModel model) {
+        this.model = model;
+        this.parameters = model.parameters();
+        this.networks = ThreadLocal.withInitial(() -> {
+            Mlp mlp = new Mlp(model.architecture(), 1);
+            mlp.setParameters(parameters);
+            return mlp;
+        });
+    }
+
+    public static Classifier load(Configuration conf, String uri) {
+        return new Classifier(ModelFile.read(conf, uri));
+    }
+
+    public MlpModel model() { return model; }
+
+    /** Class probabilities for one image of {@code inputSize} raw pixel values. */
+    public float[] probabilities(float[] pixels) {
+        int n = model.architecture().inputSize();
+        if (pixels.length != n) {
+            throw new IllegalArgumentException("expected " + n + " pixels, got " + pixels.length);
+        }
+        Mlp mlp = networks.get();
+        float[] in = mlp.input();
+        InputScaling s = model.scaling();
+        for (int i = 0; i < n; i++) in[i] = pixels[i] * s.scale() + s.offset();
+        float[] out = mlp.forward(1);
+        return java.util.Arrays.copyOf(out, model.architecture().outputSize());
+    }
+
+    /** The same for a Spark ML vector (dense or sparse), as other Spark code hands it over. */
+    public double[] probabilities(Vector pixels) {
+        float[] p = probabilities(toFloats(pixels.toArray()));
+        double[] d = new double[p.length];
+        for (int i = 0; i < p.length; i++) d[i] = p[i];
+        return d;
+    }
+
+    /** The most probable class. */
+    public int predict(float[] pixels) {
+        float[] p = probabilities(pixels);
+        int best = 0;
+        for (int c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+        return best;
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return f;
+    }
+}
