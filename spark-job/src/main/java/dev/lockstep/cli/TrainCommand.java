@@ -1,9 +1,6 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.data.DataFiles;
-import dev.lockstep.data.HoldOut;
-import dev.lockstep.data.LabeledImages;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
@@ -16,7 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -82,23 +78,14 @@ final class TrainCommand implements Callable<Integer> {
         RunOutputs outputs = new RunOutputs(hadoop, outDir);
         outputs.checkWritable();
 
-        DataFiles files = DataFiles.resolve(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN), settings.text(Setting.TEST));
-        LabeledImages trainSet = files.loadTrain(hadoop);
-        Optional<LabeledImages> testSet = files.loadTest(hadoop);
-        String evalName = testSet.isPresent() ? "test" : "validation";
-        LabeledImages evalSet;
-        if (testSet.isPresent()) {
-            evalSet = testSet.get();
-        } else {
-            HoldOut split = HoldOut.split(trainSet, config.validationFraction(), config.seed());
-            trainSet = split.train();
-            evalSet = split.validation();
-        }
+        TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
+                settings.text(Setting.TEST), config.validationFraction(), config.seed());
+        String evalName = inputs.evalName();
 
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
             Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(spec.commandLine().getErr())));
-            TrainingResult result = trainer.fit(trainSet, evalSet, evalName);
-            outputs.write(config, result, evalName, files.toString());
+            TrainingResult result = trainer.fit(inputs.train(), inputs.eval(), evalName);
+            outputs.write(config, result, evalName, inputs.description());
             spec.commandLine().getErr().printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                     evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
                     result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());

@@ -1,8 +1,6 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.data.LabeledImages;
-import dev.lockstep.data.RowBlocks;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.LearningRateSchedule;
@@ -37,7 +35,7 @@ public final class Trainer {
      *
      * @param evalName "test" or "validation", for messages
      */
-    public TrainingResult fit(LabeledImages train, LabeledImages eval, String evalName) {
+    public TrainingResult fit(RowSource train, RowSource eval, String evalName) {
         Architecture arch = config.architecture();
         checkCompatible(arch, train, "training");
         checkCompatible(arch, eval, evalName);
@@ -53,13 +51,13 @@ public final class Trainer {
         Optimizer optimizer = config.optimizer().create(params.length);
         LearningRateSchedule schedule = config.schedule().create(config.learningRate(), totalSteps, plan.stepsPerEpoch());
         WeightDecay decay = new WeightDecay((float) config.weightDecay(), arch.weightRanges());
-        Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.rows(), train.cols());
+        Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.height(), train.width());
         InputTransform trainInput = new InputTransform(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET, augmentation);
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET);
         SyncStep step = new SyncStep(sc, arch);
 
-        try (CachedRows trainRows = CachedRows.distribute(sc, train, partitions, RowBlocks.DEFAULT_BLOCK_ROWS, "lockstep-train");
-             CachedRows evalRows = CachedRows.distribute(sc, eval, partitions, RowBlocks.DEFAULT_BLOCK_ROWS, "lockstep-" + evalName)) {
+        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, "lockstep-train");
+             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, "lockstep-" + evalName)) {
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
                     config, train.count(), eval.count(), evalName, partitions, plan.stepsPerEpoch())));
             List<EpochSummary> history = new ArrayList<>();
@@ -118,13 +116,12 @@ public final class Trainer {
         return g;
     }
 
-    private static void checkCompatible(Architecture arch, LabeledImages data, String what) {
+    private static void checkCompatible(Architecture arch, RowSource data, String what) {
         if (data.features() != arch.inputSize()) {
             throw new LockstepException(String.format("the %s data has %d features per row (%dx%d) but --layers starts with %d",
-                    what, data.features(), data.rows(), data.cols(), arch.inputSize()));
+                    what, data.features(), data.height(), data.width(), arch.inputSize()));
         }
-        int maxLabel = 0;
-        for (int i = 0; i < data.count(); i++) maxLabel = Math.max(maxLabel, data.label(i));
+        int maxLabel = data.maxLabel();
         if (maxLabel >= arch.outputSize()) {
             throw new LockstepException(String.format("the %s data has label %d but --layers ends with %d classes",
                     what, maxLabel, arch.outputSize()));

@@ -30,7 +30,7 @@ class SyncTrainingTest {
     }
 
     private static TrainingResult fit(TrainConfig config) {
-        return new Trainer(SharedSpark.context(), config, List.of()).fit(train, eval, "test");
+        return new Trainer(SharedSpark.context(), config, List.of()).fit(new InMemoryRows(train), new InMemoryRows(eval), "test");
     }
 
     @Test

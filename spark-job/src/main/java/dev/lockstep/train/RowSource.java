@@ -1,0 +1,35 @@
+package dev.lockstep.train;
+
+import dev.lockstep.data.RowBlock;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A labelled image dataset as the trainer sees it: its shape, and how to lay its rows out over the cluster.
+ * Implementations differ in who reads the bytes (the driver, or each executor its own range), never in the
+ * layout, so the same data trains the same model whichever way it arrives.
+ */
+public interface RowSource {
+    long count();
+
+    int height();
+
+    int width();
+
+    default int features() {
+        return height() * width();
+    }
+
+    /** The largest label present, to check it against the output layer before training. */
+    int maxLabel();
+
+    /** For messages and metrics: where the rows come from. */
+    String describe();
+
+    /**
+     * The rows as {@code partitions} partitions of {@link RowBlock}s: partition p holds the global rows
+     * [{@code RowBlocks.partitionBounds(count, partitions)[p]}, {@code [p + 1]}) in order. The RDD must be
+     * deterministic, so a lost partition recomputes to the same bytes.
+     */
+    JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions);
+}
