@@ -23,7 +23,10 @@ enum Setting {
     SEED("seed", "--seed"),
     PARTITIONS("partitions", "--partitions"),
     AUGMENT_SHIFT("augmentShift", "--augment-shift"),
-    VALIDATION_FRACTION("validationFraction", "--validation-fraction");
+    VALIDATION_FRACTION("validationFraction", "--validation-fraction"),
+    CHECKPOINT_EVERY("checkpointEvery", "--checkpoint-every"),
+    CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir"),
+    RESUME("resume", "--resume");
 
     static final String PREFIX = "spark.lockstep.";
 

@@ -5,10 +5,17 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.CheckpointListener;
+import dev.lockstep.train.Checkpoints;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Optional;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Every option can also be set as a Spark conf key spark.lockstep.<name> (e.g. in conf/lockstep.conf,",
                 "or spark-submit --conf spark.lockstep.epochs=20); flags win over conf keys."})
 final class TrainCommand implements Callable<Integer> {
+    /** Older checkpoints are deleted: one to resume from, two in reserve should the newest be damaged. */
+    static final int KEEP_CHECKPOINTS = 3;
+
     @Spec CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
@@ -60,6 +70,13 @@ final class TrainCommand implements Callable<Integer> {
     String augmentShift;
     @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
     String validationFraction;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Save a checkpoint every STEPS steps (default: never).")
+    String checkpointEvery;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (default OUT/checkpoints).")
+    String checkpointDir;
+    @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Continue from the newest complete checkpoint, if there is one; the result is the same model as an uninterrupted run.")
+    String resume;
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
 
@@ -82,11 +99,24 @@ final class TrainCommand implements Callable<Integer> {
                 settings.text(Setting.TEST), config.validationFraction(), config.seed());
         String evalName = inputs.evalName();
 
+        PrintWriter err = spec.commandLine().getErr();
+        int every = settings.has(Setting.CHECKPOINT_EVERY)
+                ? settings.parse(Setting.CHECKPOINT_EVERY, v -> positive(Integer.parseInt(v)), "a positive number of steps") : 0;
+        boolean resuming = settings.has(Setting.RESUME) && settings.parse(Setting.RESUME, TrainCommand::parseBoolean, "true or false");
+        Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
+                ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
+        Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
+        if (resuming && from.isEmpty()) {
+            err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
+        }
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err)));
+        if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
+
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-            Trainer trainer = new Trainer(session.context(), config, List.of(new ProgressListener(spec.commandLine().getErr())));
-            TrainingResult result = trainer.fit(inputs.train(), inputs.eval(), evalName);
+            Trainer trainer = new Trainer(session.context(), config, listeners);
+            TrainingResult result = trainer.fit(inputs.train(), inputs.eval(), evalName, from);
             outputs.write(config, result, evalName, inputs.description());
-            spec.commandLine().getErr().printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
+            err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                     evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
                     result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
         }
@@ -112,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.PARTITIONS, partitions);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
+        flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
+        flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
+        flags.put(Setting.RESUME, resume);
         return resolve(env.confFiles(), env.sparkConf(), flags);
     }
 
@@ -157,6 +190,12 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ResolvedSettings.UsageException(e.getMessage());
         }
+    }
+
+    private static boolean parseBoolean(String v) {
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("expected true or false");
     }
 
     private static <T extends Number> T positive(T v) {

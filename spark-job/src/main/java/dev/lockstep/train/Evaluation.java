@@ -46,6 +46,8 @@ public final class Evaluation implements Serializable {
     public double loss() { return rows() == 0 ? Double.NaN : lossSum / rows(); }
     public long count(int label, int predicted) { return confusion[label * classes + predicted]; }
     public int classes() { return classes; }
+    double lossSum() { return lossSum; }
+    long[] confusion() { return confusion.clone(); }
 
     /** Rows are true labels, columns predictions. */
     public List<List<Long>> confusionMatrix() {

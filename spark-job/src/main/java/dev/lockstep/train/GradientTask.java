@@ -33,8 +33,11 @@ final class GradientTask implements FlatMapFunction<Iterator<RowBlock>, PartialG
 
     @Override
     public Iterator<PartialGradient> call(Iterator<RowBlock> blocks) {
+        long start = System.nanoTime();
+        float[] params = parameters.value();
+        long fetched = System.nanoTime();
         Mlp mlp = Workspaces.forThread(arch);
-        mlp.setParameters(parameters.value());
+        mlp.setParameters(params);
         float[] gradient = new float[arch.parameterCount()];
         byte[] labels = new byte[mlp.maxBatch()];
         int features = arch.inputSize();
@@ -60,7 +63,8 @@ final class GradientTask implements FlatMapFunction<Iterator<RowBlock>, PartialG
             loss += mlp.accumulateGradient(filled, labels, gradient);
             total += filled;
         }
-        return Collections.singletonList(new PartialGradient(gradient, loss, total)).iterator();
+        long done = System.nanoTime();
+        return Collections.singletonList(new PartialGradient(gradient, loss, total, fetched - start, done - fetched)).iterator();
     }
 
     static int lowerBound(int[] sorted, long key) {

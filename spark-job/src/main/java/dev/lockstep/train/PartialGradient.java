@@ -9,10 +9,14 @@ final class PartialGradient implements Serializable {
     final float[] gradient;
     final double loss;
     final int rows;
+    final long fetchNanos;   // reading the broadcast parameters
+    final long computeNanos; // assembling rows, forward and backward
 
-    PartialGradient(float[] gradient, double loss, int rows) {
+    PartialGradient(float[] gradient, double loss, int rows, long fetchNanos, long computeNanos) {
         this.gradient = gradient;
         this.loss = loss;
         this.rows = rows;
+        this.fetchNanos = fetchNanos;
+        this.computeNanos = computeNanos;
     }
 }

@@ -25,6 +25,10 @@ public final class ProgressListener implements TrainingListener {
         out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions, %d epochs x %d steps of %d%n",
                 run.config().architecture(), run.trainRows(), run.evalName(), run.evalRows(), run.partitions(),
                 epochs, run.stepsPerEpoch(), run.config().batchSize());
+        if (run.resumedAtStep() > 0) {
+            out.printf(Locale.ROOT, "[lockstep] resuming after step %d (epoch %d, step %d)%n", run.resumedAtStep(),
+                    run.resumedAtStep() / run.stepsPerEpoch() + 1, run.resumedAtStep() % run.stepsPerEpoch());
+        }
         lastLine = System.nanoTime();
     }
 

@@ -20,25 +20,32 @@ final class SyncStep {
         this.arch = arch;
     }
 
-    /** Sums of gradient and loss over one batch, plus its row count. */
-    record Result(float[] gradientSum, double lossSum, int rows) {}
+    /** Sums of gradient and loss over one batch, its row count, and the step's timings so far (no update yet). */
+    record Result(float[] gradientSum, double lossSum, int rows, long broadcastNanos, long jobNanos,
+                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos) {}
 
     Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input) {
+        long t0 = System.nanoTime();
         Broadcast<float[]> bc = sc.broadcast(parameters);
+        long t1 = System.nanoTime();
         try {
             List<PartialGradient> parts = data.rdd()
                     .mapPartitions(new GradientTask(bc, arch, batchRows, epoch, input), true)
                     .collect();
+            long t2 = System.nanoTime();
             float[] sum = new float[arch.parameterCount()];
             double loss = 0;
             int rows = 0;
+            PartialGradient slowest = parts.get(0);
             for (PartialGradient p : parts) {
                 float[] g = p.gradient;
                 for (int i = 0; i < sum.length; i++) sum[i] += g[i];
                 loss += p.loss;
                 rows += p.rows;
+                if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
             }
-            return new Result(sum, loss, rows);
+            long t3 = System.nanoTime();
+            return new Result(sum, loss, rows, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2);
         } finally {
             bc.destroy();
         }

@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.model.Json;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.LearningRateSchedule;
@@ -8,6 +9,8 @@ import dev.lockstep.optim.Optimizer;
 import dev.lockstep.optim.WeightDecay;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -30,12 +33,18 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
     }
 
+    /** Trains from scratch. */
+    public TrainingResult fit(RowSource train, RowSource eval, String evalName) {
+        return fit(train, eval, evalName, Optional.empty());
+    }
+
     /**
-     * Trains on {@code train} and evaluates on {@code eval} after every epoch.
+     * Trains on {@code train} and evaluates on {@code eval} after every epoch, continuing from {@code resume} when
+     * given: the result is then bit-for-bit the one an uninterrupted run would have produced.
      *
      * @param evalName "test" or "validation", for messages
      */
-    public TrainingResult fit(RowSource train, RowSource eval, String evalName) {
+    public TrainingResult fit(RowSource train, RowSource eval, String evalName, Optional<Checkpoint> resume) {
         Architecture arch = config.architecture();
         checkCompatible(arch, train, "training");
         checkCompatible(arch, eval, evalName);
@@ -46,9 +55,10 @@ public final class Trainer {
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
+        String fingerprint = fingerprint(config, partitions);
 
-        float[] params = Initializer.initialize(arch, config.seed());
-        Optimizer optimizer = config.optimizer().create(params.length);
+        RunState run = new RunState(fingerprint, Initializer.initialize(arch, config.seed()), config.optimizer().create(arch.parameterCount()));
+        resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         LearningRateSchedule schedule = config.schedule().create(config.learningRate(), totalSteps, plan.stepsPerEpoch());
         WeightDecay decay = new WeightDecay((float) config.weightDecay(), arch.weightRanges());
         Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.height(), train.width());
@@ -59,40 +69,93 @@ public final class Trainer {
         try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, "lockstep-train");
              CachedRows evalRows = CachedRows.cache(sc, eval, partitions, "lockstep-" + evalName)) {
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
-                    config, train.count(), eval.count(), evalName, partitions, plan.stepsPerEpoch())));
-            List<EpochSummary> history = new ArrayList<>();
-            Evaluation evaluation = step.evaluate(evalRows, params, evalInput);
-            long globalStep = 0;
-            double trainSeconds = 0;
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                    config, train.count(), eval.count(), evalName, partitions, plan.stepsPerEpoch(), run.globalStep)));
+            Evaluation evaluation = run.history.isEmpty()
+                    ? step.evaluate(evalRows, run.params, evalInput)
+                    : run.history.get(run.history.size() - 1).eval();
+            for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0) {
                 long started = System.nanoTime();
-                int[] permutation = plan.permutation(epoch);
-                double epochLoss = 0;
-                for (int s = 0; s < plan.stepsPerEpoch(); s++) {
-                    SyncStep.Result r = step.gradient(trainRows, params, plan.batch(permutation, s), epoch, trainInput);
-                    globalStep++;
-                    float[] gradient = average(r, globalStep, epoch, s);
-                    double rate = schedule.rate(globalStep - 1);
-                    decay.apply(params, gradient);
-                    optimizer.update(params, gradient, (float) rate);
+                int[] permutation = plan.permutation(run.epoch);
+                for (; run.nextStep < plan.stepsPerEpoch(); ) {
+                    long t0 = System.nanoTime();
+                    SyncStep.Result r = step.gradient(trainRows, run.params, plan.batch(permutation, run.nextStep), run.epoch, trainInput);
+                    long t1 = System.nanoTime();
+                    float[] gradient = average(r, run.globalStep + 1, run.epoch, run.nextStep);
+                    double rate = schedule.rate(run.globalStep);
+                    decay.apply(run.params, gradient);
+                    run.optimizer.update(run.params, gradient, (float) rate);
+                    long t2 = System.nanoTime();
                     double loss = r.lossSum() / r.rows();
-                    epochLoss += loss;
-                    TrainingListener.StepInfo info = new TrainingListener.StepInfo(
-                            epoch + 1, s + 1, globalStep, plan.stepsPerEpoch(), loss, rate);
+                    run.epochLossSum += loss;
+                    run.globalStep++;
+                    run.nextStep++;
+                    StepTimings timings = new StepTimings(r.broadcastNanos(), r.jobNanos(), r.slowestFetchNanos(),
+                            r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
+                    TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
+                            run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
                     listeners.forEach(l -> l.onStep(info));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                trainSeconds += seconds;
-                evaluation = step.evaluate(evalRows, params, evalInput);
-                EpochSummary summary = new EpochSummary(epoch + 1, globalStep, epochLoss / plan.stepsPerEpoch(),
+                run.trainSeconds += seconds;
+                evaluation = step.evaluate(evalRows, run.params, evalInput);
+                EpochSummary summary = new EpochSummary(run.epoch + 1, run.globalStep, run.epochLossSum / plan.stepsPerEpoch(),
                         evaluation, seconds, (double) plan.stepsPerEpoch() * plan.batchSize() / seconds);
-                history.add(summary);
+                run.history.add(summary);
                 listeners.forEach(l -> l.onEpoch(summary));
             }
-            TrainingResult result = new TrainingResult(arch, params, evaluation, List.copyOf(history), globalStep,
-                    globalStep * plan.batchSize(), trainSeconds, partitions);
+            TrainingResult result = new TrainingResult(arch, run.params, evaluation, List.copyOf(run.history), run.globalStep,
+                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions);
             listeners.forEach(l -> l.onEnd(result));
             return result;
+        }
+    }
+
+    /** The settings a checkpoint must share with the run resuming it for the result to be the same. */
+    static String fingerprint(TrainConfig config, int partitions) {
+        Map<String, Object> m = config.toMap();
+        m.put("partitions", partitions);
+        return Json.line(m);
+    }
+
+    /** The mutable position of a run, and its snapshot for checkpoints. */
+    private static final class RunState implements TrainingListener.TrainingState {
+        final String fingerprint;
+        float[] params;
+        final Optimizer optimizer;
+        int epoch;
+        int nextStep;
+        long globalStep;
+        double epochLossSum;
+        double trainSeconds;
+        final List<EpochSummary> history = new ArrayList<>();
+
+        RunState(String fingerprint, float[] params, Optimizer optimizer) {
+            this.fingerprint = fingerprint;
+            this.params = params;
+            this.optimizer = optimizer;
+        }
+
+        void restore(Checkpoint c, int stepsPerEpoch) {
+            if (!c.configFingerprint().equals(fingerprint)) {
+                throw new LockstepException("the checkpoint was written with other settings; resume with the same ones "
+                        + "(checkpoint: " + c.configFingerprint() + ", now: " + fingerprint + ")");
+            }
+            if (c.parameters().length != params.length || c.nextStep() > stepsPerEpoch) {
+                throw new LockstepException("the checkpoint does not fit this run's model or data");
+            }
+            params = c.parameters().clone();
+            optimizer.restore(c.optimizer());
+            epoch = c.epoch();
+            nextStep = c.nextStep();
+            globalStep = c.globalStep();
+            epochLossSum = c.epochLossSum();
+            trainSeconds = c.trainSeconds();
+            history.addAll(c.history());
+        }
+
+        @Override public Checkpoint snapshot() {
+            return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history,
+                    params.clone(), optimizer.state());
         }
     }
 

@@ -13,9 +13,20 @@ public interface TrainingListener {
 
     default void onEnd(TrainingResult result) {}
 
-    /** What a run is about to do. */
-    record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int stepsPerEpoch) {}
+    /** What a run is about to do; {@code resumedAtStep} is 0 for a fresh run. */
+    record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int stepsPerEpoch,
+                   long resumedAtStep) {}
 
-    /** A finished step: {@code globalStep} counts from 1 over the whole run. */
-    record StepInfo(int epoch, int step, long globalStep, int stepsPerEpoch, double loss, double learningRate) {}
+    /**
+     * A finished step: {@code epoch} and {@code step} count from 1, {@code globalStep} from 1 over the whole run.
+     * {@code state} can snapshot the run as it stands after this step's update.
+     */
+    record StepInfo(int epoch, int step, long globalStep, int stepsPerEpoch, double loss, double learningRate,
+                    StepTimings timings, TrainingState state) {}
+
+    /** The run's state between steps. */
+    interface TrainingState {
+        /** A deep copy: parameters, optimizer state, position and history, enough to resume exactly. */
+        Checkpoint snapshot();
+    }
 }

@@ -122,6 +122,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingRunStopsAtTheBadStepKeepsItsCheckpointsAndWritesNoModel() throws Exception {
+        Path out = tmp.resolve("diverged");
+        Outcome o = run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(), "--layers", "784,32,10",
+                "--optimizer", "sgd", "--lr", "1e6", "--schedule", "constant", "--epochs", "1", "--partitions", "2",
+                "--checkpoint-every", "1");
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(1, o.errorLines().size(), o.err());
+        assertTrue(o.errorLines().get(0).matches("lockstep: error: training diverged at step \\d+ .*"), o.err());
+        assertFalse(Files.exists(out.resolve("model.lsm")));
+        assertFalse(Files.exists(out.resolve("metrics.json")));
+        int failedStep = Integer.parseInt(o.errorLines().get(0).replaceAll(".*at step (\\d+) .*", "$1"));
+        dev.lockstep.train.Checkpoints kept = new dev.lockstep.train.Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
+        assertTrue(failedStep > 1, "the run should have had good steps before diverging: " + o.err());
+        dev.lockstep.train.Checkpoint last = kept.latest(new java.io.PrintWriter(System.err)).orElseThrow();
+        assertEquals(failedStep - 1, last.globalStep());
+        for (float p : last.parameters()) assertTrue(Float.isFinite(p));
+    }
+
+    @Test
+    void resumeContinuesFromTheNewestCheckpoint() throws Exception {
+        Path out = tmp.resolve("resumed");
+        String[] args = {"train", "--data", TestData.sampleDir().toString(), "--out", out.toString(), "--layers", "784,16,10",
+            "--epochs", "1", "--batch", "300", "--partitions", "2", "--checkpoint-every", "10"};
+        assertEquals(0, run(args).code());
+        byte[] first = Files.readAllBytes(out.resolve("model.lsm"));
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--resume";
+        Outcome o = run(again);
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("resuming after step 30"), o.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(out.resolve("model.lsm")));
+    }
+
+    @Test
     void noCommandListsTheCommands() {
         Outcome o = run();
         assertEquals(Main.EXIT_USAGE, o.code());

@@ -1,0 +1,187 @@
+package dev.lockstep.train;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.optim.OptimizerState;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The checkpoint file: magic {@code "LKSTPCKP"}, int format version 1, then the fields of {@link Checkpoint}
+ * (big-endian; strings as int length + UTF-8; arrays as int length + elements), then a CRC32C of everything
+ * before it as a long. A reader checks length and checksum before parsing, so a file cut short by a crash
+ * is rejected whole, never half-used.
+ */
+final class CheckpointFile {
+    private static final byte[] MAGIC = "LKSTPCKP".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    /** 8 GiB of floats is far beyond any MLP this trains; a larger "checkpoint" is not one of ours. */
+    private static final long MAX_LENGTH = 1L << 31;
+
+    private CheckpointFile() {}
+
+    static void write(Configuration conf, String uri, Checkpoint c) {
+        byte[] body = encode(c);
+        AtomicFiles.write(conf, uri, out -> out.write(body));
+    }
+
+    static byte[] encode(Checkpoint c) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 4 * c.parameters().length * 3);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            writeString(out, c.configFingerprint());
+            out.writeInt(c.epoch());
+            out.writeInt(c.nextStep());
+            out.writeLong(c.globalStep());
+            out.writeDouble(c.epochLossSum());
+            out.writeDouble(c.trainSeconds());
+            out.writeInt(c.history().size());
+            for (EpochSummary e : c.history()) {
+                out.writeInt(e.epoch());
+                out.writeLong(e.steps());
+                out.writeDouble(e.trainLoss());
+                out.writeDouble(e.seconds());
+                out.writeDouble(e.examplesPerSecond());
+                out.writeInt(e.eval().classes());
+                out.writeDouble(e.eval().lossSum());
+                long[] confusion = e.eval().confusion();
+                out.writeInt(confusion.length);
+                for (long v : confusion) out.writeLong(v);
+            }
+            writeFloats(out, c.parameters());
+            out.writeLong(c.optimizer().step());
+            Map<String, float[]> buffers = c.optimizer().buffers();
+            out.writeInt(buffers.size());
+            for (Map.Entry<String, float[]> b : buffers.entrySet()) {
+                writeString(out, b.getKey());
+                writeFloats(out, b.getValue());
+            }
+            out.flush();
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+    }
+
+    static Checkpoint read(Configuration conf, String uri) {
+        Path path = new Path(uri);
+        byte[] data;
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            long length = fs.getFileStatus(path).getLen();
+            if (length > MAX_LENGTH) throw new LockstepException("checkpoint " + uri + ": too large to be a checkpoint (" + length + " bytes)");
+            data = new byte[(int) length];
+            try (InputStream in = fs.open(path)) {
+                int off = 0;
+                while (off < data.length) {
+                    int n = in.read(data, off, data.length - off);
+                    if (n < 0) throw new LockstepException("checkpoint " + uri + ": truncated while reading");
+                    off += n;
+                }
+            }
+        } catch (IOException e) {
+            throw new LockstepException("checkpoint " + uri + ": " + e.getMessage(), e);
+        }
+        return decode(data, uri);
+    }
+
+    static Checkpoint decode(byte[] data, String name) {
+        if (data.length < MAGIC.length + 4 + 8 || !java.util.Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new LockstepException("checkpoint " + name + ": not a Lockstep checkpoint");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, data.length - 8);
+        if (crc.getValue() != ByteBuffer.wrap(data, data.length - 8, 8).getLong()) {
+            throw new LockstepException("checkpoint " + name + ": checksum mismatch (incomplete or corrupt)");
+        }
+        ByteBuffer in = ByteBuffer.wrap(data, 0, data.length - 8);
+        in.position(MAGIC.length);
+        try {
+            int version = in.getInt();
+            if (version != VERSION) {
+                throw new LockstepException("checkpoint " + name + ": format version " + version + " (this Lockstep reads " + VERSION + ")");
+            }
+            String fingerprint = readString(in);
+            int epoch = in.getInt();
+            int nextStep = in.getInt();
+            long globalStep = in.getLong();
+            double epochLoss = in.getDouble();
+            double seconds = in.getDouble();
+            int historySize = count(in, 1);
+            List<EpochSummary> history = new ArrayList<>(historySize);
+            for (int i = 0; i < historySize; i++) {
+                int e = in.getInt();
+                long steps = in.getLong();
+                double trainLoss = in.getDouble();
+                double epochSeconds = in.getDouble();
+                double eps = in.getDouble();
+                int classes = in.getInt();
+                double lossSum = in.getDouble();
+                long[] confusion = new long[count(in, 8)];
+                for (int k = 0; k < confusion.length; k++) confusion[k] = in.getLong();
+                history.add(new EpochSummary(e, steps, trainLoss, new Evaluation(classes, lossSum, confusion), epochSeconds, eps));
+            }
+            float[] params = readFloats(in);
+            long optimizerStep = in.getLong();
+            int buffers = count(in, 8);
+            Map<String, float[]> state = new LinkedHashMap<>();
+            for (int i = 0; i < buffers; i++) state.put(readString(in), readFloats(in));
+            if (in.hasRemaining()) throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
+            return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLoss, seconds, history, params,
+                    new OptimizerState(optimizerStep, state));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new LockstepException("checkpoint " + name + ": malformed (" + e + ")");
+        }
+    }
+
+    /** A length field, checked against what is left so a bad value can't cause a huge allocation. */
+    private static int count(ByteBuffer in, int bytesPerItem) {
+        int n = in.getInt();
+        if (n < 0 || (long) n * bytesPerItem > in.remaining()) throw new IllegalArgumentException("bad length " + n);
+        return n;
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(ByteBuffer in) {
+        byte[] b = new byte[count(in, 1)];
+        in.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
+        out.writeInt(v.length);
+        ByteBuffer buf = ByteBuffer.allocate(4 * v.length);
+        buf.asFloatBuffer().put(v);
+        out.write(buf.array());
+    }
+
+    private static float[] readFloats(ByteBuffer in) {
+        float[] v = new float[count(in, 4)];
+        in.asFloatBuffer().get(v);
+        in.position(in.position() + 4 * v.length);
+        return v;
+    }
+}
