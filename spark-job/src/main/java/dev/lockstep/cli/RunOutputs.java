@@ -50,10 +50,12 @@ final class RunOutputs {
         }
     }
 
-    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
+    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription,
+               Map<String, Object> stepMillis) {
         MlpModel model = new MlpModel(result.architecture(), result.parameters(),
                 new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
+        metrics.put("step_time_ms", stepMillis);
         StringBuilder history = new StringBuilder();
         for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');
 

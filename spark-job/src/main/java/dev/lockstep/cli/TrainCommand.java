@@ -9,6 +9,7 @@ import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.CheckpointListener;
 import dev.lockstep.train.Checkpoints;
 import dev.lockstep.train.ProgressListener;
+import dev.lockstep.train.StepTimingListener;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
@@ -109,13 +110,15 @@ final class TrainCommand implements Callable<Integer> {
         if (resuming && from.isEmpty()) {
             err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
         }
-        List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err)));
+        StepTimingListener timings = new StepTimingListener();
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err), timings));
         if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
 
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
             Trainer trainer = new Trainer(session.context(), config, listeners);
             TrainingResult result = trainer.fit(inputs.train(), inputs.eval(), evalName, from);
-            outputs.write(config, result, evalName, inputs.description());
+            outputs.write(config, result, evalName, inputs.description(), timings.medianMillis());
+            if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
             err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                     evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
                     result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());

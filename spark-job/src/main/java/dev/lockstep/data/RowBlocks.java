@@ -37,24 +37,27 @@ public final class RowBlocks {
      * near-equal size (no small leftover block). An empty partition has no blocks.
      */
     public static List<List<RowBlock>> byPartition(LabeledImages data, int partitions, int maxRowsPerBlock) {
+        List<List<RowBlock>> result = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) result.add(partition(data, p, partitions, maxRowsPerBlock));
+        return result;
+    }
+
+    /** Partition p's blocks alone, the same as {@code byPartition(...).get(p)}: what an executor builds for itself. */
+    public static List<RowBlock> partition(LabeledImages data, int p, int partitions, int maxRowsPerBlock) {
         if (maxRowsPerBlock < 1) {
             throw new IllegalArgumentException("maxRowsPerBlock must be positive, got " + maxRowsPerBlock);
         }
         long[] bounds = partitionBounds(data.count(), partitions);
-        List<List<RowBlock>> result = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            int from = (int) bounds[p];
-            int rows = (int) bounds[p + 1] - from;
-            int blocks = (rows + maxRowsPerBlock - 1) / maxRowsPerBlock;
-            List<RowBlock> partition = new ArrayList<>(blocks);
-            for (int b = 0; b < blocks; b++) {
-                int start = from + (int) ((long) rows * b / blocks);
-                int end = from + (int) ((long) rows * (b + 1) / blocks);
-                partition.add(copy(data, start, end));
-            }
-            result.add(partition);
+        int from = (int) bounds[p];
+        int rows = (int) bounds[p + 1] - from;
+        int blocks = (rows + maxRowsPerBlock - 1) / maxRowsPerBlock;
+        List<RowBlock> partition = new ArrayList<>(blocks);
+        for (int b = 0; b < blocks; b++) {
+            int start = from + (int) ((long) rows * b / blocks);
+            int end = from + (int) ((long) rows * (b + 1) / blocks);
+            partition.add(copy(data, start, end));
         }
-        return result;
+        return partition;
     }
 
     private static RowBlock copy(LabeledImages data, int from, int to) {

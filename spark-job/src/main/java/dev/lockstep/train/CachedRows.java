@@ -12,16 +12,19 @@ import org.apache.spark.storage.StorageLevel;
 final class CachedRows implements AutoCloseable {
     private final JavaRDD<RowBlock> rdd;
     private final long rows;
+    private final RowSource source;
 
-    private CachedRows(JavaRDD<RowBlock> rdd, long rows) {
+    private CachedRows(JavaRDD<RowBlock> rdd, long rows, RowSource source) {
         this.rdd = rdd;
         this.rows = rows;
+        this.source = source;
     }
 
     static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, String name) {
         JavaRDD<RowBlock> rdd = source.blocks(sc, partitions).setName(name).persist(StorageLevel.MEMORY_ONLY());
         rdd.count(); // materialise the cache now, so the first step's timing is the step's alone
-        return new CachedRows(rdd, source.count());
+        source.afterCaching();
+        return new CachedRows(rdd, source.count(), source);
     }
 
     JavaRDD<RowBlock> rdd() { return rdd; }
@@ -29,5 +32,6 @@ final class CachedRows implements AutoCloseable {
 
     @Override public void close() {
         rdd.unpersist(false);
+        source.close();
     }
 }

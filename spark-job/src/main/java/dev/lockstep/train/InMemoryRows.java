@@ -3,15 +3,22 @@ package dev.lockstep.train;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
-/** Rows the driver has read (IDX, CSV), shipped to the executors with the tasks that first cache them. */
+/**
+ * Rows the driver has read (IDX, CSV). They reach the executors as one broadcast, from which each partition cuts
+ * its own blocks. Not {@code parallelize(blocks)}: a ParallelCollectionRDD's partitions carry their data, and
+ * every task of every step would ship it again (megabytes per task) even after the RDD is cached.
+ */
 public final class InMemoryRows implements RowSource {
     private final LabeledImages data;
     private final int maxLabel;
+    private Broadcast<Payload> broadcast;
 
     public InMemoryRows(LabeledImages data) {
         this.data = data;
@@ -28,20 +35,35 @@ public final class InMemoryRows implements RowSource {
 
     @Override
     public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
-        List<List<RowBlock>> byPartition = RowBlocks.byPartition(data, partitions, RowBlocks.DEFAULT_BLOCK_ROWS);
-        // parallelize() cuts a list of length P*k into P slices [i*k, (i+1)*k); padding every partition to the same
-        // block count k keeps each slice exactly one partition's blocks.
-        int k = 0;
-        for (List<RowBlock> blocks : byPartition) k = Math.max(k, blocks.size());
-        long[] bounds = RowBlocks.partitionBounds(data.count(), partitions);
-        List<RowBlock> flat = new ArrayList<>(partitions * k);
-        for (int p = 0; p < partitions; p++) {
-            List<RowBlock> blocks = byPartition.get(p);
-            flat.addAll(blocks);
-            for (int i = blocks.size(); i < k; i++) {
-                flat.add(new RowBlock(bounds[p + 1], 0, data.features(), new byte[0], new byte[0]));
-            }
+        if (broadcast == null) {
+            broadcast = sc.broadcast(new Payload(data.rows(), data.cols(), data.pixels(), data.labels(), data.source()));
         }
-        return sc.parallelize(flat, partitions);
+        Broadcast<Payload> rows = broadcast;
+        List<Integer> ids = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) ids.add(p);
+        return sc.parallelize(ids, partitions).mapPartitionsWithIndex((p, ignored) ->
+                RowBlocks.partition(rows.value().images(), p, partitions, RowBlocks.DEFAULT_BLOCK_ROWS).iterator(), true);
+    }
+
+    /**
+     * Once the blocks are cached, executors drop their copy of the whole dataset; the driver keeps it, so a lost
+     * partition can still be rebuilt from it.
+     */
+    @Override public void afterCaching() {
+        if (broadcast != null) broadcast.unpersist(false);
+    }
+
+    @Override public void close() {
+        if (broadcast != null) {
+            broadcast.destroy();
+            broadcast = null;
+        }
+    }
+
+    /** What the executors need to rebuild the dataset: its arrays, shared without copying on the driver. */
+    private record Payload(int rows, int cols, byte[] pixels, byte[] labels, String source) implements Serializable {
+        LabeledImages images() {
+            return new LabeledImages(rows, cols, pixels, labels, source);
+        }
     }
 }

@@ -9,7 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Implementations differ in who reads the bytes (the driver, or each executor its own range), never in the
  * layout, so the same data trains the same model whichever way it arrives.
  */
-public interface RowSource {
+public interface RowSource extends AutoCloseable {
     long count();
 
     int height();
@@ -32,4 +32,10 @@ public interface RowSource {
      * deterministic, so a lost partition recomputes to the same bytes.
      */
     JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions);
+
+    /** Called once the blocks are cached: a chance to free what only the first computation needed. */
+    default void afterCaching() {}
+
+    /** Releases what {@link #blocks} created; a lost cached partition can no longer be rebuilt after this. */
+    @Override default void close() {}
 }
