@@ -158,6 +158,17 @@ public final class DataFiles {
         return Source.idx(spec, labelsFor(conf, spec, status.getPath().getName()));
     }
 
+    /** The labels file next to an IDX images file, if there is one (for scoring, where labels are optional). */
+    public static Optional<String> labelsBeside(Configuration conf, String imagesUri) {
+        String labelsName = labelsName(HadoopFiles.path(imagesUri).getName());
+        if (labelsName == null) return Optional.empty();
+        Path parent = HadoopFiles.path(imagesUri).getParent();
+        String dir = parent == null ? "." : parent.toString();
+        boolean gz = labelsName.endsWith(".gz");
+        String base = gz ? labelsName.substring(0, labelsName.length() - 3) : labelsName;
+        return Optional.ofNullable(firstExisting(conf, dir, base, gz ? GZ_FIRST : RAW_FIRST));
+    }
+
     /** The labels file next to an images file, by the standard name substitution. */
     private static String labelsFor(Configuration conf, String imagesUri, String imagesName) {
         String labelsName = labelsName(imagesName);

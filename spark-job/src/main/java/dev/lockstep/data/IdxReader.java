@@ -32,6 +32,18 @@ public final class IdxReader {
         }
     }
 
+    /**
+     * The images of an IDX image file alone, for scoring where there may be no labels. The result's labels are
+     * all 0 and mean nothing.
+     */
+    public static LabeledImages readImagesOnly(Configuration conf, String imagesUri) {
+        try (InputFile images = InputFile.open(conf, imagesUri)) {
+            IdxHeader header = IdxHeader.read(images, IdxHeader.Kind.IMAGES);
+            byte[] pixels = readPayload(images, header);
+            return new LabeledImages(header.rows, header.cols, pixels, new byte[header.count], imagesUri);
+        }
+    }
+
     /** Reads exactly the payload the header declares and makes sure nothing follows it. */
     static byte[] readPayload(InputFile in, IdxHeader header) {
         int expected = (int) header.payloadBytes(); // checked against the array limit by IdxHeader

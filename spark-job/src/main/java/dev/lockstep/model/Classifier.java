@@ -54,6 +54,14 @@ public final class Classifier {
         return d;
     }
 
+    /** Class probabilities for a picture of a digit of any size and polarity, brought to MNIST form first. */
+    public float[] probabilities(java.awt.image.BufferedImage image) {
+        if (model.architecture().inputSize() != MnistImage.SIDE * MnistImage.SIDE) {
+            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes " + model.architecture().inputSize() + " inputs");
+        }
+        return probabilities(MnistImage.pixels(image));
+    }
+
     /** The most probable class. */
     public int predict(float[] pixels) {
         float[] p = probabilities(pixels);

@@ -60,11 +60,62 @@ public final class Evaluation implements Serializable {
         return m;
     }
 
+    /** Rows whose true label is {@code c}. */
+    public long support(int c) {
+        long n = 0;
+        for (int p = 0; p < classes; p++) n += count(c, p);
+        return n;
+    }
+
+    /** Of the rows predicted {@code c}, the fraction that are {@code c}; NaN when nothing was predicted {@code c}. */
+    public double precision(int c) {
+        long predicted = 0;
+        for (int y = 0; y < classes; y++) predicted += count(y, c);
+        return predicted == 0 ? Double.NaN : (double) count(c, c) / predicted;
+    }
+
+    /** Of the rows that are {@code c}, the fraction predicted {@code c}; NaN when there are none. */
+    public double recall(int c) {
+        long support = support(c);
+        return support == 0 ? Double.NaN : (double) count(c, c) / support;
+    }
+
+    public double f1(int c) {
+        double p = precision(c), r = recall(c);
+        if (Double.isNaN(p) || Double.isNaN(r)) return Double.NaN;
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    /** Unweighted mean of the per-class F1 scores over the classes present. */
+    public double macroF1() {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < classes; c++) {
+            if (support(c) == 0) continue;
+            double f = f1(c);
+            sum += Double.isNaN(f) ? 0 : f;
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", rows());
         m.put("loss", loss());
         m.put("accuracy", accuracy());
+        m.put("macro_f1", macroF1());
+        List<Map<String, Object>> perClass = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("class", c);
+            k.put("precision", precision(c));
+            k.put("recall", recall(c));
+            k.put("f1", f1(c));
+            k.put("support", support(c));
+            perClass.add(k);
+        }
+        m.put("per_class", perClass);
         m.put("confusion_matrix", confusionMatrix());
         return m;
     }

@@ -1,0 +1,99 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.Classifier;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelFile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Scoring on the cluster: pictures are read and decoded by the executors ({@code binaryFiles}); IDX and CSV rows
+ * are read by the driver and scored in partitions. The model travels in its own file format, so executors load
+ * it exactly as {@code ModelFile.read} does.
+ */
+final class BatchPredictions {
+    private BatchPredictions() {}
+
+    static List<Prediction> score(JavaSparkContext sc, Configuration conf, MlpModel model, List<PredictionInput> inputs) {
+        Broadcast<byte[]> modelBytes = sc.broadcast(encode(model));
+        try {
+            List<Prediction> all = new ArrayList<>();
+            List<String> images = inputs.stream().filter(i -> i.kind() == PredictionInput.Kind.IMAGE)
+                    .map(PredictionInput::uri).collect(Collectors.toList());
+            if (!images.isEmpty()) {
+                all.addAll(sc.binaryFiles(String.join(",", images), Math.max(1, sc.defaultParallelism()))
+                        .mapPartitions(files -> {
+                            Classifier c = new Classifier(decode(modelBytes.value()));
+                            List<Prediction> out = new ArrayList<>();
+                            while (files.hasNext()) {
+                                var f = files.next();
+                                try (InputStream in = f._2().open()) {
+                                    out.add(Prediction.of(f._1(), -1, -1, c.probabilities(PredictionInput.decode(in, f._1()))));
+                                }
+                            }
+                            return out.iterator();
+                        }).collect());
+            }
+            for (PredictionInput input : inputs) {
+                if (input.kind() == PredictionInput.Kind.IMAGE) continue;
+                LabeledImages rows = input.rows(conf);
+                boolean labelled = input.hasLabels(conf);
+                String uri = input.uri();
+                int features = rows.features();
+                List<int[]> ranges = new ArrayList<>();
+                int parts = Math.max(1, sc.defaultParallelism());
+                for (int p = 0; p < parts; p++) ranges.add(new int[] {(int) ((long) rows.count() * p / parts), (int) ((long) rows.count() * (p + 1) / parts)});
+                Broadcast<byte[]> pixels = sc.broadcast(rows.pixels());
+                Broadcast<byte[]> labels = sc.broadcast(rows.labels());
+                try {
+                    all.addAll(sc.parallelize(ranges, parts).mapPartitions(it -> {
+                        Classifier c = new Classifier(decode(modelBytes.value()));
+                        byte[] px = pixels.value();
+                        byte[] lb = labels.value();
+                        float[] row = new float[features];
+                        List<Prediction> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                            int[] range = it.next();
+                            for (int r = range[0]; r < range[1]; r++) {
+                                for (int i = 0; i < features; i++) row[i] = px[r * features + i] & 0xFF;
+                                out.add(Prediction.of(uri, r, labelled ? lb[r] : -1, c.probabilities(row)));
+                            }
+                        }
+                        return out.iterator();
+                    }).collect());
+                } finally {
+                    pixels.destroy();
+                    labels.destroy();
+                }
+            }
+            all.sort(Comparator.comparing(Prediction::input).thenComparingLong(Prediction::row));
+            return all;
+        } finally {
+            modelBytes.destroy();
+        }
+    }
+
+    private static byte[] encode(MlpModel model) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ModelFile.write(out, model);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MlpModel decode(byte[] bytes) throws IOException {
+        return ModelFile.read(new ByteArrayInputStream(bytes), "model", bytes.length);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.data.CsvReader;
+import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.IdxReader;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.Classifier;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** One file to score: a picture, an IDX image file (labels used when found beside it) or a CSV file. */
+record PredictionInput(String uri, Kind kind) {
+    enum Kind { IMAGE, IDX, CSV }
+
+    private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
+    /** The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files skipped). */
+    static List<PredictionInput> expand(Configuration conf, List<String> uris) {
+        List<PredictionInput> found = new ArrayList<>();
+        for (String uri : uris) {
+            Path p = new Path(uri);
+            try {
+                FileSystem fs = p.getFileSystem(conf);
+                if (!fs.exists(p)) throw new LockstepException(uri + ": no such file or directory");
+                if (fs.getFileStatus(p).isDirectory()) {
+                    FileStatus[] children = fs.listStatus(p);
+                    Arrays.sort(children);
+                    for (FileStatus c : children) {
+                        String name = c.getPath().getName();
+                        if (c.isFile() && !name.startsWith(".") && !name.startsWith("_") && !name.contains("labels")) {
+                            found.add(of(c.getPath().toString()));
+                        }
+                    }
+                } else {
+                    found.add(of(uri));
+                }
+            } catch (IOException e) {
+                throw new LockstepException(uri + ": " + e.getMessage(), e);
+            }
+        }
+        return found;
+    }
+
+    static PredictionInput of(String uri) {
+        String name = uri.toLowerCase(Locale.ROOT);
+        if (IMAGE_SUFFIXES.stream().anyMatch(name::endsWith)) return new PredictionInput(uri, Kind.IMAGE);
+        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) return new PredictionInput(uri, Kind.CSV);
+        return new PredictionInput(uri, Kind.IDX);
+    }
+
+    static boolean isImage(String uri) {
+        String name = uri.toLowerCase(Locale.ROOT);
+        return IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
+    }
+
+    /** The rows of a table input (IDX or CSV); labels are -1 where the file has none. */
+    LabeledImages rows(Configuration conf) {
+        if (kind == Kind.CSV) return CsvReader.read(conf, uri);
+        Optional<String> labels = DataFiles.labelsBeside(conf, uri);
+        return labels.isPresent() ? IdxReader.read(conf, uri, labels.get()) : IdxReader.readImagesOnly(conf, uri);
+    }
+
+    boolean hasLabels(Configuration conf) {
+        return kind == Kind.CSV || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
+    }
+
+    List<Prediction> score(Classifier classifier, Configuration conf) {
+        if (kind == Kind.IMAGE) {
+            return List.of(Prediction.of(uri, -1, -1, classifier.probabilities(readImage(conf, uri))));
+        }
+        LabeledImages rows = rows(conf);
+        boolean labelled = hasLabels(conf);
+        int features = rows.features();
+        if (features != classifier.model().architecture().inputSize()) {
+            throw new LockstepException(uri + ": rows have " + features + " pixels but the model expects "
+                    + classifier.model().architecture().inputSize());
+        }
+        List<Prediction> out = new ArrayList<>(rows.count());
+        float[] pixels = new float[features];
+        byte[] all = rows.pixels();
+        for (int r = 0; r < rows.count(); r++) {
+            for (int i = 0; i < features; i++) pixels[i] = all[r * features + i] & 0xFF;
+            out.add(Prediction.of(uri, r, labelled ? rows.label(r) : -1, classifier.probabilities(pixels)));
+        }
+        return out;
+    }
+
+    static BufferedImage readImage(Configuration conf, String uri) {
+        Path p = new Path(uri);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return decode(in, uri);
+        } catch (IOException e) {
+            throw new LockstepException(uri + ": cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    static BufferedImage decode(InputStream in, String uri) throws IOException {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(in);
+        } catch (IOException | RuntimeException e) {
+            throw new LockstepException(uri + ": cannot read image: corrupt or unsupported (" + e.getMessage() + ")");
+        }
+        if (image == null) throw new LockstepException(uri + ": cannot read image: not a PNG, JPEG, GIF or BMP file");
+        return image;
+    }
+}
