@@ -26,7 +26,10 @@ enum Setting {
     VALIDATION_FRACTION("validationFraction", "--validation-fraction"),
     CHECKPOINT_EVERY("checkpointEvery", "--checkpoint-every"),
     CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir"),
-    RESUME("resume", "--resume");
+    RESUME("resume", "--resume"),
+    REGISTRY("registry", "--registry"),
+    TOLERANCE("promotionTolerance", "--tolerance"),
+    KEEP("keepRuns", "--keep");
 
     static final String PREFIX = "spark.lockstep.";
 

@@ -36,6 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class TrainCommand implements Callable<Integer> {
     /** Older checkpoints are deleted: one to resume from, two in reserve should the newest be damaged. */
     static final int KEEP_CHECKPOINTS = 3;
+    /** A candidate may score this much lower than the serving model (run-to-run noise) and still replace it. */
+    static final double DEFAULT_TOLERANCE = 0.002;
+    static final int DEFAULT_KEEP = 10;
 
     @Spec CommandSpec spec;
 
@@ -78,6 +81,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "Continue from the newest complete checkpoint, if there is one; the result is the same model as an uninterrupted run.")
     String resume;
+    @Option(names = "--registry", paramLabel = "URI", description = "Train into a new run of this model registry (instead of --out) and promote it if it is good enough.")
+    String registry;
+    @Option(names = "--tolerance", paramLabel = "FRACTION", description = "With --registry: promote when accuracy >= the current model's minus this (default 0.002).")
+    String tolerance;
+    @Option(names = "--keep", paramLabel = "RUNS", description = "With --registry: keep this many newest runs, plus the current and rollback ones (default 10).")
+    String keep;
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
 
@@ -86,44 +95,66 @@ final class TrainCommand implements Callable<Integer> {
         ConfFilesAndSpark env = ConfFilesAndSpark.load();
         ResolvedSettings settings = resolve(env);
         TrainConfig config = toConfig(settings);
-        if (!settings.has(Setting.OUT)) throw new ResolvedSettings.UsageException("missing --out DIR");
         if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
             throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
         }
+        if (settings.has(Setting.OUT) == settings.has(Setting.REGISTRY)) {
+            throw new ResolvedSettings.UsageException("give either --out DIR or --registry URI (which makes a run directory in it)");
+        }
         if (master != null) SparkSetup.checkMaster(master);
-        String outDir = settings.text(Setting.OUT);
         Configuration hadoop = SparkSetup.hadoopConf(env.sparkConf());
+        RegistryRun registryRun = settings.has(Setting.REGISTRY) ? new RegistryRun(hadoop, settings.text(Setting.REGISTRY),
+                settings.has(Setting.TOLERANCE) ? settings.parse(Setting.TOLERANCE, v -> nonNegative(Double.parseDouble(v)), "a fraction >= 0") : DEFAULT_TOLERANCE,
+                settings.has(Setting.KEEP) ? settings.parse(Setting.KEEP, v -> positive(Integer.parseInt(v)), "a positive number of runs") : DEFAULT_KEEP)
+                : null;
+        String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
         RunOutputs outputs = new RunOutputs(hadoop, outDir);
         outputs.checkWritable();
-
-        TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
-                settings.text(Setting.TEST), config.validationFraction(), config.seed());
-        String evalName = inputs.evalName();
-
-        PrintWriter err = spec.commandLine().getErr();
         int every = settings.has(Setting.CHECKPOINT_EVERY)
                 ? settings.parse(Setting.CHECKPOINT_EVERY, v -> positive(Integer.parseInt(v)), "a positive number of steps") : 0;
         boolean resuming = settings.has(Setting.RESUME) && settings.parse(Setting.RESUME, TrainCommand::parseBoolean, "true or false");
-        Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
-                ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
-        Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
-        if (resuming && from.isEmpty()) {
-            err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
+        if (resuming && registryRun != null) {
+            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory");
         }
-        StepTimingListener timings = new StepTimingListener();
-        List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err), timings));
-        if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
 
-        try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-            Trainer trainer = new Trainer(session.context(), config, listeners);
-            TrainingResult result = trainer.fit(inputs.train(), inputs.eval(), evalName, from);
-            outputs.write(config, result, evalName, inputs.description(), timings.medianMillis());
-            if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
-            err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
-                    evalName, 100 * result.finalEvaluation().accuracy(), evalName, result.finalEvaluation().loss(),
-                    result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
+        TeeWriter log = new TeeWriter(spec.commandLine().getErr());
+        PrintWriter err = new PrintWriter(log, true);
+        try {
+            TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
+                    settings.text(Setting.TEST), config.validationFraction(), config.seed());
+            Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
+                    ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
+            Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
+            if (resuming && from.isEmpty()) {
+                err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
+            }
+            StepTimingListener timings = new StepTimingListener();
+            List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err), timings));
+            if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
+
+            try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+                TrainingResult result = new Trainer(session.context(), config, listeners)
+                        .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
+                outputs.write(config, result, inputs.evalName(), inputs.description(), timings.medianMillis());
+                if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
+                err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
+                        inputs.evalName(), 100 * result.finalEvaluation().accuracy(), inputs.evalName(), result.finalEvaluation().loss(),
+                        result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
+                if (registryRun == null) return 0;
+                int code = registryRun.conclude(session.context(), result, inputs.eval(), inputs.evalName(), err);
+                registryRun.writeLog(log.captured());
+                return code;
+            }
+        } catch (RuntimeException e) {
+            if (registryRun != null) {
+                try {
+                    registryRun.failed(e, log.captured());
+                } catch (RuntimeException recording) {
+                    e.addSuppressed(recording); // the training failure is the news, not the bookkeeping one
+                }
+            }
+            throw e;
         }
-        return 0;
     }
 
     /** Defaults, then conf files, then Spark conf keys, then flags. */
@@ -148,6 +179,9 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
         flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
         flags.put(Setting.RESUME, resume);
+        flags.put(Setting.REGISTRY, registry);
+        flags.put(Setting.TOLERANCE, tolerance);
+        flags.put(Setting.KEEP, keep);
         return resolve(env.confFiles(), env.sparkConf(), flags);
     }
 

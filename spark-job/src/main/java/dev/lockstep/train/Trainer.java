@@ -59,7 +59,8 @@ public final class Trainer {
 
         RunState run = new RunState(fingerprint, Initializer.initialize(arch, config.seed()), config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
-        LearningRateSchedule schedule = config.schedule().create(config.learningRate(), totalSteps, plan.stepsPerEpoch());
+        // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
+        LearningRateSchedule schedule = config.schedule().create(config.learningRate(), Math.max(1, totalSteps), plan.stepsPerEpoch());
         WeightDecay decay = new WeightDecay((float) config.weightDecay(), arch.weightRanges());
         Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.height(), train.width());
         InputTransform trainInput = new InputTransform(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET, augmentation);

@@ -1,0 +1,62 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.model.Registry;
+import dev.lockstep.train.RowSource;
+import dev.lockstep.train.TrainingResult;
+import java.io.PrintWriter;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A training run that goes into a registry: its own run directory, then the promotion decision, the status, the
+ * pointer switch, and retention. A failed run is recorded as failed and changes nothing else.
+ */
+final class RegistryRun {
+    /** Exit code of a run that trained fine but did not replace the serving model. */
+    static final int EXIT_NOT_PROMOTED = 3;
+
+    private final Configuration conf;
+    private final Registry registry;
+    private final String runId;
+    private final double tolerance;
+    private final int keep;
+
+    RegistryRun(Configuration conf, String root, double tolerance, int keep) {
+        this.conf = conf;
+        this.registry = new Registry(conf, root);
+        this.runId = Registry.newRunId();
+        this.tolerance = tolerance;
+        this.keep = keep;
+    }
+
+    String outDir() { return registry.runDir(runId); }
+
+    void failed(Throwable cause, String log) {
+        writeLog(log);
+        registry.setStatus(runId, "failed", Main.describe(cause), Map.of());
+    }
+
+    /** Decides, records and applies promotion; returns the command's exit code. */
+    int conclude(JavaSparkContext sc, TrainingResult result, RowSource eval, String evalName, PrintWriter err) {
+        Promotion.Decision d = Promotion.decide(sc, conf, registry, runId, result.finalEvaluation().accuracy(), eval, evalName,
+                result.partitions(), tolerance);
+        if (d.promote()) {
+            registry.setStatus(runId, "promoted", d.reason(), d.details());
+            registry.promote(runId, d.reason());
+            err.println("[lockstep] registry: run " + runId + " promoted: " + d.reason());
+        } else {
+            registry.setStatus(runId, "rejected", d.reason(), d.details());
+            err.println("[lockstep] registry: run " + runId + " not promoted, " + registry.current().orElse("nothing")
+                    + " stays current: " + d.reason());
+        }
+        for (String gone : registry.prune(keep)) err.println("[lockstep] registry: removed old run " + gone);
+        return d.promote() ? 0 : EXIT_NOT_PROMOTED;
+    }
+
+    void writeLog(String log) {
+        AtomicFiles.writeString(conf, new Path(outDir(), "train.log").toString(), log);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.TestData;
+import dev.lockstep.model.Registry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A registry's life: first run promoted, a worse one rejected, a better one promoted, rollback, retention, a failure. */
+class RegistryLifeTest {
+    @TempDir Path tmp;
+
+    private PredictCommandTest.Outcome train(Path registry, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--registry", registry.toString(), "--data",
+                TestData.sampleDir().toString(), "--layers", "784,32,10", "--partitions", "2", "--batch", "100"));
+        args.addAll(List.of(extra));
+        return PredictCommandTest.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void promotionRejectionRollbackAndRetention() throws Exception {
+        Path root = tmp.resolve("registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+
+        PredictCommandTest.Outcome first = train(root, "--epochs", "1");
+        assertEquals(0, first.code(), first.err());
+        String run1 = registry.current().orElseThrow();
+        assertEquals("promoted", registry.status(run1).get("status"));
+        assertEquals("first model in the registry", registry.status(run1).get("reason"));
+        for (String f : List.of("model.lsm", "model.json", "metrics.json", "history.jsonl", "train.log", "status.json")) {
+            assertTrue(Files.exists(root.resolve("runs").resolve(run1).resolve(f)), f);
+        }
+        byte[] servingModel = Files.readAllBytes(Path.of(registry.modelFile(run1)));
+
+        PredictCommandTest.Outcome worse = train(root, "--epochs", "0");
+        assertEquals(RegistryRun.EXIT_NOT_PROMOTED, worse.code(), worse.err());
+        assertEquals(run1, registry.current().orElseThrow(), "a worse run leaves current alone");
+        String run2 = registry.runs().get(1);
+        Map<String, Object> rejected = registry.status(run2);
+        assertEquals("rejected", rejected.get("status"));
+        assertTrue(String.valueOf(rejected.get("reason")).contains("<"), rejected.toString());
+        assertTrue(((Number) rejected.get("candidate_accuracy")).doubleValue() < ((Number) rejected.get("current_accuracy")).doubleValue());
+        assertArrayEquals(servingModel, Files.readAllBytes(Path.of(registry.modelFile(registry.current().orElseThrow()))));
+
+        PredictCommandTest.Outcome better = train(root, "--epochs", "3");
+        assertEquals(0, better.code(), better.err());
+        String run3 = registry.current().orElseThrow();
+        assertEquals(registry.runs().get(2), run3);
+
+        PredictCommandTest.Outcome list = PredictCommandTest.run("registry", "list", "--registry", root.toString());
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("* " + run3), list.out());
+        assertTrue(list.out().contains(run2 + "  rejected"), list.out());
+
+        PredictCommandTest.Outcome back = PredictCommandTest.run("registry", "rollback", "--registry", root.toString());
+        assertEquals(0, back.code(), back.err());
+        assertEquals(run1, registry.current().orElseThrow());
+        assertEquals(Main.EXIT_FAILURE, PredictCommandTest.run("registry", "rollback", "--registry", root.toString()).code(),
+                "nothing served before run1");
+
+        PredictCommandTest.Outcome prune = PredictCommandTest.run("registry", "prune", "--registry", root.toString(), "--keep", "1");
+        assertEquals(0, prune.code(), prune.err());
+        assertEquals(List.of(run1, run3), registry.runs(), "newest kept, current never deleted, the rejected one gone");
+
+        List<String> events = registry.events().stream().map(e -> e.get("event") + " " + e.get("run")).toList();
+        assertEquals(List.of("promoted " + run1, "rejected " + run2, "promoted " + run3, "rolled-back " + run1, "pruned " + run2), events);
+    }
+
+    @Test
+    void aFailedRunLeavesCurrentUntouched() throws Exception {
+        Path root = tmp.resolve("registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+        assertEquals(0, train(root, "--epochs", "1").code());
+        String serving = registry.current().orElseThrow();
+        byte[] pointer = Files.readAllBytes(root.resolve("current.json"));
+
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.write(broken.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 9});
+        Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), broken.resolve("train-labels-idx1-ubyte.gz"));
+        PredictCommandTest.Outcome failed = PredictCommandTest.run("train", "--registry", root.toString(), "--data", broken.toString());
+        assertEquals(Main.EXIT_FAILURE, failed.code());
+        assertArrayEquals(pointer, Files.readAllBytes(root.resolve("current.json")));
+        assertEquals(serving, registry.current().orElseThrow());
+        String failedRun = registry.runs().get(1);
+        assertEquals("failed", registry.status(failedRun).get("status"));
+        assertFalse(Files.exists(Path.of(registry.modelFile(failedRun))));
+    }
+}
