@@ -32,9 +32,12 @@ final class RegistryCommand implements Callable<Integer> {
         @Option(names = "--registry", required = true, paramLabel = "URI", description = "The registry (any Hadoop FileSystem URI).")
         String uri;
 
+        Configuration conf() {
+            return SparkSetup.hadoopConf(SparkSetup.sparkConf(SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir())));
+        }
+
         Registry open() {
-            Configuration conf = SparkSetup.hadoopConf(SparkSetup.sparkConf(SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir())));
-            return new Registry(conf, uri);
+            return new Registry(conf(), uri);
         }
     }
 
@@ -67,7 +70,8 @@ final class RegistryCommand implements Callable<Integer> {
         @Parameters(paramLabel = "RUN") String run;
 
         @Override public Integer call() {
-            Registry r = location.open();
+            Configuration conf = location.conf();
+            Registry r = new Registry(conf, location.uri);
             String id = run.equals("current")
                     ? r.current().orElseThrow(() -> new dev.lockstep.LockstepException(location.uri + " has no current model")) : run;
             if (!r.runs().contains(id)) throw new dev.lockstep.LockstepException("no run " + id + " in " + location.uri);
@@ -76,7 +80,7 @@ final class RegistryCommand implements Callable<Integer> {
             doc.put("model", r.modelFile(id));
             String metrics = dev.lockstep.model.ModelDirectory.metricsFile(r.runDir(id));
             try {
-                doc.put("metrics", Json.readMap(SparkSetup.hadoopConf(new org.apache.spark.SparkConf(false)), metrics));
+                doc.put("metrics", Json.readMap(conf, metrics));
             } catch (dev.lockstep.LockstepException e) {
                 doc.put("metrics", null); // a failed run has none
             }
