@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Rows of a prepared dataset, read by the executors: each task opens the records file through Hadoop's
@@ -81,9 +82,12 @@ public final class PreparedRows implements RowSource {
         }
         List<Task> tasks = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) tasks.add(new Task(byPartition.get(p), k, bounds[p + 1]));
+        // Broadcast, not captured: the cached RDD's lineage is serialized with every training step's tasks, and the
+        // configuration is tens of kilobytes; a broadcast handle is a few bytes and the value is fetched once.
+        Broadcast<ShippedConf> shipped = sc.broadcast(conf);
         // One element per slice of parallelize(): task p becomes partition p.
         return sc.parallelize(tasks, partitions)
-                .flatMap(new ReadTask(conf, part.uri(), data.features(), part.maxLabel()));
+                .flatMap(new ReadTask(shipped, part.uri(), data.features(), part.maxLabel()));
     }
 
     /** The records behind global rows [from, to) of this source. */
@@ -107,12 +111,12 @@ public final class PreparedRows implements RowSource {
 
     private static final class ReadTask implements FlatMapFunction<Task, RowBlock> {
         private static final long serialVersionUID = 1L;
-        private final ShippedConf conf;
+        private final Broadcast<ShippedConf> conf;
         private final String uri;
         private final int features;
         private final int maxLabel;
 
-        ReadTask(ShippedConf conf, String uri, int features, int maxLabel) {
+        ReadTask(Broadcast<ShippedConf> conf, String uri, int features, int maxLabel) {
             this.conf = conf;
             this.uri = uri;
             this.features = features;
@@ -124,7 +128,7 @@ public final class PreparedRows implements RowSource {
             List<RowBlock> blocks = new ArrayList<>(task.padTo());
             if (!task.slices().isEmpty()) {
                 Path path = new Path(uri);
-                try (FSDataInputStream in = path.getFileSystem(conf.get()).open(path)) {
+                try (FSDataInputStream in = path.getFileSystem(conf.value().get()).open(path)) {
                     for (Slice s : task.slices()) blocks.add(PreparedRecords.read(in, uri, features, maxLabel, s));
                 } catch (java.io.FileNotFoundException e) {
                     throw new DataFormatException(uri + ": no such file (removed since the run started?)", e);

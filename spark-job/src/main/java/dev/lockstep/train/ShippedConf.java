@@ -12,7 +12,7 @@ import org.apache.hadoop.conf.Configuration;
  * <p>Spark's own {@code SerializableConfiguration} is private to Scala code, and rebuilding a configuration on the
  * executor from {@code spark.hadoop.*} would lose whatever the driver's {@code HADOOP_CONF_DIR} added (an HA
  * nameservice, s3a endpoints) when executors lack those files. So the whole configuration travels, written with
- * its own {@code Writable} form (tens of kilobytes, once per task of the one job that fills the cache).
+ * its own {@code Writable} form (tens of kilobytes), in a broadcast fetched once per executor.
  */
 final class ShippedConf implements Serializable {
     private static final long serialVersionUID = 1L;
