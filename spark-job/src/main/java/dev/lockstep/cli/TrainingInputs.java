@@ -1,21 +1,28 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.train.InMemoryRows;
+import dev.lockstep.train.PreparedRows;
 import dev.lockstep.train.RowSource;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 
 /**
  * The training and evaluation rows of a run, from --data or --train/--test: the test set when there is one,
- * otherwise a seeded hold-out of the training rows.
+ * otherwise a seeded hold-out of the training rows. A --data directory holding a prepared dataset is read by the
+ * executors; everything else by the driver.
  */
 record TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
 
     static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
                                double validationFraction, long seed) {
+        if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {
+            return prepared(hadoop, dataDir, testPath, validationFraction, seed);
+        }
         DataFiles files = DataFiles.resolve(hadoop, dataDir, trainPath, testPath);
         LabeledImages train = files.loadTrain(hadoop);
         Optional<LabeledImages> test = files.loadTest(hadoop);
@@ -25,5 +32,28 @@ record TrainingInputs(RowSource train, RowSource eval, String evalName, String d
         HoldOut split = HoldOut.split(train, validationFraction, seed);
         return new TrainingInputs(new InMemoryRows(split.train()), new InMemoryRows(split.validation()), "validation",
                 files.toString());
+    }
+
+    /** The same rows, and so the same model, as the files {@code prepare} converted, without loading them here. */
+    private static TrainingInputs prepared(Configuration hadoop, String dir, String testPath,
+                                           double validationFraction, long seed) {
+        PreparedDataset data = PreparedDataset.open(hadoop, dir);
+        PreparedDataset.Part train = data.train();
+        if (testPath != null) {
+            DataFiles.Source test = DataFiles.resolve(hadoop, null, testPath, null).train();
+            return new TrainingInputs(PreparedRows.of(hadoop, data, train), new InMemoryRows(test.load(hadoop)), "test",
+                    data + ", test " + test);
+        }
+        if (data.test().isPresent()) {
+            return new TrainingInputs(PreparedRows.of(hadoop, data, train), PreparedRows.of(hadoop, data, data.test().get()),
+                    "test", data.toString());
+        }
+        if (train.count() > Integer.MAX_VALUE) {
+            throw new LockstepException(train.uri() + ": " + train.count() + " rows are too many to hold out validation"
+                    + " rows from; prepare it with a test set");
+        }
+        HoldOut.Rows rows = HoldOut.rows((int) train.count(), validationFraction, seed, train.uri());
+        return new TrainingInputs(PreparedRows.select(hadoop, data, train, rows.train()),
+                PreparedRows.select(hadoop, data, train, rows.validation()), "validation", data.toString());
     }
 }

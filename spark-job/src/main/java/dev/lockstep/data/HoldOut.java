@@ -26,13 +26,23 @@ public final class HoldOut {
      * @param fraction in (0, 0.5]
      */
     public static HoldOut split(LabeledImages all, double fraction, long seed) {
+        Rows rows = rows(all.count(), fraction, seed, all.source());
+        return new HoldOut(all.select(rows.train()), all.select(rows.validation()));
+    }
+
+    /**
+     * Which rows {@link #split} puts on each side, from the row count alone: sources that read their rows
+     * elsewhere (a prepared dataset, on the executors) hold out exactly the same rows without loading them.
+     *
+     * @param source names the data in messages
+     */
+    public static Rows rows(int count, double fraction, long seed, String source) {
         if (!(fraction > 0 && fraction <= 0.5)) {
             throw new LockstepException("validation fraction " + fraction + " is out of range (expected more than 0"
                     + " and at most 0.5)");
         }
-        int count = all.count();
         if (count < 2) {
-            throw new LockstepException(all.source() + ": " + count + " rows are too few to hold out validation rows");
+            throw new LockstepException(source + ": " + count + " rows are too few to hold out validation rows");
         }
         int held = (int) Math.max(1, Math.round(count * fraction));
         boolean[] isHeld = chooseHeld(count, held, new SplittableRandom(seed ^ PURPOSE));
@@ -45,7 +55,11 @@ public final class HoldOut {
                 trainRows[t++] = i;
             }
         }
-        return new HoldOut(all.select(trainRows), all.select(validationRows));
+        return new Rows(trainRows, validationRows);
+    }
+
+    /** Row indices of the two parts, each ascending; together every row exactly once. Do not modify. */
+    public record Rows(int[] train, int[] validation) {
     }
 
     /** The first {@code held} positions of a partial Fisher-Yates shuffle: a uniform random subset. */

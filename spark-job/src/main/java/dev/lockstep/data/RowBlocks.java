@@ -48,16 +48,31 @@ public final class RowBlocks {
             throw new IllegalArgumentException("maxRowsPerBlock must be positive, got " + maxRowsPerBlock);
         }
         long[] bounds = partitionBounds(data.count(), partitions);
-        int from = (int) bounds[p];
-        int rows = (int) bounds[p + 1] - from;
-        int blocks = (rows + maxRowsPerBlock - 1) / maxRowsPerBlock;
-        List<RowBlock> partition = new ArrayList<>(blocks);
-        for (int b = 0; b < blocks; b++) {
-            int start = from + (int) ((long) rows * b / blocks);
-            int end = from + (int) ((long) rows * (b + 1) / blocks);
-            partition.add(copy(data, start, end));
+        long[] cuts = blockBounds(bounds[p], bounds[p + 1], maxRowsPerBlock);
+        List<RowBlock> partition = new ArrayList<>(cuts.length - 1);
+        for (int b = 0; b + 1 < cuts.length; b++) {
+            partition.add(copy(data, (int) cuts[b], (int) cuts[b + 1]));
         }
         return partition;
+    }
+
+    /**
+     * How {@link #byPartition} cuts the rows [from, to) into blocks: the fewest blocks of at most
+     * {@code maxRowsPerBlock} rows, of near-equal size; block b is [cuts[b], cuts[b+1]). No rows, no blocks
+     * (a single bound). Public so that sources reading rows elsewhere make exactly the same blocks.
+     */
+    public static long[] blockBounds(long from, long to, int maxRowsPerBlock) {
+        if (maxRowsPerBlock < 1 || from < 0 || to < from) {
+            throw new IllegalArgumentException("cannot cut rows [" + from + ", " + to + ") into blocks of at most "
+                    + maxRowsPerBlock);
+        }
+        long rows = to - from;
+        int blocks = Math.toIntExact((rows + maxRowsPerBlock - 1) / maxRowsPerBlock);
+        long[] cuts = new long[blocks + 1];
+        for (int b = 0; b <= blocks; b++) {
+            cuts[b] = from + (blocks == 0 ? 0 : rows * b / blocks);
+        }
+        return cuts;
     }
 
     private static RowBlock copy(LabeledImages data, int from, int to) {

@@ -1,0 +1,206 @@
+package dev.lockstep.data;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.model.Json;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A prepared dataset directory (see the package documentation for the layout), as described by its metadata
+ * file and checked against its records files: everything executors need to read their own rows, without the
+ * driver reading any pixel.
+ */
+public final class PreparedDataset {
+    public static final String FORMAT = "lockstep-prepared";
+    public static final int VERSION = 1;
+    /** Written last by {@code prepare}: a directory without it is not a prepared dataset. */
+    public static final String METADATA = "prepared.json";
+    public static final String TRAIN = "train";
+    public static final String TEST = "test";
+
+    /** One records file: {@code count} records of the dataset's record length. */
+    public record Part(String name, String uri, long count, long[] labelCounts, long crc32c) {
+        /** The largest label with a non-zero count (0 for an empty part). */
+        public int maxLabel() {
+            for (int label = labelCounts.length - 1; label > 0; label--) {
+                if (labelCounts[label] > 0) return label;
+            }
+            return 0;
+        }
+    }
+
+    private final String dir;
+    private final String source;
+    private final int rows;
+    private final int cols;
+    private final Part train;
+    private final Part test;
+
+    PreparedDataset(String dir, String source, int rows, int cols, Part train, Part test) {
+        this.dir = dir;
+        this.source = source;
+        this.rows = rows;
+        this.cols = cols;
+        this.train = train;
+        this.test = test;
+    }
+
+    /** True when {@code dir} holds a metadata file, i.e. {@code --data dir} means a prepared dataset. */
+    public static boolean isPrepared(Configuration conf, String dir) {
+        return dir != null && HadoopFiles.isFile(conf, metadataUri(dir));
+    }
+
+    public static String metadataUri(String dir) {
+        return HadoopFiles.child(dir, METADATA);
+    }
+
+    /** Reads and checks the metadata, and each records file's length against it. */
+    public static PreparedDataset open(Configuration conf, String dir) {
+        String meta = metadataUri(dir);
+        if (!HadoopFiles.isFile(conf, meta)) {
+            throw new DataFormatException(dir + ": not a prepared dataset (no " + METADATA + "; run 'lockstep prepare')");
+        }
+        Fields f = new Fields(Json.readMap(conf, meta), meta);
+        String format = f.text("format");
+        if (!FORMAT.equals(format)) {
+            throw new DataFormatException(meta + ": format '" + format + "' is not " + FORMAT);
+        }
+        long version = f.number("version", 1, Integer.MAX_VALUE);
+        if (version != VERSION) {
+            throw new DataFormatException(meta + ": prepared format version " + version + " is not supported (this"
+                    + " Lockstep reads version " + VERSION + "; run 'lockstep prepare' again)");
+        }
+        int rows = (int) f.number("rows", 1, 65536);
+        int cols = (int) f.number("cols", 1, 65536);
+        long recordLength = f.number("record_length", 1, Integer.MAX_VALUE);
+        if (recordLength != 1L + (long) rows * cols) {
+            throw new DataFormatException(meta + ": record_length " + recordLength + " does not match " + rows + "x"
+                    + cols + " images (expected " + (1L + (long) rows * cols) + ")");
+        }
+        Part train = part(conf, dir, meta, f, TRAIN, recordLength);
+        if (train == null) throw new DataFormatException(meta + ": no '" + TRAIN + "' part");
+        Part test = part(conf, dir, meta, f, TEST, recordLength);
+        return new PreparedDataset(dir, f.text("source"), rows, cols, train, test);
+    }
+
+    private static Part part(Configuration conf, String dir, String meta, Fields top, String name, long recordLength) {
+        Fields f = top.object(name);
+        if (f == null) return null;
+        String file = f.text("file");
+        if (file.isEmpty() || file.contains("/") || file.startsWith(".")) {
+            throw new DataFormatException(meta + ": " + name + ".file '" + file + "' must be a plain file name in " + dir);
+        }
+        long count = f.number("count", 0, Long.MAX_VALUE / recordLength);
+        long[] labelCounts = f.counts("label_counts", LabeledImages.CLASSES);
+        long sum = 0;
+        for (long c : labelCounts) sum += c;
+        if (sum != count) {
+            throw new DataFormatException(meta + ": " + name + ".label_counts add up to " + sum + ", not count " + count);
+        }
+        long crc;
+        try {
+            crc = Long.parseLong(f.text("crc32c"), 16);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(meta + ": " + name + ".crc32c is not a hexadecimal checksum");
+        }
+        String uri = HadoopFiles.child(dir, file);
+        FileStatus status = HadoopFiles.existingFile(conf, uri);
+        long expected = count * recordLength;
+        if (status.getLen() != expected) {
+            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                    "%s: %,d bytes, but %s says %,d records of %d bytes (%,d bytes): the file is truncated or does"
+                            + " not belong to this metadata", uri, status.getLen(), meta, count, recordLength, expected));
+        }
+        return new Part(name, uri, count, labelCounts, crc);
+    }
+
+    /** Reads a whole records file and compares its CRC32C with the metadata's: a full integrity check. */
+    public void verifyChecksum(Configuration conf, Part part) {
+        Path path = HadoopFiles.path(part.uri());
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = HadoopFiles.fileSystem(conf, path).open(path)) {
+            for (int n; (n = in.read(buffer)) > 0; ) crc.update(buffer, 0, n);
+        } catch (IOException e) {
+            throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);
+        }
+        if (crc.getValue() != part.crc32c()) {
+            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                    "%s: CRC32C %08x does not match %08x in %s: the file is corrupt", part.uri(), crc.getValue(),
+                    part.crc32c(), metadataUri(dir)));
+        }
+    }
+
+    public String dir() { return dir; }
+    /** What {@code prepare} converted, for messages and the model's sidecar. */
+    public String source() { return source; }
+    public int rows() { return rows; }
+    public int cols() { return cols; }
+    public int features() { return rows * cols; }
+    public int recordLength() { return 1 + rows * cols; }
+    public Part train() { return train; }
+    public Optional<Part> test() { return Optional.ofNullable(test); }
+
+    @Override public String toString() {
+        return "prepared " + dir + " (from " + source + ")";
+    }
+
+    /** Typed access to the metadata's fields; every problem names the file and the field. */
+    private record Fields(Map<String, Object> map, String uri) {
+        String text(String key) {
+            if (map.get(key) instanceof String s) return s;
+            throw missing(key, "a string");
+        }
+
+        long number(String key, long min, long max) {
+            Object v = map.get(key);
+            if (!(v instanceof Integer || v instanceof Long)) throw missing(key, "a whole number");
+            long n = ((Number) v).longValue();
+            if (n < min || n > max) {
+                throw new DataFormatException(uri + ": " + key + " " + n + " is out of range (" + min + ".." + max + ")");
+            }
+            return n;
+        }
+
+        long[] counts(String key, int length) {
+            if (!(map.get(key) instanceof List<?> list) || list.size() != length) {
+                throw missing(key, "a list of " + length + " counts");
+            }
+            long[] counts = new long[length];
+            for (int i = 0; i < length; i++) {
+                if (!(list.get(i) instanceof Integer || list.get(i) instanceof Long) || ((Number) list.get(i)).longValue() < 0) {
+                    throw missing(key, "a list of " + length + " counts");
+                }
+                counts[i] = ((Number) list.get(i)).longValue();
+            }
+            return counts;
+        }
+
+        @SuppressWarnings("unchecked")
+        Fields object(String key) {
+            Object v = map.get(key);
+            if (v == null) return null;
+            if (!(v instanceof Map)) throw missing(key, "an object");
+            return new Fields((Map<String, Object>) v, uri + " (" + key + ")");
+        }
+
+        private DataFormatException missing(String key, String what) {
+            return new DataFormatException(uri + ": field '" + key + "' is missing or not " + what);
+        }
+    }
+
+    static List<Object> asList(long[] values) {
+        List<Object> list = new ArrayList<>(values.length);
+        for (long v : values) list.add(v);
+        return list;
+    }
+}

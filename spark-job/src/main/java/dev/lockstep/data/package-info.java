@@ -1,0 +1,36 @@
+/**
+ * Reading and validating training data (IDX, CSV, prepared datasets), the seeded hold-out split, and the
+ * {@link dev.lockstep.data.RowBlock}s partitions cache.
+ *
+ * <h2>Prepared datasets, format version 1</h2>
+ * Written by {@code lockstep prepare} ({@link dev.lockstep.data.PreparedWriter}), read by
+ * {@link dev.lockstep.data.PreparedDataset} (metadata, on the driver) and {@link dev.lockstep.data.PreparedRecords}
+ * (rows, on the executors). A directory holds:
+ * <pre>
+ * train.records   count x L bytes: fixed-length records, no header, no padding
+ * test.records    the same, when a test set was prepared
+ * prepared.json   metadata, written last: without it the directory is not a prepared dataset
+ * </pre>
+ * Record i starts at byte {@code i * L}, {@code L = 1 + rows * cols} (785 for MNIST):
+ * <pre>
+ * offset  size         field
+ * 0       1            label, unsigned byte 0-9
+ * 1       rows*cols    pixels, unsigned bytes, row-major, exactly as in the IDX file (0 = background)
+ * </pre>
+ * Records keep the input's order, so record i is row i of the IDX or CSV file it came from. Fixed-length
+ * records let a task read rows [a, b) with one seek to {@code a * L}, with no index and no scanning.
+ *
+ * <p>{@code prepared.json}: {@code format} ("lockstep-prepared"), {@code version} (1), {@code rows}, {@code cols},
+ * {@code record_length} (L), {@code layout} (a reminder in words), {@code source} (what was converted), and per part
+ * ({@code train}, optionally {@code test}): {@code file} (a plain name in the directory), {@code count},
+ * {@code label_counts} (ten counts adding up to {@code count}), {@code crc32c} (of the whole records file, eight hex
+ * digits).
+ *
+ * <p>Checked when a run opens the directory: format and version (other versions are refused), record length
+ * against the shape, label counts against the count, each records file's length against count x L. Checked as
+ * executors read: every label against the largest the metadata counts. The CRC32C is for a full integrity check
+ * ({@link dev.lockstep.data.PreparedDataset#verifyChecksum}); a run does not read the whole file on the driver to
+ * compute it. Each file is written under a temporary name and renamed; {@code prepare} first removes an old
+ * {@code prepared.json}, so a failed re-prepare leaves no metadata describing files it replaced.
+ */
+package dev.lockstep.data;
