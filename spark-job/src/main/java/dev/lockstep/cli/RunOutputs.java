@@ -50,17 +50,18 @@ final class RunOutputs {
         }
     }
 
-    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription,
+    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
                Map<String, Object> stepMillis) {
         MlpModel model = new MlpModel(result.architecture(), result.parameters(),
                 new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
+        metrics.put("data_fingerprint", dataFingerprint);
         metrics.put("step_time_ms", stepMillis);
         StringBuilder history = new StringBuilder();
         for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');
 
         ModelFile.write(conf, ModelDirectory.modelFile(dir), model);
-        ModelSidecar.write(conf, ModelDirectory.sidecarFile(dir), model, metrics, configMap(config, result), dataDescription);
+        ModelSidecar.write(conf, ModelDirectory.sidecarFile(dir), model, metrics, configMap(config, result), dataFingerprint);
         AtomicFiles.writeString(conf, ModelDirectory.historyFile(dir), history.toString());
         AtomicFiles.writeString(conf, ModelDirectory.metricsFile(dir), Json.pretty(metrics) + "\n");
     }

@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
                 TrainingResult result = new Trainer(session.context(), config, listeners)
                         .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
-                outputs.write(config, result, inputs.evalName(), inputs.description(), timings.medianMillis());
+                outputs.write(config, result, inputs.evalName(), inputs.description(), inputs.fingerprint(), timings.medianMillis());
                 if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
                 err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                         inputs.evalName(), 100 * result.finalEvaluation().accuracy(), inputs.evalName(), result.finalEvaluation().loss(),

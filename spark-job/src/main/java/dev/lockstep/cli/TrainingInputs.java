@@ -18,6 +18,11 @@ import org.apache.hadoop.conf.Configuration;
  */
 record TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
 
+    /** What the rows were, by content: recorded in the model's sidecar and metrics. */
+    String fingerprint() {
+        return "train " + train.fingerprint() + "; " + evalName + " " + eval.fingerprint();
+    }
+
     static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
                                double validationFraction, long seed) {
         if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {

@@ -33,6 +33,13 @@ public final class InMemoryRows implements RowSource {
     @Override public int maxLabel() { return maxLabel; }
     @Override public String describe() { return data.source(); }
 
+    @Override public String fingerprint() {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data.labels());
+        crc.update(data.pixels());
+        return String.format("crc32c:%08x/%d", crc.getValue(), data.count());
+    }
+
     @Override
     public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
         if (broadcast == null) {

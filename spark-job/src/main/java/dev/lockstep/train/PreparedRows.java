@@ -69,6 +69,12 @@ public final class PreparedRows implements RowSource {
     @Override public int maxLabel() { return part.maxLabel(); }
     @Override public String describe() { return description; }
 
+    /** The records file's checksum from the metadata, plus the selected rows when this is a subset. */
+    @Override public String fingerprint() {
+        String whole = String.format("prepared-crc32c:%08x/%d", part.crc32c(), part.count());
+        return selection == null ? whole : whole + String.format("[rows %08x/%d]", java.util.Arrays.hashCode(selection), selection.length);
+    }
+
     @Override
     public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
         long[] bounds = RowBlocks.partitionBounds(count(), partitions);

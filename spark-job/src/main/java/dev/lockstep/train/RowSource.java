@@ -27,6 +27,12 @@ public interface RowSource extends AutoCloseable {
     String describe();
 
     /**
+     * Identifies the rows' content, not their location: equal for the same pixels and labels in the same order,
+     * so the model sidecar can say which data made it.
+     */
+    String fingerprint();
+
+    /**
      * The rows as {@code partitions} partitions of {@link RowBlock}s: partition p holds the global rows
      * [{@code RowBlocks.partitionBounds(count, partitions)[p]}, {@code [p + 1]}) in order. The RDD must be
      * deterministic, so a lost partition recomputes to the same bytes.

@@ -66,6 +66,11 @@ class TrainCommandTest {
         assertEquals(accuracy, ((Number) last.get("test_accuracy")).doubleValue());
         for (String key : List.of("train_loss", "test_loss", "seconds")) assertTrue(last.containsKey(key), key);
 
+        assertTrue(String.valueOf(metrics.get("data_fingerprint")).matches("train crc32c:[0-9a-f]{8}/9000; validation crc32c:[0-9a-f]{8}/1000"),
+                String.valueOf(metrics.get("data_fingerprint")));
+        Map<String, Object> sidecar = Json.readMap(new Configuration(), out.resolve("model.json").toString());
+        assertEquals(metrics.get("data_fingerprint"), sidecar.get("dataFingerprint"));
+
         MlpModel model = ModelFile.read(new Configuration(), out.resolve("model.lsm").toString());
         assertEquals("784,64,10", model.architecture().layersString());
         assertTrue(Files.exists(out.resolve("model.json")));
