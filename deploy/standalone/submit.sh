@@ -23,17 +23,18 @@ Submit options:
   --secret-file F       file holding the spark.authenticate secret (default: \$LOCKSTEP_AUTH_SECRET_FILE,
                         else the run directory's secret written by start-cluster.sh)
   --driver-memory M     driver heap (default: \$LOCKSTEP_DRIVER_MEMORY, else 2g)
+  --spark-submit PATH   a spark-submit to use (default: \$SPARK_SUBMIT, else \$SPARK_HOME/bin/spark-submit)
   --dry-run             print the spark-submit command instead of running it
   -h, --help            this help
 
-spark-submit: \$SPARK_HOME/bin/spark-submit if SPARK_HOME is set (a real Spark installation),
-otherwise 'java -cp spark-job/target/lib/* org.apache.spark.deploy.SparkSubmit' from the Maven jars.
+spark-submit: --spark-submit PATH or \$SPARK_SUBMIT, else \$SPARK_HOME/bin/spark-submit if SPARK_HOME is
+set (a real Spark installation), otherwise 'java -cp spark-job/target/lib/* org.apache.spark.deploy.SparkSubmit' from the Maven jars.
 The Java 17 --add-opens flags go to the driver and, through spark.executor.extraJavaOptions, to the
 executors. conf/lockstep.conf supplies Lockstep's settings (spark.lockstep.*), after the properties file.
 
 Environment: LOCKSTEP_CLUSTER_DIR (run directory, default <project>/target/standalone), LOCKSTEP_MASTER,
-LOCKSTEP_AUTH_SECRET_FILE, LOCKSTEP_DRIVER_MEMORY, LOCKSTEP_CONF_DIR (default conf/), SPARK_HOME,
-JAVA_HOME.
+LOCKSTEP_AUTH_SECRET_FILE, LOCKSTEP_DRIVER_MEMORY, LOCKSTEP_CONF_DIR (default conf/), SPARK_SUBMIT,
+SPARK_HOME, JAVA_HOME.
 USAGE
 }
 
@@ -41,6 +42,7 @@ master=${LOCKSTEP_MASTER:-}
 props="$ls_conf_dir/spark-cluster.conf"
 secret_file=${LOCKSTEP_AUTH_SECRET_FILE:-}
 driver_memory=${LOCKSTEP_DRIVER_MEMORY:-2g}
+spark_submit=${SPARK_SUBMIT:-}
 dry_run=0
 confs=()
 train=()
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --conf) [[ ${2:-} == *=* ]] || die "--conf needs KEY=VALUE, got '${2:-}'"; confs+=("$2"); shift 2 ;;
     --secret-file) secret_file=${2:?--secret-file needs a value}; shift 2 ;;
     --driver-memory) driver_memory=${2:?--driver-memory needs a value}; shift 2 ;;
+    --spark-submit) spark_submit=${2:?--spark-submit needs a value}; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; train+=("$@"); break ;;
@@ -118,9 +121,13 @@ args=(--master "$master" --deploy-mode client --properties-file "$merged")
 for c in "${confs[@]}"; do args+=(--conf "$c"); done
 args+=(--class dev.lockstep.cli.Main "$ls_jar" train "${train[@]}")
 
-if [[ -n ${SPARK_HOME:-} ]]; then
+if [[ -z $spark_submit && -n ${SPARK_HOME:-} ]]; then
   [[ -x $SPARK_HOME/bin/spark-submit ]] || die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit"
-  cmd=("$SPARK_HOME/bin/spark-submit" --driver-memory "$driver_memory" "${args[@]}")
+  spark_submit=$SPARK_HOME/bin/spark-submit
+fi
+if [[ -n $spark_submit ]]; then
+  [[ -x $spark_submit ]] || command -v "$spark_submit" >/dev/null || die "cannot run spark-submit '$spark_submit'"
+  cmd=("$spark_submit" --driver-memory "$driver_memory" "${args[@]}")
 else
   require_jars
   # No launcher here: the driver JVM's own options must be on its command line.

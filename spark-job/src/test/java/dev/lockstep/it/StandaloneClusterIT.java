@@ -109,7 +109,9 @@ class StandaloneClusterIT {
                 Files.getPosixFilePermissions(runDir.resolve("secret")));
         String events = eventLog(app);
         for (String on : List.of("\"spark.authenticate\":\"true\"", "\"spark.network.crypto.enabled\":\"true\"",
-                "\"spark.io.encryption.enabled\":\"true\"", "\"spark.master\":\"" + masterUrl + "\"")) {
+                "\"spark.io.encryption.enabled\":\"true\"", "\"spark.master\":\"" + masterUrl + "\"",
+                // conf/spark-cluster.conf's Kryo, while the local run used Java serialization: same bits either way
+                "\"spark.serializer\":\"org.apache.spark.serializer.KryoSerializer\"")) {
             assertTrue(events.contains(on), on + " not in the event log's environment");
         }
         String secret = Files.readString(runDir.resolve("secret")).strip();
@@ -130,6 +132,8 @@ class StandaloneClusterIT {
             String app = argAfter(cmd, "--app-id");
             String executorId = argAfter(cmd, "--executor-id");
             Set<String> executorDirs = listNames(runDir.resolve("work/worker-1").resolve(app));
+            // Workers hand the secret to executors in the environment, never on the command line.
+            assertFalse(cmd.contains(Files.readString(runDir.resolve("secret")).strip()), "the secret is on an executor's command line");
 
             // Freeze it first, so that it is sure to hold a task of the next step, then kill it outright: the task is lost
             // with its executor and the cached partition with it; Spark must rerun the task and recompute the partition.
@@ -210,6 +214,7 @@ class StandaloneClusterIT {
         env.put("LOCKSTEP_LIB_DIR", Processes.libDir().toString());
         env.put("LOCKSTEP_JOB_JAR", Processes.jobJar().toString());
         env.put("SPARK_HOME", null);
+        env.put("SPARK_SUBMIT", null);
         env.put("LOCKSTEP_MASTER", null);
         env.put("LOCKSTEP_AUTH_SECRET_FILE", null);
         return env;
