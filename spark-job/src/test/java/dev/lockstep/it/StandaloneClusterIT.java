@@ -124,8 +124,8 @@ class StandaloneClusterIT {
         Path out = tmp.resolve("killed-run");
         Processes.Started run = Processes.start(submitCommand(out), TestData.projectDir(), env());
         try {
-            // Training has started: the first progress line comes a few seconds into epoch 1 of 2.
-            run.awaitErr("[lockstep] epoch 1/2  step", RUN_TIMEOUT);
+            // Training has started: a progress line of epoch 1 of 2 (a step counter a few seconds in, or the epoch's end).
+            run.awaitErr("[lockstep] epoch 1/2", RUN_TIMEOUT);
             long workerPid = Long.parseLong(Files.readString(runDir.resolve("pids/worker-1.pid")).strip());
             ProcessHandle executor = executorOf(workerPid);
             String cmd = executor.info().commandLine().orElseThrow();
