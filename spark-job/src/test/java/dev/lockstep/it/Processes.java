@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged job the way users do, in child processes with a time limit. */
@@ -51,21 +52,65 @@ final class Processes {
     }
 
     static Result run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, workDir, timeoutSeconds, Map.of());
+    }
+
+    /** As {@link #run(List, Path, long)}, with extra environment variables (a null value removes the variable). */
+    static Result run(List<String> command, Path workDir, long timeoutSeconds, Map<String, String> env)
+            throws IOException, InterruptedException {
+        return start(command, workDir, env).finish(timeoutSeconds);
+    }
+
+    /** Starts a child process whose output goes to temporary files, readable while it runs. */
+    static Started start(List<String> command, Path workDir, Map<String, String> env) throws IOException {
         Path out = Files.createTempFile("lockstep-it", ".out");
         Path err = Files.createTempFile("lockstep-it", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("LOCKSTEP_DRIVER_MEMORY", "1g");
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + Files.readString(err));
+        env.forEach((k, v) -> {
+            if (v == null) pb.environment().remove(k);
+            else pb.environment().put(k, v);
+        });
+        return new Started(command, pb.start(), out, err);
+    }
+
+    /** A running child process; {@link #finish} waits for it (killing it and its descendants on time-out). */
+    record Started(List<String> command, Process process, Path out, Path err) {
+        /** Its stderr so far. */
+        String errSoFar() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
         }
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        return r;
+
+        /** Waits until its stderr contains {@code text}; fails if it exits first or the time runs out. */
+        void awaitErr(String text, long timeoutSeconds) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (!errSoFar().contains(text)) {
+                if (!process.isAlive()) fail("exited with " + process.exitValue() + " before printing '" + text + "':\n" + errSoFar());
+                if (System.nanoTime() > deadline) {
+                    kill();
+                    fail("no '" + text + "' within " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + errSoFar());
+                }
+                Thread.sleep(200);
+            }
+        }
+
+        Result finish(long timeoutSeconds) throws IOException, InterruptedException {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                kill();
+                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + Files.readString(err));
+            }
+            Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return r;
+        }
+
+        void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 }

@@ -1,0 +1,54 @@
+# Shared by start-cluster.sh, stop-cluster.sh and submit.sh; sourced, not run.
+# shellcheck shell=bash
+
+ls_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ls_lib=${LOCKSTEP_LIB_DIR:-$ls_root/spark-job/target/lib}
+ls_jar=${LOCKSTEP_JOB_JAR:-$ls_root/spark-job/target/lockstep-job.jar}
+ls_conf_dir=${LOCKSTEP_CONF_DIR:-$ls_root/conf}
+ls_run=${LOCKSTEP_CLUSTER_DIR:-$ls_root/target/standalone}
+ls_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# The --add-opens flags Spark's own launcher adds on Java 17 (org.apache.spark.launcher.JavaModuleOptions),
+# as in deploy/lockstep. Needed by every JVM that runs Spark: daemons, driver and executors.
+ls_opens=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+)
+
+die() {
+  echo "$(basename "$0"): error: $*" >&2
+  exit 1
+}
+
+# Absolute form of a path that may not exist yet.
+abs_path() {
+  case $1 in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "$(pwd)" "$1" ;;
+  esac
+}
+
+require_jars() {
+  [[ -d "$ls_lib" ]] && compgen -G "$ls_lib/spark-core_*.jar" >/dev/null \
+    || die "no Spark jars in $ls_lib; build them first: (cd $ls_root && mvn -DskipTests package)"
+}
+
+# True if pid $1 is alive and its command line contains $2 (guards against a recycled pid).
+pid_matches() {
+  local pid=$1 needle=$2 cmdline
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"$needle"* ]]
+}

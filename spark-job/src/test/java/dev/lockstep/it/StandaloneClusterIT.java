@@ -1,0 +1,289 @@
+package dev.lockstep.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.lockstep.TestData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real standalone cluster on this host: a master and two 1-core workers, each its own JVM, started by
+ * deploy/standalone/start-cluster.sh from the Maven jars, with the security settings of conf/spark-cluster.conf
+ * (authentication with a secret the daemons share, RPC and IO encryption). Jobs go through deploy/standalone/submit.sh
+ * (spark-submit of the thin jar), and must train the same model, bit for bit, as deploy/lockstep on local[2] with
+ * the same seed and partitions: undisturbed, and when an executor is killed mid-run.
+ */
+class StandaloneClusterIT {
+    /** Small and quick; two partitions, one per worker. The kill test needs the run to last a few seconds. */
+    private static final List<String> TRAIN = List.of("--data", TestData.sampleDir().toString(), "--layers", "784,32,10",
+            "--batch", "100", "--partitions", "2", "--epochs", "2", "--seed", "5");
+    private static final long RUN_TIMEOUT = 240;
+
+    @TempDir static Path tmp;
+    private static Path runDir;
+    private static String masterUrl;
+    private static byte[] localModel;
+    private static Thread stopOnExit;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        runDir = tmp.resolve("cluster");
+        // If the test JVM is interrupted (^C, a surefire time-out), still stop the cluster.
+        stopOnExit = new Thread(StandaloneClusterIT::stopQuietly, "stop-standalone-cluster");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        Processes.Result r = Processes.run(List.of(script("start-cluster.sh").toString(), "--workers", "2",
+                "--worker-cores", "1", "--worker-memory", "1g"), TestData.projectDir(), 150, env());
+        assertEquals(0, r.code(), "start-cluster.sh failed:\n" + r.err());
+        masterUrl = r.out().strip();
+        assertTrue(masterUrl.matches("spark://127\\.0\\.0\\.1:[0-9]+"), "master URL: " + r.out());
+        assertEquals(masterUrl, Files.readString(runDir.resolve("master-url")).strip());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        try {
+            Processes.Result r = Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
+            assertEquals(0, r.code(), "stop-cluster.sh failed:\n" + r.err());
+            // Nothing from this run directory is left: master, workers, executors.
+            List<String> left = processesNaming(runDir.toString());
+            assertTrue(left.isEmpty(), "still running after stop-cluster.sh: " + left);
+            // Idempotent.
+            Processes.Result again = Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
+            assertEquals(0, again.code(), again.err());
+        } finally {
+            if (stopOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+        }
+    }
+
+    @Test
+    void clusterRunWithAuthAndEncryptionMatchesLocalBitForBit() throws Exception {
+        Set<String> eventLogsBefore = listNames(runDir.resolve("events"));
+        Path out = tmp.resolve("cluster-run");
+        Processes.Result r = submit(out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("[lockstep] done"), r.err());
+        assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
+
+        // The executors ran in the workers' JVMs, one per worker, not in the driver.
+        String app = onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
+        for (String worker : List.of("worker-1", "worker-2")) {
+            Path appDir = runDir.resolve("work").resolve(worker).resolve(app);
+            assertTrue(Files.isDirectory(appDir) && !listNames(appDir).isEmpty(), "no executor of " + app + " on " + worker);
+        }
+
+        // Security was on, end to end: the daemons had authentication (their shared secret in a private file), and
+        // the application ran with authentication, RPC encryption and IO encryption, its secret redacted in the log.
+        assertTrue(Files.readString(runDir.resolve("logs/master.log")).contains("SecurityManager: authentication enabled"));
+        assertTrue(Files.readString(runDir.resolve("conf/daemon.conf")).contains("spark.authenticate.secret"));
+        assertEquals(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(runDir.resolve("secret")));
+        String events = eventLog(app);
+        for (String on : List.of("\"spark.authenticate\":\"true\"", "\"spark.network.crypto.enabled\":\"true\"",
+                "\"spark.io.encryption.enabled\":\"true\"", "\"spark.master\":\"" + masterUrl + "\"",
+                // conf/spark-cluster.conf's Kryo, while the local run used Java serialization: same bits either way
+                "\"spark.serializer\":\"org.apache.spark.serializer.KryoSerializer\"")) {
+            assertTrue(events.contains(on), on + " not in the event log's environment");
+        }
+        String secret = Files.readString(runDir.resolve("secret")).strip();
+        assertFalse(events.contains(secret), "the secret is in the event log");
+        assertFalse(r.err().contains(secret), "the secret is on the driver's stderr");
+    }
+
+    @Test
+    void killingAnExecutorMidRunStillGivesTheSameModel() throws Exception {
+        Path out = tmp.resolve("killed-run");
+        Processes.Started run = Processes.start(submitCommand(out), TestData.projectDir(), env());
+        try {
+            // Training has started: a progress line of epoch 1 of 2 (a step counter a few seconds in, or the epoch's end).
+            run.awaitErr("[lockstep] epoch 1/2", RUN_TIMEOUT);
+            long workerPid = Long.parseLong(Files.readString(runDir.resolve("pids/worker-1.pid")).strip());
+            ProcessHandle executor = executorOf(workerPid);
+            String cmd = executor.info().commandLine().orElseThrow();
+            String app = argAfter(cmd, "--app-id");
+            String executorId = argAfter(cmd, "--executor-id");
+            Set<String> executorDirs = listNames(runDir.resolve("work/worker-1").resolve(app));
+            // Workers hand the secret to executors in the environment, never on the command line.
+            assertFalse(cmd.contains(Files.readString(runDir.resolve("secret")).strip()), "the secret is on an executor's command line");
+
+            // Freeze it first, so that it is sure to hold a task of the next step, then kill it outright: the task is lost
+            // with its executor and the cached partition with it; Spark must rerun the task and recompute the partition.
+            signal("STOP", executor.pid());
+            Thread.sleep(2000);
+            signal("KILL", executor.pid());
+            assertTrue(executor.onExit().get(30, TimeUnit.SECONDS) != null && !executor.isAlive());
+
+            Processes.Result r = run.finish(RUN_TIMEOUT);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("[lockstep] done"), r.err());
+            assertTrue(r.err().contains("Lost executor " + executorId + " on 127.0.0.1"), "no lost executor in\n" + r.err());
+            // The worker started a replacement executor, with a new id, for the same application.
+            Set<String> after = listNames(runDir.resolve("work/worker-1").resolve(app));
+            assertTrue(after.size() > executorDirs.size() && after.containsAll(executorDirs),
+                    "no new executor on worker-1: before " + executorDirs + ", after " + after);
+            String events = eventLog(app);
+            // A task died with it and ran again: the driver logs that at INFO only, the event log has it.
+            assertTrue(events.contains("\"Event\":\"SparkListenerExecutorRemoved\""), "no executor removal in the event log");
+            assertTrue(events.contains("\"Reason\":\"ExecutorLostFailure\",\"Executor ID\":\"" + executorId + "\""),
+                    "no task lost with executor " + executorId + " in the event log");
+            assertTrue(Pattern.compile("\"Event\":\"SparkListenerTaskStart\".{0,200}\"Attempt\":1,").matcher(events).find(),
+                    "no second attempt of a task in the event log");
+
+            assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")),
+                    "the model after losing an executor differs from the undisturbed local[2] run's");
+        } finally {
+            run.kill();
+        }
+    }
+
+    @Test
+    void submitRefusesAnAuthenticatedRunWithoutASecret() throws Exception {
+        Path empty = tmp.resolve("no-cluster");
+        Map<String, String> env = env();
+        env.put("LOCKSTEP_CLUSTER_DIR", empty.toString());
+        Processes.Result r = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
+                "--out", tmp.resolve("never").toString()), TestData.projectDir(), 60, env);
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("submit.sh: error: spark.authenticate is true"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** deploy/lockstep train on local[2] with the same settings: the reference model, trained once per class. */
+    private static synchronized byte[] localModel() throws Exception {
+        if (localModel == null) {
+            Path out = tmp.resolve("local-run");
+            List<String> cmd = new ArrayList<>(List.of(Processes.launcher().toString(), "train", "--master", "local[2]",
+                    "--out", out.toString()));
+            cmd.addAll(TRAIN);
+            Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
+            assertEquals(0, r.code(), r.err());
+            localModel = Files.readAllBytes(out.resolve("model.lsm"));
+        }
+        return localModel;
+    }
+
+    private static Processes.Result submit(Path out) throws Exception {
+        return Processes.run(submitCommand(out), TestData.projectDir(), RUN_TIMEOUT, env());
+    }
+
+    private static List<String> submitCommand(Path out) {
+        List<String> cmd = new ArrayList<>(List.of(script("submit.sh").toString(), "--out", out.toString()));
+        cmd.addAll(TRAIN);
+        return cmd;
+    }
+
+    private static Path script(String name) {
+        return TestData.projectDir().resolve("deploy/standalone").resolve(name);
+    }
+
+    /** The scripts' environment: this class's run directory, the Maven jars (not a Spark installation), 1g driver. */
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("LOCKSTEP_CLUSTER_DIR", runDir.toString());
+        env.put("LOCKSTEP_LIB_DIR", Processes.libDir().toString());
+        env.put("LOCKSTEP_JOB_JAR", Processes.jobJar().toString());
+        env.put("SPARK_HOME", null);
+        env.put("SPARK_SUBMIT", null);
+        env.put("LOCKSTEP_MASTER", null);
+        env.put("LOCKSTEP_AUTH_SECRET_FILE", null);
+        return env;
+    }
+
+    private static void stopQuietly() {
+        try {
+            new ProcessBuilder(script("stop-cluster.sh").toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // best effort at JVM exit
+        }
+    }
+
+    /** The executor JVM a worker launched for the running application. */
+    private static ProcessHandle executorOf(long workerPid) throws InterruptedException {
+        ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker " + workerPid + " is gone"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> e = worker.children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).findFirst();
+            if (e.isPresent()) return e.get();
+            Thread.sleep(200);
+        }
+        return fail("worker " + workerPid + " has no executor child");
+    }
+
+    private static String argAfter(String commandLine, String flag) {
+        Matcher m = Pattern.compile(Pattern.quote(flag) + " (\\S+)").matcher(commandLine);
+        assertTrue(m.find(), flag + " not in " + commandLine);
+        return m.group(1);
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, p.waitFor(), "kill -" + signal + " " + pid);
+    }
+
+    /** The application's event log (rolling, zstd-compressed files under events/eventlog_v2_APP/), as text. */
+    private static String eventLog(String app) throws IOException {
+        Path dir = runDir.resolve("events").resolve("eventlog_v2_" + app);
+        assertTrue(Files.isDirectory(dir), "no event log " + dir);
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList()) {
+                try (InputStream in = f.toString().endsWith(".zstd") ? new ZstdInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+                    text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private static Set<String> listNames(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return Set.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static String onlyNew(Set<String> before, Set<String> after) {
+        List<String> added = after.stream().filter(n -> !before.contains(n)).toList();
+        assertEquals(1, added.size(), "new event logs: " + added);
+        assertNotNull(added.get(0));
+        return added.get(0);
+    }
+
+    private static List<String> processesNaming(String text) {
+        return ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().orElse("").contains(text))
+                .map(p -> p.pid() + " " + p.info().command().orElse("?")).toList();
+    }
+}
