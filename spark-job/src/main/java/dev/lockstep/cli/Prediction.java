@@ -3,8 +3,30 @@ package dev.lockstep.cli;
 import java.io.Serializable;
 import java.util.Locale;
 
-/** One scored item: a picture, or one row of an IDX or CSV file. {@code label} is -1 when unknown. */
-record Prediction(String input, long row, int label, int predicted, float[] probabilities) implements Serializable {
+/**
+ * One scored item: a picture, or one row of an IDX or CSV file. {@code label} is -1 when unknown. A class, not a
+ * record, because predictions come back from executors and Kryo, a common cluster serializer, cannot build records.
+ */
+final class Prediction implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String input;
+    private final long row;
+    private final int label;
+    private final int predicted;
+    private final float[] probabilities;
+
+    Prediction(String input, long row, int label, int predicted, float[] probabilities) {
+        this.input = input;
+        this.row = row;
+        this.label = label;
+        this.predicted = predicted;
+        this.probabilities = probabilities;
+    }
+
+    String input() { return input; }
+    long row() { return row; }
+    int label() { return label; }
+    int predicted() { return predicted; }
 
     static Prediction of(String input, long row, int label, float[] probabilities) {
         int best = 0;

@@ -67,8 +67,26 @@ public final class InMemoryRows implements RowSource {
         }
     }
 
-    /** What the executors need to rebuild the dataset: its arrays, shared without copying on the driver. */
-    private record Payload(int rows, int cols, byte[] pixels, byte[] labels, String source) implements Serializable {
+    /**
+     * What the executors need to rebuild the dataset: its arrays, shared without copying on the driver. A class,
+     * not a record: Kryo, a common cluster serializer, cannot build records.
+     */
+    static final class Payload implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int rows;
+        private final int cols;
+        private final byte[] pixels;
+        private final byte[] labels;
+        private final String source;
+
+        Payload(int rows, int cols, byte[] pixels, byte[] labels, String source) {
+            this.rows = rows;
+            this.cols = cols;
+            this.pixels = pixels;
+            this.labels = labels;
+            this.source = source;
+        }
+
         LabeledImages images() {
             return new LabeledImages(rows, cols, pixels, labels, source);
         }

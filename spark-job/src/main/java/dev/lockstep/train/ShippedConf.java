@@ -1,8 +1,6 @@
 package dev.lockstep.train;
 
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
@@ -12,29 +10,36 @@ import org.apache.hadoop.conf.Configuration;
  * <p>Spark's own {@code SerializableConfiguration} is private to Scala code, and rebuilding a configuration on the
  * executor from {@code spark.hadoop.*} would lose whatever the driver's {@code HADOOP_CONF_DIR} added (an HA
  * nameservice, s3a endpoints) when executors lack those files. So the whole configuration travels, written with
- * its own {@code Writable} form (tens of kilobytes), in a broadcast fetched once per executor.
+ * its own {@code Writable} form (tens of kilobytes), in a broadcast fetched once per executor. Kept as bytes, not
+ * through writeObject hooks, because Kryo (a common cluster setting) ignores those.
  */
 final class ShippedConf implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
+    /** The configuration in its Writable form: plain bytes survive Java and Kryo serialization alike. */
+    private final byte[] written;
     private transient Configuration conf;
 
     ShippedConf(Configuration conf) {
-        this.conf = new Configuration(conf); // a snapshot: later changes on the driver do not leak in
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            new Configuration(conf).write(out); // a snapshot: later changes on the driver do not leak in
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the Hadoop configuration", e);
+        }
+        this.written = bytes.toByteArray();
     }
 
-    Configuration get() {
+    synchronized Configuration get() {
+        if (conf == null) {
+            Configuration c = new Configuration(false);
+            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(written))) {
+                c.readFields(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the shipped Hadoop configuration", e);
+            }
+            conf = c;
+        }
         return conf;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        conf.write(out);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        conf = new Configuration(false);
-        conf.readFields(in);
     }
 }

@@ -1,0 +1,60 @@
+package dev.lockstep.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lockstep.data.RowBlock;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.Serializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import scala.reflect.ClassTag$;
+
+/**
+ * Everything Spark serializes with its data serializer (broadcast values, task results) must survive Java
+ * serialization and Kryo, which clusters commonly turn on (conf/spark-cluster.conf does). Kryo cannot build Java
+ * records and ignores writeObject hooks, so those would fail only on a cluster.
+ */
+class SerializersTest {
+    static List<Serializer> serializers() {
+        SparkConf conf = new SparkConf(false);
+        return List.of(new JavaSerializer(conf), new KryoSerializer(conf));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(Serializer s, T value) {
+        SerializerInstance i = s.newInstance();
+        return (T) i.deserialize(i.serialize(value, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
+    }
+
+    @ParameterizedTest
+    @MethodSource("serializers")
+    void taskResultsAndBroadcastValuesSurvive(Serializer s) {
+        PartialGradient g = roundTrip(s, new PartialGradient(new float[] {1.5f, -0f, Float.MIN_VALUE}, 2.25, 7, 11, 13));
+        assertArrayEquals(new float[] {1.5f, -0f, Float.MIN_VALUE}, g.gradient);
+        assertEquals(7, g.rows);
+        assertEquals(13, g.computeNanos);
+
+        Evaluation e = roundTrip(s, new Evaluation(2, 1.5, new long[] {3, 1, 0, 4}));
+        assertEquals(0.875, e.accuracy());
+
+        RowBlock b = roundTrip(s, new RowBlock(10, 2, 2, new byte[] {1, 2, 3, 4}, new byte[] {5, 6}));
+        assertEquals(10, b.firstRow());
+        assertArrayEquals(new byte[] {5, 6}, b.labels());
+
+        InMemoryRows.Payload p = roundTrip(s, new InMemoryRows.Payload(1, 2, new byte[] {9, 8, 7, 6}, new byte[] {1, 2}, "src"));
+        assertEquals(2, p.images().count());
+
+        Configuration conf = new Configuration(false);
+        conf.set("fs.example.setting", "shipped");
+        assertEquals("shipped", roundTrip(s, new ShippedConf(conf)).get().get("fs.example.setting"));
+
+        float[] params = {0.25f, -3f};
+        assertArrayEquals(params, roundTrip(s, params));
+    }
+}
