@@ -44,8 +44,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if ((data == null) == (test == null)) throw new ResolvedSettings.UsageException("give either --data DIR or --test PATH");
         if (partitions != null && partitions < 1) throw new ResolvedSettings.UsageException("--partitions must be positive");
         if (master != null) SparkSetup.checkMaster(master);
-        SparkConf sparkConf = SparkSetup.sparkConf(SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir()));
-        Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
+        SparkSetup.Environment env = SparkSetup.Environment.load();
+        SparkConf sparkConf = env.sparkConf();
+        Configuration hadoop = env.hadoop();
         PrintWriter err = spec.commandLine().getErr();
 
         MlpModel m = ModelFile.read(hadoop, model);

@@ -40,8 +40,9 @@ final class PredictCommand implements Callable<Integer> {
         if (top < 1) throw new ResolvedSettings.UsageException("--top must be positive");
         if (master != null && out == null) throw new ResolvedSettings.UsageException("--master only applies with --out");
         if (master != null) SparkSetup.checkMaster(master);
-        SparkConf sparkConf = SparkSetup.sparkConf(SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir()));
-        Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
+        SparkSetup.Environment env = SparkSetup.Environment.load();
+        SparkConf sparkConf = env.sparkConf();
+        Configuration hadoop = env.hadoop();
         MlpModel m = ModelFile.read(hadoop, model);
         List<PredictionInput> found = PredictionInput.expand(hadoop, inputs);
 

@@ -42,7 +42,7 @@ final class PrepareCommand implements Callable<Integer> {
         if (data == null && train == null) {
             throw new ResolvedSettings.UsageException("no input given: use --data DIR or --train PATH");
         }
-        Configuration hadoop = SparkSetup.hadoopConf(TrainCommand.ConfFilesAndSpark.load().sparkConf());
+        Configuration hadoop = SparkSetup.Environment.load().hadoop();
         DataFiles files = DataFiles.resolve(hadoop, data, train, test);
         LabeledImages trainRows = files.loadTrain(hadoop);
         Optional<LabeledImages> testRows = files.loadTest(hadoop);

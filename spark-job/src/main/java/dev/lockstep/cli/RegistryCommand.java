@@ -33,7 +33,7 @@ final class RegistryCommand implements Callable<Integer> {
         String uri;
 
         Configuration conf() {
-            return SparkSetup.hadoopConf(SparkSetup.sparkConf(SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir())));
+            return SparkSetup.Environment.load().hadoop();
         }
 
         Registry open() {

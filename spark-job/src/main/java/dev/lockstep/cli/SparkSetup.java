@@ -39,6 +39,15 @@ final class SparkSetup {
         }
     }
 
+    /** What every command starts from: the conf directory's files, the Spark conf, and the Hadoop conf from it. */
+    record Environment(ConfFiles confFiles, SparkConf sparkConf, Configuration hadoop) {
+        static Environment load() {
+            ConfFiles files = ConfFiles.load(ConfFiles.defaultDir());
+            SparkConf spark = SparkSetup.sparkConf(files);
+            return new Environment(files, spark, hadoopConf(spark));
+        }
+    }
+
     /** The Spark conf from system properties (set by spark-submit) plus the conf directory's defaults. */
     static SparkConf sparkConf(ConfFiles files) {
         SparkConf conf = new SparkConf();

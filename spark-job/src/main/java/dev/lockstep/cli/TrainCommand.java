@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfFilesAndSpark env = ConfFilesAndSpark.load();
+        SparkSetup.Environment env = SparkSetup.Environment.load();
         ResolvedSettings settings = resolve(env);
         TrainConfig config = toConfig(settings);
         if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ResolvedSettings.UsageException("give either --out DIR or --registry URI (which makes a run directory in it)");
         }
         if (master != null) SparkSetup.checkMaster(master);
-        Configuration hadoop = SparkSetup.hadoopConf(env.sparkConf());
+        Configuration hadoop = env.hadoop();
         RegistryRun registryRun = settings.has(Setting.REGISTRY) ? new RegistryRun(hadoop, settings.text(Setting.REGISTRY),
                 settings.has(Setting.TOLERANCE) ? settings.parse(Setting.TOLERANCE, v -> nonNegative(Double.parseDouble(v)), "a fraction >= 0") : DEFAULT_TOLERANCE,
                 settings.has(Setting.KEEP) ? settings.parse(Setting.KEEP, v -> positive(Integer.parseInt(v)), "a positive number of runs") : DEFAULT_KEEP)
@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Defaults, then conf files, then Spark conf keys, then flags. */
-    private ResolvedSettings resolve(ConfFilesAndSpark env) {
+    private ResolvedSettings resolve(SparkSetup.Environment env) {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.DATA, data);
         flags.put(Setting.TRAIN, train);
@@ -243,13 +243,5 @@ final class TrainCommand implements Callable<Integer> {
     private static <T extends Number> T nonNegative(T v) {
         if (v.doubleValue() < 0 || Double.isNaN(v.doubleValue())) throw new IllegalArgumentException("must be 0 or more");
         return v;
-    }
-
-    /** The conf directory's files and the Spark conf built from them, read once per command. */
-    record ConfFilesAndSpark(SparkSetup.ConfFiles confFiles, SparkConf sparkConf) {
-        static ConfFilesAndSpark load() {
-            SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(SparkSetup.ConfFiles.defaultDir());
-            return new ConfFilesAndSpark(files, SparkSetup.sparkConf(files));
-        }
     }
 }
