@@ -123,6 +123,37 @@ class HdfsEndToEndTest {
     }
 
     @Test
+    void checkpointsAndRegistryLiveOnHdfsToo() throws IOException {
+        String[] withCheckpoints = Arrays.copyOf(train(root + "/in", root + "/ckpt-run"), SMALL.length + 7);
+        withCheckpoints[SMALL.length + 5] = "--checkpoint-every";
+        withCheckpoints[SMALL.length + 6] = "30";
+        Outcome first = run(withCheckpoints);
+        assertEquals(0, first.code(), first.err());
+        List<String> checkpoints = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints")))
+                .map(st -> st.getPath().getName()).sorted().toList();
+        assertEquals(List.of("ckpt-000000000030.lsc", "ckpt-000000000060.lsc", "ckpt-000000000090.lsc"), checkpoints);
+        byte[] model = read(root + "/ckpt-run/model.lsm");
+
+        // Resuming reads the newest checkpoint back from HDFS and ends at the same model.
+        fs.delete(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints/ckpt-000000000090.lsc"), false);
+        String[] resume = Arrays.copyOf(withCheckpoints, withCheckpoints.length + 1);
+        resume[withCheckpoints.length] = "--resume";
+        Outcome resumed = run(resume);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after step 60"), resumed.err());
+        assertArrayEquals(model, read(root + "/ckpt-run/model.lsm"));
+
+        String[] registryRun = train(root + "/in", "unused");
+        registryRun[3] = "--registry";
+        registryRun[4] = root + "/registry";
+        Outcome promoted = run(registryRun);
+        assertEquals(0, promoted.code(), promoted.err());
+        dev.lockstep.model.Registry registry = new dev.lockstep.model.Registry(fs.getConf(), root + "/registry");
+        String current = registry.current().orElseThrow();
+        assertArrayEquals(model, read(registry.modelFile(current)), "same settings, same data: same model");
+    }
+
+    @Test
     void atomicOverwriteOnHdfs() throws IOException {
         Configuration conf = fs.getConf();
         String uri = root + "/atomic/file.txt";
