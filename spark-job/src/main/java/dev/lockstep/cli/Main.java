@@ -21,6 +21,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
+    /** Whether commands write to the process's own stderr (which may be a terminal), not a caller's stream. */
+    private boolean processStderr;
+
+    boolean writesToProcessStderr() { return processStderr; }
+
     public static void main(String[] args) {
         int code = run(args, System.err);
         System.exit(code);
@@ -28,7 +33,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs a command and returns its exit code; never calls System.exit, so tests can call it. */
     public static int run(String[] args, PrintStream err) {
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        main.processStderr = err == System.err;
+        CommandLine cli = new CommandLine(main);
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("lockstep: error: " + ex.getMessage() + " (see 'lockstep "
