@@ -95,7 +95,9 @@ class ReportCommandTest {
             }
             double trainAccuracy = ((Number) e.get("train_accuracy")).doubleValue();
             assertTrue(trainAccuracy > 0.5 && trainAccuracy <= 1, line);
-            assertTrue(((Number) e.get("learning_rate")).doubleValue() > 0, line);
+            double rate = ((Number) e.get("learning_rate")).doubleValue();
+            // The default cosine schedule ends at zero at the run's last step.
+            assertTrue(((Number) e.get("epoch")).intValue() == 1 ? rate > 0 : rate >= 0, line);
             @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) e.get("step_time_ms");
             assertEquals(70, ((Number) t.get("steps")).intValue(), "9,000 rows / 128 a step, every step timed: " + line);
             for (String part : List.of("total", "broadcast", "scheduling_and_return", "fetch", "compute", "combine", "update")) {
