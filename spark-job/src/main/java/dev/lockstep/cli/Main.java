@@ -13,13 +13,18 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Synchronous data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, PrepareCommand.class, EvaluateCommand.class, PredictCommand.class,
-            RegistryCommand.class, CommandLine.HelpCommand.class},
+            RegistryCommand.class, ReportCommand.class, ImagineCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'lockstep COMMAND --help' for a command's options."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+
+    /** Whether commands write to the process's own stderr (which may be a terminal), not a caller's stream. */
+    private boolean processStderr;
+
+    boolean writesToProcessStderr() { return processStderr; }
 
     public static void main(String[] args) {
         int code = run(args, System.err);
@@ -28,7 +33,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs a command and returns its exit code; never calls System.exit, so tests can call it. */
     public static int run(String[] args, PrintStream err) {
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        main.processStderr = err == System.err;
+        CommandLine cli = new CommandLine(main);
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("lockstep: error: " + ex.getMessage() + " (see 'lockstep "

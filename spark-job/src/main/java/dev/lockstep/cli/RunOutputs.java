@@ -50,12 +50,17 @@ final class RunOutputs {
         }
     }
 
+    /**
+     * @param dataFingerprint what the rows were, by content
+     * @param dataLocation where the data came from ({@code data}, {@code train}, {@code test}), for the report to find it again
+     */
     void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
-               Map<String, Object> stepMillis) {
+               Map<String, Object> dataLocation, Map<String, Object> stepMillis) {
         MlpModel model = new MlpModel(result.architecture(), result.parameters(),
                 new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
         metrics.put("data_fingerprint", dataFingerprint);
+        metrics.put("data_location", dataLocation);
         metrics.put("step_time_ms", stepMillis);
         StringBuilder history = new StringBuilder();
         for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');

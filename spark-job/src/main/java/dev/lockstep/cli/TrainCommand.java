@@ -89,6 +89,12 @@ final class TrainCommand implements Callable<Integer> {
     String keep;
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
+    @Option(names = "--progress", paramLabel = "bar|lines", description = "Progress as a bar redrawn in place, or as plain lines "
+            + "(default: bar on a terminal, else lines; or LOCKSTEP_PROGRESS).")
+    String progress;
+    @Option(names = "--no-report", negatable = false, description = "Do not write report.html and its pictures into the run directory.")
+    boolean noReport;
+    @picocli.CommandLine.ParentCommand Main parent;
 
     @Override
     public Integer call() {
@@ -117,6 +123,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory");
         }
 
+        ProgressListener.Mode progressMode = ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
         try {
@@ -129,17 +136,23 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
             }
             StepTimingListener timings = new StepTimingListener();
-            List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err), timings));
+            List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err, progressMode), timings));
             if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
                 TrainingResult result = new Trainer(session.context(), config, listeners)
                         .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
-                outputs.write(config, result, inputs.evalName(), inputs.description(), inputs.fingerprint(), timings.medianMillis());
+                Map<String, Object> location = new java.util.LinkedHashMap<>();
+                location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
+                location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
+                location.put("test", qualified(hadoop, settings.text(Setting.TEST)));
+                outputs.write(config, result, inputs.evalName(), inputs.description(), inputs.fingerprint(), location,
+                        timings.medianMillis());
                 if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
                 err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
                         inputs.evalName(), 100 * result.finalEvaluation().accuracy(), inputs.evalName(), result.finalEvaluation().loss(),
                         result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
+                if (!noReport) report(hadoop, outDir, err);
                 if (registryRun == null) return 0;
                 int code = registryRun.conclude(session.context(), result, inputs.eval(), inputs.evalName(), err);
                 registryRun.writeLog(log.captured());
@@ -155,6 +168,34 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * The model is written and good whatever happens here: a report that cannot be drawn is a warning, not a
+     * failed run (nor, with --registry, a reason to keep the current model).
+     */
+    private static void report(Configuration hadoop, String outDir, PrintWriter err) {
+        try {
+            ReportCommand.print(err, dev.lockstep.report.RunReport.write(hadoop, outDir, null));
+        } catch (RuntimeException | LinkageError e) {
+            err.println("[lockstep] warning: no report: " + Main.describe(e));
+        }
+    }
+
+    /** Relative paths made absolute, so that a report run from elsewhere finds the data; IMAGES,LABELS pairs part by part. */
+    static String qualified(Configuration hadoop, String path) {
+        if (path == null) return null;
+        StringBuilder b = new StringBuilder();
+        for (String part : path.split(",", -1)) {
+            if (b.length() > 0) b.append(',');
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(part.strip());
+                b.append(p.getFileSystem(hadoop).makeQualified(p));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                b.append(part); // as given: the report can still be pointed at the data with --data
+            }
+        }
+        return b.toString();
     }
 
     /** Defaults, then conf files, then Spark conf keys, then flags. */

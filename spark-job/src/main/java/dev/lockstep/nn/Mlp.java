@@ -19,6 +19,8 @@ public final class Mlp {
     private final float[][] deltas;      // dLoss/dPreActivation of layer l+1's units, same shape as activations[l+1]
     private final float[][] transposed;  // weights of layer l as [in][out]
     private float[] params;
+    private float[] inputDelta;          // dOutput/dInput of row 0, allocated on first use: training never needs it
+    private int lastCorrect;
 
     public Mlp(Architecture arch, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be positive");
@@ -76,11 +78,13 @@ public final class Mlp {
         int layers = arch.layerCount();
         int classes = arch.outputSize();
         double loss = 0;
+        int correct = 0;
         float[] top = deltas[layers - 1];
         for (int r = 0; r < n; r++) {
             int y = labels[r];
             int row = r * classes;
             loss += crossEntropy(probs[row + y]);
+            if (argmax(probs, row, classes) == y) correct++; // reads the probabilities, changes nothing
             for (int c = 0; c < classes; c++) top[row + c] = probs[row + c];
             top[row + y] -= 1f;
         }
@@ -94,7 +98,43 @@ public final class Mlp {
                 multiplyByDerivative(deltas[l - 1], activations[l], n * in);
             }
         }
+        lastCorrect = correct;
         return loss;
+    }
+
+    /**
+     * How many of the rows of the last {@link #accumulateGradient} call were predicted right (by the probabilities
+     * that pass computed, before any update): training accuracy at no extra pass.
+     */
+    public int lastCorrect() { return lastCorrect; }
+
+    /**
+     * The gradient of {@code log p(target)} with respect to the (scaled) input of row 0, into {@code out}
+     * ({@code inputSize} floats), with row 0 of {@link #input()} filled. For inspecting a trained network (what
+     * input it finds most like a class); it overwrites the pass buffers, so use its own instance, not a training one.
+     *
+     * @return {@code log p(target)} at that input
+     */
+    public double inputGradient(int target, float[] out) {
+        int classes = arch.outputSize();
+        if (target < 0 || target >= classes) throw new IllegalArgumentException("class " + target + " is not in 0.." + (classes - 1));
+        if (out.length != arch.inputSize()) throw new IllegalArgumentException("expected room for " + arch.inputSize() + " floats");
+        float[] probs = forward(1);
+        int layers = arch.layerCount();
+        float[] top = deltas[layers - 1];
+        // d log p_t / d z_c = [c == t] - p_c
+        for (int c = 0; c < classes; c++) top[c] = -probs[c];
+        top[target] += 1f;
+        double logP = -crossEntropy(probs[target]);
+        if (inputDelta == null) inputDelta = new float[arch.inputSize()];
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = arch.size(l), units = arch.size(l + 1);
+            float[] prev = l > 0 ? deltas[l - 1] : inputDelta;
+            DenseKernels.backpropagate(deltas[l], 1, units, params, arch.weightOffset(l), in, prev);
+            if (l > 0) multiplyByDerivative(prev, activations[l], in);
+        }
+        System.arraycopy(inputDelta, 0, out, 0, out.length);
+        return logP;
     }
 
     /**

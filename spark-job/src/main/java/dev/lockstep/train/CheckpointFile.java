@@ -20,14 +20,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The checkpoint file: magic {@code "LKSTPCKP"}, int format version 1, then the fields of {@link Checkpoint}
+ * The checkpoint file: magic {@code "LKSTPCKP"}, int format version, then the fields of {@link Checkpoint}
  * (big-endian; strings as int length + UTF-8; arrays as int length + elements), then a CRC32C of everything
- * before it as a long. A reader checks length and checksum before parsing, so a file cut short by a crash
+ * before it as a long. Version 2 adds the epoch's correct and counted rows after the train seconds, and per
+ * history entry, after the confusion matrix: train accuracy, learning rate, and the step-time breakdown (int
+ * steps, then its seven medians). Version 1 files still load, with those unknown. A reader checks length and checksum before parsing, so a file cut short by a crash
  * is rejected whole, never half-used.
  */
 final class CheckpointFile {
     private static final byte[] MAGIC = "LKSTPCKP".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int OLDEST_VERSION = 1;
     /** 8 GiB of floats is far beyond any MLP this trains; a larger "checkpoint" is not one of ours. */
     private static final long MAX_LENGTH = 1L << 31;
 
@@ -50,6 +53,8 @@ final class CheckpointFile {
             out.writeLong(c.globalStep());
             out.writeDouble(c.epochLossSum());
             out.writeDouble(c.trainSeconds());
+            out.writeLong(c.epochCorrect());
+            out.writeLong(c.epochRows());
             out.writeInt(c.history().size());
             for (EpochSummary e : c.history()) {
                 out.writeInt(e.epoch());
@@ -62,6 +67,10 @@ final class CheckpointFile {
                 long[] confusion = e.eval().confusion();
                 out.writeInt(confusion.length);
                 for (long v : confusion) out.writeLong(v);
+                out.writeDouble(e.trainAccuracy());
+                out.writeDouble(e.learningRate());
+                out.writeInt(e.stepTimes().steps());
+                for (double v : e.stepTimes().values()) out.writeDouble(v);
             }
             writeFloats(out, c.parameters());
             out.writeLong(c.optimizer().step());
@@ -116,8 +125,9 @@ final class CheckpointFile {
         in.position(MAGIC.length);
         try {
             int version = in.getInt();
-            if (version != VERSION) {
-                throw new LockstepException("checkpoint " + name + ": format version " + version + " (this Lockstep reads " + VERSION + ")");
+            if (version < OLDEST_VERSION || version > VERSION) {
+                throw new LockstepException("checkpoint " + name + ": format version " + version + " (this Lockstep reads "
+                        + OLDEST_VERSION + " to " + VERSION + ")");
             }
             String fingerprint = readString(in);
             int epoch = in.getInt();
@@ -125,6 +135,8 @@ final class CheckpointFile {
             long globalStep = in.getLong();
             double epochLoss = in.getDouble();
             double seconds = in.getDouble();
+            long epochCorrect = version >= 2 ? in.getLong() : 0;
+            long epochRows = version >= 2 ? in.getLong() : 0;
             int historySize = count(in, 1);
             List<EpochSummary> history = new ArrayList<>(historySize);
             for (int i = 0; i < historySize; i++) {
@@ -137,7 +149,18 @@ final class CheckpointFile {
                 double lossSum = in.getDouble();
                 long[] confusion = new long[count(in, 8)];
                 for (int k = 0; k < confusion.length; k++) confusion[k] = in.getLong();
-                history.add(new EpochSummary(e, steps, trainLoss, new Evaluation(classes, lossSum, confusion), epochSeconds, eps));
+                Evaluation eval = new Evaluation(classes, lossSum, confusion);
+                if (version == 1) {
+                    history.add(new EpochSummary(e, steps, trainLoss, eval, epochSeconds, eps));
+                    continue;
+                }
+                double trainAccuracy = in.getDouble();
+                double rate = in.getDouble();
+                int timedSteps = in.getInt();
+                double[] medians = new double[StepBreakdown.NAMES.length];
+                for (int k = 0; k < medians.length; k++) medians[k] = in.getDouble();
+                history.add(new EpochSummary(e, steps, trainLoss, eval, epochSeconds, eps, trainAccuracy, rate,
+                        StepBreakdown.of(timedSteps, medians)));
             }
             float[] params = readFloats(in);
             long optimizerStep = in.getLong();
@@ -146,7 +169,7 @@ final class CheckpointFile {
             for (int i = 0; i < buffers; i++) state.put(readString(in), readFloats(in));
             if (in.hasRemaining()) throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
             return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLoss, seconds, history, params,
-                    new OptimizerState(optimizerStep, state));
+                    new OptimizerState(optimizerStep, state), epochCorrect, epochRows);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new LockstepException("checkpoint " + name + ": malformed (" + e + ")");
         }

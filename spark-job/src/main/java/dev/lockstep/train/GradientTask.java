@@ -43,6 +43,7 @@ final class GradientTask implements FlatMapFunction<Iterator<RowBlock>, PartialG
         int features = arch.inputSize();
         double loss = 0;
         int total = 0;
+        int correct = 0;
         int filled = 0;
         while (blocks.hasNext()) {
             RowBlock block = blocks.next();
@@ -54,6 +55,7 @@ final class GradientTask implements FlatMapFunction<Iterator<RowBlock>, PartialG
                 labels[filled++] = block.labels()[local];
                 if (filled == mlp.maxBatch()) {
                     loss += mlp.accumulateGradient(filled, labels, gradient);
+                    correct += mlp.lastCorrect();
                     total += filled;
                     filled = 0;
                 }
@@ -61,10 +63,11 @@ final class GradientTask implements FlatMapFunction<Iterator<RowBlock>, PartialG
         }
         if (filled > 0) {
             loss += mlp.accumulateGradient(filled, labels, gradient);
+            correct += mlp.lastCorrect();
             total += filled;
         }
         long done = System.nanoTime();
-        return Collections.singletonList(new PartialGradient(gradient, loss, total, fetched - start, done - fetched)).iterator();
+        return Collections.singletonList(new PartialGradient(gradient, loss, total, correct, fetched - start, done - fetched)).iterator();
     }
 
     static int lowerBound(int[] sorted, long key) {

@@ -4,52 +4,115 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * One line per epoch on stderr, prefixed so it stands out among Spark's log lines, plus a step counter every
- * few seconds while a long epoch runs.
+ * Progress on stderr, prefixed so it stands out among Spark's log lines: a start line, then within each epoch
+ * either a bar redrawn in place ({@link Mode#BAR}, for a terminal) or a plain line every few seconds
+ * ({@link Mode#LINES}, for logs, which must hold no carriage returns or escape codes), then one summary line per
+ * epoch either way.
  */
 public final class ProgressListener implements TrainingListener {
-    private static final long STEP_LINE_NANOS = 5_000_000_000L;
+    public enum Mode { BAR, LINES }
+
+    private static final long LINE_NANOS = 5_000_000_000L;
+    /** Redrawing faster than the eye reads only costs terminal time. */
+    private static final long BAR_NANOS = 100_000_000L;
+    private static final int BAR_WIDTH = 24;
 
     private final PrintWriter out;
+    private final Mode mode;
+    private final long intervalNanos;
     private int epochs;
+    private int batch;
     private long lastLine;
+    private long epochStart;
+    private int epochFirstStep; // the step an epoch (or a resumed one) started timing from
     private double runningLoss;
     private int runningSteps;
+    private int barLength;      // characters of the bar now on screen, to blank them out
 
     public ProgressListener(PrintWriter out) {
+        this(out, Mode.LINES);
+    }
+
+    public ProgressListener(PrintWriter out, Mode mode) {
+        this(out, mode, mode == Mode.BAR ? BAR_NANOS : LINE_NANOS);
+    }
+
+    /** @param intervalNanos least time between two redraws or step lines */
+    ProgressListener(PrintWriter out, Mode mode, long intervalNanos) {
         this.out = out;
+        this.mode = mode;
+        this.intervalNanos = intervalNanos;
     }
 
     @Override public void onStart(RunInfo run) {
         epochs = run.config().epochs();
+        batch = run.config().batchSize();
         out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions, %d epochs x %d steps of %d%n",
                 run.config().architecture(), run.trainRows(), run.evalName(), run.evalRows(), run.partitions(),
-                epochs, run.stepsPerEpoch(), run.config().batchSize());
+                epochs, run.stepsPerEpoch(), batch);
         if (run.resumedAtStep() > 0) {
             out.printf(Locale.ROOT, "[lockstep] resuming after step %d (epoch %d, step %d)%n", run.resumedAtStep(),
                     run.resumedAtStep() / run.stepsPerEpoch() + 1, run.resumedAtStep() % run.stepsPerEpoch());
         }
+        out.flush();
         lastLine = System.nanoTime();
+        epochStart = -1;
     }
 
     @Override public void onStep(StepInfo step) {
+        long now = System.nanoTime();
+        if (epochStart < 0) {
+            // Timed from the end of the epoch's first step seen here: that step's own time is not known.
+            epochStart = now - step.timings().total();
+            epochFirstStep = step.step() - 1;
+        }
         runningLoss += step.loss();
         runningSteps++;
-        long now = System.nanoTime();
-        if (now - lastLine >= STEP_LINE_NANOS && step.step() < step.stepsPerEpoch()) {
-            out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  step %d/%d  loss %.4f  lr %.2e%n", step.epoch(), epochs,
-                    step.step(), step.stepsPerEpoch(), runningLoss / runningSteps, step.learningRate());
-            runningLoss = 0;
+        if (now - lastLine < intervalNanos || step.step() == step.stepsPerEpoch()) return;
+        double seconds = (now - epochStart) / 1e9;
+        int done = step.step() - epochFirstStep;
+        double examplesPerSecond = seconds > 0 ? done * (double) batch / seconds : 0;
+        double eta = done > 0 ? seconds / done * (step.stepsPerEpoch() - step.step()) : 0;
+        double loss = runningLoss / runningSteps;
+        if (mode == Mode.BAR) {
+            drawBar(step, examplesPerSecond, eta, loss);
+        } else {
+            out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  step %d/%d  loss %.4f  lr %.2e  %,.0f examples/s  ETA %s%n",
+                    step.epoch(), epochs, step.step(), step.stepsPerEpoch(), loss, step.learningRate(), examplesPerSecond,
+                    duration(eta));
+            runningLoss = 0; // each line reports the steps since the previous one
             runningSteps = 0;
-            lastLine = now;
         }
+        out.flush();
+        lastLine = now;
+    }
+
+    private void drawBar(StepInfo step, double examplesPerSecond, double eta, double loss) {
+        int filled = (int) ((long) BAR_WIDTH * step.step() / step.stepsPerEpoch());
+        String line = String.format(Locale.ROOT, "[lockstep] epoch %d/%d [%s%s] %d/%d  %,.0f ex/s  ETA %s  loss %.4f",
+                step.epoch(), epochs, "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), step.step(), step.stepsPerEpoch(),
+                examplesPerSecond, duration(eta), loss);
+        out.print("\r" + line + " ".repeat(Math.max(0, barLength - line.length())));
+        barLength = line.length();
     }
 
     @Override public void onEpoch(EpochSummary e) {
+        if (barLength > 0) {
+            out.print("\r" + " ".repeat(barLength) + "\r");
+            barLength = 0;
+        }
         out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.2f%%  %.1fs  %,.0f examples/s%n",
                 e.epoch(), epochs, e.trainLoss(), e.eval().loss(), 100 * e.eval().accuracy(), e.seconds(), e.examplesPerSecond());
+        out.flush();
         runningLoss = 0;
         runningSteps = 0;
         lastLine = System.nanoTime();
+        epochStart = -1;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

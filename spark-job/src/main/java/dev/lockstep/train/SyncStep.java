@@ -20,15 +20,20 @@ final class SyncStep {
         this.arch = arch;
     }
 
-    /** Sums of gradient and loss over one batch, its row count, and the step's timings so far (no update yet). */
-    record Result(float[] gradientSum, double lossSum, int rows, long broadcastNanos, long jobNanos,
+    /**
+     * Sums of gradient and loss over one batch, its row count, the rows predicted right before the update, and the
+     * step's timings so far (no update yet).
+     */
+    record Result(float[] gradientSum, double lossSum, int rows, int correct, long broadcastNanos, long jobNanos,
                   long slowestFetchNanos, long slowestComputeNanos, long combineNanos) {}
 
-    Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input) {
+    /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
+    Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
         Broadcast<float[]> bc = sc.broadcast(parameters);
         long t1 = System.nanoTime();
         try {
+            sc.setJobGroup("lockstep-train-epoch-" + (epoch + 1), description, false);
             List<PartialGradient> parts = data.rdd()
                     .mapPartitions(new GradientTask(bc, arch, batchRows, epoch, input), true)
                     .collect();
@@ -36,27 +41,33 @@ final class SyncStep {
             float[] sum = new float[arch.parameterCount()];
             double loss = 0;
             int rows = 0;
+            int correct = 0;
             PartialGradient slowest = parts.get(0);
             for (PartialGradient p : parts) {
                 float[] g = p.gradient;
                 for (int i = 0; i < sum.length; i++) sum[i] += g[i];
                 loss += p.loss;
                 rows += p.rows;
+                correct += p.correct;
                 if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
             }
             long t3 = System.nanoTime();
-            return new Result(sum, loss, rows, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2);
+            return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2);
         } finally {
+            sc.clearJobGroup();
             bc.destroy();
         }
     }
 
-    Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input) {
+    /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
+    Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
         Broadcast<float[]> bc = sc.broadcast(parameters);
         try {
+            sc.setJobGroup("lockstep-evaluate", description, false);
             List<Evaluation> parts = data.rdd().mapPartitions(new EvaluationTask(bc, arch, input), true).collect();
             return Evaluation.sum(parts, arch.outputSize());
         } finally {
+            sc.clearJobGroup();
             bc.destroy();
         }
     }

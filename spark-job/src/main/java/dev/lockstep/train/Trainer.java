@@ -72,35 +72,46 @@ public final class Trainer {
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
                     config, train.count(), eval.count(), evalName, partitions, plan.stepsPerEpoch(), run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
-                    ? step.evaluate(evalRows, run.params, evalInput)
+                    ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
-            for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0) {
+            TimingSamples epochTimings = new TimingSamples();
+            for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
                 int[] permutation = plan.permutation(run.epoch);
+                epochTimings.clear();
+                double rate = Double.NaN;
                 for (; run.nextStep < plan.stepsPerEpoch(); ) {
                     long t0 = System.nanoTime();
-                    SyncStep.Result r = step.gradient(trainRows, run.params, plan.batch(permutation, run.nextStep), run.epoch, trainInput);
+                    String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),
+                            run.nextStep + 1, plan.stepsPerEpoch());
+                    SyncStep.Result r = step.gradient(trainRows, run.params, plan.batch(permutation, run.nextStep), run.epoch, trainInput, job);
                     long t1 = System.nanoTime();
                     float[] gradient = average(r, run.globalStep + 1, run.epoch, run.nextStep);
-                    double rate = schedule.rate(run.globalStep);
+                    rate = schedule.rate(run.globalStep);
                     decay.apply(run.params, gradient);
                     run.optimizer.update(run.params, gradient, (float) rate);
                     long t2 = System.nanoTime();
                     double loss = r.lossSum() / r.rows();
                     run.epochLossSum += loss;
+                    run.epochCorrect += r.correct();
+                    run.epochRows += r.rows();
                     run.globalStep++;
                     run.nextStep++;
                     StepTimings timings = new StepTimings(r.broadcastNanos(), r.jobNanos(), r.slowestFetchNanos(),
                             r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
                     TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
                             run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
+                    epochTimings.add(timings);
                     listeners.forEach(l -> l.onStep(info));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.trainSeconds += seconds;
-                evaluation = step.evaluate(evalRows, run.params, evalInput);
+                evaluation = step.evaluate(evalRows, run.params, evalInput, String.format(java.util.Locale.ROOT,
+                        "lockstep evaluate %s after epoch %d/%d", evalName, run.epoch + 1, config.epochs()));
+                if (Double.isNaN(rate)) rate = schedule.rate(run.globalStep - 1); // resumed after the epoch's last step
                 EpochSummary summary = new EpochSummary(run.epoch + 1, run.globalStep, run.epochLossSum / plan.stepsPerEpoch(),
-                        evaluation, seconds, (double) plan.stepsPerEpoch() * plan.batchSize() / seconds);
+                        evaluation, seconds, (double) plan.stepsPerEpoch() * plan.batchSize() / seconds,
+                        run.epochRows == 0 ? Double.NaN : (double) run.epochCorrect / run.epochRows, rate, epochTimings.medians());
                 run.history.add(summary);
                 listeners.forEach(l -> l.onEpoch(summary));
             }
@@ -127,6 +138,8 @@ public final class Trainer {
         int nextStep;
         long globalStep;
         double epochLossSum;
+        long epochCorrect;
+        long epochRows;
         double trainSeconds;
         final List<EpochSummary> history = new ArrayList<>();
 
@@ -150,13 +163,15 @@ public final class Trainer {
             nextStep = c.nextStep();
             globalStep = c.globalStep();
             epochLossSum = c.epochLossSum();
+            epochCorrect = c.epochCorrect();
+            epochRows = c.epochRows();
             trainSeconds = c.trainSeconds();
             history.addAll(c.history());
         }
 
         @Override public Checkpoint snapshot() {
             return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history,
-                    params.clone(), optimizer.state());
+                    params.clone(), optimizer.state(), epochCorrect, epochRows);
         }
     }
 

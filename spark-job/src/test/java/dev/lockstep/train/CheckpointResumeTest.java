@@ -113,6 +113,61 @@ class CheckpointResumeTest {
         }
     }
 
+    /** A version-2 file keeps the new fields; a version-1 file, as older Lockstep wrote it, still loads. */
+    @Test
+    void versionTwoKeepsEpochMetricsAndVersionOneStillLoads() throws Exception {
+        StepBreakdown times = new StepBreakdown(10, 20.5, 1, 2, 3, 4, 5, 6);
+        Evaluation eval = new Evaluation(2, 1.5, new long[] {3, 1, 0, 4});
+        Checkpoint c = new Checkpoint("{\"seed\":1}", 1, 2, 12, 0.5, 3.0,
+                List.of(new EpochSummary(1, 10, 0.7, eval, 2.0, 100, 0.875, 1e-3, times)),
+                new float[] {1, 2}, new dev.lockstep.optim.OptimizerState(12, java.util.Map.of()), 77, 96);
+        Checkpoint back = CheckpointFile.decode(CheckpointFile.encode(c), "v2");
+        assertEquals(77, back.epochCorrect());
+        assertEquals(96, back.epochRows());
+        assertEquals(c.history(), back.history().stream().map(e -> new EpochSummary(e.epoch(), e.steps(), e.trainLoss(), eval,
+                e.seconds(), e.examplesPerSecond(), e.trainAccuracy(), e.learningRate(), e.stepTimes())).toList());
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.write("LKSTPCKP".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeInt(1);
+        byte[] fp = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(fp.length);
+        out.write(fp);
+        out.writeInt(1);      // epoch
+        out.writeInt(2);      // next step
+        out.writeLong(12);    // global step
+        out.writeDouble(0.5); // epoch loss sum
+        out.writeDouble(3.0); // train seconds
+        out.writeInt(1);      // history: one epoch
+        out.writeInt(1);
+        out.writeLong(10);
+        out.writeDouble(0.7);
+        out.writeDouble(2.0);
+        out.writeDouble(100);
+        out.writeInt(2);
+        out.writeDouble(1.5);
+        out.writeInt(4);
+        for (long v : new long[] {3, 1, 0, 4}) out.writeLong(v);
+        out.writeInt(2);      // parameters
+        out.writeFloat(1);
+        out.writeFloat(2);
+        out.writeLong(12);    // optimizer step
+        out.writeInt(0);      // no buffers
+        out.flush();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        Checkpoint v1 = CheckpointFile.decode(bytes.toByteArray(), "v1");
+        assertEquals(12, v1.globalStep());
+        assertEquals(0, v1.epochRows());
+        EpochSummary e = v1.history().get(0);
+        assertEquals(0.7, e.trainLoss());
+        assertEquals(7.0 / 8, e.eval().accuracy());
+        assertTrue(Double.isNaN(e.trainAccuracy()));
+        assertEquals(0, e.stepTimes().steps());
+    }
+
     static int[] bits(float[] v) {
         int[] b = new int[v.length];
         for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);

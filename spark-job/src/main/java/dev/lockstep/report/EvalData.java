@@ -1,0 +1,74 @@
+package dev.lockstep.report;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.HoldOut;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.PreparedDataset;
+import dev.lockstep.data.PreparedRecords;
+import dev.lockstep.data.RowBlock;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The rows a run was evaluated on, found again from its metrics.json without Spark: the test set when the run
+ * had one, else the validation hold-out re-made with the run's seed and fraction (the same rows, since the split
+ * depends on nothing else). {@code --data} on {@code report} names the data when the run's location has moved.
+ */
+final class EvalData {
+    private EvalData() {}
+
+    /** @param dataOverride a --data directory replacing the recorded location, or null */
+    static LabeledImages load(Configuration conf, Map<String, Object> metrics, String dataOverride) {
+        Map<String, Object> location = map(metrics.get("data_location"));
+        String data = dataOverride != null ? dataOverride : string(location.get("data"));
+        String train = dataOverride != null ? null : string(location.get("train"));
+        String test = dataOverride != null ? null : string(location.get("test"));
+        if (data == null && train == null) {
+            throw new LockstepException("the run does not record where its data was (older run?): give report --data DIR");
+        }
+        Map<String, Object> config = map(metrics.get("config"));
+        double fraction = number(config.get("validation_fraction"), 0.1);
+        long seed = (long) number(config.get("seed"), 1);
+        if (train == null && PreparedDataset.isPrepared(conf, data)) {
+            PreparedDataset prepared = PreparedDataset.open(conf, data);
+            if (test != null) return DataFiles.resolve(conf, null, test, null).loadTrain(conf);
+            if (prepared.test().isPresent()) return read(conf, prepared, prepared.test().get());
+            return HoldOut.split(read(conf, prepared, prepared.train()), fraction, seed).validation();
+        }
+        DataFiles files = DataFiles.resolve(conf, data, train, test);
+        return files.loadTest(conf).orElseGet(() -> HoldOut.split(files.loadTrain(conf), fraction, seed).validation());
+    }
+
+    /** A whole part of a prepared dataset, read here in one slice. */
+    private static LabeledImages read(Configuration conf, PreparedDataset d, PreparedDataset.Part part) {
+        if (part.count() > Integer.MAX_VALUE / Math.max(1, d.features())) {
+            throw new LockstepException(part.uri() + ": too many rows to score on one machine; give report --data with a smaller set");
+        }
+        int n = (int) part.count();
+        Path path = new Path(part.uri());
+        try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+            RowBlock block = PreparedRecords.read(in, part.uri(), d.features(), part.maxLabel(),
+                    new PreparedRecords.Slice(0, n, 0, n, null));
+            return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());
+        } catch (IOException e) {
+            throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static String string(Object o) {
+        return o instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    private static double number(Object o, double fallback) {
+        return o instanceof Number n ? n.doubleValue() : fallback;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.lockstep.report;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.Classifier;
+import dev.lockstep.model.Json;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelDirectory;
+import dev.lockstep.model.ModelFile;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The report of one training run, from its directory alone (model.lsm, metrics.json, history.jsonl) and the
+ * data it was evaluated on, without Spark: PNGs in {@code RUN/report/} and everything in {@code RUN/report.html}.
+ */
+public final class RunReport {
+    public static final String HTML = "report.html";
+    public static final String PNG_DIR = "report";
+    static final int SAMPLE_DIGITS = 60;
+    static final int WRONG_DIGITS = 30;
+
+    /** Where the report went; {@code notes} say what could not be drawn and why. */
+    public record Written(String html, List<String> pngs, List<String> notes) {}
+
+    private RunReport() {}
+
+    /** @param dataOverride a --data directory to score instead of the one the run recorded, or null */
+    public static Written write(Configuration conf, String runDir, String dataOverride) {
+        String metricsUri = ModelDirectory.metricsFile(runDir);
+        if (!ReportFiles.exists(conf, metricsUri)) throw new LockstepException(runDir + " has no metrics.json: not a finished run");
+        Map<String, Object> metrics = Json.readMap(conf, metricsUri);
+        List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
+        MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
+        String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
+        List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"));
+
+        String pngDir = new Path(runDir, PNG_DIR).toString();
+        List<String> pngs = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        HtmlReport html = new HtmlReport("Lockstep run " + new Path(runDir).getName());
+
+        html.heading("Summary").table("metrics", summary(metrics, model));
+        html.heading("Training");
+        add(conf, html, pngs, pngDir, "loss.png", TrainingCurves.loss(history, evalName), "Loss per epoch, train and " + evalName);
+        add(conf, html, pngs, pngDir, "accuracy.png", TrainingCurves.accuracy(history, evalName),
+                "Accuracy per epoch: train (on the epoch's augmented batches, before each step's update) and " + evalName);
+        html.grid("history", historyHeader(), historyRows(history));
+
+        html.heading("Errors on the " + evalName + " set");
+        add(conf, html, pngs, pngDir, "confusion.png", ConfusionHeatmap.draw(confusion), "Confusion matrix (rows: true label)");
+        add(conf, html, pngs, pngDir, "class-accuracy.png", ClassAccuracyChart.draw(confusion), "Accuracy per class");
+        html.confusion(confusion);
+        try {
+            LabeledImages data = EvalData.load(conf, metrics, dataOverride);
+            Scores scores = Scores.of(new Classifier(model), data);
+            add(conf, html, pngs, pngDir, "digits.png", Png.of(DigitGrid.draw(scores.first(SAMPLE_DIGITS), 10)),
+                    "The first " + Math.min(SAMPLE_DIGITS, scores.count()) + " " + evalName + " digits: p = predicted, t = true, "
+                            + "confidence; wrong ones framed in red");
+            add(conf, html, pngs, pngDir, "confidently-wrong.png", Png.of(DigitGrid.draw(scores.mostConfidentlyWrong(WRONG_DIGITS), 10)),
+                    "The most confidently wrong predictions");
+        } catch (RuntimeException e) {
+            notes.add("no digit grids: " + e.getMessage());
+            html.paragraph("No digit grids: " + e.getMessage());
+        }
+
+        html.heading("What the network learned");
+        BufferedImage weights = WeightTiles.draw(model.architecture(), model.parameters());
+        if (weights != null) {
+            add(conf, html, pngs, pngDir, "weights.png", Png.of(weights),
+                    "First-layer weights of up to " + WeightTiles.MAX_UNITS + " hidden units (red excites, blue inhibits)");
+            add(conf, html, pngs, pngDir, "imagine.png", Png.of(Imagine.all(model, 3)),
+                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a blank image)");
+        } else {
+            notes.add("no weight or imagined pictures: the input is not a square image");
+        }
+        html.heading("Configuration").table("config", asMap(metrics.get("config")));
+
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Written(htmlUri, pngs, notes);
+    }
+
+    private static void add(Configuration conf, HtmlReport html, List<String> pngs, String dir, String name, byte[] png, String caption) {
+        pngs.add(ReportFiles.write(conf, dir, name, png));
+        html.image(name, png, caption);
+    }
+
+    private static Map<String, Object> summary(Map<String, Object> metrics, MlpModel model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : List.of("test_accuracy", "test_loss", "eval_set", "eval_rows", "epochs", "steps", "train_seconds",
+                "examples_per_second", "partitions", "parameters", "data")) {
+            if (metrics.containsKey(k)) m.put(k, metrics.get(k));
+        }
+        m.put("architecture", model.architecture().toString());
+        if (metrics.get("step_time_ms") instanceof Map<?, ?> t) m.put("step_time_ms (median)", Json.line(t));
+        return m;
+    }
+
+    private static List<String> historyHeader() {
+        return List.of("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "learning_rate", "seconds",
+                "examples_per_second", "step ms (median)");
+    }
+
+    private static List<List<Object>> historyRows(List<Map<String, Object>> history) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Map<String, Object> e : history) {
+            List<Object> row = new ArrayList<>();
+            for (String k : historyHeader().subList(0, 8)) row.add(e.get(k) instanceof Number n ? (Object) n.doubleValue() : e.get(k));
+            row.set(0, e.get("epoch"));
+            row.add(e.get("step_time_ms") instanceof Map<?, ?> t && t.get("total") instanceof Number n ? (Object) n.doubleValue() : null);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static List<List<Long>> confusion(Object o) {
+        if (!(o instanceof List<?> rows) || rows.isEmpty()) throw new LockstepException("metrics.json has no confusion_matrix");
+        List<List<Long>> m = new ArrayList<>();
+        for (Object r : rows) {
+            if (!(r instanceof List<?> cells) || cells.size() != rows.size()) throw new LockstepException("metrics.json: confusion_matrix is not square");
+            List<Long> row = new ArrayList<>();
+            for (Object c : cells) row.add(((Number) c).longValue());
+            m.add(row);
+        }
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}
