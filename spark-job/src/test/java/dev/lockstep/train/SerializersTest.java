@@ -35,9 +35,10 @@ class SerializersTest {
     @ParameterizedTest
     @MethodSource("serializers")
     void taskResultsAndBroadcastValuesSurvive(Serializer s) {
-        PartialGradient g = roundTrip(s, new PartialGradient(new float[] {1.5f, -0f, Float.MIN_VALUE}, 2.25, 7, 11, 13));
+        PartialGradient g = roundTrip(s, new PartialGradient(new float[] {1.5f, -0f, Float.MIN_VALUE}, 2.25, 7, 5, 11, 13));
         assertArrayEquals(new float[] {1.5f, -0f, Float.MIN_VALUE}, g.gradient);
         assertEquals(7, g.rows);
+        assertEquals(5, g.correct);
         assertEquals(13, g.computeNanos);
 
         Evaluation e = roundTrip(s, new Evaluation(2, 1.5, new long[] {3, 1, 0, 4}));
