@@ -44,9 +44,7 @@ public final class AtomicFiles {
         Path target = HadoopPaths.of(uri);
         FileSystem fs;
         try {
-            fs = target.getFileSystem(conf);
-            // Our formats carry their own checksums; Hadoop's local .crc side files would only clutter output dirs.
-            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) fs = local.getRawFileSystem();
+            fs = HadoopPaths.fileSystem(target, conf); // no .crc side files cluttering output directories
             if (isDirectory(fs, target)) {
                 throw new LockstepException("cannot write " + uri + ": it is a directory");
             }

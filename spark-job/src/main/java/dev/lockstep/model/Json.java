@@ -65,7 +65,7 @@ public final class Json {
     /** Reads a JSON object from any Hadoop file system URI. */
     public static Map<String, Object> readMap(Configuration conf, String uri) {
         Path path = HadoopPaths.of(uri);
-        try (InputStream in = path.getFileSystem(conf).open(path)) {
+        try (InputStream in = HadoopPaths.fileSystem(path, conf).open(path)) {
             return MAPPER.readValue(in, MAP);
         } catch (FileNotFoundException e) {
             throw new LockstepException(uri + " does not exist");

@@ -15,7 +15,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -113,10 +112,9 @@ public final class ModelFile {
     public static MlpModel read(Configuration conf, String uri) {
         try {
             Path path = HadoopPaths.of(uri);
-            FileSystem fs = path.getFileSystem(conf);
-            // Our own CRC32C covers the file; skipping Hadoop's .crc side files on the local file system keeps a
-            // damaged model reported as "truncated" or "checksum mismatch" rather than a generic ChecksumException.
-            if (fs instanceof LocalFileSystem local) fs = local.getRawFileSystem();
+            // Without Hadoop's .crc side files, a damaged model is reported as "truncated" or "checksum mismatch"
+            // by our own CRC32C rather than as a generic ChecksumException.
+            FileSystem fs = HadoopPaths.fileSystem(path, conf);
             FileStatus status;
             try {
                 status = fs.getFileStatus(path);

@@ -191,21 +191,11 @@ public final class Registry {
     }
 
     private boolean exists(String uri) {
-        Path p = new Path(uri);
-        try {
-            return p.getFileSystem(conf).exists(p);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
-        }
+        return HadoopPaths.exists(conf, uri);
     }
 
     private String readString(String uri) {
-        Path p = new Path(uri);
-        try (var in = p.getFileSystem(conf).open(p)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
-        }
+        return HadoopPaths.readText(conf, uri);
     }
 
     private static void checkRunId(String runId) {

@@ -50,7 +50,7 @@ final class EvalData {
         }
         int n = (int) part.count();
         Path path = new Path(part.uri());
-        try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+        try (FSDataInputStream in = dev.lockstep.model.HadoopPaths.fileSystem(path, conf).open(path)) {
             RowBlock block = PreparedRecords.read(in, part.uri(), d.features(), part.maxLabel(),
                     new PreparedRecords.Slice(0, n, 0, n, null));
             return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());

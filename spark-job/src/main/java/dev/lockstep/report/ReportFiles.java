@@ -1,10 +1,7 @@
 package dev.lockstep.report;
 
-import dev.lockstep.LockstepException;
 import dev.lockstep.model.AtomicFiles;
 import dev.lockstep.model.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +13,11 @@ final class ReportFiles {
     private ReportFiles() {}
 
     static boolean exists(Configuration conf, String uri) {
-        Path p = new Path(uri);
-        try {
-            return p.getFileSystem(conf).exists(p);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
-        }
+        return dev.lockstep.model.HadoopPaths.exists(conf, uri);
     }
 
     static String read(Configuration conf, String uri) {
-        Path p = new Path(uri);
-        try (var in = p.getFileSystem(conf).open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
-        }
+        return dev.lockstep.model.HadoopPaths.readText(conf, uri);
     }
 
     /** history.jsonl's lines; none when the file is missing. */

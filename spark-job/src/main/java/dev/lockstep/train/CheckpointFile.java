@@ -94,7 +94,7 @@ final class CheckpointFile {
         Path path = new Path(uri);
         byte[] data;
         try {
-            FileSystem fs = path.getFileSystem(conf);
+            FileSystem fs = dev.lockstep.model.HadoopPaths.fileSystem(path, conf);
             long length = fs.getFileStatus(path).getLen();
             if (length > MAX_LENGTH) throw new LockstepException("checkpoint " + uri + ": too large to be a checkpoint (" + length + " bytes)");
             data = new byte[(int) length];

@@ -80,4 +80,17 @@ class JsonTest {
         assertEquals(missing + " does not exist",
                 assertThrows(LockstepException.class, () -> Json.readMap(conf, missing)).getMessage());
     }
+
+    /** A .crc side file left by an older, checksumming writer must not make a rewritten file unreadable. */
+    @Test
+    void aStaleHadoopCrcBesideAFileIsIgnored() throws Exception {
+        Configuration conf = new Configuration();
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir.resolve("metrics.json").toString());
+        try (var out = org.apache.hadoop.fs.FileSystem.getLocal(conf).create(p)) { // writes .metrics.json.crc too
+            out.write("{\"a\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertTrue(Files.exists(dir.resolve(".metrics.json.crc")));
+        AtomicFiles.writeString(conf, p.toString(), "{\"a\": 2, \"b\": \"longer now\"}");
+        assertEquals(2, ((Number) Json.readMap(conf, p.toString()).get("a")).intValue());
+    }
 }
