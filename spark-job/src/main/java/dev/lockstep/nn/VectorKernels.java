@@ -18,6 +18,9 @@ final class VectorKernels extends Kernels {
     /** The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the same bits. */
     static final VectorSpecies<Float> S = species(Integer.getInteger("lockstep.vector.bits", 0));
     static final int V = S.length();
+    /** Narrower species for the last columns of a width that is not a multiple of V (e.g. the 10 classes). */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** 4 x 4 vectors needs 16 accumulators plus 5 registers: only where there are 32 vector registers (AVX-512). */
     private static final boolean WIDE = V >= 16;
 
@@ -59,6 +62,14 @@ final class VectorKernels extends Kernels {
         for (; col + V <= width; col += V) {
             for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
             for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+        }
+        for (; V > 8 && col + 8 <= width; col += 8) {
+            for (int i = 0; i < full; i += BLOCK) k4x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = full; i < m; i++) k1x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+        }
+        for (; V > 4 && col + 4 <= width; col += 4) {
+            for (int i = 0; i < full; i += BLOCK) k4x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = full; i < m; i++) k1x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
         }
         if (col < width) {
             ScalarKernels.gemmColumns(m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
@@ -250,6 +261,124 @@ final class VectorKernels extends Kernels {
             if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
             FloatVector b0 = FloatVector.fromArray(S, b, bt);
             FloatVector x0 = FloatVector.broadcast(S, s0);
+            c00 = b0.fma(x0, c00);
+        }
+        int o0 = cBase + (i + 0) * cStride + col;
+        c00.intoArray(c, o0);
+    }
+
+    /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
+    private static void k4x1Half(int i, int col, int tCount,
+            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
+            float[] c, int cBase, int cStride) {
+        FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
+        FloatVector c10 = FloatVector.fromArray(S8, c, cBase + (i + 1) * cStride + col);
+        FloatVector c20 = FloatVector.fromArray(S8, c, cBase + (i + 2) * cStride + col);
+        FloatVector c30 = FloatVector.fromArray(S8, c, cBase + (i + 3) * cStride + col);
+        int a0 = aBase + (i + 0) * aRowStride;
+        int a1 = aBase + (i + 1) * aRowStride;
+        int a2 = aBase + (i + 2) * aRowStride;
+        int a3 = aBase + (i + 3) * aRowStride;
+        int bt = bBase + col;
+        for (int t = 0; t < tCount; t++, bt += bStride) {
+            int at = t * aTStride;
+            float s0 = a[a0 + at];
+            float s1 = a[a1 + at];
+            float s2 = a[a2 + at];
+            float s3 = a[a3 + at];
+            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            FloatVector b0 = FloatVector.fromArray(S8, b, bt);
+            FloatVector x0 = FloatVector.broadcast(S8, s0);
+            c00 = b0.fma(x0, c00);
+            FloatVector x1 = FloatVector.broadcast(S8, s1);
+            c10 = b0.fma(x1, c10);
+            FloatVector x2 = FloatVector.broadcast(S8, s2);
+            c20 = b0.fma(x2, c20);
+            FloatVector x3 = FloatVector.broadcast(S8, s3);
+            c30 = b0.fma(x3, c30);
+        }
+        int o0 = cBase + (i + 0) * cStride + col;
+        c00.intoArray(c, o0);
+        int o1 = cBase + (i + 1) * cStride + col;
+        c10.intoArray(c, o1);
+        int o2 = cBase + (i + 2) * cStride + col;
+        c20.intoArray(c, o2);
+        int o3 = cBase + (i + 3) * cStride + col;
+        c30.intoArray(c, o3);
+    }
+
+    /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
+    private static void k1x1Half(int i, int col, int tCount,
+            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
+            float[] c, int cBase, int cStride) {
+        FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
+        int a0 = aBase + (i + 0) * aRowStride;
+        int bt = bBase + col;
+        for (int t = 0; t < tCount; t++, bt += bStride) {
+            int at = t * aTStride;
+            float s0 = a[a0 + at];
+            if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            FloatVector b0 = FloatVector.fromArray(S8, b, bt);
+            FloatVector x0 = FloatVector.broadcast(S8, s0);
+            c00 = b0.fma(x0, c00);
+        }
+        int o0 = cBase + (i + 0) * cStride + col;
+        c00.intoArray(c, o0);
+    }
+
+    /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
+    private static void k4x1Quarter(int i, int col, int tCount,
+            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
+            float[] c, int cBase, int cStride) {
+        FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
+        FloatVector c10 = FloatVector.fromArray(S4, c, cBase + (i + 1) * cStride + col);
+        FloatVector c20 = FloatVector.fromArray(S4, c, cBase + (i + 2) * cStride + col);
+        FloatVector c30 = FloatVector.fromArray(S4, c, cBase + (i + 3) * cStride + col);
+        int a0 = aBase + (i + 0) * aRowStride;
+        int a1 = aBase + (i + 1) * aRowStride;
+        int a2 = aBase + (i + 2) * aRowStride;
+        int a3 = aBase + (i + 3) * aRowStride;
+        int bt = bBase + col;
+        for (int t = 0; t < tCount; t++, bt += bStride) {
+            int at = t * aTStride;
+            float s0 = a[a0 + at];
+            float s1 = a[a1 + at];
+            float s2 = a[a2 + at];
+            float s3 = a[a3 + at];
+            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            FloatVector b0 = FloatVector.fromArray(S4, b, bt);
+            FloatVector x0 = FloatVector.broadcast(S4, s0);
+            c00 = b0.fma(x0, c00);
+            FloatVector x1 = FloatVector.broadcast(S4, s1);
+            c10 = b0.fma(x1, c10);
+            FloatVector x2 = FloatVector.broadcast(S4, s2);
+            c20 = b0.fma(x2, c20);
+            FloatVector x3 = FloatVector.broadcast(S4, s3);
+            c30 = b0.fma(x3, c30);
+        }
+        int o0 = cBase + (i + 0) * cStride + col;
+        c00.intoArray(c, o0);
+        int o1 = cBase + (i + 1) * cStride + col;
+        c10.intoArray(c, o1);
+        int o2 = cBase + (i + 2) * cStride + col;
+        c20.intoArray(c, o2);
+        int o3 = cBase + (i + 3) * cStride + col;
+        c30.intoArray(c, o3);
+    }
+
+    /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
+    private static void k1x1Quarter(int i, int col, int tCount,
+            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
+            float[] c, int cBase, int cStride) {
+        FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
+        int a0 = aBase + (i + 0) * aRowStride;
+        int bt = bBase + col;
+        for (int t = 0; t < tCount; t++, bt += bStride) {
+            int at = t * aTStride;
+            float s0 = a[a0 + at];
+            if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            FloatVector b0 = FloatVector.fromArray(S4, b, bt);
+            FloatVector x0 = FloatVector.broadcast(S4, s0);
             c00 = b0.fma(x0, c00);
         }
         int o0 = cBase + (i + 0) * cStride + col;

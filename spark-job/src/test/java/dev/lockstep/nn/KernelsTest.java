@@ -130,12 +130,28 @@ class KernelsTest {
 
     /**
      * A JVM started without the module (what an executor without the flag is) picks the scalar kernels, never links
-     * the vector class, and computes the same gradient bits as this JVM's vector kernels.
+     * the vector class, and computes the same gradient bits as this JVM's vector kernels; so do JVMs whose vector
+     * kernels use 256- and 128-bit vectors (AVX2 and older hardware: other micro-kernel shapes, same operations).
      */
-    @Test void aJvmWithoutTheModuleComputesTheSameBits() throws Exception {
+    @Test void otherJvmsComputeTheSameBits() throws Exception {
+        String expected = "fingerprint " + KernelFingerprint.fingerprint(DenseKernels.vector());
+        List<String> plain = runFingerprint();
+        assertTrue(plain.stream().noneMatch(l -> l.contains("dev.lockstep.nn.VectorKernels") || l.contains("jdk.incubator.vector")),
+                "the vector classes must not be loaded without the module");
+        assertTrue(plain.contains("kernels scalar"), String.join("\n", plain));
+        assertTrue(plain.contains(expected), expected + " not in:\n" + String.join("\n", plain));
+        for (String bits : new String[] {"256", "128"}) {
+            List<String> lines = runFingerprint("--add-modules=" + DenseKernels.VECTOR_MODULE, "-Dlockstep.vector.bits=" + bits);
+            assertTrue(lines.contains("kernels vector (" + bits + "-bit)"), String.join("\n", lines));
+            assertTrue(lines.contains(expected), expected + " not in:\n" + String.join("\n", lines));
+        }
+    }
+
+    private static List<String> runFingerprint(String... jvmOptions) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-verbose:class", "-cp",
-                System.getProperty("java.class.path"), KernelFingerprint.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-verbose:class"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelFingerprint.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -143,11 +159,7 @@ class KernelsTest {
         }
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), String.join("\n", lines));
-        assertTrue(lines.stream().noneMatch(l -> l.contains("dev.lockstep.nn.VectorKernels") || l.contains("jdk.incubator.vector")),
-                "the vector classes must not be loaded without the module");
-        assertTrue(lines.contains("kernels scalar"), String.join("\n", lines));
-        String expected = "fingerprint " + KernelFingerprint.fingerprint(DenseKernels.vector());
-        assertTrue(lines.contains(expected), expected + " not in:\n" + String.join("\n", lines));
+        return lines;
     }
 
     private static float[] random(SplittableRandom rng, int length, double zeros) {
