@@ -35,6 +35,18 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** Per thread: the indices of the terms a micro-kernel does (those it does not skip); grows, never shrinks. */
+    private static final ThreadLocal<int[]> TERMS = ThreadLocal.withInitial(() -> new int[256]);
+
+    private static int[] terms(int tCount) {
+        int[] idx = TERMS.get();
+        if (idx.length < tCount) {
+            idx = new int[tCount];
+            TERMS.set(idx);
+        }
+        return idx;
+    }
+
     @Override String description() {
         return "vector (" + S.vectorBitSize() + "-bit)";
     }
@@ -44,32 +56,33 @@ final class VectorKernels extends Kernels {
                         float[] b, int bBase, int bStride,
                         float[] c, int cBase, int cStride) {
         int full = m - m % BLOCK;
+        int[] idx = terms(tCount);
         int col = 0;
         if (WIDE) {
             for (; col + 4 * V <= width; col += 4 * V) {
-                for (int i = 0; i < full; i += BLOCK) k4x4(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+                for (int i = 0; i < full; i += BLOCK) k4x4(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
                 for (int i = full; i < m; i++) {
-                    for (int v = 0; v < 4; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+                    for (int v = 0; v < 4; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
                 }
             }
         }
         for (; col + 2 * V <= width; col += 2 * V) {
-            for (int i = 0; i < full; i += BLOCK) k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = 0; i < full; i += BLOCK) k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
             for (int i = full; i < m; i++) {
-                for (int v = 0; v < 2; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+                for (int v = 0; v < 2; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
             }
         }
         for (; col + V <= width; col += V) {
-            for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
-            for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+            for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
         }
         for (; V > 8 && col + 8 <= width; col += 8) {
-            for (int i = 0; i < full; i += BLOCK) k4x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
-            for (int i = full; i < m; i++) k1x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = 0; i < full; i += BLOCK) k4x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+            for (int i = full; i < m; i++) k1x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
         }
         for (; V > 4 && col + 4 <= width; col += 4) {
-            for (int i = 0; i < full; i += BLOCK) k4x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
-            for (int i = full; i < m; i++) k1x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            for (int i = 0; i < full; i += BLOCK) k4x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+            for (int i = full; i < m; i++) k1x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
         }
         if (col < width) {
             ScalarKernels.gemmColumns(m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
@@ -79,7 +92,7 @@ final class VectorKernels extends Kernels {
     /** 4 row(s) x 4 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x4(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c02 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 2 * V);
@@ -100,34 +113,36 @@ final class VectorKernels extends Kernels {
         int a1 = aBase + (i + 1) * aRowStride;
         int a2 = aBase + (i + 2) * aRowStride;
         int a3 = aBase + (i + 3) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            float s1 = a[a1 + at];
-            float s2 = a[a2 + at];
-            float s3 = a[a3 + at];
-            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S, b, bt);
             FloatVector b1 = FloatVector.fromArray(S, b, bt + 1 * V);
             FloatVector b2 = FloatVector.fromArray(S, b, bt + 2 * V);
             FloatVector b3 = FloatVector.fromArray(S, b, bt + 3 * V);
-            FloatVector x0 = FloatVector.broadcast(S, s0);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + at]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
             c02 = b2.fma(x0, c02);
             c03 = b3.fma(x0, c03);
-            FloatVector x1 = FloatVector.broadcast(S, s1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + at]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
             c12 = b2.fma(x1, c12);
             c13 = b3.fma(x1, c13);
-            FloatVector x2 = FloatVector.broadcast(S, s2);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + at]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
             c22 = b2.fma(x2, c22);
             c23 = b3.fma(x2, c23);
-            FloatVector x3 = FloatVector.broadcast(S, s3);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + at]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
             c32 = b2.fma(x3, c32);
@@ -158,7 +173,7 @@ final class VectorKernels extends Kernels {
     /** 4 row(s) x 2 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x2(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
@@ -171,26 +186,28 @@ final class VectorKernels extends Kernels {
         int a1 = aBase + (i + 1) * aRowStride;
         int a2 = aBase + (i + 2) * aRowStride;
         int a3 = aBase + (i + 3) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            float s1 = a[a1 + at];
-            float s2 = a[a2 + at];
-            float s3 = a[a3 + at];
-            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S, b, bt);
             FloatVector b1 = FloatVector.fromArray(S, b, bt + 1 * V);
-            FloatVector x0 = FloatVector.broadcast(S, s0);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + at]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(S, s1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + at]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, s2);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + at]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(S, s3);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + at]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
         }
@@ -211,7 +228,7 @@ final class VectorKernels extends Kernels {
     /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x1(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
         FloatVector c20 = FloatVector.fromArray(S, c, cBase + (i + 2) * cStride + col);
@@ -220,22 +237,24 @@ final class VectorKernels extends Kernels {
         int a1 = aBase + (i + 1) * aRowStride;
         int a2 = aBase + (i + 2) * aRowStride;
         int a3 = aBase + (i + 3) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            float s1 = a[a1 + at];
-            float s2 = a[a2 + at];
-            float s3 = a[a3 + at];
-            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S, s0);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + at]);
             c00 = b0.fma(x0, c00);
-            FloatVector x1 = FloatVector.broadcast(S, s1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + at]);
             c10 = b0.fma(x1, c10);
-            FloatVector x2 = FloatVector.broadcast(S, s2);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + at]);
             c20 = b0.fma(x2, c20);
-            FloatVector x3 = FloatVector.broadcast(S, s3);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + at]);
             c30 = b0.fma(x3, c30);
         }
         int o0 = cBase + (i + 0) * cStride + col;
@@ -251,16 +270,21 @@ final class VectorKernels extends Kernels {
     /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
     private static void k1x1(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         int a0 = aBase + (i + 0) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S, s0);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + at]);
             c00 = b0.fma(x0, c00);
         }
         int o0 = cBase + (i + 0) * cStride + col;
@@ -270,7 +294,7 @@ final class VectorKernels extends Kernels {
     /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x1Half(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
         FloatVector c10 = FloatVector.fromArray(S8, c, cBase + (i + 1) * cStride + col);
         FloatVector c20 = FloatVector.fromArray(S8, c, cBase + (i + 2) * cStride + col);
@@ -279,22 +303,24 @@ final class VectorKernels extends Kernels {
         int a1 = aBase + (i + 1) * aRowStride;
         int a2 = aBase + (i + 2) * aRowStride;
         int a3 = aBase + (i + 3) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            float s1 = a[a1 + at];
-            float s2 = a[a2 + at];
-            float s3 = a[a3 + at];
-            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S8, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S8, s0);
+            FloatVector x0 = FloatVector.broadcast(S8, a[a0 + at]);
             c00 = b0.fma(x0, c00);
-            FloatVector x1 = FloatVector.broadcast(S8, s1);
+            FloatVector x1 = FloatVector.broadcast(S8, a[a1 + at]);
             c10 = b0.fma(x1, c10);
-            FloatVector x2 = FloatVector.broadcast(S8, s2);
+            FloatVector x2 = FloatVector.broadcast(S8, a[a2 + at]);
             c20 = b0.fma(x2, c20);
-            FloatVector x3 = FloatVector.broadcast(S8, s3);
+            FloatVector x3 = FloatVector.broadcast(S8, a[a3 + at]);
             c30 = b0.fma(x3, c30);
         }
         int o0 = cBase + (i + 0) * cStride + col;
@@ -310,16 +336,21 @@ final class VectorKernels extends Kernels {
     /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
     private static void k1x1Half(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
         int a0 = aBase + (i + 0) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S8, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S8, s0);
+            FloatVector x0 = FloatVector.broadcast(S8, a[a0 + at]);
             c00 = b0.fma(x0, c00);
         }
         int o0 = cBase + (i + 0) * cStride + col;
@@ -329,7 +360,7 @@ final class VectorKernels extends Kernels {
     /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x1Quarter(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
         FloatVector c10 = FloatVector.fromArray(S4, c, cBase + (i + 1) * cStride + col);
         FloatVector c20 = FloatVector.fromArray(S4, c, cBase + (i + 2) * cStride + col);
@@ -338,22 +369,24 @@ final class VectorKernels extends Kernels {
         int a1 = aBase + (i + 1) * aRowStride;
         int a2 = aBase + (i + 2) * aRowStride;
         int a3 = aBase + (i + 3) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            float s1 = a[a1 + at];
-            float s2 = a[a2 + at];
-            float s3 = a[a3 + at];
-            if (((Float.floatToRawIntBits(s0) | Float.floatToRawIntBits(s1) | Float.floatToRawIntBits(s2) | Float.floatToRawIntBits(s3)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S4, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S4, s0);
+            FloatVector x0 = FloatVector.broadcast(S4, a[a0 + at]);
             c00 = b0.fma(x0, c00);
-            FloatVector x1 = FloatVector.broadcast(S4, s1);
+            FloatVector x1 = FloatVector.broadcast(S4, a[a1 + at]);
             c10 = b0.fma(x1, c10);
-            FloatVector x2 = FloatVector.broadcast(S4, s2);
+            FloatVector x2 = FloatVector.broadcast(S4, a[a2 + at]);
             c20 = b0.fma(x2, c20);
-            FloatVector x3 = FloatVector.broadcast(S4, s3);
+            FloatVector x3 = FloatVector.broadcast(S4, a[a3 + at]);
             c30 = b0.fma(x3, c30);
         }
         int o0 = cBase + (i + 0) * cStride + col;
@@ -369,16 +402,21 @@ final class VectorKernels extends Kernels {
     /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
     private static void k1x1Quarter(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride) {
+            float[] c, int cBase, int cStride, int[] idx) {
         FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
         int a0 = aBase + (i + 0) * aRowStride;
-        int bt = bBase + col;
-        for (int t = 0; t < tCount; t++, bt += bStride) {
+        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
+        int count = 0;
+        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
+            idx[count] = t;
+            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+        }
+        for (int q = 0; q < count; q++) {
+            int t = idx[q];
             int at = t * aTStride;
-            float s0 = a[a0 + at];
-            if (((Float.floatToRawIntBits(s0)) << 1) == 0) continue; // every row's factor is +-0: skip, as ScalarKernels does
+            int bt = bBase + t * bStride + col;
             FloatVector b0 = FloatVector.fromArray(S4, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S4, s0);
+            FloatVector x0 = FloatVector.broadcast(S4, a[a0 + at]);
             c00 = b0.fma(x0, c00);
         }
         int o0 = cBase + (i + 0) * cStride + col;
