@@ -27,6 +27,10 @@ ls_opens=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
+# The Vector API for Lockstep's dense-layer kernels; for the driver and the executors (not the daemons). An
+# executor without it runs the scalar kernels: the same bits, slower.
+ls_vector=(--add-modules=jdk.incubator.vector)
+
 die() {
   echo "$(basename "$0"): error: $*" >&2
   exit 1

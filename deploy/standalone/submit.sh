@@ -29,8 +29,8 @@ Submit options:
 
 spark-submit: --spark-submit PATH or \$SPARK_SUBMIT, else \$SPARK_HOME/bin/spark-submit if SPARK_HOME is
 set (a real Spark installation), otherwise 'java -cp spark-job/target/lib/* org.apache.spark.deploy.SparkSubmit' from the Maven jars.
-The Java 17 --add-opens flags go to the driver and, through spark.executor.extraJavaOptions, to the
-executors. conf/lockstep.conf supplies Lockstep's settings (spark.lockstep.*), after the properties file.
+The Java 17 --add-opens flags and --add-modules=jdk.incubator.vector (Lockstep's vector kernels) go to
+the driver and, through spark.executor.extraJavaOptions, to the executors. conf/lockstep.conf supplies Lockstep's settings (spark.lockstep.*), after the properties file.
 
 Environment: LOCKSTEP_CLUSTER_DIR (run directory, default <project>/target/standalone), LOCKSTEP_MASTER,
 LOCKSTEP_AUTH_SECRET_FILE, LOCKSTEP_DRIVER_MEMORY, LOCKSTEP_CONF_DIR (default conf/), SPARK_SUBMIT,
@@ -106,9 +106,9 @@ if [[ $(conf_get spark.eventLog.enabled) == true && -z $(conf_get spark.eventLog
   echo "spark.eventLog.dir file:$(cd "$run/events" && pwd -P)" >>"$merged"
 fi
 
-driver_opts=("${ls_opens[@]}")
+driver_opts=("${ls_vector[@]}" "${ls_opens[@]}")
 [[ -f $ls_conf_dir/log4j2.properties ]] && driver_opts+=(-Dlog4j2.configurationFile="file:$ls_conf_dir/log4j2.properties")
-executor_opts="${ls_opens[*]} $(conf_get spark.executor.extraJavaOptions)"
+executor_opts="${ls_vector[*]} ${ls_opens[*]} $(conf_get spark.executor.extraJavaOptions)"
 driver_extra="${driver_opts[*]} $(conf_get spark.driver.extraJavaOptions)"
 confs+=("spark.executor.extraJavaOptions=${executor_opts% }" "spark.driver.extraJavaOptions=${driver_extra% }")
 if [[ $local_master == 1 ]]; then

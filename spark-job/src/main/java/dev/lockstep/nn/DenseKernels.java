@@ -1,12 +1,49 @@
 package dev.lockstep.nn;
 
 /**
- * The dense-layer products on flat row-major arrays. Inner loops are unit-stride multiply-adds over
- * one row, a shape HotSpot's superword pass vectorises. Every sum runs in a fixed order, so results are
- * reproducible bit for bit.
+ * The dense-layer products on flat row-major arrays, each one call of {@link Kernels#gemm}: fused multiply-adds
+ * in a fixed order per output element, so results are reproducible bit for bit.
+ *
+ * <p>Which implementation runs: the Vector API kernels ({@code VectorKernels}) when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, else {@link ScalarKernels}; {@code -Dlockstep.kernels=scalar} forces
+ * the scalar ones. Both compute the same bits (see {@link Kernels}), so executors may differ in this.
  */
 final class DenseKernels {
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final Kernels VECTOR = loadVector();
+    private static Kernels impl = System.getProperty("lockstep.kernels", "").equalsIgnoreCase("scalar") || VECTOR == null
+            ? ScalarKernels.INSTANCE : VECTOR;
+
     private DenseKernels() {}
+
+    /**
+     * The vector kernels, or null if the module is not in the boot layer. The class is named only as a string, so a
+     * JVM without the module never loads it (it would fail to link).
+     */
+    private static Kernels loadVector() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) return null;
+        try {
+            return (Kernels) Class.forName("dev.lockstep.nn.VectorKernels").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The vector kernels if this JVM has them, else null. */
+    static Kernels vector() { return VECTOR; }
+
+    /** The kernels in use. */
+    static Kernels current() { return impl; }
+
+    /** For tests and benchmarks: use these kernels from now on; returns the previous ones. Not thread-safe. */
+    static Kernels use(Kernels kernels) {
+        Kernels previous = impl;
+        impl = kernels;
+        return previous;
+    }
+
+    /** What runs, for logs: "vector (512-bit)" or "scalar". */
+    static String description() { return impl.description(); }
 
     /** dst[c * rows + r] = src[offset + r * cols + c]: a [rows][cols] block to [cols][rows]. */
     static void transpose(float[] src, int offset, int rows, int cols, float[] dst) {
@@ -17,34 +54,26 @@ final class DenseKernels {
     }
 
     /**
-     * out[r][j] = bias[j] + sum_k x[r][k] * wT[k][j] for the first n rows. Zero inputs are skipped: most pixels of a
-     * digit are background, and ReLU zeroes about half of each hidden layer.
+     * out[r][j] = bias[j] + sum_k x[r][k] * wT[k][j] for the first n rows (k ascending, fused multiply-adds), with
+     * the zero skipping of {@link Kernels}: most pixels of a digit are background, and ReLU zeroes about half of
+     * each hidden layer.
      */
     static void affine(float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
-        for (int r = 0; r < n; r++) {
-            int o = r * out;
-            System.arraycopy(params, biasOffset, dst, o, out);
-            int xr = r * in;
-            for (int k = 0; k < in; k++) {
-                float v = x[xr + k];
-                if (v == 0f) continue;
-                int w = k * out;
-                for (int j = 0; j < out; j++) dst[o + j] += v * wT[w + j];
-            }
-        }
+        affine(impl, x, n, in, wT, params, biasOffset, out, dst);
     }
 
-    /** grad[j][k] += sum_r delta[r][j] * x[r][k], rows summed in order. */
+    static void affine(Kernels k, float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
+        for (int r = 0; r < n; r++) System.arraycopy(params, biasOffset, dst, r * out, out);
+        k.gemm(n, out, in, x, 0, in, 1, wT, 0, out, dst, 0, out);
+    }
+
+    /** grad[j][k] += sum_r delta[r][j] * x[r][k], rows r in order (fused multiply-adds). */
     static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
-        for (int j = 0; j < out; j++) {
-            int g = weightOffset + j * in;
-            for (int r = 0; r < n; r++) {
-                float d = delta[r * out + j];
-                if (d == 0f) continue;
-                int xr = r * in;
-                for (int k = 0; k < in; k++) grad[g + k] += d * x[xr + k];
-            }
-        }
+        accumulateWeightGradient(impl, delta, x, n, in, out, grad, weightOffset);
+    }
+
+    static void accumulateWeightGradient(Kernels k, float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+        k.gemm(out, in, n, delta, 0, 1, out, x, 0, in, grad, weightOffset, in);
     }
 
     static void accumulateBiasGradient(float[] delta, int n, int out, float[] grad, int biasOffset) {
@@ -54,18 +83,14 @@ final class DenseKernels {
         }
     }
 
-    /** prev[r][k] = sum_j delta[r][j] * w[j][k]: the gradient flowing into the layer's inputs. */
+    /** prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs. */
     static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
-        for (int r = 0; r < n; r++) {
-            int p = r * in;
-            java.util.Arrays.fill(prev, p, p + in, 0f);
-            for (int j = 0; j < out; j++) {
-                float d = delta[r * out + j];
-                if (d == 0f) continue;
-                int w = weightOffset + j * in;
-                for (int k = 0; k < in; k++) prev[p + k] += d * params[w + k];
-            }
-        }
+        backpropagate(impl, delta, n, out, params, weightOffset, in, prev);
+    }
+
+    static void backpropagate(Kernels k, float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+        java.util.Arrays.fill(prev, 0, n * in, 0f);
+        k.gemm(n, in, out, delta, 0, out, 1, params, weightOffset, in, prev, 0, in);
     }
 
     /** Numerically stable softmax of each row in place (shifted by the row's maximum). */
