@@ -106,7 +106,12 @@ final class DenseKernels {
                 sum += e;
             }
             float inv = (float) (1.0 / sum);
-            for (int c = 0; c < classes; c++) z[o + c] *= inv;
+            for (int c = 0; c < classes; c++) {
+                float p = z[o + c] * inv;
+                // A confident network gives the wrong classes probabilities below float's normal range; as
+                // subnormals they would make every multiply-add of the backward pass take the CPU's slow path.
+                z[o + c] = p < Float.MIN_NORMAL ? 0f : p;
+            }
         }
     }
 }

@@ -116,4 +116,15 @@ class MlpGradientTest {
         }
         assertEquals(1.0, sum, 1e-6);
     }
+
+    @Test
+    void softmaxFlushesProbabilitiesBelowFloatsNormalRangeToZero() {
+        float[] z = {0f, -100f, -50f, -200f};
+        DenseKernels.softmaxRows(z, 1, 4);
+        assertEquals(1f, z[0] + z[1] + z[2] + z[3], 1e-6f);
+        for (float p : z) assertTrue(p == 0f || p >= Float.MIN_NORMAL, "no subnormal probability: " + p);
+        assertEquals(0f, z[1]); // e^-100 is about 3.7e-44, a subnormal float
+        assertEquals(0f, z[3]);
+        assertTrue(z[2] > 0f); // e^-50, about 1.9e-22, is a normal float and stays
+    }
 }
