@@ -32,14 +32,30 @@ for v in LOCKSTEP_DATA LOCKSTEP_REGISTRY LOCKSTEP_COMMAND LOCKSTEP_LOG_DIR LOCKS
   fi
 done
 
-mkdir -p "$LOCKSTEP_LOG_DIR" "$(dirname "$LOCKSTEP_LOCK_FILE")"
+wait_seconds=${LOCKSTEP_LOCK_WAIT:-0}
+if [[ ! $wait_seconds =~ ^[0-9]+$ ]]; then
+  echo "retrain: LOCKSTEP_LOCK_WAIT must be a whole number of seconds, got '$wait_seconds'" >&2
+  exit 2
+fi
+if ! mkdir -p "$LOCKSTEP_LOG_DIR" "$(dirname "$LOCKSTEP_LOCK_FILE")"; then
+  echo "retrain: cannot create $LOCKSTEP_LOG_DIR or the lock file's directory" >&2
+  exit 2
+fi
 log="$LOCKSTEP_LOG_DIR/retrain-$(date -u +%Y%m%dT%H%M%SZ)-$$.log"
 note() { printf '%s retrain: %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "$log" >&2; }
 
-exec 9>>"$LOCKSTEP_LOCK_FILE"
-if ! flock -w "${LOCKSTEP_LOCK_WAIT:-0}" 9; then
+if ! exec 9>>"$LOCKSTEP_LOCK_FILE"; then
+  note "cannot open the lock file $LOCKSTEP_LOCK_FILE (exit 2)"
+  exit 2
+fi
+flock -w "$wait_seconds" 9
+locked=$?
+if (( locked == 1 )); then # flock's "timed out / would block"; anything else is a broken setup, not a busy lock
   note "another retrain holds $LOCKSTEP_LOCK_FILE; not starting (exit 75)"
   exit 75
+elif (( locked != 0 )); then
+  note "cannot lock $LOCKSTEP_LOCK_FILE: flock exit $locked (exit 2)"
+  exit 2
 fi
 note "lock acquired; training from $LOCKSTEP_DATA into registry $LOCKSTEP_REGISTRY"
 

@@ -119,6 +119,8 @@ fi
 
 args=(--master "$master" --deploy-mode client --properties-file "$merged")
 for c in "${confs[@]}"; do args+=(--conf "$c"); done
+# Callers that name the command themselves (retrain.sh runs "$LOCKSTEP_COMMAND train ...") must not get it twice.
+[[ ${train[0]:-} == train ]] && train=("${train[@]:1}")
 args+=(--class dev.lockstep.cli.Main "$ls_jar" train "${train[@]}")
 
 if [[ -z $spark_submit && -n ${SPARK_HOME:-} ]]; then

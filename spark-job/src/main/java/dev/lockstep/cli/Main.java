@@ -47,7 +47,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             if (System.getenv("LOCKSTEP_DEBUG") != null) ex.printStackTrace(err);
             return ex instanceof ResolvedSettings.UsageException ? EXIT_USAGE : EXIT_FAILURE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) { // picocli handles Exceptions only
+            err.println("lockstep: error: " + e + " (for OutOfMemoryError raise LOCKSTEP_DRIVER_MEMORY or --driver-memory)");
+            return EXIT_FAILURE;
+        }
     }
 
     /** The message a user can act on: ours when we threw it, even when Spark wrapped it on the way back. */

@@ -46,10 +46,15 @@ final class Promotion {
         if (current.isEmpty()) return new Decision(true, "first model in the registry", details);
         details.put("current_run", current.get());
         MlpModel serving;
+        if (!dev.lockstep.model.HadoopPaths.exists(conf, registry.modelFile(current.get()))) {
+            return new Decision(true, "the current run " + current.get() + " has no model file", details);
+        }
         try {
             serving = ModelFile.read(conf, registry.modelFile(current.get()));
         } catch (LockstepException e) {
-            return new Decision(true, "the current model does not load (" + e.getMessage() + ")", details);
+            // Could be a passing I/O error (NameNode failover, throttling) as well as damage: never promote blind.
+            return new Decision(false, "the current model could not be read to compare against (" + e.getMessage()
+                    + "); promote by hand with 'lockstep registry promote " + runId + "' if it is really broken", details);
         }
         if (serving.architecture().inputSize() != candidate.architecture().inputSize()
                 || serving.architecture().outputSize() != candidate.architecture().outputSize()) {

@@ -23,6 +23,8 @@ final class RegistryRun {
     private final String runId;
     private final double tolerance;
     private final int keep;
+    /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
+    private boolean concluded;
 
     RegistryRun(Configuration conf, String root, double tolerance, int keep) {
         this.conf = conf;
@@ -35,6 +37,7 @@ final class RegistryRun {
     String outDir() { return registry.runDir(runId); }
 
     void failed(Throwable cause, String log) {
+        if (concluded) return;
         writeLog(log);
         registry.setStatus(runId, "failed", Main.describe(cause), Map.of());
     }
@@ -44,19 +47,31 @@ final class RegistryRun {
         Promotion.Decision d = Promotion.decide(sc, conf, registry, runId, result.finalEvaluation().accuracy(), eval, evalName,
                 result.partitions(), tolerance);
         if (d.promote()) {
+            // The pointer first: once it names this run the run is served, and its record must say so.
+            registry.promote(runId, d.reason(), d.details().get("current_run"));
+            concluded = true;
             registry.setStatus(runId, "promoted", d.reason(), d.details());
-            registry.promote(runId, d.reason());
             err.println("[lockstep] registry: run " + runId + " promoted: " + d.reason());
         } else {
             registry.setStatus(runId, "rejected", d.reason(), d.details());
+            concluded = true;
             err.println("[lockstep] registry: run " + runId + " not promoted, " + registry.current().orElse("nothing")
                     + " stays current: " + d.reason());
         }
-        for (String gone : registry.prune(keep)) err.println("[lockstep] registry: removed old run " + gone);
+        try {
+            for (String gone : registry.prune(keep)) err.println("[lockstep] registry: removed old run " + gone);
+        } catch (RuntimeException e) {
+            err.println("[lockstep] warning: could not prune old runs: " + Main.describe(e)); // the outcome stands
+        }
         return d.promote() ? 0 : EXIT_NOT_PROMOTED;
     }
 
+    /** The run's log; after the outcome is recorded, failing to write it is only a warning. */
     void writeLog(String log) {
-        AtomicFiles.writeString(conf, new Path(outDir(), "train.log").toString(), log);
+        try {
+            AtomicFiles.writeString(conf, new Path(outDir(), "train.log").toString(), log);
+        } catch (RuntimeException e) {
+            if (!concluded) throw e;
+        }
     }
 }

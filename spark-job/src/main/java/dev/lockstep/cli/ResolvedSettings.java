@@ -19,6 +19,14 @@ final class ResolvedSettings {
 
     boolean has(Setting s) { return values.containsKey(s); }
 
+    /** Of two exclusive settings, drops the one that came from a conf key when the other came from a flag. */
+    void preferFlag(Setting a, Setting b) {
+        if (!has(a) || !has(b)) return;
+        boolean aFlag = source(a).equals(a.flag), bFlag = source(b).equals(b.flag);
+        if (aFlag && !bFlag) values.remove(b);
+        else if (bFlag && !aFlag) values.remove(a);
+    }
+
     String text(Setting s) {
         Value v = values.get(s);
         return v == null ? null : v.text();

@@ -101,6 +101,9 @@ final class TrainCommand implements Callable<Integer> {
         SparkSetup.Environment env = SparkSetup.Environment.load();
         ResolvedSettings settings = resolve(env);
         TrainConfig config = toConfig(settings);
+        // Flags win over conf files: a flag for one side of an either/or pair sets aside the other side from a conf file.
+        settings.preferFlag(Setting.DATA, Setting.TRAIN);
+        settings.preferFlag(Setting.OUT, Setting.REGISTRY);
         if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
             throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
         }
@@ -135,11 +138,13 @@ final class TrainCommand implements Callable<Integer> {
             if (resuming && from.isEmpty()) {
                 err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
             }
+            if (every > 0 && !resuming) checkpoints.clear();
             StepTimingListener timings = new StepTimingListener();
             List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err, progressMode), timings));
             if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+                requirePartitionsOnACluster(session, config);
                 TrainingResult result = new Trainer(session.context(), config, listeners)
                         .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
                 Map<String, Object> location = new java.util.LinkedHashMap<>();
@@ -267,6 +272,20 @@ final class TrainCommand implements Callable<Integer> {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ResolvedSettings.UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Spark's default parallelism on a cluster counts the executor cores registered when the job starts, which
+     * varies from run to run; the partition count is part of what makes a run reproducible, so it must be chosen.
+     */
+    private static void requirePartitionsOnACluster(SparkSetup.Session session, TrainConfig config) {
+        org.apache.spark.SparkConf conf = session.context().getConf();
+        boolean local = session.context().master().startsWith("local");
+        if (config.partitions() == 0 && !local && !conf.contains("spark.default.parallelism")) {
+            throw new ResolvedSettings.UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
+                    + "Spark's default depends on how many executors have registered when the job starts, so two runs "
+                    + "could train on different partitionings");
         }
     }
 

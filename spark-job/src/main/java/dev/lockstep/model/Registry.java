@@ -84,8 +84,22 @@ public final class Registry {
 
     /** Makes {@code runId} the serving run; the one it replaces can be rolled back to. */
     public void promote(String runId, String reason) {
+        promote(runId, reason, current().orElse(null));
+    }
+
+    /**
+     * Promotes only if the serving run is still {@code expectedCurrent} (null: none), the one the decision was made
+     * against; otherwise someone promoted or rolled back meanwhile, and this decision is stale. The check and the
+     * switch are not one atomic operation: registries shared by concurrent writers need an outside lock.
+     */
+    public void promote(String runId, String reason, Object expectedCurrent) {
         if (!exists(modelFile(runId))) throw new LockstepException("run " + runId + " has no model to promote");
         Optional<Pointer> old = pointer();
+        String now = old.map(Pointer::current).orElse(null);
+        if (!java.util.Objects.equals(now, expectedCurrent)) {
+            throw new LockstepException("the registry's current run changed to " + now + " while " + runId
+                    + " was being judged against " + expectedCurrent + "; not promoting");
+        }
         List<String> previous = new ArrayList<>();
         old.ifPresent(p -> {
             if (!p.current().equals(runId)) previous.add(p.current());

@@ -47,6 +47,11 @@ public final class Checkpoints {
         for (int i = keep; i < steps.size(); i++) delete(fileFor(steps.get(i)));
     }
 
+    /** Deletes every checkpoint here: a fresh run must neither resume nor be pruned by another run's files. */
+    public void clear() {
+        for (long step : steps()) delete(fileFor(step));
+    }
+
     /** The newest checkpoint that reads back intact; damaged ones are reported and skipped. */
     public Optional<Checkpoint> latest(PrintWriter warnings) {
         for (long step : steps()) {

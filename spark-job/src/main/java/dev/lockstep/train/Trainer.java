@@ -55,7 +55,7 @@ public final class Trainer {
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
-        String fingerprint = fingerprint(config, partitions);
+        String fingerprint = fingerprint(config, partitions, train, eval);
 
         RunState run = new RunState(fingerprint, Initializer.initialize(arch, config.seed()), config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
@@ -90,6 +90,7 @@ public final class Trainer {
                     rate = schedule.rate(run.globalStep);
                     decay.apply(run.params, gradient);
                     run.optimizer.update(run.params, gradient, (float) rate);
+                    requireFiniteParameters(run.params, run.globalStep + 1, run.epoch, run.nextStep);
                     long t2 = System.nanoTime();
                     double loss = r.lossSum() / r.rows();
                     run.epochLossSum += loss;
@@ -122,10 +123,12 @@ public final class Trainer {
         }
     }
 
-    /** The settings a checkpoint must share with the run resuming it for the result to be the same. */
-    static String fingerprint(TrainConfig config, int partitions) {
+    /** The settings and data a checkpoint must share with the run resuming it for the result to be the same. */
+    static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
         Map<String, Object> m = config.toMap();
         m.put("partitions", partitions);
+        m.put("train_data", train.fingerprint());
+        m.put("eval_data", eval.fingerprint());
         return Json.line(m);
     }
 
@@ -151,7 +154,7 @@ public final class Trainer {
 
         void restore(Checkpoint c, int stepsPerEpoch) {
             if (!c.configFingerprint().equals(fingerprint)) {
-                throw new LockstepException("the checkpoint was written with other settings; resume with the same ones "
+                throw new LockstepException("the checkpoint was written with other settings or data; resume with the same ones "
                         + "(checkpoint: " + c.configFingerprint() + ", now: " + fingerprint + ")");
             }
             if (c.parameters().length != params.length || c.nextStep() > stepsPerEpoch) {
@@ -193,6 +196,17 @@ public final class Trainer {
                             + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
         }
         return g;
+    }
+
+    /** A finite gradient can still overflow in the update (a huge --lr): no checkpoint or model may hold that. */
+    private static void requireFiniteParameters(float[] params, long globalStep, int epoch, int step) {
+        double sum = 0;
+        for (float p : params) sum += p;
+        if (!Double.isFinite(sum)) {
+            throw new LockstepException(String.format(
+                    "training diverged at step %d (epoch %d, step %d): the update made a parameter non-finite; "
+                            + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
+        }
     }
 
     private static void checkCompatible(Architecture arch, RowSource data, String what) {

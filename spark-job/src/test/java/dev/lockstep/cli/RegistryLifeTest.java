@@ -95,4 +95,19 @@ class RegistryLifeTest {
         assertEquals("failed", registry.status(failedRun).get("status"));
         assertFalse(Files.exists(Path.of(registry.modelFile(failedRun))));
     }
+
+    @Test
+    void aStaleDecisionDoesNotOverwriteAPointerThatChangedMeanwhile() throws Exception {
+        Path root = tmp.resolve("registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+        assertEquals(0, train(root, "--epochs", "1").code());
+        String first = registry.current().orElseThrow();
+        assertEquals(0, train(root, "--epochs", "2", "--tolerance", "1").code());
+        String second = registry.current().orElseThrow();
+        // A decision made while `first` was current must not land now that `second` is.
+        String message = org.junit.jupiter.api.Assertions.assertThrows(dev.lockstep.LockstepException.class,
+                () -> registry.promote(first, "stale", first)).getMessage();
+        assertTrue(message.contains("changed"), message);
+        assertEquals(second, registry.current().orElseThrow());
+    }
 }

@@ -65,4 +65,24 @@ class SettingsResolutionTest {
         TrainConfig builtIn = TrainConfig.builder().build();
         assertEquals(builtIn.toMap(), fromFile.toMap());
     }
+
+    @Test
+    void aFlagSetsAsideTheOtherSideOfAnExclusivePairFromAConfFile() throws Exception {
+        Files.writeString(confDir.resolve("lockstep.conf"), "spark.lockstep.out hdfs:///models/nightly\nspark.lockstep.data /d\n");
+        SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
+        SparkConf spark = new SparkConf(false);
+        files.entries().forEach(spark::setIfMissing);
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        flags.put(Setting.REGISTRY, "/registry");
+        flags.put(Setting.TRAIN, "/t.csv");
+        ResolvedSettings s = TrainCommand.resolve(files, spark, flags);
+        s.preferFlag(Setting.OUT, Setting.REGISTRY);
+        s.preferFlag(Setting.DATA, Setting.TRAIN);
+        assertTrue(s.has(Setting.REGISTRY) && !s.has(Setting.OUT));
+        assertTrue(s.has(Setting.TRAIN) && !s.has(Setting.DATA));
+
+        ResolvedSettings both = TrainCommand.resolve(files, spark, Map.of(Setting.OUT, "/o", Setting.REGISTRY, "/r"));
+        both.preferFlag(Setting.OUT, Setting.REGISTRY);
+        assertTrue(both.has(Setting.OUT) && both.has(Setting.REGISTRY), "two flags still clash");
+    }
 }

@@ -150,7 +150,11 @@ class TrainCommandTest {
         Path out = tmp.resolve("resumed");
         String[] args = {"train", "--data", TestData.sampleDir().toString(), "--out", out.toString(), "--layers", "784,16,10",
             "--epochs", "1", "--batch", "300", "--partitions", "2", "--checkpoint-every", "10"};
+        Path stale = out.resolve("checkpoints").resolve("ckpt-000000009999.lsc"); // an older, longer run's
+        Files.createDirectories(stale.getParent());
+        Files.writeString(stale, "from another run");
         assertEquals(0, run(args).code());
+        assertFalse(Files.exists(stale), "a fresh run clears checkpoints it did not write");
         byte[] first = Files.readAllBytes(out.resolve("model.lsm"));
         String[] again = java.util.Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--resume";

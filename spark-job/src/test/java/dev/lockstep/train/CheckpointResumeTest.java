@@ -86,6 +86,12 @@ class CheckpointResumeTest {
         String msg = assertThrows(LockstepException.class,
                 () -> new Trainer(SharedSpark.context(), b, List.of()).fit(train, eval, "test", Optional.of(c))).getMessage();
         assertTrue(msg.contains("other settings"), msg);
+
+        // Same settings, other rows: resuming would mix two datasets into one model.
+        RowSource otherRows = new InMemoryRows(TestData.sample().slice(3000, 6000));
+        String data = assertThrows(LockstepException.class,
+                () -> new Trainer(SharedSpark.context(), a, List.of()).fit(otherRows, eval, "test", Optional.of(c))).getMessage();
+        assertTrue(data.contains("other settings or data"), data);
     }
 
     @Test
