@@ -46,14 +46,10 @@ final class BatchPredictions {
             }
             for (PredictionInput input : inputs) {
                 if (input.kind() == PredictionInput.Kind.IMAGE) continue;
-                LabeledImages rows = input.rows(conf);
+                LabeledImages rows = input.rowsFor(conf, model);
                 boolean labelled = input.hasLabels(conf);
                 String uri = input.uri();
                 int features = rows.features();
-                if (features != model.architecture().inputSize()) { // here, not as a failed task on every executor
-                    throw new dev.lockstep.LockstepException(uri + ": rows have " + features + " pixels but the model expects "
-                            + model.architecture().inputSize());
-                }
                 List<int[]> ranges = new ArrayList<>();
                 int parts = Math.max(1, sc.defaultParallelism());
                 for (int p = 0; p < parts; p++) ranges.add(new int[] {(int) ((long) rows.count() * p / parts), (int) ((long) rows.count() * (p + 1) / parts)});

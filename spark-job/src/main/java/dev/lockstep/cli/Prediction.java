@@ -29,9 +29,7 @@ final class Prediction implements Serializable {
     int predicted() { return predicted; }
 
     static Prediction of(String input, long row, int label, float[] probabilities) {
-        int best = 0;
-        for (int c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[best]) best = c;
-        return new Prediction(input, row, label, best, probabilities);
+        return new Prediction(input, row, label, dev.lockstep.model.Classifier.mostProbable(probabilities), probabilities);
     }
 
     /** "digit.png  7  (7 0.9821, 1 0.0113, 9 0.0040)", with "#row" for rows of a file. */

@@ -72,6 +72,16 @@ record PredictionInput(String uri, Kind kind) {
         return labels.isPresent() ? IdxReader.read(conf, uri, labels.get()) : IdxReader.readImagesOnly(conf, uri);
     }
 
+    /** The rows, refused here when they do not fit the model (not later, as a failed task on every executor). */
+    LabeledImages rowsFor(Configuration conf, dev.lockstep.model.MlpModel model) {
+        LabeledImages rows = rows(conf);
+        if (rows.features() != model.architecture().inputSize()) {
+            throw new LockstepException(uri + ": rows have " + rows.features() + " pixels but the model expects "
+                    + model.architecture().inputSize());
+        }
+        return rows;
+    }
+
     boolean hasLabels(Configuration conf) {
         return kind == Kind.CSV || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
     }
@@ -80,13 +90,9 @@ record PredictionInput(String uri, Kind kind) {
         if (kind == Kind.IMAGE) {
             return List.of(Prediction.of(uri, -1, -1, classifier.probabilities(readImage(conf, uri))));
         }
-        LabeledImages rows = rows(conf);
+        LabeledImages rows = rowsFor(conf, classifier.model());
         boolean labelled = hasLabels(conf);
         int features = rows.features();
-        if (features != classifier.model().architecture().inputSize()) {
-            throw new LockstepException(uri + ": rows have " + features + " pixels but the model expects "
-                    + classifier.model().architecture().inputSize());
-        }
         List<Prediction> out = new ArrayList<>(rows.count());
         float[] pixels = new float[features];
         byte[] all = rows.pixels();

@@ -64,9 +64,13 @@ public final class Classifier {
 
     /** The most probable class. */
     public int predict(float[] pixels) {
-        float[] p = probabilities(pixels);
+        return mostProbable(probabilities(pixels));
+    }
+
+    /** The index of the largest probability; the lowest such index on ties. */
+    public static int mostProbable(float[] probabilities) {
         int best = 0;
-        for (int c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+        for (int c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[best]) best = c;
         return best;
     }
 
