@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -102,12 +101,21 @@ public final class Json {
     }
 
     private static DefaultPrettyPrinter prettyPrinter() {
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-        printer.indentObjectsWith(indenter);
+        DefaultPrettyPrinter printer = new KeyColonValue();
+        printer.indentObjectsWith(new DefaultIndenter("  ", "\n"));
         printer.indentArraysWith(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
         return printer;
+    }
+
+    /**
+     * {@code "key": value} instead of Jackson's {@code "key" : value}. An override, not {@code Separators.Spacing}:
+     * that arrived in Jackson 2.16, and Spark 3.5 ships 2.15.
+     */
+    private static final class KeyColonValue extends DefaultPrettyPrinter {
+        KeyColonValue() {}
+        private KeyColonValue(KeyColonValue base) { super(base); }
+        @Override public DefaultPrettyPrinter createInstance() { return new KeyColonValue(this); }
+        @Override public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException { g.writeRaw(": "); }
     }
 
     private static final class FiniteDouble extends StdSerializer<Double> {
