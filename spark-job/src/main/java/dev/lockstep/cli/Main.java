@@ -28,7 +28,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
         int code = run(args, System.err);
-        System.exit(code);
+        if (exitsJvm(code, System.getProperty("spark.submit.deployMode"))) System.exit(code);
+    }
+
+    /**
+     * Whether main ends with System.exit. Not in a cluster-mode driver (YARN's application master runs main in a
+     * thread): there returning is how a run reports success, and System.exit, even with 0, is taken as a failure and
+     * YARN starts another attempt. A registry run that was not promoted did its work, so it returns too (its
+     * status.json says why); spark-submit then reports success.
+     */
+    static boolean exitsJvm(int code, String deployMode) {
+        return !"cluster".equals(deployMode) || (code != 0 && code != RegistryRun.EXIT_NOT_PROMOTED);
     }
 
     /** Runs a command and returns its exit code; never calls System.exit, so tests can call it. */

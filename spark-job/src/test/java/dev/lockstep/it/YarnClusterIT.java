@@ -1,0 +1,232 @@
+package dev.lockstep.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lockstep.TestData;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.PreparedWriter;
+import dev.lockstep.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/yarn/submit.sh (spark-submit --master yarn of the thin jar) against a real YARN and HDFS, in cluster and
+ * client deploy mode, and with the application master killed once: each run reads its data from HDFS, writes its
+ * model and metrics there, ends SUCCEEDED, and trains the same model, bit for bit, as deploy/lockstep on local[2]
+ * with the same seed and partitions. Needs Spark's YARN client (spark-yarn), which only the Spark 3.5 line has here:
+ * run with -Pspark-3.5; elsewhere the class is skipped.
+ */
+class YarnClusterIT {
+    /** 3,000 rows of the sample (2,700 train, 300 validation), 54 steps of 50: small, yet long enough to be killed. */
+    private static final int ROWS = 3000;
+    private static final List<String> SETTINGS = List.of("--layers", "784,32,10", "--epochs", "1", "--batch", "50",
+            "--partitions", "2", "--seed", "7");
+    /** What every YARN run adds: the same command line for a first attempt and for one after a lost driver. */
+    private static final List<String> RESUMABLE = List.of("--checkpoint-every", "10", "--resume");
+    private static final long RUN_TIMEOUT = 300;
+
+    @TempDir static Path tmp;
+    private static MiniYarn cluster;
+    private static String data;
+    private static byte[] localModel;
+    private static double localAccuracy;
+
+    @BeforeAll
+    static void startClusters() throws Exception {
+        assumeTrue(hasSparkYarn(), "no spark-yarn jar in " + Processes.libDir() + ": the YARN tests need -Pspark-3.5");
+        long t0 = System.nanoTime();
+        cluster = MiniYarn.start(Path.of("target", "yarn-it").toAbsolutePath(), Processes.libDir());
+        data = cluster.hdfs() + "/data/mnist-3k";
+        LabeledImages sample = TestData.sample();
+        PreparedWriter.write(cluster.fs().getConf(), data, sample.select(IntStream.range(0, ROWS).toArray()), Optional.empty(), "data/mnist");
+        System.err.printf("[YarnClusterIT] HDFS and YARN up, data and Spark jars staged in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        // The reference: the same training on local[2], reading the same data from HDFS.
+        Path out = tmp.resolve("local");
+        List<String> cmd = new ArrayList<>(List.of(Processes.launcher().toString(), "train", "--master", "local[2]",
+                "--data", data, "--out", out.toString()));
+        cmd.addAll(SETTINGS);
+        Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
+        assertEquals(0, r.code(), r.err());
+        localModel = Files.readAllBytes(out.resolve("model.lsm"));
+        localAccuracy = accuracy(Json.readMap(new org.apache.hadoop.conf.Configuration(), out.resolve("metrics.json").toString()));
+    }
+
+    @AfterAll
+    static void stopClusters() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void clusterModeRunsTheDriverInYarnFromShippedFilesOnly() throws Exception {
+        // The submitting host's conf/ and job jar are copies, deleted as soon as YARN has the application: the driver
+        // must get everything from the application (jar, conf, --files), HDFS, and the cluster's staged Spark jars.
+        Path host = tmp.resolve("submit-host");
+        Files.createDirectories(host.resolve("conf"));
+        try (Stream<Path> files = Files.list(TestData.projectDir().resolve("conf"))) {
+            for (Path f : files.toList()) Files.copy(f, host.resolve("conf").resolve(f.getFileName()));
+        }
+        Files.copy(Processes.jobJar(), host.resolve("lockstep-job.jar"));
+        Map<String, String> env = env();
+        env.put("LOCKSTEP_CONF_DIR", host.resolve("conf").toString());
+        env.put("LOCKSTEP_JOB_JAR", host.resolve("lockstep-job.jar").toString());
+
+        String out = cluster.hdfs() + "/runs/cluster";
+        Processes.Started submit = Processes.start(submitCommand("cluster", "lockstep-it-cluster", out), TestData.projectDir(), env);
+        try {
+            ApplicationReport app = cluster.awaitApplication("lockstep-it-cluster", RUN_TIMEOUT);
+            FileUtil.fullyDelete(host.toFile());
+            Processes.Result r = submit.finish(RUN_TIMEOUT);
+            ApplicationReport end = cluster.awaitEnd(app.getApplicationId(), 60);
+            assertEquals(0, r.code(), "spark-submit failed; " + end.getDiagnostics() + "\n" + r.err());
+            assertSucceeded(end, 1);
+
+            ContainerId driver = cluster.amContainer(app.getApplicationId());
+            String driverLog = Files.readString(cluster.containerFile(driver, "stderr"));
+            assertTrue(driverLog.contains("[lockstep] done"), "the driver ran elsewhere? its container's stderr:\n" + driverLog);
+            assertFalse(r.err().contains("[lockstep] done"), "cluster mode, yet the driver's output is on the submitter's stderr");
+            // Nothing on the driver's class path or command line comes from this host's build.
+            String launch = Files.readString(cluster.containerFile(driver, "launch_container.sh"));
+            assertFalse(launch.contains(Processes.libDir().toString()), "the driver container uses the host's jars:\n" + launch);
+            assertFalse(launch.contains(host.toString()), launch);
+            assertTrue(launch.contains("jdk.incubator.vector"), "no Vector API for the driver:\n" + launch);
+            assertModelAndMetrics(out);
+        } finally {
+            submit.kill();
+        }
+    }
+
+    @Test
+    void clientModeRunsTheDriverHere() throws Exception {
+        String out = cluster.hdfs() + "/runs/client";
+        Processes.Result r = Processes.run(submitCommand("client", "lockstep-it-client", out), TestData.projectDir(), RUN_TIMEOUT, env());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("[lockstep] done"), "client mode: the driver's output is here\n" + r.err());
+        ApplicationReport app = cluster.awaitApplication("lockstep-it-client", 10);
+        assertSucceeded(cluster.awaitEnd(app.getApplicationId(), 60), 1);
+        assertModelAndMetrics(out);
+    }
+
+    @Test
+    void aKilledApplicationMasterResumesFromItsCheckpointInASecondAttempt() throws Exception {
+        String out = cluster.hdfs() + "/runs/am-killed";
+        Processes.Started submit = Processes.start(submitCommand("cluster", "lockstep-it-am-killed", out), TestData.projectDir(), env());
+        try {
+            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed", RUN_TIMEOUT).getApplicationId();
+            FileSystem fs = cluster.fs();
+            org.apache.hadoop.fs.Path checkpoints = new org.apache.hadoop.fs.Path(out + "/checkpoints");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT);
+            while (countCheckpoints(fs, checkpoints) == 0) {
+                assertTrue(System.nanoTime() < deadline && submit.process().isAlive(), "no checkpoint appeared:\n" + submit.errSoFar());
+                Thread.sleep(50);
+            }
+            ContainerId first = cluster.amContainer(id);
+            List<ProcessHandle> driver = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains(first.toString()))
+                    .filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster")).toList();
+            assertFalse(driver.isEmpty(), "no process for the application master " + first);
+            driver.forEach(ProcessHandle::destroyForcibly); // SIGKILL: the driver dies mid-training, nothing flushed
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out + "/model.lsm")), "the run finished before it was killed");
+
+            Processes.Result r = submit.finish(RUN_TIMEOUT);
+            ApplicationReport end = cluster.awaitEnd(id, 60);
+            assertEquals(0, r.code(), "spark-submit failed; " + end.getDiagnostics() + "\n" + r.err());
+            assertSucceeded(end, 2);
+            ContainerId second = cluster.amContainer(id);
+            assertEquals(2, second.getApplicationAttemptId().getAttemptId());
+            String secondLog = Files.readString(cluster.containerFile(second, "stderr"));
+            assertTrue(secondLog.contains("[lockstep] resuming after step"), "attempt 2 did not resume:\n" + secondLog);
+            assertModelAndMetrics(out);
+        } finally {
+            submit.kill();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static List<String> submitCommand(String deployMode, String name, String out) {
+        List<String> cmd = new ArrayList<>(List.of(TestData.projectDir().resolve("deploy/yarn/submit.sh").toString(),
+                "--deploy-mode", deployMode, "--name", name, "--executor-memory", "512m",
+                "--conf", "spark.yarn.jars=" + cluster.sparkJars(), "--conf", "spark.yarn.am.memory=256m",
+                "--data", data, "--out", out));
+        cmd.addAll(SETTINGS);
+        cmd.addAll(RESUMABLE);
+        return cmd;
+    }
+
+    /** submit.sh's environment: the mini cluster's client configuration, the Maven jars, no Spark installation. */
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HADOOP_CONF_DIR", cluster.confDir().toString());
+        env.put("YARN_CONF_DIR", null);
+        env.put("LOCKSTEP_LIB_DIR", Processes.libDir().toString());
+        env.put("LOCKSTEP_JOB_JAR", Processes.jobJar().toString());
+        env.put("LOCKSTEP_CONF_DIR", null);
+        env.put("SPARK_HOME", null);
+        env.put("SPARK_SUBMIT", null);
+        env.put("SPARK_LOCAL_IP", "127.0.0.1"); // a client-mode driver on this host, reachable on loopback only
+        return env;
+    }
+
+    private static void assertSucceeded(ApplicationReport end, int attempts) {
+        assertEquals(YarnApplicationState.FINISHED, end.getYarnApplicationState(), end.getDiagnostics());
+        assertEquals(FinalApplicationStatus.SUCCEEDED, end.getFinalApplicationStatus(), end.getDiagnostics());
+        assertEquals(attempts, end.getCurrentApplicationAttemptId().getAttemptId(), "attempts");
+    }
+
+    /** The model on HDFS is local[2]'s, bit for bit, and its metrics were written beside it. */
+    private static void assertModelAndMetrics(String out) throws IOException {
+        FileSystem fs = cluster.fs();
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(out + "/model.lsm"))) {
+            assertArrayEquals(localModel, in.readAllBytes(), "the YARN model differs from local[2]'s");
+        }
+        Map<String, Object> metrics = Json.readMap(fs.getConf(), out + "/metrics.json");
+        assertTrue(accuracy(metrics) >= localAccuracy, metrics + " vs local " + localAccuracy);
+        assertEquals(300, ((Number) metrics.get("eval_rows")).intValue());
+        assertEquals(2, ((Number) metrics.get("partitions")).intValue());
+        for (String name : List.of("history.jsonl", "report.html")) {
+            assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(out + "/" + name)).getLen() > 0, name);
+        }
+    }
+
+    private static double accuracy(Map<String, Object> metrics) {
+        return ((Number) metrics.get("test_accuracy")).doubleValue();
+    }
+
+    private static long countCheckpoints(FileSystem fs, org.apache.hadoop.fs.Path dir) throws IOException {
+        if (!fs.exists(dir)) return 0;
+        return Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).filter(p -> p.getName().matches("ckpt-\\d+\\.lsc")).count();
+    }
+
+    private static boolean hasSparkYarn() throws IOException {
+        try (Stream<Path> jars = Files.list(Processes.libDir())) {
+            return jars.anyMatch(p -> p.getFileName().toString().startsWith("spark-yarn_"));
+        }
+    }
+}
