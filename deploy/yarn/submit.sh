@@ -152,7 +152,8 @@ else
     jvm=(-Xmx512m "${ls_opens[@]}" "${driver_log[@]}")
     [[ -n $driver_memory ]] && args=(--driver-memory "$driver_memory" "${args[@]}")
   fi
-  cmd=("$ls_java" "${jvm[@]}" -cp "$ls_lib/*" org.apache.spark.deploy.SparkSubmit "${args[@]}")
+  # HADOOP_CONF_DIR on the class path, as Spark's own launcher puts it: that is how the client finds the cluster.
+  cmd=("$ls_java" "${jvm[@]}" -cp "$hadoop_conf:$ls_lib/*" org.apache.spark.deploy.SparkSubmit "${args[@]}")
 fi
 
 if [[ $dry_run == 1 ]]; then

@@ -116,7 +116,11 @@ public final class PreparedRows implements RowSource {
         return new Slice(from, count, first, span, keep);
     }
 
-    /** What one partition reads: its slices, in order. */
+    /**
+     * What one partition reads: its slices, in order. parallelize() stores it in its partition with the data
+     * serializer, and Kryo (conf/spark-cluster.conf, conf/spark-yarn.conf) cannot build records: Java serialization.
+     */
+    @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
     record Task(List<Slice> slices) implements Serializable {
     }
 

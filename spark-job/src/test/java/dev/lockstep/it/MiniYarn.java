@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -23,8 +22,9 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
 /**
  * A real HDFS and a real YARN in this JVM (Hadoop's MiniDFSCluster and MiniYARNCluster, from
  * hadoop-client-minicluster): one NameNode and DataNode, a ResourceManager and one NodeManager that launches
- * containers as separate JVMs. Everything listens on 127.0.0.1. Spark's jars are staged on HDFS once, as on a real
- * cluster, and {@link #confDir()} is a HADOOP_CONF_DIR for clients.
+ * containers as separate JVMs. Everything listens on 127.0.0.1. {@link #confDir()} is a HADOOP_CONF_DIR for clients.
+ * Spark's jars are "installed on the node" (spark.yarn.jars=local:...), the Maven jars of the build: staging their
+ * 200 MB on HDFS instead, as README suggests for real clusters, costs about 40 s here each time.
  */
 final class MiniYarn implements AutoCloseable {
     private final MiniDFSCluster dfs;
@@ -41,7 +41,7 @@ final class MiniYarn implements AutoCloseable {
         this.sparkJars = sparkJars;
     }
 
-    /** Starts both clusters under {@code base} and stages the jars of {@code sparkLib} on HDFS. */
+    /** Starts both clusters under {@code base}; the nodes have Spark's jars in {@code sparkLib}. */
     static MiniYarn start(Path base, Path sparkLib) throws Exception {
         FileUtil.fullyDelete(base.toFile());
         Configuration conf = new YarnConfiguration();
@@ -62,7 +62,7 @@ final class MiniYarn implements AutoCloseable {
             client.init(started);
             client.start();
             Path confDir = writeClientConf(base.resolve("hadoop-conf"), started);
-            return new MiniYarn(dfs, yarn, client, confDir, stageJars(dfs.getFileSystem(), sparkLib));
+            return new MiniYarn(dfs, yarn, client, confDir, "local:" + sparkLib.toAbsolutePath() + "/*");
         } catch (Exception | Error e) {
             if (yarn != null) yarn.stop();
             dfs.shutdown(true);
@@ -73,8 +73,8 @@ final class MiniYarn implements AutoCloseable {
     /**
      * One NodeManager with room for a cluster-mode driver and two executors at once, and for a second application
      * master attempt while the first one's containers are being cleaned up. Containers get the JDK that runs this
-     * test and SPARK_LOCAL_IP=127.0.0.1 (Spark would otherwise pick the host's non-loopback address) from the
-     * node, as a real cluster's nodes give theirs.
+     * test from the node, as a real cluster's nodes give theirs. (Not SPARK_LOCAL_IP: Spark copies it from the
+     * application master to executors, and the NodeManager then appends its own: "127.0.0.1:127.0.0.1".)
      */
     private static Configuration yarnConf(Configuration base) {
         Configuration c = new YarnConfiguration(base);
@@ -86,12 +86,18 @@ final class MiniYarn implements AutoCloseable {
         c.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
         c.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
         c.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 2);
+        // The capacity scheduler (YARN's default) with the one queue conf/spark-yarn.conf names.
+        c.set("yarn.scheduler.capacity.root.queues", "default");
+        c.setInt("yarn.scheduler.capacity.root.default.capacity", 100);
+        c.setInt("yarn.scheduler.capacity.root.default.maximum-capacity", 100);
+        c.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
         c.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 1.0f);
+        c.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
         // A full build disk would otherwise mark the only node unhealthy and nothing would ever run.
         c.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100.0f);
         // Keep each container's launch_container.sh beside its logs, for the test to read.
         c.setBoolean(YarnConfiguration.NM_LOG_CONTAINER_DEBUG_INFO, true);
-        c.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home") + ",SPARK_LOCAL_IP=127.0.0.1");
+        c.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home"));
         return c;
     }
 
@@ -105,37 +111,29 @@ final class MiniYarn implements AutoCloseable {
         return new YarnConfiguration(yarn.getConfig());
     }
 
-    /** core-site.xml (the default file system) and yarn-site.xml (where the ResourceManager is), as a client needs. */
+    /**
+     * core-site.xml (the default file system) and yarn-site.xml (where the ResourceManager is), as a client needs;
+     * not the whole test configuration, which names test-only classes (MiniDFSCluster's StaticMapping).
+     */
     private static Path writeClientConf(Path dir, Configuration started) throws IOException {
         Files.createDirectories(dir);
         Configuration core = new Configuration(false);
         core.set("fs.defaultFS", started.get("fs.defaultFS"));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("core-site.xml"))) {
-            core.writeXml(out);
-        }
-        try (OutputStream out = Files.newOutputStream(dir.resolve("yarn-site.xml"))) {
-            started.writeXml(out);
-        }
-        return dir;
-    }
-
-    /** Spark's jars on HDFS, once, world-readable, so the NodeManager localizes them once for all containers. */
-    private static String stageJars(FileSystem fs, Path lib) throws IOException {
-        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/apps/spark/jars");
-        fs.mkdirs(dir);
-        try (Stream<Path> jars = Files.list(lib)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(jar.toUri()), new org.apache.hadoop.fs.Path(dir, jar.getFileName().toString()));
+        Configuration site = new Configuration(false);
+        started.getPropsWithPrefix("yarn.resourcemanager.").forEach((k, v) -> site.set("yarn.resourcemanager." + k, v));
+        for (var file : java.util.Map.of("core-site.xml", core, "yarn-site.xml", site).entrySet()) {
+            try (OutputStream out = Files.newOutputStream(dir.resolve(file.getKey()))) {
+                file.getValue().writeXml(out);
             }
         }
-        return fs.makeQualified(dir) + "/*.jar";
+        return dir;
     }
 
     FileSystem fs() throws IOException { return dfs.getFileSystem(); }
     String hdfs() throws IOException { return fs().getUri().toString(); }
     Path confDir() { return confDir; }
     YarnClient client() { return client; }
-    /** The value for spark.yarn.jars. */
+    /** The value for spark.yarn.jars: where the nodes keep Spark's jars. */
     String sparkJars() { return sparkJars; }
 
     /** The application named {@code name}, once the ResourceManager has it. */

@@ -58,4 +58,14 @@ class SerializersTest {
         float[] params = {0.25f, -3f};
         assertArrayEquals(params, roundTrip(s, params));
     }
+
+    /** parallelize() keeps its elements in the partitions, written with the data serializer: Kryo too. */
+    @ParameterizedTest
+    @MethodSource("serializers")
+    void preparedReadTasksSurvive(Serializer s) {
+        PreparedRows.Task t = roundTrip(s, new PreparedRows.Task(List.of(
+                new dev.lockstep.data.PreparedRecords.Slice(100, 2, 40, 3, new long[] {5}))));
+        assertEquals(100, t.slices().get(0).firstRow());
+        assertArrayEquals(new long[] {5}, t.slices().get(0).keep());
+    }
 }
