@@ -111,10 +111,15 @@ class YarnClusterIT {
             String driverLog = Files.readString(cluster.containerFile(driver, "stderr"));
             assertTrue(driverLog.contains("[lockstep] done"), "the driver ran elsewhere? its container's stderr:\n" + driverLog);
             assertFalse(r.err().contains("[lockstep] done"), "cluster mode, yet the driver's output is on the submitter's stderr");
-            // The driver's container names nothing of the submitting host's (Spark's jars are the node's own).
+            // The driver's class path holds nothing of the submitting host's (Spark's jars are the node's own); the job
+            // jar, Spark's conf and log4j2.properties are the copies YARN localized from HDFS.
             String launch = Files.readString(cluster.containerFile(driver, "launch_container.sh"));
-            assertFalse(launch.contains(host.toString()), launch);
-            assertTrue(launch.contains("__app__.jar") && launch.contains("__spark_conf__"), "the job jar and conf are not the shipped ones:\n" + launch);
+            String classPath = launch.lines().filter(l -> l.startsWith("export CLASSPATH=")).findFirst().orElseThrow();
+            assertFalse(classPath.contains(host.toString()), classPath);
+            for (String shipped : List.of("__app__.jar", "__spark_conf__", "log4j2.properties")) {
+                assertTrue(launch.lines().anyMatch(l -> l.startsWith("ln -sf -- ") && l.contains("/filecache/") && l.endsWith("\"" + shipped + "\"")),
+                        shipped + " not localized:\n" + launch);
+            }
             assertTrue(launch.contains("jdk.incubator.vector"), "no Vector API for the driver:\n" + launch);
             assertModelAndMetrics(out);
         } finally {
