@@ -10,6 +10,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedWriter;
 import dev.lockstep.model.Json;
+import dev.lockstep.model.Registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -173,15 +174,56 @@ class YarnClusterIT {
         }
     }
 
+    @Test
+    void theNightlyScriptRunsUnchangedOnYarn() throws Exception {
+        // retrain.sh as cron runs it, with LOCKSTEP_COMMAND naming deploy/yarn/submit.sh in client mode (so that its
+        // exit codes are the driver's) and LOCKSTEP_MASTER=yarn; data and registry on HDFS.
+        String registry = cluster.hdfs() + "/models/nightly";
+        Path conf = tmp.resolve("nightly.conf");
+        Files.writeString(conf, String.join("\n",
+                "LOCKSTEP_DATA=" + data,
+                "LOCKSTEP_REGISTRY=" + registry,
+                "LOCKSTEP_COMMAND=\"" + String.join(" ", submit("client", "lockstep-it-nightly")) + "\"",
+                "LOCKSTEP_MASTER=yarn",
+                "LOCKSTEP_TRAIN_ARGS=\"" + String.join(" ", SETTINGS) + "\"",
+                "LOCKSTEP_LOG_DIR=" + tmp.resolve("nightly-logs"),
+                "LOCKSTEP_LOCK_FILE=" + tmp.resolve("nightly.lock"), ""));
+        Map<String, String> env = env();
+        env.put("LOCKSTEP_NIGHTLY_CONF", conf.toString());
+        Processes.Result r = Processes.run(List.of(TestData.projectDir().resolve("deploy/nightly/retrain.sh").toString()),
+                TestData.projectDir(), RUN_TIMEOUT, env);
+        assertEquals(0, r.code(), r.err() + logs(tmp.resolve("nightly-logs")));
+        assertTrue(r.err().contains("promoted"), r.err());
+        assertSucceeded(cluster.awaitEnd(cluster.awaitApplication("lockstep-it-nightly", 10).getApplicationId(), 60), 1);
+        Registry runs = new Registry(cluster.fs().getConf(), registry);
+        try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(runs.modelFile(runs.current().orElseThrow())))) {
+            assertArrayEquals(localModel, in.readAllBytes(), "the promoted model differs from local[2]'s");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
-    private static List<String> submitCommand(String deployMode, String name, String out) {
-        List<String> cmd = new ArrayList<>(List.of(TestData.projectDir().resolve("deploy/yarn/submit.sh").toString(),
+    private static String logs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return "";
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) b.append("\n--- ").append(f).append('\n').append(Files.readString(f));
+        }
+        return b.toString();
+    }
+
+    /** submit.sh with this cluster's settings; the train arguments follow. */
+    private static List<String> submit(String deployMode, String name) {
+        return List.of(TestData.projectDir().resolve("deploy/yarn/submit.sh").toString(),
                 "--deploy-mode", deployMode, "--name", name, "--executor-memory", "512m",
                 "--conf", "spark.yarn.jars=" + cluster.sparkJars(), "--conf", "spark.yarn.am.memory=256m",
                 // Containers bind to loopback only (Spark would otherwise pick the host's other address).
-                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--data", data, "--out", out));
+                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1");
+    }
+
+    private static List<String> submitCommand(String deployMode, String name, String out) {
+        List<String> cmd = new ArrayList<>(submit(deployMode, name));
+        cmd.addAll(List.of("--data", data, "--out", out));
         cmd.addAll(SETTINGS);
         cmd.addAll(RESUMABLE);
         return cmd;
