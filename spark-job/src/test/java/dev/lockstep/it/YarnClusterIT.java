@@ -123,6 +123,10 @@ class YarnClusterIT {
             }
             assertTrue(launch.contains("jdk.incubator.vector"), "no Vector API for the driver:\n" + launch);
             assertModelAndMetrics(out);
+            // conf/lockstep.conf reached the driver inside Spark's conf, not as a file.
+            @SuppressWarnings("unchecked") Map<String, Object> sources =
+                    (Map<String, Object>) Json.readMap(cluster.fs().getConf(), out + "/metrics.json").get("config_sources");
+            assertEquals("spark conf spark.lockstep.optimizer", sources.get("optimizer"));
         } finally {
             submit.kill();
         }
