@@ -14,10 +14,12 @@ import org.apache.spark.broadcast.Broadcast;
 final class SyncStep {
     private final JavaSparkContext sc;
     private final Architecture arch;
+    private final WirePrecision wire;
 
-    SyncStep(JavaSparkContext sc, Architecture arch) {
+    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
         this.sc = sc;
         this.arch = arch;
+        this.wire = wire;
     }
 
     /**
@@ -25,34 +27,39 @@ final class SyncStep {
      * step's timings so far (no update yet).
      */
     record Result(float[] gradientSum, double lossSum, int rows, int correct, long broadcastNanos, long jobNanos,
-                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos) {}
+                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos, long launchNanos, long returnNanos) {}
 
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
     Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
-        Broadcast<float[]> bc = sc.broadcast(parameters);
+        Broadcast<byte[]> bc = sc.broadcast(wire.encode(parameters));
         long t1 = System.nanoTime();
+        long submitted = WallClock.micros();
         try {
             sc.setJobGroup("lockstep-train-epoch-" + (epoch + 1), description, false);
-            List<PartialGradient> parts = data.rdd()
-                    .mapPartitions(new GradientTask(bc, arch, batchRows, epoch, input), true)
-                    .collect();
+            List<PartialGradient> parts = new GradientTask(bc, arch, wire, batchRows, epoch, input)
+                    .runOn(sc, data.rdd(), PartialGradient.class);
             long t2 = System.nanoTime();
+            long collected = WallClock.micros();
             float[] sum = new float[arch.parameterCount()];
             double loss = 0;
             int rows = 0;
             int correct = 0;
             PartialGradient slowest = parts.get(0);
+            long lastStart = submitted;
+            long lastEnd = 0;
             for (PartialGradient p : parts) {
-                float[] g = p.gradient;
-                for (int i = 0; i < sum.length; i++) sum[i] += g[i];
+                wire.addTo(p.gradient, sum);
                 loss += p.loss;
                 rows += p.rows;
                 correct += p.correct;
                 if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
+                lastStart = Math.max(lastStart, p.startMicros);
+                lastEnd = Math.max(lastEnd, p.endMicros);
             }
             long t3 = System.nanoTime();
-            return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2);
+            return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2,
+                    (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000);
         } finally {
             sc.clearJobGroup();
             bc.destroy();
@@ -61,10 +68,10 @@ final class SyncStep {
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
     Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
-        Broadcast<float[]> bc = sc.broadcast(parameters);
+        Broadcast<byte[]> bc = sc.broadcast(WirePrecision.FLOAT32.encode(parameters));
         try {
             sc.setJobGroup("lockstep-evaluate", description, false);
-            List<Evaluation> parts = data.rdd().mapPartitions(new EvaluationTask(bc, arch, input), true).collect();
+            List<Evaluation> parts = new EvaluationTask(bc, arch, input).runOn(sc, data.rdd(), Evaluation.class);
             return Evaluation.sum(parts, arch.outputSize());
         } finally {
             sc.clearJobGroup();
