@@ -24,6 +24,12 @@ public final class SparkFreeLoop {
 
     public static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
                                  int steps) throws InterruptedException {
+        return run(data, config, partitions, threads, warmupSteps, steps, new float[0][]);
+    }
+
+    /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
+    static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
+                          int steps, float[][] finalParameters) throws InterruptedException {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         List<List<RowBlock>> blocks = RowBlocks.byPartition(data, partitions);
@@ -71,6 +77,7 @@ public final class SparkFreeLoop {
                 computeNanos[s] = Arrays.stream(partNanos).max().orElse(0);
             }
             double seconds = (System.nanoTime() - measuredFrom) / 1e9;
+            if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             return new Throughput(threads, partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / seconds,
                     BenchLoop.medianMillis(stepNanos, warmupSteps, total), BenchLoop.medianMillis(computeNanos, warmupSteps, total));
         } finally {

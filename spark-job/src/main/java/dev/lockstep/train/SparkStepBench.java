@@ -30,6 +30,12 @@ public final class SparkStepBench {
      */
     public static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
                              int steps, int heapFirstStep) {
+        return run(sc, data, config, partitions, warmupSteps, steps, heapFirstStep, new float[0][]);
+    }
+
+    /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
+    static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
+                      int steps, int heapFirstStep, float[][] finalParameters) {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
@@ -64,6 +70,7 @@ public final class SparkStepBench {
                 if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
             }
             long heapAtLast = heapAfterGc();
+            if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             Map<String, Double> medians = new LinkedHashMap<>();
             for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
             return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),

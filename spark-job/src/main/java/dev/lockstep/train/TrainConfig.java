@@ -146,14 +146,14 @@ public final class TrainConfig {
         m.put("layers", architecture.layersString());
         m.put("activation", architecture.hidden().displayName());
         m.put("epochs", epochs);
-        m.put("batch", batchSize);
+        m.put("batch", batchSize == AUTO ? "auto" : batchSize);
         m.put("optimizer", optimizer.describe());
-        m.put("lr", learningRate);
+        m.put("lr", Double.isNaN(learningRate) ? "auto" : learningRate);
         m.put("schedule", schedule.describe());
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("partitions", partitions);
-        m.put("augment_shift", augmentShift);
+        m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
         return m;
