@@ -163,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("step_ms_median", r.stepMillis());
         m.put("empty_job_ms_median", r.emptyJobMillis());
         m.put("broadcast_and_empty_job_ms_median", r.broadcastAndEmptyJobMillis());
+        m.put("task_carried_parameters_and_empty_job_ms_median", r.taskCarriedEmptyJobMillis());
         m.put("collect_empty_job_ms_median", r.collectEmptyJobMillis());
         m.put("cached_bytes", r.cachedBytes());
         m.put("cached_bytes_per_row", r.cachedBytesPerRow());
@@ -172,12 +173,13 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void printSpark(SparkStepBench.Report r, PrintWriter err) {
         Map<String, Double> s = r.stepMillis();
-        err.printf(Locale.ROOT, "[bench] Spark: %,.0f examples/s; median step %.2f ms = broadcast %.2f, launch %.2f, fetch %.2f, "
+        err.printf(Locale.ROOT, "[bench] Spark: %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, fetch %.2f, "
                         + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
-                r.examplesPerSecond(), s.get("total"), s.get("broadcast"), s.get("launch"), s.get("fetch"), s.get("compute"),
+                r.examplesPerSecond(), s.get("total"), s.get("ship"), s.get("launch"), s.get("fetch"), s.get("compute"),
                 s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
-        err.printf(Locale.ROOT, "[bench] empty job %.2f ms, broadcast + empty job %.2f ms, empty mapPartitions().collect() %.2f ms "
-                        + "(medians, interleaved with the steps)%n", r.emptyJobMillis(), r.broadcastAndEmptyJobMillis(), r.collectEmptyJobMillis());
+        err.printf(Locale.ROOT, "[bench] empty job %.2f ms; with the parameters in a broadcast %.2f ms, in the task %.2f ms; "
+                        + "empty mapPartitions().collect() %.2f ms (medians, interleaved with the steps)%n", r.emptyJobMillis(),
+                r.broadcastAndEmptyJobMillis(), r.taskCarriedEmptyJobMillis(), r.collectEmptyJobMillis());
         err.printf(Locale.ROOT, "[bench] cached training rows: %,d bytes, %.1f per row; driver heap after GC: %.1f MB after step %d, %.1f MB after step %d%n",
                 r.cachedBytes(), r.cachedBytesPerRow(), r.heapAtFirst() / 1e6, r.heapFirstStep(), r.heapAtLast() / 1e6, r.heapLastStep());
     }

@@ -4,17 +4,16 @@ import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
 import java.util.Iterator;
-import org.apache.spark.broadcast.Broadcast;
 
 /** Scores every row of a partition: summed loss, row count and confusion counts. */
 final class EvaluationTask extends PartitionJob<RowBlock, Evaluation> {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<byte[]> parameters; // float32: a score is of the exact weights
+    private final ShippedParameters parameters; // float32: a score is of the exact weights
     private final Architecture arch;
     private final InputTransform input;
 
-    EvaluationTask(Broadcast<byte[]> parameters, Architecture arch, InputTransform input) {
+    EvaluationTask(ShippedParameters parameters, Architecture arch, InputTransform input) {
         this.parameters = parameters;
         this.arch = arch;
         this.input = input;
@@ -22,7 +21,7 @@ final class EvaluationTask extends PartitionJob<RowBlock, Evaluation> {
 
     @Override
     Evaluation call(Iterator<RowBlock> blocks) {
-        Mlp mlp = Workspaces.forThread(arch).load(parameters.value(), WirePrecision.FLOAT32);
+        Mlp mlp = Workspaces.forThread(arch).load(parameters.bytes(), WirePrecision.FLOAT32);
         int classes = arch.outputSize();
         int features = arch.inputSize();
         long[] confusion = new long[classes * classes];

@@ -4,20 +4,19 @@ import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import java.util.Arrays;
 import java.util.Iterator;
-import org.apache.spark.broadcast.Broadcast;
 
-/** What each partition runs in one step: decode the broadcast parameters, {@link BatchGradient}, encode the sum. */
+/** What each partition runs in one step: decode the shipped parameters, {@link BatchGradient}, encode the sum. */
 final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<byte[]> parameters;
+    private final ShippedParameters parameters;
     private final Architecture arch;
     private final WirePrecision wire;
     private final int[] batchRows;
     private final int epoch;
     private final InputTransform input;
 
-    GradientTask(Broadcast<byte[]> parameters, Architecture arch, WirePrecision wire, int[] batchRows, int epoch,
+    GradientTask(ShippedParameters parameters, Architecture arch, WirePrecision wire, int[] batchRows, int epoch,
                  InputTransform input) {
         this.parameters = parameters;
         this.arch = arch;
@@ -31,7 +30,7 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     PartialGradient call(Iterator<RowBlock> blocks) {
         long startMicros = WallClock.micros();
         long start = System.nanoTime();
-        byte[] encoded = parameters.value();
+        byte[] encoded = parameters.bytes();
         long fetched = System.nanoTime();
         Workspaces.Workspace ws = Workspaces.forThread(arch);
         ws.load(encoded, wire);

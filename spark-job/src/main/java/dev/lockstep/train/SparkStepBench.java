@@ -19,7 +19,8 @@ import org.apache.spark.storage.RDDInfo;
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
     public record Report(int partitions, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
-                         double emptyJobMillis, double broadcastAndEmptyJobMillis, double collectEmptyJobMillis, double cachedBytesPerRow,
+                         double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
+                         double collectEmptyJobMillis, double cachedBytesPerRow,
                          long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {}
 
     private SparkStepBench() {}
@@ -39,12 +40,13 @@ public final class SparkStepBench {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
-        String[] parts = {"total", "broadcast", "launch", "fetch", "compute", "return", "combine", "update", "overhead"};
+        String[] parts = {"total", "ship", "launch", "fetch", "compute", "return", "combine", "update", "overhead"};
         long[][] t = new long[parts.length][total];
         int emptyJobs = 0;
         long[] empty = new long[steps / 4 + 1];
         long[] broadcastEmpty = new long[steps / 4 + 1];
         long[] collectEmpty = new long[steps / 4 + 1];
+        long[] carriedEmpty = new long[steps / 4 + 1];
         long heapAtFirst = -1;
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
@@ -59,12 +61,14 @@ public final class SparkStepBench {
                 loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
                 long t2 = System.nanoTime();
                 if (s >= warmupSteps) measuredNanos += t2 - t0;
-                long[] v = {t2 - t0, r.broadcastNanos(), r.launchNanos(), r.slowestFetchNanos(), r.slowestComputeNanos(),
+                long[] v = {t2 - t0, r.shipNanos(), r.launchNanos(), r.slowestFetchNanos(), r.slowestComputeNanos(),
                         r.returnNanos(), r.combineNanos(), t2 - t1, (t2 - t0) - r.slowestComputeNanos()};
                 for (int i = 0; i < v.length; i++) t[i][s] = v[i];
                 if (s >= warmupSteps && (s - warmupSteps) % 4 == 0) {
-                    empty[emptyJobs] = emptyJob(sc, rows, null);
-                    broadcastEmpty[emptyJobs] = emptyJob(sc, rows, loop.config.transfer().encode(loop.params));
+                    byte[] encoded = loop.config.transfer().encode(loop.params);
+                    empty[emptyJobs] = emptyJob(sc, rows, null, false);
+                    broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
+                    carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
                     collectEmpty[emptyJobs++] = collectEmptyJob(rows);
                 }
                 if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
@@ -75,21 +79,22 @@ public final class SparkStepBench {
             for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
             return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
                     medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
-                    BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, total, heapAtLast);
         }
     }
 
     /**
      * One job on the cached rows that returns nothing from each partition, launched the way steps are
-     * ({@link PartitionJob}): Spark's floor for a step. With {@code payload}, it also broadcasts it and reads it in
-     * the task, as a step does with the parameters.
+     * ({@link PartitionJob}): Spark's floor for a step. With a {@code payload} (the encoded parameters), the task
+     * reads it either from a broadcast of its own, or from a field of the task (the stage's task binary, which
+     * Spark broadcasts anyway): the two ways a step can ship its parameters.
      */
-    private static long emptyJob(JavaSparkContext sc, CachedRows rows, byte[] payload) {
+    private static long emptyJob(JavaSparkContext sc, CachedRows rows, byte[] payload, boolean ownBroadcast) {
         long start = System.nanoTime();
-        Broadcast<byte[]> bc = payload == null ? null : sc.broadcast(payload);
+        Broadcast<byte[]> bc = payload != null && ownBroadcast ? sc.broadcast(payload) : null;
         try {
-            new EmptyTask(bc).runOn(sc, rows.rdd(), Integer.class);
+            new EmptyTask(bc, ownBroadcast ? null : payload).runOn(sc, rows.rdd(), Integer.class);
         } finally {
             if (bc != null) bc.destroy();
         }
@@ -105,14 +110,16 @@ public final class SparkStepBench {
 
     private static final class EmptyTask extends PartitionJob<RowBlock, Integer> {
         private static final long serialVersionUID = 1L;
-        private final Broadcast<byte[]> payload;
+        private final Broadcast<byte[]> broadcast;
+        private final byte[] carried;
 
-        EmptyTask(Broadcast<byte[]> payload) {
-            this.payload = payload;
+        EmptyTask(Broadcast<byte[]> broadcast, byte[] carried) {
+            this.broadcast = broadcast;
+            this.carried = carried;
         }
 
         @Override Integer call(java.util.Iterator<RowBlock> partition) {
-            return payload == null ? 0 : payload.value().length;
+            return broadcast != null ? broadcast.value().length : carried != null ? carried.length : 0;
         }
     }
 

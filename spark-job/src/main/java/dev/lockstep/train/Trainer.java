@@ -96,7 +96,7 @@ public final class Trainer {
                     run.epochRows += r.rows();
                     run.globalStep++;
                     run.nextStep++;
-                    StepTimings timings = new StepTimings(r.broadcastNanos(), r.jobNanos(), r.slowestFetchNanos(),
+                    StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
                             r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
                     TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
                             run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);

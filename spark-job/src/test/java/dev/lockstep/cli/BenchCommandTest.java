@@ -38,7 +38,7 @@ class BenchCommandTest {
         assertEquals(128, ((Number) spark.get("batch")).intValue(), "train's auto batch for the 10,000-row sample");
         assertEquals(785.0, ((Number) spark.get("cached_bytes_per_row")).doubleValue(), 2.0);
         Map<String, Object> steps = (Map<String, Object>) spark.get("step_ms_median");
-        for (String part : List.of("total", "broadcast", "launch", "fetch", "compute", "return", "combine", "update", "overhead")) {
+        for (String part : List.of("total", "ship", "launch", "fetch", "compute", "return", "combine", "update", "overhead")) {
             assertTrue(steps.get(part) instanceof Number, part + " in " + steps);
         }
         assertTrue(((Number) spark.get("empty_job_ms_median")).doubleValue() > 0);

@@ -44,7 +44,7 @@ class BenchLoopsTest {
         assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench");
         assertEquals(785.0, r.cachedBytesPerRow(), 2.0, "one byte per pixel and per label");
         assertEquals(16, r.steps());
-        double parts = r.stepMillis().get("broadcast") + r.stepMillis().get("compute") + r.stepMillis().get("update");
+        double parts = r.stepMillis().get("ship") + r.stepMillis().get("compute") + r.stepMillis().get("update");
         assertTrue(r.stepMillis().get("total") >= parts * 0.5, r.stepMillis().toString());
         assertTrue(r.emptyJobMillis() > 0 && r.heapAtFirst() > 0 && r.heapAtLast() > 0, r.toString());
     }
