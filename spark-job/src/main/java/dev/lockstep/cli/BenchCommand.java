@@ -165,6 +165,10 @@ final class BenchCommand implements Callable<Integer> {
         m.put("broadcast_and_empty_job_ms_median", r.broadcastAndEmptyJobMillis());
         m.put("task_carried_parameters_and_empty_job_ms_median", r.taskCarriedEmptyJobMillis());
         m.put("collect_empty_job_ms_median", r.collectEmptyJobMillis());
+        m.put("one_task_empty_job_ms_median", r.oneTaskEmptyJobMillis());
+        m.put("empty_job_returning_gradient_bytes_ms_median", r.returningEmptyJobMillis());
+        m.put("many_tasks", r.manyTasks());
+        m.put("many_tasks_empty_job_ms_median", r.manyTasksEmptyJobMillis());
         m.put("cached_bytes", r.cachedBytes());
         m.put("cached_bytes_per_row", r.cachedBytesPerRow());
         m.put("heap_after_step", Map.of(String.valueOf(r.heapFirstStep()), r.heapAtFirst(), String.valueOf(r.heapLastStep()), r.heapAtLast()));
@@ -180,6 +184,8 @@ final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "[bench] empty job %.2f ms; with the parameters in a broadcast %.2f ms, in the task %.2f ms; "
                         + "empty mapPartitions().collect() %.2f ms (medians, interleaved with the steps)%n", r.emptyJobMillis(),
                 r.broadcastAndEmptyJobMillis(), r.taskCarriedEmptyJobMillis(), r.collectEmptyJobMillis());
+        err.printf(Locale.ROOT, "[bench] empty job with 1 task %.2f ms, with %d tasks %.2f ms; returning a gradient's bytes from each "
+                + "task %.2f ms%n", r.oneTaskEmptyJobMillis(), r.manyTasks(), r.manyTasksEmptyJobMillis(), r.returningEmptyJobMillis());
         err.printf(Locale.ROOT, "[bench] cached training rows: %,d bytes, %.1f per row; driver heap after GC: %.1f MB after step %d, %.1f MB after step %d%n",
                 r.cachedBytes(), r.cachedBytesPerRow(), r.heapAtFirst() / 1e6, r.heapFirstStep(), r.heapAtLast() / 1e6, r.heapLastStep());
     }

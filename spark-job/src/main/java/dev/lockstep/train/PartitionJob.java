@@ -33,7 +33,11 @@ abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, scala.c
 
     /** Runs this function on every partition of {@code rdd} as one job; the results come back in partition order. */
     final List<U> runOn(JavaSparkContext sc, JavaRDD<T> rdd, Class<U> resultType) {
-        int partitions = rdd.getNumPartitions();
+        return runOn(sc, rdd, resultType, rdd.getNumPartitions());
+    }
+
+    /** Runs this function on the first {@code partitions} partitions only (the bench measures what a task costs). */
+    final List<U> runOn(JavaSparkContext sc, JavaRDD<T> rdd, Class<U> resultType, int partitions) {
         Object[] results = new Object[partitions];
         List<Object> ids = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) ids.add(p);

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.RDDInfo;
@@ -20,7 +21,9 @@ public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
     public record Report(int partitions, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
-                         double collectEmptyJobMillis, double cachedBytesPerRow,
+                         double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
+                         double manyTasksEmptyJobMillis, int manyTasks,
+                         double cachedBytesPerRow,
                          long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {}
 
     private SparkStepBench() {}
@@ -47,6 +50,10 @@ public final class SparkStepBench {
         long[] broadcastEmpty = new long[steps / 4 + 1];
         long[] collectEmpty = new long[steps / 4 + 1];
         long[] carriedEmpty = new long[steps / 4 + 1];
+        long[] oneTaskEmpty = new long[steps / 4 + 1];
+        long[] returningEmpty = new long[steps / 4 + 1];
+        long[] manyEmpty = new long[steps / 4 + 1];
+        JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
@@ -69,6 +76,9 @@ public final class SparkStepBench {
                     empty[emptyJobs] = emptyJob(sc, rows, null, false);
                     broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
                     carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
+                    oneTaskEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
+                    returningEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
+                    manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
                     collectEmpty[emptyJobs++] = collectEmptyJob(rows);
                 }
                 if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
@@ -80,6 +90,8 @@ public final class SparkStepBench {
             return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
                     medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS,
                     (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, total, heapAtLast);
         }
     }
@@ -94,7 +106,7 @@ public final class SparkStepBench {
         long start = System.nanoTime();
         Broadcast<byte[]> bc = payload != null && ownBroadcast ? sc.broadcast(payload) : null;
         try {
-            new EmptyTask(bc, ownBroadcast ? null : payload).runOn(sc, rows.rdd(), Integer.class);
+            new EmptyTask(bc, ownBroadcast ? null : payload, 0).runOn(sc, rows.rdd(), byte[].class);
         } finally {
             if (bc != null) bc.destroy();
         }
@@ -108,18 +120,39 @@ public final class SparkStepBench {
         return System.nanoTime() - start;
     }
 
-    private static final class EmptyTask extends PartitionJob<RowBlock, Integer> {
+    /** Tasks in the job that measures what each further task costs the scheduler (tasks far outnumber cores). */
+    static final int MANY_TASKS = 64;
+
+    private static final class NothingTask extends PartitionJob<Integer, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override Integer call(java.util.Iterator<Integer> partition) {
+            return 0;
+        }
+    }
+
+    private static long timed(Runnable job) {
+        long start = System.nanoTime();
+        job.run();
+        return System.nanoTime() - start;
+    }
+
+    /** Reads the payload it was given, if any, and returns {@code resultBytes} bytes (a gradient's worth, or none). */
+    private static final class EmptyTask extends PartitionJob<RowBlock, byte[]> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<byte[]> broadcast;
         private final byte[] carried;
+        private final int resultBytes;
 
-        EmptyTask(Broadcast<byte[]> broadcast, byte[] carried) {
+        EmptyTask(Broadcast<byte[]> broadcast, byte[] carried, int resultBytes) {
             this.broadcast = broadcast;
             this.carried = carried;
+            this.resultBytes = resultBytes;
         }
 
-        @Override Integer call(java.util.Iterator<RowBlock> partition) {
-            return broadcast != null ? broadcast.value().length : carried != null ? carried.length : 0;
+        @Override byte[] call(java.util.Iterator<RowBlock> partition) {
+            if (broadcast != null) broadcast.value();
+            return new byte[resultBytes];
         }
     }
 
