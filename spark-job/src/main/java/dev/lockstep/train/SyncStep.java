@@ -6,7 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * One synchronous data-parallel step and one distributed evaluation. Partial results come back from
- * {@code collect()} in partition order and are summed in that order, never in arrival order, so a retried task
+ * {@code runJob} in partition order and are summed in that order, never in arrival order, so a retried task
  * or a recomputed partition changes nothing. The parameters travel as {@link ShippedParameters}.
  */
 final class SyncStep {
