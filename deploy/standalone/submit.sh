@@ -9,9 +9,9 @@ source "$here/common.sh"
 
 usage() {
   cat <<USAGE
-Usage: $(basename "$0") [submit options] [--] TRAIN_ARGS...
+Usage: $(basename "$0") [submit options] [--] [train|bench] ARGS...
 
-Runs 'lockstep train TRAIN_ARGS...' with spark-submit of spark-job/target/lockstep-job.jar.
+Runs 'lockstep train ARGS...' (or 'lockstep bench ARGS...') with spark-submit of spark-job/target/lockstep-job.jar.
 The options below are taken wherever they appear before a '--'; every other argument is passed
 to 'lockstep train' (see deploy/lockstep train --help), e.g. --data DIR --out DIR --epochs N.
 
@@ -119,9 +119,11 @@ fi
 
 args=(--master "$master" --deploy-mode client --properties-file "$merged")
 for c in "${confs[@]}"; do args+=(--conf "$c"); done
-# Callers that name the command themselves (retrain.sh runs "$LOCKSTEP_COMMAND train ...") must not get it twice.
-[[ ${train[0]:-} == train ]] && train=("${train[@]:1}")
-args+=(--class dev.lockstep.cli.Main "$ls_jar" train "${train[@]}")
+# Callers may name the command themselves (retrain.sh runs "$LOCKSTEP_COMMAND train ..."; 'bench' measures the
+# cluster); it must not be given twice.
+command=train
+if [[ ${train[0]:-} == train || ${train[0]:-} == bench ]]; then command=${train[0]}; train=("${train[@]:1}"); fi
+args+=(--class dev.lockstep.cli.Main "$ls_jar" "$command" "${train[@]}")
 
 if [[ -z $spark_submit && -n ${SPARK_HOME:-} ]]; then
   [[ -x $SPARK_HOME/bin/spark-submit ]] || die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit"

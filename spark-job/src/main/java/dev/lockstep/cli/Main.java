@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Synchronous data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, PrepareCommand.class, EvaluateCommand.class, PredictCommand.class,
-            RegistryCommand.class, ReportCommand.class, ImagineCommand.class, CommandLine.HelpCommand.class},
+            RegistryCommand.class, ReportCommand.class, ImagineCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'lockstep COMMAND --help' for a command's options."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -24,6 +24,7 @@ enum Setting {
     PARTITIONS("partitions", "--partitions"),
     AUGMENT_SHIFT("augmentShift", "--augment-shift"),
     VALIDATION_FRACTION("validationFraction", "--validation-fraction"),
+    TRANSFER("transfer", "--transfer"),
     CHECKPOINT_EVERY("checkpointEvery", "--checkpoint-every"),
     CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir"),
     RESUME("resume", "--resume"),

@@ -14,6 +14,7 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.WirePrecision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -56,13 +57,15 @@ final class TrainCommand implements Callable<Integer> {
     String activation;
     @Option(names = "--epochs", description = "Passes over the training data (default 10).")
     String epochs;
-    @Option(names = "--batch", description = "Global mini-batch size, split over partitions (default 128).")
+    @Option(names = "--batch", description = "Global mini-batch size, split over partitions (default auto: the largest power of two from 128 to 1024 "
+            + "that leaves 50 steps per epoch).")
     String batch;
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default adam).")
     String optimizer;
-    @Option(names = "--lr", description = "Base learning rate (default 0.003 for adam, 0.05 momentum, 0.1 sgd).")
+    @Option(names = "--lr", description = "Peak learning rate (default auto: 0.003 for adam, 0.05 momentum, 0.1 sgd, at batch 128; above it, "
+            + "times sqrt(batch/128)).")
     String lr;
-    @Option(names = "--schedule", description = "Learning-rate schedule: constant, cosine or step (default cosine, 5% warm-up).")
+    @Option(names = "--schedule", description = "Learning-rate schedule: constant, cosine or step (default cosine, 5%% warm-up).")
     String schedule;
     @Option(names = "--weight-decay", description = "L2 weight decay on weights, not biases (default 1e-4).")
     String weightDecay;
@@ -70,10 +73,13 @@ final class TrainCommand implements Callable<Integer> {
     String seed;
     @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
     String partitions;
-    @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default 1).")
+    @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
+            + "rows, else 0).")
     String augmentShift;
     @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
     String validationFraction;
+    @Option(names = "--transfer", paramLabel = "float32|bf16", description = "Precision of weights and gradients on the wire; the driver keeps float32 either way (default float32, exact).")
+    String transfer;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Save a checkpoint every STEPS steps (default: never).")
     String checkpointEvery;
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (default OUT/checkpoints).")
@@ -132,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
+            config = config.forTrainingRows(inputs.train().count());
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
@@ -222,6 +229,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.PARTITIONS, partitions);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
+        flags.put(Setting.TRANSFER, transfer);
         flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
         flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
         flags.put(Setting.RESUME, resume);
@@ -258,14 +266,15 @@ final class TrainCommand implements Callable<Integer> {
         b.activation(act);
         if (s.has(Setting.LAYERS)) b.layers(s.parse(Setting.LAYERS, v -> Architecture.parse(v, act).sizes(), "comma-separated layer sizes"));
         if (s.has(Setting.EPOCHS)) b.epochs(s.parse(Setting.EPOCHS, v -> nonNegative(Integer.parseInt(v)), "a whole number of epochs"));
-        if (s.has(Setting.BATCH)) b.batchSize(s.parse(Setting.BATCH, v -> positive(Integer.parseInt(v)), "a positive batch size"));
+        if (s.has(Setting.BATCH)) b.batchSize(s.parse(Setting.BATCH, v -> isAuto(v) ? TrainConfig.AUTO : positive(Integer.parseInt(v)), "a positive batch size or auto"));
         if (s.has(Setting.OPTIMIZER)) b.optimizer(s.parse(Setting.OPTIMIZER, OptimizerSpec::parse, "sgd, momentum, nesterov or adam"));
-        if (s.has(Setting.LR)) b.learningRate(s.parse(Setting.LR, v -> positive(Double.parseDouble(v)), "a positive number"));
+        if (s.has(Setting.LR) && !isAuto(s.text(Setting.LR))) b.learningRate(s.parse(Setting.LR, v -> positive(Double.parseDouble(v)), "a positive number or auto"));
         if (s.has(Setting.SCHEDULE)) b.schedule(s.parse(Setting.SCHEDULE, ScheduleSpec::parse, "constant, cosine or step"));
         if (s.has(Setting.WEIGHT_DECAY)) b.weightDecay(s.parse(Setting.WEIGHT_DECAY, v -> nonNegative(Double.parseDouble(v)), "a number >= 0"));
         if (s.has(Setting.SEED)) b.seed(s.parse(Setting.SEED, Long::parseLong, "an integer"));
         if (s.has(Setting.PARTITIONS)) b.partitions(s.parse(Setting.PARTITIONS, v -> positive(Integer.parseInt(v)), "a positive number of partitions"));
-        if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, Integer::parseInt, "0 to 4 pixels"));
+        if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, v -> isAuto(v) ? TrainConfig.AUTO : Integer.parseInt(v), "0 to 4 pixels or auto"));
+        if (s.has(Setting.TRANSFER)) b.transfer(s.parse(Setting.TRANSFER, WirePrecision::parse, "float32 or bf16"));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.parse(Setting.VALIDATION_FRACTION, Double::parseDouble, "a fraction in (0, 0.5]"));
         s.sources().forEach(b::source);
         try {
@@ -273,6 +282,10 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ResolvedSettings.UsageException(e.getMessage());
         }
+    }
+
+    private static boolean isAuto(String v) {
+        return v.strip().equalsIgnoreCase("auto");
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Locale;
  */
 public enum Activation {
     RELU {
+        /** max(x, +0), as the kernels fuse it into their stores (-0 becomes +0, NaN stays NaN). */
         @Override public void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) if (a[i] < 0f) a[i] = 0f;
+            for (int i = from; i < to; i++) a[i] = Math.max(a[i], 0f);
         }
         @Override public float derivativeFromOutput(float y) { return y > 0f ? 1f : 0f; }
     },

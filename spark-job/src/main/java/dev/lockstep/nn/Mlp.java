@@ -60,8 +60,10 @@ public final class Mlp {
         int layers = arch.layerCount();
         for (int l = 0; l < layers; l++) {
             int in = arch.size(l), out = arch.size(l + 1);
-            DenseKernels.affine(activations[l], n, in, transposed[l], params, arch.biasOffset(l), out, activations[l + 1]);
-            if (l < layers - 1) arch.hidden().apply(activations[l + 1], 0, n * out);
+            boolean hidden = l < layers - 1;
+            boolean fusedRelu = hidden && arch.hidden() == Activation.RELU;
+            DenseKernels.affine(activations[l], n, in, transposed[l], params, arch.biasOffset(l), out, activations[l + 1], fusedRelu);
+            if (hidden && !fusedRelu) arch.hidden().apply(activations[l + 1], 0, n * out);
         }
         DenseKernels.softmaxRows(activations[layers], n, arch.outputSize());
         return activations[layers];

@@ -16,15 +16,15 @@ final class ScalarKernels extends Kernels {
     @Override void gemm(int m, int width, int tCount,
                         float[] a, int aBase, int aRowStride, int aTStride,
                         float[] b, int bBase, int bStride,
-                        float[] c, int cBase, int cStride) {
-        gemmColumns(m, 0, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+                        float[] c, int cBase, int cStride, float floor) {
+        gemmColumns(m, 0, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, floor);
     }
 
     /** {@link Kernels#gemm} restricted to columns {@code [col0, col1)}; the vector kernels use it for their last columns. */
     static void gemmColumns(int m, int col0, int col1, int tCount,
                             float[] a, int aBase, int aRowStride, int aTStride,
                             float[] b, int bBase, int bStride,
-                            float[] c, int cBase, int cStride) {
+                            float[] c, int cBase, int cStride, float floor) {
         int full = m - m % BLOCK;
         for (int i = 0; i < m; i++) {
             int blockStart = i < full ? i - i % BLOCK : i;
@@ -39,6 +39,7 @@ final class ScalarKernels extends Kernels {
                 int bt = bBase + t * bStride;
                 for (int col = col0; col < col1; col++) c[ci + col] = Math.fma(s, b[bt + col], c[ci + col]);
             }
+            for (int col = col0; col < col1; col++) c[ci + col] = Math.max(c[ci + col], floor);
         }
     }
 

@@ -18,9 +18,9 @@ final class VectorKernels extends Kernels {
     /** The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the same bits. */
     static final VectorSpecies<Float> S = species(Integer.getInteger("lockstep.vector.bits", 0));
     static final int V = S.length();
-    /** Narrower species for the last columns of a width that is not a multiple of V (e.g. the 10 classes). */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    // One species only. Code that also ran a narrower one (256- and 128-bit kernels for the last columns of the 10
+    // classes) made C2 compile even the 512-bit kernels 10x slower once both had run: the Vector API's shared
+    // methods saw more than one vector class in their type profiles. Such tails now run in scalar code.
     /** 4 x 4 vectors needs 16 accumulators plus 5 registers: only where there are 32 vector registers (AVX-512). */
     private static final boolean WIDE = V >= 16;
 
@@ -54,45 +54,37 @@ final class VectorKernels extends Kernels {
     @Override void gemm(int m, int width, int tCount,
                         float[] a, int aBase, int aRowStride, int aTStride,
                         float[] b, int bBase, int bStride,
-                        float[] c, int cBase, int cStride) {
+                        float[] c, int cBase, int cStride, float floor) {
         int full = m - m % BLOCK;
         int[] idx = terms(tCount);
         int col = 0;
         if (WIDE) {
             for (; col + 4 * V <= width; col += 4 * V) {
-                for (int i = 0; i < full; i += BLOCK) k4x4(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+                for (int i = 0; i < full; i += BLOCK) k4x4(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
                 for (int i = full; i < m; i++) {
-                    for (int v = 0; v < 4; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+                    for (int v = 0; v < 4; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
                 }
             }
         }
         for (; col + 2 * V <= width; col += 2 * V) {
-            for (int i = 0; i < full; i += BLOCK) k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+            for (int i = 0; i < full; i += BLOCK) k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
             for (int i = full; i < m; i++) {
-                for (int v = 0; v < 2; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+                for (int v = 0; v < 2; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
             }
         }
         for (; col + V <= width; col += V) {
-            for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
-            for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
-        }
-        for (; V > 8 && col + 8 <= width; col += 8) {
-            for (int i = 0; i < full; i += BLOCK) k4x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
-            for (int i = full; i < m; i++) k1x1Half(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
-        }
-        for (; V > 4 && col + 4 <= width; col += 4) {
-            for (int i = 0; i < full; i += BLOCK) k4x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
-            for (int i = full; i < m; i++) k1x1Quarter(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx);
+            for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+            for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
         }
         if (col < width) {
-            ScalarKernels.gemmColumns(m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride);
+            ScalarKernels.gemmColumns(m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, floor);
         }
     }
 
     /** 4 row(s) x 4 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x4(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
+            float[] c, int cBase, int cStride, int[] idx, float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c02 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 2 * V);
@@ -149,31 +141,31 @@ final class VectorKernels extends Kernels {
             c33 = b3.fma(x3, c33);
         }
         int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + 1 * V);
-        c02.intoArray(c, o0 + 2 * V);
-        c03.intoArray(c, o0 + 3 * V);
+        c00.max(floor).intoArray(c, o0);
+        c01.max(floor).intoArray(c, o0 + 1 * V);
+        c02.max(floor).intoArray(c, o0 + 2 * V);
+        c03.max(floor).intoArray(c, o0 + 3 * V);
         int o1 = cBase + (i + 1) * cStride + col;
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + 1 * V);
-        c12.intoArray(c, o1 + 2 * V);
-        c13.intoArray(c, o1 + 3 * V);
+        c10.max(floor).intoArray(c, o1);
+        c11.max(floor).intoArray(c, o1 + 1 * V);
+        c12.max(floor).intoArray(c, o1 + 2 * V);
+        c13.max(floor).intoArray(c, o1 + 3 * V);
         int o2 = cBase + (i + 2) * cStride + col;
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + 1 * V);
-        c22.intoArray(c, o2 + 2 * V);
-        c23.intoArray(c, o2 + 3 * V);
+        c20.max(floor).intoArray(c, o2);
+        c21.max(floor).intoArray(c, o2 + 1 * V);
+        c22.max(floor).intoArray(c, o2 + 2 * V);
+        c23.max(floor).intoArray(c, o2 + 3 * V);
         int o3 = cBase + (i + 3) * cStride + col;
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + 1 * V);
-        c32.intoArray(c, o3 + 2 * V);
-        c33.intoArray(c, o3 + 3 * V);
+        c30.max(floor).intoArray(c, o3);
+        c31.max(floor).intoArray(c, o3 + 1 * V);
+        c32.max(floor).intoArray(c, o3 + 2 * V);
+        c33.max(floor).intoArray(c, o3 + 3 * V);
     }
 
     /** 4 row(s) x 2 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x2(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
+            float[] c, int cBase, int cStride, int[] idx, float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
@@ -212,23 +204,23 @@ final class VectorKernels extends Kernels {
             c31 = b1.fma(x3, c31);
         }
         int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + 1 * V);
+        c00.max(floor).intoArray(c, o0);
+        c01.max(floor).intoArray(c, o0 + 1 * V);
         int o1 = cBase + (i + 1) * cStride + col;
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + 1 * V);
+        c10.max(floor).intoArray(c, o1);
+        c11.max(floor).intoArray(c, o1 + 1 * V);
         int o2 = cBase + (i + 2) * cStride + col;
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + 1 * V);
+        c20.max(floor).intoArray(c, o2);
+        c21.max(floor).intoArray(c, o2 + 1 * V);
         int o3 = cBase + (i + 3) * cStride + col;
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + 1 * V);
+        c30.max(floor).intoArray(c, o3);
+        c31.max(floor).intoArray(c, o3 + 1 * V);
     }
 
     /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
     private static void k4x1(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
+            float[] c, int cBase, int cStride, int[] idx, float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
         FloatVector c20 = FloatVector.fromArray(S, c, cBase + (i + 2) * cStride + col);
@@ -258,19 +250,19 @@ final class VectorKernels extends Kernels {
             c30 = b0.fma(x3, c30);
         }
         int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
+        c00.max(floor).intoArray(c, o0);
         int o1 = cBase + (i + 1) * cStride + col;
-        c10.intoArray(c, o1);
+        c10.max(floor).intoArray(c, o1);
         int o2 = cBase + (i + 2) * cStride + col;
-        c20.intoArray(c, o2);
+        c20.max(floor).intoArray(c, o2);
         int o3 = cBase + (i + 3) * cStride + col;
-        c30.intoArray(c, o3);
+        c30.max(floor).intoArray(c, o3);
     }
 
     /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
     private static void k1x1(int i, int col, int tCount,
             float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
+            float[] c, int cBase, int cStride, int[] idx, float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         int a0 = aBase + (i + 0) * aRowStride;
         // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
@@ -288,139 +280,7 @@ final class VectorKernels extends Kernels {
             c00 = b0.fma(x0, c00);
         }
         int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-    }
-
-    /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
-    private static void k4x1Half(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
-        FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
-        FloatVector c10 = FloatVector.fromArray(S8, c, cBase + (i + 1) * cStride + col);
-        FloatVector c20 = FloatVector.fromArray(S8, c, cBase + (i + 2) * cStride + col);
-        FloatVector c30 = FloatVector.fromArray(S8, c, cBase + (i + 3) * cStride + col);
-        int a0 = aBase + (i + 0) * aRowStride;
-        int a1 = aBase + (i + 1) * aRowStride;
-        int a2 = aBase + (i + 2) * aRowStride;
-        int a3 = aBase + (i + 3) * aRowStride;
-        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
-        int count = 0;
-        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
-            idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
-        }
-        for (int q = 0; q < count; q++) {
-            int t = idx[q];
-            int at = t * aTStride;
-            int bt = bBase + t * bStride + col;
-            FloatVector b0 = FloatVector.fromArray(S8, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S8, a[a0 + at]);
-            c00 = b0.fma(x0, c00);
-            FloatVector x1 = FloatVector.broadcast(S8, a[a1 + at]);
-            c10 = b0.fma(x1, c10);
-            FloatVector x2 = FloatVector.broadcast(S8, a[a2 + at]);
-            c20 = b0.fma(x2, c20);
-            FloatVector x3 = FloatVector.broadcast(S8, a[a3 + at]);
-            c30 = b0.fma(x3, c30);
-        }
-        int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-        int o1 = cBase + (i + 1) * cStride + col;
-        c10.intoArray(c, o1);
-        int o2 = cBase + (i + 2) * cStride + col;
-        c20.intoArray(c, o2);
-        int o3 = cBase + (i + 3) * cStride + col;
-        c30.intoArray(c, o3);
-    }
-
-    /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
-    private static void k1x1Half(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
-        FloatVector c00 = FloatVector.fromArray(S8, c, cBase + (i + 0) * cStride + col);
-        int a0 = aBase + (i + 0) * aRowStride;
-        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
-        int count = 0;
-        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
-            idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
-        }
-        for (int q = 0; q < count; q++) {
-            int t = idx[q];
-            int at = t * aTStride;
-            int bt = bBase + t * bStride + col;
-            FloatVector b0 = FloatVector.fromArray(S8, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S8, a[a0 + at]);
-            c00 = b0.fma(x0, c00);
-        }
-        int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-    }
-
-    /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
-    private static void k4x1Quarter(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
-        FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
-        FloatVector c10 = FloatVector.fromArray(S4, c, cBase + (i + 1) * cStride + col);
-        FloatVector c20 = FloatVector.fromArray(S4, c, cBase + (i + 2) * cStride + col);
-        FloatVector c30 = FloatVector.fromArray(S4, c, cBase + (i + 3) * cStride + col);
-        int a0 = aBase + (i + 0) * aRowStride;
-        int a1 = aBase + (i + 1) * aRowStride;
-        int a2 = aBase + (i + 2) * aRowStride;
-        int a3 = aBase + (i + 3) * aRowStride;
-        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
-        int count = 0;
-        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
-            idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
-        }
-        for (int q = 0; q < count; q++) {
-            int t = idx[q];
-            int at = t * aTStride;
-            int bt = bBase + t * bStride + col;
-            FloatVector b0 = FloatVector.fromArray(S4, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S4, a[a0 + at]);
-            c00 = b0.fma(x0, c00);
-            FloatVector x1 = FloatVector.broadcast(S4, a[a1 + at]);
-            c10 = b0.fma(x1, c10);
-            FloatVector x2 = FloatVector.broadcast(S4, a[a2 + at]);
-            c20 = b0.fma(x2, c20);
-            FloatVector x3 = FloatVector.broadcast(S4, a[a3 + at]);
-            c30 = b0.fma(x3, c30);
-        }
-        int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
-        int o1 = cBase + (i + 1) * cStride + col;
-        c10.intoArray(c, o1);
-        int o2 = cBase + (i + 2) * cStride + col;
-        c20.intoArray(c, o2);
-        int o3 = cBase + (i + 3) * cStride + col;
-        c30.intoArray(c, o3);
-    }
-
-    /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
-    private static void k1x1Quarter(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx) {
-        FloatVector c00 = FloatVector.fromArray(S4, c, cBase + (i + 0) * cStride + col);
-        int a0 = aBase + (i + 0) * aRowStride;
-        // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
-        int count = 0;
-        for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
-            idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
-        }
-        for (int q = 0; q < count; q++) {
-            int t = idx[q];
-            int at = t * aTStride;
-            int bt = bBase + t * bStride + col;
-            FloatVector b0 = FloatVector.fromArray(S4, b, bt);
-            FloatVector x0 = FloatVector.broadcast(S4, a[a0 + at]);
-            c00 = b0.fma(x0, c00);
-        }
-        int o0 = cBase + (i + 0) * cStride + col;
-        c00.intoArray(c, o0);
+        c00.max(floor).intoArray(c, o0);
     }
 
 }

@@ -3,29 +3,25 @@ package dev.lockstep.train;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
-import java.util.Collections;
 import java.util.Iterator;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 
 /** Scores every row of a partition: summed loss, row count and confusion counts. */
-final class EvaluationTask implements FlatMapFunction<Iterator<RowBlock>, Evaluation> {
+final class EvaluationTask extends PartitionJob<RowBlock, Evaluation> {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<float[]> parameters;
+    private final ShippedParameters parameters; // float32: a score is of the exact weights
     private final Architecture arch;
     private final InputTransform input;
 
-    EvaluationTask(Broadcast<float[]> parameters, Architecture arch, InputTransform input) {
+    EvaluationTask(ShippedParameters parameters, Architecture arch, InputTransform input) {
         this.parameters = parameters;
         this.arch = arch;
         this.input = input;
     }
 
     @Override
-    public Iterator<Evaluation> call(Iterator<RowBlock> blocks) {
-        Mlp mlp = Workspaces.forThread(arch);
-        mlp.setParameters(parameters.value());
+    Evaluation call(Iterator<RowBlock> blocks) {
+        Mlp mlp = Workspaces.forThread(arch).load(parameters.bytes(), WirePrecision.FLOAT32);
         int classes = arch.outputSize();
         int features = arch.inputSize();
         long[] confusion = new long[classes * classes];
@@ -42,6 +38,6 @@ final class EvaluationTask implements FlatMapFunction<Iterator<RowBlock>, Evalua
                 loss += mlp.score(n, labels, confusion);
             }
         }
-        return Collections.singletonList(new Evaluation(classes, loss, confusion)).iterator();
+        return new Evaluation(classes, loss, confusion);
     }
 }

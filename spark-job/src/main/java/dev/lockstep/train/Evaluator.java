@@ -19,7 +19,7 @@ public final class Evaluator {
         }
         InputTransform input = InputTransform.plain(model.architecture().inputSize(), model.scaling().scale(), model.scaling().offset());
         try (CachedRows rows = CachedRows.cache(sc, data, partitions, "lockstep-evaluate")) {
-            return new SyncStep(sc, model.architecture()).evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
+            return new SyncStep(sc, model.architecture(), WirePrecision.FLOAT32).evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
         }
     }
 }

@@ -8,10 +8,10 @@ import java.util.Map;
  * Median milliseconds per part of a step over {@code steps} steps: where a step's time goes. Medians, because the
  * first steps of a JVM run in the interpreter and GC pauses hit a few steps hard. Parts are NaN when no step ran.
  */
-public record StepBreakdown(int steps, double total, double broadcast, double schedulingAndReturn, double fetch,
+public record StepBreakdown(int steps, double total, double ship, double schedulingAndReturn, double fetch,
                             double compute, double combine, double update) {
     /** Field names in metrics.json and history.jsonl, in the order of {@link #values()}. */
-    static final String[] NAMES = {"total", "broadcast", "scheduling_and_return", "fetch", "compute", "combine", "update"};
+    static final String[] NAMES = {"total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"};
 
     public static final StepBreakdown NONE = of(0, new double[NAMES.length]);
 
@@ -20,7 +20,7 @@ public record StepBreakdown(int steps, double total, double broadcast, double sc
         return new StepBreakdown(steps, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
     }
 
-    double[] values() { return new double[] {total, broadcast, schedulingAndReturn, fetch, compute, combine, update}; }
+    double[] values() { return new double[] {total, ship, schedulingAndReturn, fetch, compute, combine, update}; }
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -31,8 +31,8 @@ public record StepBreakdown(int steps, double total, double broadcast, double sc
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "per step (median of %d): %.1f ms = broadcast %.1f + scheduling/return %.1f + fetch %.1f "
+        return String.format(Locale.ROOT, "per step (median of %d): %.1f ms = ship %.1f + scheduling/return %.1f + fetch %.1f "
                         + "+ compute %.1f (slowest partition) + combine %.1f + update %.1f",
-                steps, total, broadcast, schedulingAndReturn, fetch, compute, combine, update);
+                steps, total, ship, schedulingAndReturn, fetch, compute, combine, update);
     }
 }

@@ -11,7 +11,7 @@ final class TimingSamples {
         if (count == samples[0].length) {
             for (int i = 0; i < samples.length; i++) samples[i] = Arrays.copyOf(samples[i], count * 2);
         }
-        long[] values = {t.total(), t.broadcast(), t.schedulingAndReturn(), t.slowestFetch(), t.slowestCompute(), t.combine(), t.update()};
+        long[] values = {t.total(), t.ship(), t.schedulingAndReturn(), t.slowestFetch(), t.slowestCompute(), t.combine(), t.update()};
         for (int i = 0; i < values.length; i++) samples[i][count] = values[i];
         count++;
     }

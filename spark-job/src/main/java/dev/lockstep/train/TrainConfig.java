@@ -25,38 +25,99 @@ public final class TrainConfig {
     private final int partitions; // 0: Spark's default parallelism
     private final int augmentShift;
     private final double validationFraction;
+    private final WirePrecision transfer;
     private final Map<String, String> sources;
+
+    /** Batch size and augmentation that are still to be chosen for the data ({@link #forTrainingRows}). */
+    public static final int AUTO = -1;
+    /** Above this many training rows, the auto batch stops growing: larger batches need retuned schedules. */
+    static final int MAX_AUTO_BATCH = 1024;
+    static final int MIN_AUTO_BATCH = 128;
+    /** The auto batch keeps at least this many steps per epoch. */
+    static final int AUTO_STEPS_PER_EPOCH = 50;
+    /** Below this many training rows, auto augmentation shifts images by a pixel. */
+    static final long AUGMENT_BELOW_ROWS = 30_000;
 
     private TrainConfig(Builder b) {
         this.architecture = new Architecture(b.layers, b.activation);
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.optimizer = b.optimizer;
-        this.learningRate = b.learningRate != null ? b.learningRate : defaultLearningRate(b.optimizer);
+        this.learningRate = b.learningRate != null ? b.learningRate : Double.NaN; // NaN: auto, from the batch size
         this.schedule = b.schedule;
         this.weightDecay = b.weightDecay;
         this.seed = b.seed;
         this.partitions = b.partitions;
         this.augmentShift = b.augmentShift;
         this.validationFraction = b.validationFraction;
+        this.transfer = b.transfer;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         require(epochs >= 0, "epochs must be 0 or more, got " + epochs);
-        require(batchSize >= 1, "batch size must be positive, got " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be a positive number, got " + learningRate);
+        require(batchSize >= 1 || batchSize == AUTO, "batch size must be positive, got " + batchSize);
+        require(Double.isNaN(learningRate) || learningRate > 0 && Double.isFinite(learningRate),
+                "learning rate must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
         require(partitions >= 0, "partitions must be positive, got " + partitions);
-        require(augmentShift >= 0 && augmentShift <= 4, "augment shift must be 0..4 pixels, got " + augmentShift);
+        require(augmentShift >= 0 && augmentShift <= 4 || augmentShift == AUTO, "augment shift must be 0..4 pixels, got " + augmentShift);
         require(validationFraction > 0 && validationFraction <= 0.5,
                 "validation fraction must be in (0, 0.5], got " + validationFraction);
     }
 
-    /** Adam wants a small step; plain SGD a large one. */
+    /** At batch 128: Adam wants a small step; plain SGD a large one. */
     static double defaultLearningRate(OptimizerSpec spec) {
         return switch (spec.kind()) {
             case ADAM -> 0.003;
             case SGD -> 0.1;
             default -> 0.05;
         };
+    }
+
+    /** Whether batch size, learning rate and augmentation are all settled (no auto value left). */
+    public boolean isResolved() {
+        return batchSize != AUTO && augmentShift != AUTO && !Double.isNaN(learningRate);
+    }
+
+    /**
+     * This configuration with its auto values chosen for a training set of {@code rows} rows, each recorded as
+     * "auto" in {@link #sources()}:
+     * <ul>
+     * <li>batch: the largest power of two from 128 to 1024 that leaves at least 50 steps per epoch. Each step costs
+     * a Spark job (about 10 ms on {@code local[2]} before any computing), so big data wants big batches; small
+     * data wants enough steps to learn.</li>
+     * <li>learning rate: the optimizer's rate at batch 128; above 128, times the square root of batch / 128 (a larger
+     * batch gives a less noisy gradient, which takes a larger step).</li>
+     * <li>augmentation: a one-pixel shift below 30,000 rows, where it regularises; above, 10 epochs underfit
+     * and a shift only slows learning (BENCHMARKS.md).</li>
+     * </ul>
+     */
+    public TrainConfig forTrainingRows(long rows) {
+        if (isResolved()) return this;
+        Builder b = toBuilder();
+        String auto = String.format(java.util.Locale.ROOT, "auto for %,d training rows", rows);
+        int batch = batchSize;
+        if (batch == AUTO) {
+            batch = MIN_AUTO_BATCH;
+            while (batch * 2 <= MAX_AUTO_BATCH && (long) batch * 2 * AUTO_STEPS_PER_EPOCH <= rows) batch *= 2;
+            b.batchSize(batch).source("batch", auto(auto, "batch"));
+        }
+        if (Double.isNaN(learningRate)) {
+            b.learningRate(defaultLearningRate(optimizer) * Math.sqrt(Math.max(1, batch / 128.0))).source("lr", auto("auto for batch " + batch, "lr"));
+        }
+        if (augmentShift == AUTO) b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
+        return b.build();
+    }
+
+    private String auto(String how, String key) {
+        return how + " (" + sources.getOrDefault(key, "default") + ")";
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder().layers(architecture.sizes()).activation(architecture.hidden()).epochs(epochs)
+                .batchSize(batchSize).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
+                .partitions(partitions).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
+        if (!Double.isNaN(learningRate)) b.learningRate(learningRate);
+        sources.forEach(b::source);
+        return b;
     }
 
     private static void require(boolean ok, String message) {
@@ -76,6 +137,7 @@ public final class TrainConfig {
     public int partitions() { return partitions; }
     public int augmentShift() { return augmentShift; }
     public double validationFraction() { return validationFraction; }
+    public WirePrecision transfer() { return transfer; }
     public Map<String, String> sources() { return sources; }
 
     /** The resolved values, as written to metrics.json. */
@@ -84,15 +146,16 @@ public final class TrainConfig {
         m.put("layers", architecture.layersString());
         m.put("activation", architecture.hidden().displayName());
         m.put("epochs", epochs);
-        m.put("batch", batchSize);
+        m.put("batch", batchSize == AUTO ? "auto" : batchSize);
         m.put("optimizer", optimizer.describe());
-        m.put("lr", learningRate);
+        m.put("lr", Double.isNaN(learningRate) ? "auto" : learningRate);
         m.put("schedule", schedule.describe());
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("partitions", partitions);
-        m.put("augment_shift", augmentShift);
+        m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
         m.put("validation_fraction", validationFraction);
+        m.put("transfer", transfer.displayName());
         return m;
     }
 
@@ -100,15 +163,16 @@ public final class TrainConfig {
         private int[] layers = {784, 256, 128, 10};
         private Activation activation = Activation.RELU;
         private int epochs = 10;
-        private int batchSize = 128;
+        private int batchSize = AUTO;
         private OptimizerSpec optimizer = OptimizerSpec.parse("adam");
         private Double learningRate;
         private ScheduleSpec schedule = ScheduleSpec.parse("cosine:warmup=5%");
         private double weightDecay = 1e-4;
         private long seed = 1;
         private int partitions;
-        private int augmentShift = 1;
+        private int augmentShift = AUTO;
         private double validationFraction = 0.1;
+        private WirePrecision transfer = WirePrecision.FLOAT32;
         private final Map<String, String> sources = new LinkedHashMap<>();
 
         public Builder layers(int[] v) { layers = v.clone(); return this; }
@@ -123,6 +187,7 @@ public final class TrainConfig {
         public Builder partitions(int v) { partitions = v; return this; }
         public Builder augmentShift(int v) { augmentShift = v; return this; }
         public Builder validationFraction(double v) { validationFraction = v; return this; }
+        public Builder transfer(WirePrecision v) { transfer = java.util.Objects.requireNonNull(v); return this; }
         /** Records where a setting's value came from, e.g. ("epochs", "--epochs"). */
         public Builder source(String key, String source) { sources.put(key, source); return this; }
 

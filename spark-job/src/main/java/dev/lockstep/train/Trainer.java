@@ -45,6 +45,7 @@ public final class Trainer {
      * @param evalName "test" or "validation", for messages
      */
     public TrainingResult fit(RowSource train, RowSource eval, String evalName, Optional<Checkpoint> resume) {
+        TrainConfig config = this.config.forTrainingRows(train.count());
         Architecture arch = config.architecture();
         checkCompatible(arch, train, "training");
         checkCompatible(arch, eval, evalName);
@@ -61,11 +62,11 @@ public final class Trainer {
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
         LearningRateSchedule schedule = config.schedule().create(config.learningRate(), Math.max(1, totalSteps), plan.stepsPerEpoch());
-        WeightDecay decay = new WeightDecay((float) config.weightDecay(), arch.weightRanges());
+        ParameterUpdate update = new ParameterUpdate(schedule, new WeightDecay((float) config.weightDecay(), arch.weightRanges()));
         Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.height(), train.width());
         InputTransform trainInput = new InputTransform(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET, augmentation);
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET);
-        SyncStep step = new SyncStep(sc, arch);
+        SyncStep step = new SyncStep(sc, arch, config.transfer());
 
         try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, "lockstep-train");
              CachedRows evalRows = CachedRows.cache(sc, eval, partitions, "lockstep-" + evalName)) {
@@ -86,11 +87,8 @@ public final class Trainer {
                             run.nextStep + 1, plan.stepsPerEpoch());
                     SyncStep.Result r = step.gradient(trainRows, run.params, plan.batch(permutation, run.nextStep), run.epoch, trainInput, job);
                     long t1 = System.nanoTime();
-                    float[] gradient = average(r, run.globalStep + 1, run.epoch, run.nextStep);
-                    rate = schedule.rate(run.globalStep);
-                    decay.apply(run.params, gradient);
-                    run.optimizer.update(run.params, gradient, (float) rate);
-                    requireFiniteParameters(run.params, run.globalStep + 1, run.epoch, run.nextStep);
+                    rate = update.apply(run.params, run.optimizer, r.gradientSum(), r.lossSum(), r.rows(), run.globalStep,
+                            run.epoch, run.nextStep);
                     long t2 = System.nanoTime();
                     double loss = r.lossSum() / r.rows();
                     run.epochLossSum += loss;
@@ -98,7 +96,7 @@ public final class Trainer {
                     run.epochRows += r.rows();
                     run.globalStep++;
                     run.nextStep++;
-                    StepTimings timings = new StepTimings(r.broadcastNanos(), r.jobNanos(), r.slowestFetchNanos(),
+                    StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
                             r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
                     TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
                             run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
@@ -109,7 +107,7 @@ public final class Trainer {
                 run.trainSeconds += seconds;
                 evaluation = step.evaluate(evalRows, run.params, evalInput, String.format(java.util.Locale.ROOT,
                         "lockstep evaluate %s after epoch %d/%d", evalName, run.epoch + 1, config.epochs()));
-                if (Double.isNaN(rate)) rate = schedule.rate(run.globalStep - 1); // resumed after the epoch's last step
+                if (Double.isNaN(rate)) rate = update.rate(run.globalStep - 1); // resumed after the epoch's last step
                 EpochSummary summary = new EpochSummary(run.epoch + 1, run.globalStep, run.epochLossSum / plan.stepsPerEpoch(),
                         evaluation, seconds, (double) plan.stepsPerEpoch() * plan.batchSize() / seconds,
                         run.epochRows == 0 ? Double.NaN : (double) run.epochCorrect / run.epochRows, rate, epochTimings.medians());
@@ -175,37 +173,6 @@ public final class Trainer {
         @Override public Checkpoint snapshot() {
             return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history,
                     params.clone(), optimizer.state(), epochCorrect, epochRows);
-        }
-    }
-
-    /**
-     * Divides the summed gradient by the batch's row count, refusing a non-finite loss or gradient: applying it
-     * would poison every parameter, and nothing after could recover.
-     */
-    private static float[] average(SyncStep.Result r, long globalStep, int epoch, int step) {
-        float[] g = r.gradientSum();
-        float inv = 1f / r.rows();
-        double check = r.lossSum();
-        for (int i = 0; i < g.length; i++) {
-            g[i] *= inv;
-            check += g[i];
-        }
-        if (!Double.isFinite(check)) {
-            throw new LockstepException(String.format(
-                    "training diverged at step %d (epoch %d, step %d): the loss or gradient is not finite; "
-                            + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
-        }
-        return g;
-    }
-
-    /** A finite gradient can still overflow in the update (a huge --lr): no checkpoint or model may hold that. */
-    private static void requireFiniteParameters(float[] params, long globalStep, int epoch, int step) {
-        double sum = 0;
-        for (float p : params) sum += p;
-        if (!Double.isFinite(sum)) {
-            throw new LockstepException(String.format(
-                    "training diverged at step %d (epoch %d, step %d): the update made a parameter non-finite; "
-                            + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
         }
     }
 

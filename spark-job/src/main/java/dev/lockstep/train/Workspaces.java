@@ -4,21 +4,45 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
 
 /**
- * One {@link Mlp} per executor thread, kept across tasks: Spark reuses task threads, so a step allocates no
- * activation buffers after the first.
+ * Per executor thread, kept across tasks (Spark reuses task threads): the {@link Mlp} with its activation buffers,
+ * the decoded parameters and the gradient sum, so a step allocates nothing of the model's size but what it sends
+ * back. The thread owns these arrays; nothing of a step's broadcast stays referenced after the task.
  */
 final class Workspaces {
     static final int CHUNK_ROWS = 256;
-    private static final ThreadLocal<Mlp> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
 
     private Workspaces() {}
 
-    static Mlp forThread(Architecture arch) {
-        Mlp mlp = CURRENT.get();
-        if (mlp == null || !mlp.architecture().equals(arch)) {
-            mlp = new Mlp(arch, CHUNK_ROWS);
-            CURRENT.set(mlp);
+    static Workspace forThread(Architecture arch) {
+        Workspace w = CURRENT.get();
+        if (w == null || !w.mlp.architecture().equals(arch)) {
+            w = new Workspace(arch);
+            CURRENT.set(w);
         }
-        return mlp;
+        return w;
+    }
+
+    static final class Workspace {
+        final Mlp mlp;
+        final float[] parameters;
+        final float[] gradient;
+
+        Workspace(Architecture arch) {
+            this.mlp = new Mlp(arch, CHUNK_ROWS);
+            this.parameters = new float[arch.parameterCount()];
+            this.gradient = new float[arch.parameterCount()];
+        }
+
+        /** Decodes {@code encoded} into this workspace's parameters and hands them to the network. */
+        Mlp load(byte[] encoded, WirePrecision wire) {
+            if (encoded.length != parameters.length * wire.bytesPerValue()) {
+                throw new IllegalArgumentException("expected " + parameters.length + " " + wire.displayName()
+                        + " parameters, got " + encoded.length + " bytes");
+            }
+            wire.decode(encoded, parameters);
+            mlp.setParameters(parameters);
+            return mlp;
+        }
     }
 }

@@ -100,7 +100,7 @@ class ReportCommandTest {
             assertTrue(((Number) e.get("epoch")).intValue() == 1 ? rate > 0 : rate >= 0, line);
             @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) e.get("step_time_ms");
             assertEquals(70, ((Number) t.get("steps")).intValue(), "9,000 rows / 128 a step, every step timed: " + line);
-            for (String part : List.of("total", "broadcast", "scheduling_and_return", "fetch", "compute", "combine", "update")) {
+            for (String part : List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update")) {
                 assertTrue(((Number) t.get(part)).doubleValue() >= 0, part);
             }
         }

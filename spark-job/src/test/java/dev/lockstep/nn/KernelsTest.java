@@ -73,6 +73,16 @@ class KernelsTest {
         assertBits(ys, yv, "affine " + shape);
         assertClose(referenceAffine(x, n, in, params, weightOffset, biasOffset, out), ys, "affine vs double " + shape);
 
+        // Fused ReLU: the same bits from both kernels, and the same as a separate ReLU pass over the plain product.
+        float[] rs = new float[n * out], rv = new float[n * out];
+        DenseKernels.affine(ScalarKernels.INSTANCE, x, n, in, wT, params, biasOffset, out, rs, true);
+        DenseKernels.affine(vector(), x, n, in, wT, params, biasOffset, out, rv, true);
+        assertBits(rs, rv, "affine + relu " + shape);
+        float[] separate = ys.clone();
+        Activation.RELU.apply(separate, 0, separate.length);
+        assertBits(separate, rs, "fused relu vs separate " + shape);
+        for (float v : rs) assertTrue(v >= 0f && Float.floatToRawIntBits(v) != Float.floatToRawIntBits(-0f), "relu output " + v);
+
         float[] gs = random(rng, params.length, 0.1), gv = gs.clone(); // the gradient accumulates onto what is there
         DenseKernels.accumulateWeightGradient(ScalarKernels.INSTANCE, delta, x, n, in, out, gs, weightOffset);
         DenseKernels.accumulateWeightGradient(vector(), delta, x, n, in, out, gv, weightOffset);

@@ -46,10 +46,10 @@ class BatchPlanTest {
     @Test
     void lowerBoundFindsEachPartitionsShare() {
         int[] rows = {3, 9, 10, 10, 25};
-        assertEquals(0, GradientTask.lowerBound(rows, 0));
-        assertEquals(1, GradientTask.lowerBound(rows, 4));
-        assertEquals(2, GradientTask.lowerBound(rows, 10));
-        assertEquals(4, GradientTask.lowerBound(rows, 11));
-        assertEquals(5, GradientTask.lowerBound(rows, 26));
+        assertEquals(0, BatchGradient.lowerBound(rows, 0));
+        assertEquals(1, BatchGradient.lowerBound(rows, 4));
+        assertEquals(2, BatchGradient.lowerBound(rows, 10));
+        assertEquals(4, BatchGradient.lowerBound(rows, 11));
+        assertEquals(5, BatchGradient.lowerBound(rows, 26));
     }
 }

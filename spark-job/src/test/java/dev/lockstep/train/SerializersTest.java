@@ -35,8 +35,9 @@ class SerializersTest {
     @ParameterizedTest
     @MethodSource("serializers")
     void taskResultsAndBroadcastValuesSurvive(Serializer s) {
-        PartialGradient g = roundTrip(s, new PartialGradient(new float[] {1.5f, -0f, Float.MIN_VALUE}, 2.25, 7, 5, 11, 13));
-        assertArrayEquals(new float[] {1.5f, -0f, Float.MIN_VALUE}, g.gradient);
+        byte[] encoded = WirePrecision.FLOAT32.encode(new float[] {1.5f, -0f, Float.MIN_VALUE});
+        PartialGradient g = roundTrip(s, new PartialGradient(encoded, 2.25, 7, 5, 11, 13, 17, 19));
+        assertArrayEquals(encoded, g.gradient);
         assertEquals(7, g.rows);
         assertEquals(5, g.correct);
         assertEquals(13, g.computeNanos);

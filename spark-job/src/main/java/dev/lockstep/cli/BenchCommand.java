@@ -1,0 +1,236 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.model.Json;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.nn.KernelBench;
+import dev.lockstep.train.SparkFreeLoop;
+import dev.lockstep.train.SparkStepBench;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.WirePrecision;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lockstep bench}: kernel GFLOP/s, the training loop without Spark on 1..N threads, the same steps on Spark
+ * with their time split and an empty job measured alongside, cached bytes per row and driver heap over a long run;
+ * printed, and written as JSON. Everything in one JVM and one run, so the comparisons hold on a noisy machine.
+ */
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Measure kernels, the training loop with and without Spark, per-step overhead and memory.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory as for train; its training files are used.")
+    String data;
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the JSON goes (any Hadoop FileSystem URI; default bench.json).")
+    String out = "bench.json";
+    @Option(names = "--layers", paramLabel = "N,N,...", description = "Layer sizes (default 784,256,128,10).")
+    String layers = "784,256,128,10";
+    @Option(names = "--batch", description = "Global batch (default: train's auto batch for this data).")
+    Integer batch;
+    @Option(names = "--transfer", paramLabel = "float32|bf16", description = "Wire precision of the Spark steps (default float32).")
+    String transfer = "float32";
+    @Option(names = "--master", description = "Spark master (default local[2]).")
+    String master = "local[2]";
+    @Option(names = "--partitions", description = "Partitions, for Spark and the Spark-free loop alike (default 2).")
+    int partitions = 2;
+    @Option(names = "--steps", description = "Measured Spark steps (default 5000; heap is read after step 500 and the last).")
+    int steps = 5000;
+    @Option(names = "--warmup-steps", description = "Steps run before measuring, Spark and Spark-free alike (default 100).")
+    int warmupSteps = 100;
+    @Option(names = "--heap-first-step", description = "Step after which the first heap reading is taken (default 500).")
+    int heapFirstStep = 500;
+    @Option(names = "--loop-steps", description = "Measured steps of the Spark-free loop per thread count (default 300).")
+    int loopSteps = 300;
+    @Option(names = "--threads", split = ",", paramLabel = "N,N", description = "Thread counts for the Spark-free loop (default 1,2).")
+    int[] threads = {1, 2};
+    @Option(names = "--kernel-millis", description = "Timing per kernel case in ms, 0 to skip the kernels (default 400).")
+    int kernelMillis = 400;
+
+    @Override
+    public Integer call() throws Exception {
+        if (partitions < 1 || steps < 1 || warmupSteps < 0 || loopSteps < 1 || kernelMillis < 0) {
+            throw new ResolvedSettings.UsageException("--partitions, --steps and --loop-steps must be positive; --warmup-steps and --kernel-millis 0 or more");
+        }
+        if (heapFirstStep < 1 || heapFirstStep >= warmupSteps + steps) {
+            throw new ResolvedSettings.UsageException("--heap-first-step must be between 1 and the last step (" + (warmupSteps + steps - 1) + ")");
+        }
+        for (int t : threads) if (t < 1) throw new ResolvedSettings.UsageException("--threads must be positive");
+        SparkSetup.checkMaster(master);
+        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions);
+        try {
+            b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
+            if (batch != null) b.batchSize(batch);
+        } catch (IllegalArgumentException e) {
+            throw new ResolvedSettings.UsageException(e.getMessage());
+        }
+        SparkSetup.Environment env = SparkSetup.Environment.load();
+        Configuration hadoop = env.hadoop();
+        PrintWriter err = spec.commandLine().getErr();
+        LabeledImages rows = DataFiles.resolve(hadoop, data, null, null).loadTrain(hadoop);
+        TrainConfig config;
+        try {
+            config = b.build().forTrainingRows(rows.count());
+        } catch (IllegalArgumentException e) {
+            throw new ResolvedSettings.UsageException(e.getMessage());
+        }
+        if (config.batchSize() > rows.count()) {
+            throw new ResolvedSettings.UsageException("--batch " + config.batchSize() + " is larger than the " + rows.count() + " rows");
+        }
+
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("date", Instant.now().toString());
+        doc.put("machine", machine());
+        doc.put("data", Map.of("source", rows.source(), "rows", rows.count()));
+        doc.put("config", config.toMap());
+        err.printf(Locale.ROOT, "[bench] %s, %,d rows, batch %d, %d partitions; load average %.2f%n", config.architecture().layersString(),
+                rows.count(), config.batchSize(), partitions, loadAverage());
+
+        if (kernelMillis > 0) {
+            err.println("[bench] kernels (" + KernelBench.kernels() + ", one thread, dense data)...");
+            List<KernelBench.Result> kernels = KernelBench.measure(config.architecture(), new int[] {32, 128, 512}, kernelMillis);
+            doc.put("kernels", kernelRows(kernels, err));
+        }
+
+        List<Map<String, Object>> loops = new ArrayList<>();
+        double bestFree = 0;
+        for (int t : threads) {
+            SparkFreeLoop.Throughput r = SparkFreeLoop.run(rows, config, partitions, t, warmupSteps, loopSteps);
+            err.printf(Locale.ROOT, "[bench] without Spark, %d thread(s): %,.0f examples/s (step %.2f ms, slowest partition %.2f ms)%n",
+                    t, r.examplesPerSecond(), r.medianStepMillis(), r.medianComputeMillis());
+            loops.add(Map.of("threads", t, "examples_per_second", r.examplesPerSecond(), "step_ms", r.medianStepMillis(),
+                    "slowest_partition_ms", r.medianComputeMillis(), "steps", r.steps()));
+            if (t == partitions) bestFree = r.examplesPerSecond();
+        }
+        doc.put("without_spark", loops);
+
+        err.printf(Locale.ROOT, "[bench] Spark %s: %d + %d steps...%n", master, warmupSteps, steps);
+        SparkStepBench.Report spark;
+        try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-bench")) {
+            doc.put("spark_version", session.context().version());
+            spark = SparkStepBench.run(session.context(), rows, config, partitions, warmupSteps, steps, heapFirstStep);
+        }
+        doc.put("spark", sparkMap(spark));
+        printSpark(spark, err);
+        doc.put("targets", targets(doc, spark, bestFree, err));
+        doc.put("load_average_at_end", loadAverage());
+        AtomicFiles.writeString(hadoop, out, Json.pretty(doc) + "\n");
+        err.println("[bench] written: " + out);
+        return 0;
+    }
+
+    private static List<Map<String, Object>> kernelRows(List<KernelBench.Result> kernels, PrintWriter err) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        String last = "";
+        StringBuilder line = new StringBuilder();
+        for (KernelBench.Result k : kernels) {
+            String key = k.layer() + " batch " + k.batch();
+            if (!key.equals(last)) {
+                if (line.length() > 0) err.println(line);
+                line.setLength(0);
+                line.append(String.format(Locale.ROOT, "[bench]   %-8s batch %3d:", k.layer(), k.batch()));
+                last = key;
+            }
+            line.append(String.format(Locale.ROOT, "  %s %.1f", k.product(), k.gflops()));
+            list.add(Map.of("layer", k.layer(), "batch", k.batch(), "product", k.product(), "gflops", k.gflops()));
+        }
+        if (line.length() > 0) err.println(line + "  GFLOP/s");
+        return list;
+    }
+
+    private static Map<String, Object> sparkMap(SparkStepBench.Report r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partitions", r.partitions());
+        m.put("batch", r.batch());
+        m.put("steps", r.steps());
+        m.put("examples_per_second", r.examplesPerSecond());
+        m.put("step_ms_median", r.stepMillis());
+        m.put("empty_job_ms_median", r.emptyJobMillis());
+        m.put("broadcast_and_empty_job_ms_median", r.broadcastAndEmptyJobMillis());
+        m.put("task_carried_parameters_and_empty_job_ms_median", r.taskCarriedEmptyJobMillis());
+        m.put("collect_empty_job_ms_median", r.collectEmptyJobMillis());
+        m.put("one_task_empty_job_ms_median", r.oneTaskEmptyJobMillis());
+        m.put("empty_job_returning_gradient_bytes_ms_median", r.returningEmptyJobMillis());
+        m.put("many_tasks", r.manyTasks());
+        m.put("many_tasks_empty_job_ms_median", r.manyTasksEmptyJobMillis());
+        m.put("cached_bytes", r.cachedBytes());
+        m.put("cached_bytes_per_row", r.cachedBytesPerRow());
+        m.put("heap_after_step", Map.of(String.valueOf(r.heapFirstStep()), r.heapAtFirst(), String.valueOf(r.heapLastStep()), r.heapAtLast()));
+        return m;
+    }
+
+    private static void printSpark(SparkStepBench.Report r, PrintWriter err) {
+        Map<String, Double> s = r.stepMillis();
+        err.printf(Locale.ROOT, "[bench] Spark: %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, fetch %.2f, "
+                        + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
+                r.examplesPerSecond(), s.get("total"), s.get("ship"), s.get("launch"), s.get("fetch"), s.get("compute"),
+                s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
+        err.printf(Locale.ROOT, "[bench] empty job %.2f ms; with the parameters in a broadcast %.2f ms, in the task %.2f ms; "
+                        + "empty mapPartitions().collect() %.2f ms (medians, interleaved with the steps)%n", r.emptyJobMillis(),
+                r.broadcastAndEmptyJobMillis(), r.taskCarriedEmptyJobMillis(), r.collectEmptyJobMillis());
+        err.printf(Locale.ROOT, "[bench] empty job with 1 task %.2f ms, with %d tasks %.2f ms; returning a gradient's bytes from each "
+                + "task %.2f ms%n", r.oneTaskEmptyJobMillis(), r.manyTasks(), r.manyTasksEmptyJobMillis(), r.returningEmptyJobMillis());
+        err.printf(Locale.ROOT, "[bench] cached training rows: %,d bytes, %.1f per row; driver heap after GC: %.1f MB after step %d, %.1f MB after step %d%n",
+                r.cachedBytes(), r.cachedBytesPerRow(), r.heapAtFirst() / 1e6, r.heapFirstStep(), r.heapAtLast() / 1e6, r.heapLastStep());
+    }
+
+    /** The measurable targets, each with the measured value and whether it holds in this run. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> targets(Map<String, Object> doc, SparkStepBench.Report r, double freeSameThreads, PrintWriter err) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        if (doc.containsKey("kernels")) {
+            double worst = Double.MAX_VALUE;
+            String first = ((List<Map<String, Object>>) doc.get("kernels")).get(0).get("layer").toString();
+            for (Map<String, Object> k : (List<Map<String, Object>>) doc.get("kernels")) {
+                if (k.get("layer").equals(first) && (int) k.get("batch") >= 128) worst = Math.min(worst, (double) k.get("gflops"));
+            }
+            target(t, err, "kernel_first_layer_gflops_min_at_batch_128_up", worst, worst >= 35, ">= 35 GFLOP/s");
+        }
+        if (freeSameThreads > 0) {
+            double ratio = r.examplesPerSecond() / freeSameThreads;
+            target(t, err, "spark_vs_spark_free_throughput", ratio, ratio >= 0.8, ">= 0.80 of the Spark-free loop on " + partitions + " threads");
+        }
+        double overhead = r.stepMillis().get("overhead") / r.emptyJobMillis();
+        target(t, err, "overhead_vs_empty_job", overhead, overhead <= 1.5, "<= 1.5x the empty job");
+        target(t, err, "cached_bytes_per_row", r.cachedBytesPerRow(), r.cachedBytesPerRow() <= 800, "<= 800");
+        double heap = (double) r.heapAtLast() / r.heapAtFirst();
+        target(t, err, "heap_growth", heap, heap <= 1.1, "last <= 1.1x first");
+        return t;
+    }
+
+    private static void target(Map<String, Object> t, PrintWriter err, String name, double value, boolean met, String goal) {
+        t.put(name, Map.of("value", value, "goal", goal, "met", met));
+        err.printf(Locale.ROOT, "[bench] target %-48s %10.3f  %-45s %s%n", name, value, goal, met ? "MET" : "MISSED");
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("kernels", KernelBench.kernels());
+        m.put("load_average_at_start", loadAverage());
+        return m;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}

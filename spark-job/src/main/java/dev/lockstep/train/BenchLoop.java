@@ -1,0 +1,58 @@
+package dev.lockstep.train;
+
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.nn.Initializer;
+import dev.lockstep.optim.Optimizer;
+import dev.lockstep.optim.WeightDecay;
+import java.util.Arrays;
+
+/**
+ * What the benchmark loops share with {@link Trainer}: the batch plan, the initial parameters, the optimizer and
+ * the update, for a run of {@code totalSteps} steps that wraps around epochs. No evaluation, no listeners: the
+ * loops measure the steps and nothing else.
+ */
+final class BenchLoop {
+    final TrainConfig config;
+    final Architecture arch;
+    final BatchPlan plan;
+    final float[] params;
+    final Optimizer optimizer;
+    final ParameterUpdate update;
+    final InputTransform input;
+    private int epoch = -1;
+    private int[] permutation;
+
+    BenchLoop(TrainConfig config, long rows, int height, int width, long totalSteps) {
+        this.config = config.forTrainingRows(rows);
+        this.arch = this.config.architecture();
+        this.plan = new BatchPlan(this.config.seed(), rows, this.config.batchSize());
+        this.params = Initializer.initialize(arch, this.config.seed());
+        this.optimizer = this.config.optimizer().create(arch.parameterCount());
+        this.update = new ParameterUpdate(this.config.schedule().create(this.config.learningRate(), totalSteps, plan.stepsPerEpoch()),
+                new WeightDecay((float) this.config.weightDecay(), arch.weightRanges()));
+        this.input = new InputTransform(arch.inputSize(), Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET,
+                new Augmentation(this.config.seed(), this.config.augmentShift(), height, width));
+    }
+
+    int epochOf(long globalStep) { return (int) (globalStep / plan.stepsPerEpoch()); }
+
+    int stepOf(long globalStep) { return (int) (globalStep % plan.stepsPerEpoch()); }
+
+    /** The sorted global rows of a step. */
+    int[] batch(long globalStep) {
+        int e = epochOf(globalStep);
+        if (e != epoch) {
+            permutation = plan.permutation(e);
+            epoch = e;
+        }
+        return plan.batch(permutation, stepOf(globalStep));
+    }
+
+    /** Median of the first {@code n} values, in milliseconds. */
+    static double medianMillis(long[] nanos, int from, int to) {
+        long[] s = Arrays.copyOfRange(nanos, from, to);
+        if (s.length == 0) return Double.NaN;
+        Arrays.sort(s);
+        return (s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0) / 1e6;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.lockstep.train;
+
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.RowBlock;
+import dev.lockstep.data.RowBlocks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The training loop with Spark taken out, the baseline Spark's overhead is measured against: the same batches,
+ * the same per-partition {@link BatchGradient}, the same sum in partition order and the same {@link ParameterUpdate},
+ * with the partitions' work spread over {@code threads} threads of this JVM. Nothing is encoded or sent.
+ */
+public final class SparkFreeLoop {
+    /** Examples per second over the measured steps, and the median step and median slowest-partition compute. */
+    public record Throughput(int threads, int partitions, int batch, int steps, double examplesPerSecond,
+                             double medianStepMillis, double medianComputeMillis) {}
+
+    private SparkFreeLoop() {}
+
+    public static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
+                                 int steps) throws InterruptedException {
+        return run(data, config, partitions, threads, warmupSteps, steps, new float[0][]);
+    }
+
+    /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
+    static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
+                          int steps, float[][] finalParameters) throws InterruptedException {
+        int total = warmupSteps + steps;
+        BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
+        List<List<RowBlock>> blocks = RowBlocks.byPartition(data, partitions);
+        float[][] partial = new float[partitions][loop.arch.parameterCount()];
+        long[] stepNanos = new long[total];
+        long[] computeNanos = new long[total];
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lockstep-spark-free");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            long measuredFrom = 0;
+            for (int s = 0; s < total; s++) {
+                if (s == warmupSteps) measuredFrom = System.nanoTime();
+                long t0 = System.nanoTime();
+                int[] rows = loop.batch(s);
+                int epoch = loop.epochOf(s);
+                List<Future<BatchGradient>> parts = new ArrayList<>(partitions);
+                long[] partNanos = new long[partitions];
+                for (int p = 0; p < partitions; p++) {
+                    int part = p;
+                    parts.add(pool.submit(() -> {
+                        long start = System.nanoTime();
+                        Workspaces.Workspace ws = Workspaces.forThread(loop.arch);
+                        ws.mlp.setParameters(loop.params);
+                        Arrays.fill(partial[part], 0f);
+                        BatchGradient g = BatchGradient.accumulate(blocks.get(part).iterator(), ws.mlp, rows, epoch, loop.input, partial[part]);
+                        partNanos[part] = System.nanoTime() - start;
+                        return g;
+                    }));
+                }
+                float[] sum = new float[loop.arch.parameterCount()];
+                double loss = 0;
+                int count = 0;
+                for (int p = 0; p < partitions; p++) {
+                    BatchGradient g = get(parts.get(p));
+                    float[] gp = partial[p];
+                    for (int i = 0; i < sum.length; i++) sum[i] += gp[i];
+                    loss += g.loss;
+                    count += g.rows;
+                }
+                loop.update.apply(loop.params, loop.optimizer, sum, loss, count, s, epoch, loop.stepOf(s));
+                stepNanos[s] = System.nanoTime() - t0;
+                computeNanos[s] = Arrays.stream(partNanos).max().orElse(0);
+            }
+            double seconds = (System.nanoTime() - measuredFrom) / 1e9;
+            if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
+            return new Throughput(threads, partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / seconds,
+                    BenchLoop.medianMillis(stepNanos, warmupSteps, total), BenchLoop.medianMillis(computeNanos, warmupSteps, total));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static BatchGradient get(Future<BatchGradient> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(cause);
+        }
+    }
+}

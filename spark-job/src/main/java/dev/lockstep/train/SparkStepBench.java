@@ -1,0 +1,170 @@
+package dev.lockstep.train;
+
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.RowBlock;
+import java.lang.management.ManagementFactory;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.RDDInfo;
+
+/**
+ * The training steps on Spark, measured: the same {@link SyncStep} and {@link ParameterUpdate} as {@link Trainer},
+ * with every part of every step timed, empty jobs on the same cached RDD after every fourth measured step (so
+ * both see the same load and the same warm JVM), the bytes the cached training rows take, and the driver's heap
+ * after a full GC at two points of the run.
+ */
+public final class SparkStepBench {
+    /** Medians in milliseconds; heap in bytes. */
+    public record Report(int partitions, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
+                         double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
+                         double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
+                         double manyTasksEmptyJobMillis, int manyTasks,
+                         double cachedBytesPerRow,
+                         long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {}
+
+    private SparkStepBench() {}
+
+    /**
+     * Runs {@code warmupSteps + steps} steps; the medians and the throughput cover the last {@code steps}. Heap is
+     * read after step {@code heapFirstStep} (counted from 1, warm-up included) and after the last step.
+     */
+    public static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
+                             int steps, int heapFirstStep) {
+        return run(sc, data, config, partitions, warmupSteps, steps, heapFirstStep, new float[0][]);
+    }
+
+    /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
+    static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
+                      int steps, int heapFirstStep, float[][] finalParameters) {
+        int total = warmupSteps + steps;
+        BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
+        SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
+        String[] parts = {"total", "ship", "launch", "fetch", "compute", "return", "combine", "update", "overhead"};
+        long[][] t = new long[parts.length][total];
+        int emptyJobs = 0;
+        long[] empty = new long[steps / 4 + 1];
+        long[] broadcastEmpty = new long[steps / 4 + 1];
+        long[] collectEmpty = new long[steps / 4 + 1];
+        long[] carriedEmpty = new long[steps / 4 + 1];
+        long[] oneTaskEmpty = new long[steps / 4 + 1];
+        long[] returningEmpty = new long[steps / 4 + 1];
+        long[] manyEmpty = new long[steps / 4 + 1];
+        JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
+        long heapAtFirst = -1;
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, "lockstep-bench")) {
+            long cachedBytes = cachedBytes(sc, rows.rdd().id());
+            long measuredFrom = System.nanoTime();
+            long measuredNanos = 0;
+            for (int s = 0; s < total; s++) {
+                long t0 = System.nanoTime();
+                int epoch = loop.epochOf(s);
+                SyncStep.Result r = step.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
+                        "lockstep bench step " + (s + 1) + "/" + total);
+                long t1 = System.nanoTime();
+                loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
+                long t2 = System.nanoTime();
+                if (s >= warmupSteps) measuredNanos += t2 - t0;
+                long[] v = {t2 - t0, r.shipNanos(), r.launchNanos(), r.slowestFetchNanos(), r.slowestComputeNanos(),
+                        r.returnNanos(), r.combineNanos(), t2 - t1, (t2 - t0) - r.slowestComputeNanos()};
+                for (int i = 0; i < v.length; i++) t[i][s] = v[i];
+                if (s >= warmupSteps && (s - warmupSteps) % 4 == 0) {
+                    byte[] encoded = loop.config.transfer().encode(loop.params);
+                    empty[emptyJobs] = emptyJob(sc, rows, null, false);
+                    broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
+                    carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
+                    oneTaskEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
+                    returningEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
+                    manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
+                    collectEmpty[emptyJobs++] = collectEmptyJob(rows);
+                }
+                if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
+            }
+            long heapAtLast = heapAfterGc();
+            if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
+            return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
+                    medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS,
+                    (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, total, heapAtLast);
+        }
+    }
+
+    /**
+     * One job on the cached rows that returns nothing from each partition, launched the way steps are
+     * ({@link PartitionJob}): Spark's floor for a step. With a {@code payload} (the encoded parameters), the task
+     * reads it either from a broadcast of its own, or from a field of the task (the stage's task binary, which
+     * Spark broadcasts anyway): the two ways a step can ship its parameters.
+     */
+    private static long emptyJob(JavaSparkContext sc, CachedRows rows, byte[] payload, boolean ownBroadcast) {
+        long start = System.nanoTime();
+        Broadcast<byte[]> bc = payload != null && ownBroadcast ? sc.broadcast(payload) : null;
+        try {
+            new EmptyTask(bc, ownBroadcast ? null : payload, 0).runOn(sc, rows.rdd(), byte[].class);
+        } finally {
+            if (bc != null) bc.destroy();
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** The same empty job written as most Spark code would write it: {@code mapPartitions(...).collect()}. */
+    private static long collectEmptyJob(CachedRows rows) {
+        long start = System.nanoTime();
+        rows.rdd().mapPartitions(it -> Collections.<Integer>emptyIterator(), true).collect();
+        return System.nanoTime() - start;
+    }
+
+    /** Tasks in the job that measures what each further task costs the scheduler (tasks far outnumber cores). */
+    static final int MANY_TASKS = 64;
+
+    private static final class NothingTask extends PartitionJob<Integer, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override Integer call(java.util.Iterator<Integer> partition) {
+            return 0;
+        }
+    }
+
+    private static long timed(Runnable job) {
+        long start = System.nanoTime();
+        job.run();
+        return System.nanoTime() - start;
+    }
+
+    /** Reads the payload it was given, if any, and returns {@code resultBytes} bytes (a gradient's worth, or none). */
+    private static final class EmptyTask extends PartitionJob<RowBlock, byte[]> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> broadcast;
+        private final byte[] carried;
+        private final int resultBytes;
+
+        EmptyTask(Broadcast<byte[]> broadcast, byte[] carried, int resultBytes) {
+            this.broadcast = broadcast;
+            this.carried = carried;
+            this.resultBytes = resultBytes;
+        }
+
+        @Override byte[] call(java.util.Iterator<RowBlock> partition) {
+            if (broadcast != null) broadcast.value();
+            return new byte[resultBytes];
+        }
+    }
+
+    private static long cachedBytes(JavaSparkContext sc, int rddId) {
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == rddId) return info.memSize() + info.diskSize();
+        }
+        return -1;
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

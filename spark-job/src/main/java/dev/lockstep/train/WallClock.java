@@ -1,0 +1,11 @@
+package dev.lockstep.train;
+
+/** Wall-clock microseconds, comparable between JVMs on one host (System.nanoTime is not). */
+final class WallClock {
+    private WallClock() {}
+
+    static long micros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.SharedSpark;
+import dev.lockstep.TestData;
+import dev.lockstep.model.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny bench run: every section is measured and written; the figures themselves live in BENCHMARKS.md. */
+class BenchCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void measuresEverySectionAndWritesJson() throws Exception {
+        SharedSpark.context(); // the bench joins the suite's local[2] context instead of starting its own
+        Path json = tmp.resolve("bench.json");
+        PredictCommandTest.Outcome o = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(),
+                "--out", json.toString(), "--layers", "784,32,10", "--steps", "12", "--warmup-steps", "2",
+                "--heap-first-step", "4", "--loop-steps", "3", "--kernel-millis", "2");
+        assertEquals(0, o.code(), o.err());
+        Map<String, Object> doc = Json.readMap(new Configuration(), json.toString());
+        List<Map<String, Object>> kernels = (List<Map<String, Object>>) doc.get("kernels");
+        assertEquals(2 * 3 * 3, kernels.size(), "2 layers x 3 batches x 3 products");
+        for (Map<String, Object> k : kernels) assertTrue(((Number) k.get("gflops")).doubleValue() > 0, k.toString());
+        List<Map<String, Object>> free = (List<Map<String, Object>>) doc.get("without_spark");
+        assertEquals(List.of(1, 2), free.stream().map(m -> ((Number) m.get("threads")).intValue()).toList());
+        Map<String, Object> spark = (Map<String, Object>) doc.get("spark");
+        assertEquals(128, ((Number) spark.get("batch")).intValue(), "train's auto batch for the 10,000-row sample");
+        assertEquals(785.0, ((Number) spark.get("cached_bytes_per_row")).doubleValue(), 2.0);
+        Map<String, Object> steps = (Map<String, Object>) spark.get("step_ms_median");
+        for (String part : List.of("total", "ship", "launch", "fetch", "compute", "return", "combine", "update", "overhead")) {
+            assertTrue(steps.get(part) instanceof Number, part + " in " + steps);
+        }
+        assertTrue(((Number) spark.get("empty_job_ms_median")).doubleValue() > 0);
+        assertEquals(5, ((Map<String, Object>) doc.get("targets")).size());
+        assertTrue(o.err().contains("[bench] target"), o.err());
+    }
+
+    @Test
+    void badOptionsAreOneLineAndExitTwo() {
+        PredictCommandTest.Outcome o = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(),
+                "--out", tmp.resolve("b.json").toString(), "--steps", "10", "--warmup-steps", "0", "--heap-first-step", "10");
+        assertEquals(Main.EXIT_USAGE, o.code());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertFalse(Files.exists(tmp.resolve("b.json")));
+        PredictCommandTest.Outcome t = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(), "--transfer", "fp8");
+        assertEquals(Main.EXIT_USAGE, t.code());
+        assertTrue(t.err().contains("float32 or bf16"), t.err());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lockstep.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.SharedSpark;
+import dev.lockstep.TestData;
+import dev.lockstep.data.LabeledImages;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's loops must be the training loop, or their figures say nothing about training: one epoch of each
+ * gives the trainer's model bit for bit.
+ */
+class BenchLoopsTest {
+    private static final LabeledImages TRAIN = TestData.sample().slice(0, 2000);
+    private static final LabeledImages TEST = TestData.sample().slice(9000, 9500);
+
+    private static TrainConfig config(WirePrecision wire) {
+        return TrainConfig.builder().layers(new int[] {784, 32, 10}).epochs(1).batchSize(100).seed(5).partitions(2)
+                .transfer(wire).build();
+    }
+
+    @Test
+    void sparkFreeLoopAndSparkStepBenchTrainTheTrainersModel() throws Exception {
+        TrainConfig config = config(WirePrecision.FLOAT32);
+        float[] trained = new Trainer(SharedSpark.context(), config, List.of())
+                .fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test").parameters();
+
+        float[][] free = new float[1][];
+        SparkFreeLoop.Throughput t = SparkFreeLoop.run(TRAIN, config, 2, 2, 0, 20, free);
+        assertArrayEquals(bits(trained), bits(free[0]), "Spark-free loop, 2 threads");
+        assertTrue(t.examplesPerSecond() > 0 && t.medianComputeMillis() > 0 && t.medianStepMillis() >= t.medianComputeMillis());
+        float[][] oneThread = new float[1][];
+        SparkFreeLoop.run(TRAIN, config, 2, 1, 0, 20, oneThread);
+        assertArrayEquals(bits(trained), bits(oneThread[0]), "Spark-free loop, 1 thread");
+
+        float[][] spark = new float[1][];
+        SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 16, 5, spark);
+        assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench");
+        assertEquals(785.0, r.cachedBytesPerRow(), 2.0, "one byte per pixel and per label");
+        assertEquals(16, r.steps());
+        double parts = r.stepMillis().get("ship") + r.stepMillis().get("compute") + r.stepMillis().get("update");
+        assertTrue(r.stepMillis().get("total") >= parts * 0.5, r.stepMillis().toString());
+        assertTrue(r.emptyJobMillis() > 0 && r.heapAtFirst() > 0 && r.heapAtLast() > 0, r.toString());
+    }
+
+    @Test
+    void bf16TransferIsReproducibleAndLearnsAsWellWithinAPoint() {
+        TrainConfig bf16 = config(WirePrecision.BF16);
+        TrainingResult a = new Trainer(SharedSpark.context(), bf16, List.of()).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
+        TrainingResult b = new Trainer(SharedSpark.context(), bf16, List.of()).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
+        assertArrayEquals(bits(a.parameters()), bits(b.parameters()));
+        TrainingResult exact = new Trainer(SharedSpark.context(), config(WirePrecision.FLOAT32), List.of())
+                .fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
+        assertTrue(!Arrays.equals(bits(a.parameters()), bits(exact.parameters())), "bf16 must change the bits");
+        assertEquals(exact.finalEvaluation().accuracy(), a.finalEvaluation().accuracy(), 0.01);
+    }
+
+    @Test
+    void partitionJobsReturnResultsInPartitionOrder() {
+        List<Integer> firsts = new FirstElement().runOn(SharedSpark.context(),
+                SharedSpark.context().parallelize(Arrays.asList(10, 11, 12, 13, 14, 15, 16), 5), Integer.class);
+        assertEquals(List.of(10, 11, 12, 14, 15), firsts);
+    }
+
+    private static final class FirstElement extends PartitionJob<Integer, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override Integer call(Iterator<Integer> partition) {
+            return partition.next();
+        }
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+}
