@@ -46,8 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer batch;
     @Option(names = "--transfer", paramLabel = "float32|bf16", description = "Wire precision of the Spark steps (default float32).")
     String transfer = "float32";
-    @Option(names = "--master", description = "Spark master (default local[2]).")
-    String master = "local[2]";
+    @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[2]).")
+    String master;
     @Option(names = "--partitions", description = "Partitions, for Spark and the Spark-free loop alike (default 2).")
     int partitions = 2;
     @Option(names = "--steps", description = "Measured Spark steps (default 5000; heap is read after step 500 and the last).")
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ResolvedSettings.UsageException("--heap-first-step must be between 1 and the last step (" + (warmupSteps + steps - 1) + ")");
         }
         for (int t : threads) if (t < 1) throw new ResolvedSettings.UsageException("--threads must be positive");
-        SparkSetup.checkMaster(master);
+        if (master != null) SparkSetup.checkMaster(master);
         TrainConfig.Builder b = TrainConfig.builder().partitions(partitions);
         try {
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
@@ -81,6 +81,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new ResolvedSettings.UsageException(e.getMessage());
         }
         SparkSetup.Environment env = SparkSetup.Environment.load();
+        // Two local threads unless spark-submit names a cluster: the Spark-free loop's 2 threads are the yardstick.
+        if (master == null && !env.sparkConf().contains("spark.master")) master = "local[2]";
         Configuration hadoop = env.hadoop();
         PrintWriter err = spec.commandLine().getErr();
         LabeledImages rows = DataFiles.resolve(hadoop, data, null, null).loadTrain(hadoop);
@@ -120,10 +122,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         doc.put("without_spark", loops);
 
-        err.printf(Locale.ROOT, "[bench] Spark %s: %d + %d steps...%n", master, warmupSteps, steps);
         SparkStepBench.Report spark;
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-bench")) {
+            err.printf(Locale.ROOT, "[bench] Spark %s: %d + %d steps...%n", session.context().master(), warmupSteps, steps);
             doc.put("spark_version", session.context().version());
+            doc.put("master", session.context().master());
             spark = SparkStepBench.run(session.context(), rows, config, partitions, warmupSteps, steps, heapFirstStep);
         }
         doc.put("spark", sparkMap(spark));
