@@ -111,14 +111,14 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         List<Map<String, Object>> loops = new ArrayList<>();
-        double bestFree = 0;
+        double freeSameThreads = 0;
         for (int t : threads) {
             SparkFreeLoop.Throughput r = SparkFreeLoop.run(rows, config, partitions, t, warmupSteps, loopSteps);
             err.printf(Locale.ROOT, "[bench] without Spark, %d thread(s): %,.0f examples/s (step %.2f ms, slowest partition %.2f ms)%n",
                     t, r.examplesPerSecond(), r.medianStepMillis(), r.medianComputeMillis());
             loops.add(Map.of("threads", t, "examples_per_second", r.examplesPerSecond(), "step_ms", r.medianStepMillis(),
                     "slowest_partition_ms", r.medianComputeMillis(), "steps", r.steps()));
-            if (t == partitions) bestFree = r.examplesPerSecond();
+            if (t == partitions) freeSameThreads = r.examplesPerSecond();
         }
         doc.put("without_spark", loops);
 
@@ -131,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         doc.put("spark", sparkMap(spark));
         printSpark(spark, err);
-        doc.put("targets", targets(doc, spark, bestFree, err));
+        doc.put("targets", targets(doc, spark, freeSameThreads, err));
         doc.put("load_average_at_end", loadAverage());
         AtomicFiles.writeString(hadoop, out, Json.pretty(doc) + "\n");
         err.println("[bench] written: " + out);
