@@ -30,7 +30,7 @@ public final class TrainConfig {
 
     /** Batch size and augmentation that are still to be chosen for the data ({@link #forTrainingRows}). */
     public static final int AUTO = -1;
-    /** Above this many training rows, the auto batch stops growing: larger batches need retuned schedules. */
+    /** The largest auto batch: beyond it, the learning-rate schedule would need retuning. */
     static final int MAX_AUTO_BATCH = 1024;
     static final int MIN_AUTO_BATCH = 128;
     /** The auto batch keeps at least this many steps per epoch. */
@@ -82,8 +82,8 @@ public final class TrainConfig {
      * "auto" in {@link #sources()}:
      * <ul>
      * <li>batch: the largest power of two from 128 to 1024 that leaves at least 50 steps per epoch. Each step costs
-     * a Spark job (about 10 ms on {@code local[2]} before any computing), so big data wants big batches; small
-     * data wants enough steps to learn.</li>
+     * a Spark job (a few ms on {@code local[2]} before any computing, see BENCHMARKS.md), so big data wants big
+     * batches; small data wants enough steps to learn.</li>
      * <li>learning rate: the optimizer's rate at batch 128; above 128, times the square root of batch / 128 (a larger
      * batch gives a less noisy gradient, which takes a larger step).</li>
      * <li>augmentation: a one-pixel shift below 30,000 rows, where it regularises; above, 10 epochs underfit
