@@ -48,7 +48,7 @@ final class BenchLoop {
         return plan.batch(permutation, stepOf(globalStep));
     }
 
-    /** Median of the first {@code n} values, in milliseconds. */
+    /** Median of {@code nanos[from, to)}, in milliseconds; NaN for none. */
     static double medianMillis(long[] nanos, int from, int to) {
         long[] s = Arrays.copyOfRange(nanos, from, to);
         if (s.length == 0) return Double.NaN;

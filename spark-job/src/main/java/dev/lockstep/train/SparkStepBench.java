@@ -57,7 +57,6 @@ public final class SparkStepBench {
         long heapAtFirst = -1;
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
-            long measuredFrom = System.nanoTime();
             long measuredNanos = 0;
             for (int s = 0; s < total; s++) {
                 long t0 = System.nanoTime();
