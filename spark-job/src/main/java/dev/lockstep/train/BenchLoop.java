@@ -50,9 +50,6 @@ final class BenchLoop {
 
     /** Median of {@code nanos[from, to)}, in milliseconds; NaN for none. */
     static double medianMillis(long[] nanos, int from, int to) {
-        long[] s = Arrays.copyOfRange(nanos, from, to);
-        if (s.length == 0) return Double.NaN;
-        Arrays.sort(s);
-        return (s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0) / 1e6;
+        return to <= from ? Double.NaN : TimingSamples.median(Arrays.copyOfRange(nanos, from, to), to - from) / 1e6;
     }
 }

@@ -26,7 +26,8 @@ final class TimingSamples {
         return StepBreakdown.of(count, v);
     }
 
-    private static double median(long[] v, int n) {
+    /** Median of the first {@code n} values (sorted in a copy). */
+    static double median(long[] v, int n) {
         long[] s = Arrays.copyOf(v, n);
         Arrays.sort(s);
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
