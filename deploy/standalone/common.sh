@@ -56,3 +56,27 @@ pid_matches() {
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
   [[ $cmdline == *"$needle"* ]]
 }
+
+# The value of a Spark setting for a submit script: the last "--conf KEY=VALUE" in the array confs, else the
+# properties file $props (key value / key=value).
+conf_get() {
+  local key=$1 c value=''
+  value=$(sed -nE "s/^[[:space:]]*${key//./\\.}[[:space:]]*[=:[:space:]][[:space:]]*(.*[^[:space:]])[[:space:]]*$/\1/p" "$props" | tail -n1)
+  for c in "${confs[@]}"; do [[ ${c%%=*} == "$key" ]] && value=${c#*=}; done
+  printf '%s' "$value"
+}
+
+# One properties file for spark-submit, in $merged: $props, then conf/lockstep.conf (spark.lockstep.*). It may
+# come to hold the authentication secret, so it is private to this user and removed when the script exits.
+# Called from the script itself (not in $(...)), so that the EXIT trap is the script's.
+make_merged_conf() {
+  tmp=$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/lockstep-$1.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  merged="$tmp/spark.conf"
+  {
+    cat "$props"
+    echo
+    [[ -f $ls_conf_dir/lockstep.conf ]] && cat "$ls_conf_dir/lockstep.conf"
+    echo
+  } >"$merged"
+}

@@ -81,25 +81,9 @@ hadoop_conf=${HADOOP_CONF_DIR:-${YARN_CONF_DIR:-}}
 [[ -f $props ]] || die "no properties file $props"
 [[ -f $ls_jar ]] || die "no job jar $ls_jar; build it first: (cd $ls_root && mvn -DskipTests -Pspark-3.5 package)"
 
-# The value of a Spark setting: the last --conf for it, else the properties file (key value / key=value).
-conf_get() {
-  local key=$1 c value=''
-  value=$(sed -nE "s/^[[:space:]]*${key//./\\.}[[:space:]]*[=:[:space:]][[:space:]]*(.*[^[:space:]])[[:space:]]*$/\1/p" "$props" | tail -n1)
-  for c in "${confs[@]}"; do [[ ${c%%=*} == "$key" ]] && value=${c#*=}; done
-  printf '%s' "$value"
-}
-
-# One properties file for spark-submit: the YARN settings, then Lockstep's (spark.lockstep.*). In cluster mode Spark
-# ships its conf with the application, so the driver gets these without reading anything on this host.
-tmp=$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/lockstep-yarn.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-merged="$tmp/spark.conf"
-{
-  cat "$props"
-  echo
-  [[ -f $ls_conf_dir/lockstep.conf ]] && cat "$ls_conf_dir/lockstep.conf"
-  echo
-} >"$merged"
+# The YARN settings, then Lockstep's (spark.lockstep.*). In cluster mode Spark ships its conf with the application,
+# so the driver gets these without reading anything on this host.
+make_merged_conf yarn
 
 # log4j2.properties goes to every container's working directory; containers name it relatively. A client-mode driver
 # is this host's JVM and reads it where it is.
