@@ -155,10 +155,23 @@ public final class SparkStepBench {
         }
     }
 
+    /**
+     * What the cached RDD takes in memory and on disk, or -1. Executors report their cached blocks to the driver
+     * asynchronously, so right after caching the RDD may not be listed yet (seen on Spark 3.5): ask for a while.
+     */
     private static long cachedBytes(JavaSparkContext sc, int rddId) {
-        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
-            if (info.id() == rddId) return info.memSize() + info.diskSize();
-        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        do {
+            for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+                if (info.id() == rddId) return info.memSize() + info.diskSize();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        } while (System.nanoTime() < deadline);
         return -1;
     }
 
