@@ -157,13 +157,14 @@ public final class SparkStepBench {
 
     /**
      * What the cached RDD takes in memory and on disk, or -1. Executors report their cached blocks to the driver
-     * asynchronously, so right after caching the RDD may not be listed yet (seen on Spark 3.5): ask for a while.
+     * asynchronously, so right after caching the RDD may be missing or hold only some of its partitions (both
+     * seen on Spark 3.5): ask until every partition is there, for a while.
      */
     private static long cachedBytes(JavaSparkContext sc, int rddId) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         do {
             for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
-                if (info.id() == rddId) return info.memSize() + info.diskSize();
+                if (info.id() == rddId && info.numCachedPartitions() == info.numPartitions()) return info.memSize() + info.diskSize();
             }
             try {
                 Thread.sleep(50);
