@@ -164,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("steps", r.steps());
         m.put("examples_per_second", r.examplesPerSecond());
         m.put("step_ms_median", r.stepMillis());
+        if (!r.wireStepMillis().isEmpty()) m.put("same_steps_through_spark_ms_median", r.wireStepMillis());
         m.put("empty_job_ms_median", r.emptyJobMillis());
         m.put("broadcast_and_empty_job_ms_median", r.broadcastAndEmptyJobMillis());
         m.put("task_carried_parameters_and_empty_job_ms_median", r.taskCarriedEmptyJobMillis());
@@ -184,6 +185,12 @@ final class BenchCommand implements Callable<Integer> {
                         + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
                 r.examplesPerSecond(), s.get("total"), s.get("ship"), s.get("launch"), s.get("fetch"), s.get("compute"),
                 s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
+        Map<String, Double> w = r.wireStepMillis();
+        if (!w.isEmpty()) {
+            err.printf(Locale.ROOT, "[bench]   its bytes stay in this JVM; every 4th step again with them sent through Spark: %.2f ms = launch %.2f, "
+                            + "compute %.2f, return %.2f, combine %.2f; overhead %.2f ms (same bits)%n",
+                    w.get("total"), w.get("launch"), w.get("compute"), w.get("return"), w.get("combine"), w.get("overhead"));
+        }
         err.printf(Locale.ROOT, "[bench] empty job %.2f ms; with the parameters in a broadcast %.2f ms, in the task %.2f ms; "
                         + "empty mapPartitions().collect() %.2f ms (medians, interleaved with the steps)%n", r.emptyJobMillis(),
                 r.broadcastAndEmptyJobMillis(), r.taskCarriedEmptyJobMillis(), r.collectEmptyJobMillis());

@@ -4,6 +4,7 @@ import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import java.util.Arrays;
 import java.util.Iterator;
+import org.apache.spark.TaskContext;
 
 /** What each partition runs in one step: decode the shipped parameters, {@link BatchGradient}, encode the sum. */
 final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
@@ -15,15 +16,18 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     private final int[] batchRows;
     private final int epoch;
     private final InputTransform input;
+    private final long exchange;
 
+    /** @param exchange where to hold the result in this JVM ({@link ExchangedBytes}), or 0 to send it back */
     GradientTask(ShippedParameters parameters, Architecture arch, WirePrecision wire, int[] batchRows, int epoch,
-                 InputTransform input) {
+                 InputTransform input, long exchange) {
         this.parameters = parameters;
         this.arch = arch;
         this.wire = wire;
         this.batchRows = batchRows;
         this.epoch = epoch;
         this.input = input;
+        this.exchange = exchange;
     }
 
     @Override
@@ -36,7 +40,9 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
         ws.load(encoded, wire);
         Arrays.fill(ws.gradient, 0f);
         BatchGradient g = BatchGradient.accumulate(blocks, ws.mlp, batchRows, epoch, input, ws.gradient);
-        byte[] sum = wire.encode(ws.gradient);
+        byte[] encodedSum = wire.encode(ws.gradient);
+        ExchangedBytes sum = exchange == 0 ? ExchangedBytes.inline(encodedSum)
+                : ExchangedBytes.hold(exchange, TaskContext.getPartitionId(), encodedSum);
         long done = System.nanoTime();
         return new PartialGradient(sum, g.loss, g.rows, g.correct, fetched - start, done - fetched, startMicros, WallClock.micros());
     }

@@ -9,7 +9,7 @@ import java.io.Serializable;
 final class PartialGradient implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final byte[] gradient;   // the summed gradient, encoded at the run's WirePrecision
+    final ExchangedBytes gradient; // the summed gradient, encoded at the run's WirePrecision
     final double loss;
     final int rows;
     final int correct;
@@ -18,7 +18,7 @@ final class PartialGradient implements Serializable {
     final long startMicros;  // wall clock when the task's function began and ended: with the driver's own clock
     final long endMicros;    // (same host) they split a job into launch, run and result return
 
-    PartialGradient(byte[] gradient, double loss, int rows, int correct, long fetchNanos, long computeNanos,
+    PartialGradient(ExchangedBytes gradient, double loss, int rows, int correct, long fetchNanos, long computeNanos,
                     long startMicros, long endMicros) {
         this.gradient = gradient;
         this.loss = loss;

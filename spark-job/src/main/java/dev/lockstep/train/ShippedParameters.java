@@ -5,10 +5,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * A job's encoded parameters on their way to the tasks. Up to {@link #MAX_IN_TASK_BYTES} they ride in the task
- * itself: the stage's task binary, which Spark broadcasts once per job anyway (TorrentBroadcast), so a broadcast of
- * our own would be a second one (about 1 ms more per step on {@code local[2]}, measured by {@code lockstep bench}).
- * Above it, Spark would warn of a large task binary on every step, so they go in a broadcast of their own.
+ * A job's encoded parameters on their way to the tasks, one of three ways:
+ * <ul>
+ *   <li>held in this JVM ({@link ExchangedBytes}) when the tasks run in it, a local master: nothing is copied;
+ *   <li>up to {@link #MAX_IN_TASK_BYTES}, in the task itself: the stage's task binary, which Spark broadcasts once
+ *       per job anyway (TorrentBroadcast), so a broadcast of our own would be a second one (about 1 ms more per
+ *       step on {@code local[2]}, measured by {@code lockstep bench});
+ *   <li>above that, where Spark would warn of a large task binary on every step, in a broadcast of their own.
+ * </ul>
  */
 final class ShippedParameters implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,28 +22,33 @@ final class ShippedParameters implements Serializable {
      */
     static final int MAX_IN_TASK_BYTES = 976 * 1024;
 
-    private final byte[] inTask;
+    private final ExchangedBytes carried;
     private final Broadcast<byte[]> broadcast;
 
-    private ShippedParameters(byte[] inTask, Broadcast<byte[]> broadcast) {
-        this.inTask = inTask;
+    private ShippedParameters(ExchangedBytes carried, Broadcast<byte[]> broadcast) {
+        this.carried = carried;
         this.broadcast = broadcast;
     }
 
     static ShippedParameters ship(JavaSparkContext sc, byte[] encoded) {
-        return ship(sc, encoded, MAX_IN_TASK_BYTES);
+        return ship(sc, encoded, MAX_IN_TASK_BYTES, 0);
     }
 
-    static ShippedParameters ship(JavaSparkContext sc, byte[] encoded, int maxInTaskBytes) {
-        return encoded.length <= maxInTaskBytes ? new ShippedParameters(encoded, null) : new ShippedParameters(null, sc.broadcast(encoded));
+    /** @param exchange an open {@link ExchangedBytes} exchange to hold them in this JVM, or 0 to send them */
+    static ShippedParameters ship(JavaSparkContext sc, byte[] encoded, int maxInTaskBytes, long exchange) {
+        if (exchange != 0) return new ShippedParameters(ExchangedBytes.hold(exchange, ExchangedBytes.DRIVER, encoded), null);
+        return encoded.length <= maxInTaskBytes ? new ShippedParameters(ExchangedBytes.inline(encoded), null)
+                : new ShippedParameters(null, sc.broadcast(encoded));
     }
 
     /** On an executor: the encoded parameters. */
     byte[] bytes() {
-        return inTask != null ? inTask : broadcast.value();
+        return carried != null ? carried.bytes() : broadcast.value();
     }
 
     boolean isBroadcast() { return broadcast != null; }
+
+    boolean isHeld() { return carried != null && carried.isHeld(); }
 
     /** On the driver, once the job is done: only one step's parameters are ever held, however many steps run. */
     void release() {

@@ -3,6 +3,7 @@ package dev.lockstep.train;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class SparkStepBench {
     public record Report(int partitions, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
-                         double manyTasksEmptyJobMillis, int manyTasks,
+                         double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
                          double cachedBytesPerRow,
                          long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {}
 
@@ -43,8 +44,14 @@ public final class SparkStepBench {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
-        String[] parts = {"total", "ship", "launch", "fetch", "compute", "return", "combine", "update", "overhead"};
+        // On a local master the steps keep their bytes in this JVM; the same step with them sent through Spark, on
+        // the same parameters and rows, shows what that saves (and must give the same bits).
+        SyncStep wireStep = sc.isLocal()
+                ? new SyncStep(sc, loop.arch, loop.config.transfer(), ShippedParameters.MAX_IN_TASK_BYTES, false) : null;
+        String[] parts = {"total", "ship", "launch", "launch_first", "fetch", "compute", "return", "combine", "update", "overhead"};
+        String[] wireParts = {"total", "launch", "launch_first", "compute", "return", "combine", "overhead"};
         long[][] t = new long[parts.length][total];
+        long[][] w = new long[wireParts.length][steps / 4 + 1];
         int emptyJobs = 0;
         long[] empty = new long[steps / 4 + 1];
         long[] broadcastEmpty = new long[steps / 4 + 1];
@@ -64,13 +71,20 @@ public final class SparkStepBench {
                 SyncStep.Result r = step.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
                         "lockstep bench step " + (s + 1) + "/" + total);
                 long t1 = System.nanoTime();
+                boolean sideJobs = s >= warmupSteps && (s - warmupSteps) % 4 == 0;
+                if (sideJobs && wireStep != null) {
+                    long[] wv = sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total);
+                    for (int i = 0; i < wv.length; i++) w[i][emptyJobs] = wv[i];
+                }
+                long tu = System.nanoTime();
                 loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
                 long t2 = System.nanoTime();
-                if (s >= warmupSteps) measuredNanos += t2 - t0;
-                long[] v = {t2 - t0, r.shipNanos(), r.launchNanos(), r.slowestFetchNanos(), r.slowestComputeNanos(),
-                        r.returnNanos(), r.combineNanos(), t2 - t1, (t2 - t0) - r.slowestComputeNanos()};
+                long stepNanos = (t1 - t0) + (t2 - tu);
+                if (s >= warmupSteps) measuredNanos += stepNanos;
+                long[] v = {stepNanos, r.shipNanos(), r.launchNanos(), r.firstLaunchNanos(), r.slowestFetchNanos(),
+                        r.slowestComputeNanos(), r.returnNanos(), r.combineNanos(), t2 - tu, stepNanos - r.slowestComputeNanos()};
                 for (int i = 0; i < v.length; i++) t[i][s] = v[i];
-                if (s >= warmupSteps && (s - warmupSteps) % 4 == 0) {
+                if (sideJobs) {
                     byte[] encoded = loop.config.transfer().encode(loop.params);
                     empty[emptyJobs] = emptyJob(sc, rows, null, false);
                     broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
@@ -86,13 +100,32 @@ public final class SparkStepBench {
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             Map<String, Double> medians = new LinkedHashMap<>();
             for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
+            Map<String, Double> wireMedians = new LinkedHashMap<>();
+            for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
             return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
                     medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
-                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS,
+                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS, wireMedians,
                     (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, total, heapAtLast);
         }
+    }
+
+    /**
+     * Step {@code s} again, before its update, with its bytes sent through Spark: its timings in the order of the
+     * report's wire parts. Its gradient must equal the step's own, bit for bit; it is then dropped.
+     */
+    private static long[] sameStepThroughSpark(SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop,
+                                               int s, int epoch, int total) {
+        long start = System.nanoTime();
+        SyncStep.Result sent = wireStep.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
+                "lockstep bench step " + (s + 1) + "/" + total + " through Spark");
+        long nanos = System.nanoTime() - start;
+        if (!Arrays.equals(sent.gradientSum(), kept.gradientSum())) {
+            throw new IllegalStateException("step " + (s + 1) + ": the gradient sent through Spark differs from the one kept in process");
+        }
+        return new long[] {nanos, sent.launchNanos(), sent.firstLaunchNanos(), sent.slowestComputeNanos(), sent.returnNanos(),
+                sent.combineNanos(), nanos - sent.slowestComputeNanos()};
     }
 
     /**

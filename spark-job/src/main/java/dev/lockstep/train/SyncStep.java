@@ -7,24 +7,31 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * One synchronous data-parallel step and one distributed evaluation. Partial results come back from
  * {@code runJob} in partition order and are summed in that order, never in arrival order, so a retried task
- * or a recomputed partition changes nothing. The parameters travel as {@link ShippedParameters}.
+ * or a recomputed partition changes nothing. The parameters travel as {@link ShippedParameters}; on a local master,
+ * parameters and gradients stay in this JVM ({@link ExchangedBytes}) and only their keys go through Spark.
  */
 final class SyncStep {
     private final JavaSparkContext sc;
     private final Architecture arch;
     private final WirePrecision wire;
     private final int maxInTaskBytes;
+    private final boolean holdInProcess;
 
     SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
-        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES);
+        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, sc.isLocal());
     }
 
-    /** For tests: where parameters stop riding in the task and get a broadcast of their own. */
-    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes) {
+    /**
+     * For tests and the bench: where parameters stop riding in the task and get a broadcast of their own, and
+     * whether bytes stay in this JVM (only where every task runs in it: {@code sc.isLocal()}) or go through Spark.
+     */
+    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, boolean holdInProcess) {
+        if (holdInProcess && !sc.isLocal()) throw new IllegalArgumentException("bytes can stay in process on a local master only");
         this.sc = sc;
         this.arch = arch;
         this.wire = wire;
         this.maxInTaskBytes = maxInTaskBytes;
+        this.holdInProcess = holdInProcess;
     }
 
     /**
@@ -32,17 +39,18 @@ final class SyncStep {
      * step's timings so far (no update yet).
      */
     record Result(float[] gradientSum, double lossSum, int rows, int correct, long shipNanos, long jobNanos,
-                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos, long launchNanos, long returnNanos) {}
+                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos, long launchNanos, long returnNanos, long firstLaunchNanos) {}
 
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
     Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
-        ShippedParameters shipped = ShippedParameters.ship(sc, wire.encode(parameters), maxInTaskBytes);
+        long exchange = holdInProcess ? ExchangedBytes.openExchange() : 0;
+        ShippedParameters shipped = ShippedParameters.ship(sc, wire.encode(parameters), maxInTaskBytes, exchange);
         long t1 = System.nanoTime();
         long submitted = WallClock.micros();
         try {
             sc.setJobGroup("lockstep-train-epoch-" + (epoch + 1), description, false);
-            List<PartialGradient> parts = new GradientTask(shipped, arch, wire, batchRows, epoch, input)
+            List<PartialGradient> parts = new GradientTask(shipped, arch, wire, batchRows, epoch, input, exchange)
                     .runOn(sc, data.rdd(), PartialGradient.class);
             long t2 = System.nanoTime();
             long collected = WallClock.micros();
@@ -52,28 +60,32 @@ final class SyncStep {
             int correct = 0;
             PartialGradient slowest = parts.get(0);
             long lastStart = submitted;
+            long firstStart = Long.MAX_VALUE;
             long lastEnd = 0;
             for (PartialGradient p : parts) {
-                wire.addTo(p.gradient, sum);
+                wire.addTo(p.gradient.bytes(), sum);
                 loss += p.loss;
                 rows += p.rows;
                 correct += p.correct;
                 if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
                 lastStart = Math.max(lastStart, p.startMicros);
+                firstStart = Math.min(firstStart, p.startMicros);
                 lastEnd = Math.max(lastEnd, p.endMicros);
             }
             long t3 = System.nanoTime();
             return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2,
-                    (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000);
+                    (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000, (firstStart - submitted) * 1000);
         } finally {
             sc.clearJobGroup();
             shipped.release();
+            if (exchange != 0) ExchangedBytes.closeExchange(exchange);
         }
     }
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
     Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
-        ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes);
+        long exchange = holdInProcess ? ExchangedBytes.openExchange() : 0;
+        ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
         try {
             sc.setJobGroup("lockstep-evaluate", description, false);
             List<Evaluation> parts = new EvaluationTask(shipped, arch, input).runOn(sc, data.rdd(), Evaluation.class);
@@ -81,6 +93,7 @@ final class SyncStep {
         } finally {
             sc.clearJobGroup();
             shipped.release();
+            if (exchange != 0) ExchangedBytes.closeExchange(exchange);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.lockstep.data.RowBlock;
 import java.util.List;
@@ -36,11 +37,18 @@ class SerializersTest {
     @MethodSource("serializers")
     void taskResultsAndBroadcastValuesSurvive(Serializer s) {
         byte[] encoded = WirePrecision.FLOAT32.encode(new float[] {1.5f, -0f, Float.MIN_VALUE});
-        PartialGradient g = roundTrip(s, new PartialGradient(encoded, 2.25, 7, 5, 11, 13, 17, 19));
-        assertArrayEquals(encoded, g.gradient);
+        PartialGradient g = roundTrip(s, new PartialGradient(ExchangedBytes.inline(encoded), 2.25, 7, 5, 11, 13, 17, 19));
+        assertArrayEquals(encoded, g.gradient.bytes());
         assertEquals(7, g.rows);
         assertEquals(5, g.correct);
         assertEquals(13, g.computeNanos);
+        long exchange = ExchangedBytes.openExchange();
+        try {
+            PartialGradient held = roundTrip(s, new PartialGradient(ExchangedBytes.hold(exchange, 1, encoded), 2.25, 7, 5, 11, 13, 17, 19));
+            assertSame(encoded, held.gradient.bytes(), "a held gradient's key survives, on a local master with Kryo too");
+        } finally {
+            ExchangedBytes.closeExchange(exchange);
+        }
 
         Evaluation e = roundTrip(s, new Evaluation(2, 1.5, new long[] {3, 1, 0, 4}));
         assertEquals(0.875, e.accuracy());
