@@ -47,7 +47,7 @@ public final class SparkStepBench {
         // On a local master the steps keep their bytes in this JVM; the same step with them sent through Spark, on
         // the same parameters and rows, shows what that saves (and must give the same bits).
         SyncStep wireStep = sc.isLocal()
-                ? new SyncStep(sc, loop.arch, loop.config.transfer(), ShippedParameters.MAX_IN_TASK_BYTES, false) : null;
+                ? new SyncStep(sc, loop.arch, loop.config.transfer(), ShippedParameters.MAX_IN_TASK_BYTES, SyncStep.Layout.SENT) : null;
         String[] parts = {"total", "ship", "launch", "launch_first", "fetch", "compute", "return", "combine", "update", "overhead"};
         String[] wireParts = {"total", "launch", "launch_first", "compute", "return", "combine", "overhead"};
         long[][] t = new long[parts.length][total];

@@ -15,23 +15,32 @@ final class SyncStep {
     private final Architecture arch;
     private final WirePrecision wire;
     private final int maxInTaskBytes;
-    private final boolean holdInProcess;
+    private final Layout layout;
 
-    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
-        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, sc.isLocal());
+    /** How a step runs its partitions and moves its bytes; every layout gives the same bits. */
+    enum Layout {
+        /** A task per partition; parameters and gradients go through Spark. Any master. */
+        SENT,
+        /** A task per partition; bytes stay in this JVM ({@link ExchangedBytes}). Local masters only. */
+        HELD;
+
+        static Layout defaultFor(JavaSparkContext sc) {
+            return sc.isLocal() ? HELD : SENT;
+        }
     }
 
-    /**
-     * For tests and the bench: where parameters stop riding in the task and get a broadcast of their own, and
-     * whether bytes stay in this JVM (only where every task runs in it: {@code sc.isLocal()}) or go through Spark.
-     */
-    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, boolean holdInProcess) {
-        if (holdInProcess && !sc.isLocal()) throw new IllegalArgumentException("bytes can stay in process on a local master only");
+    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
+        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, Layout.defaultFor(sc));
+    }
+
+    /** For tests and the bench: where parameters stop riding in the task and get a broadcast of their own; the layout. */
+    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, Layout layout) {
+        if (layout != Layout.SENT && !sc.isLocal()) throw new IllegalArgumentException(layout + " needs a local master");
         this.sc = sc;
         this.arch = arch;
         this.wire = wire;
         this.maxInTaskBytes = maxInTaskBytes;
-        this.holdInProcess = holdInProcess;
+        this.layout = layout;
     }
 
     /**
@@ -44,7 +53,7 @@ final class SyncStep {
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
     Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
-        long exchange = holdInProcess ? ExchangedBytes.openExchange() : 0;
+        long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
         ShippedParameters shipped = ShippedParameters.ship(sc, wire.encode(parameters), maxInTaskBytes, exchange);
         long t1 = System.nanoTime();
         long submitted = WallClock.micros();
@@ -84,7 +93,7 @@ final class SyncStep {
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
     Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
-        long exchange = holdInProcess ? ExchangedBytes.openExchange() : 0;
+        long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
         ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
         try {
             sc.setJobGroup("lockstep-evaluate", description, false);

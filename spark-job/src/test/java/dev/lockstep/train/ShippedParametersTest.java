@@ -43,10 +43,10 @@ class ShippedParametersTest {
                 try {
                     SyncStep.Result held = new SyncStep(SharedSpark.context(), arch, wire).gradient(rows, params, batch, 0, input, "held");
                     long heldResultBytes = sizes.largestSince();
-                    SyncStep.Result inTask = new SyncStep(SharedSpark.context(), arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, false)
+                    SyncStep.Result inTask = new SyncStep(SharedSpark.context(), arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, SyncStep.Layout.SENT)
                             .gradient(rows, params, batch, 0, input, "in task");
                     long sentResultBytes = sizes.largestSince();
-                    SyncStep.Result broadcast = new SyncStep(SharedSpark.context(), arch, wire, 0, false)
+                    SyncStep.Result broadcast = new SyncStep(SharedSpark.context(), arch, wire, 0, SyncStep.Layout.SENT)
                             .gradient(rows, params, batch, 0, input, "broadcast");
                     assertArrayEquals(bits(held.gradientSum()), bits(inTask.gradientSum()), wire.toString());
                     assertArrayEquals(bits(inTask.gradientSum()), bits(broadcast.gradientSum()), wire.toString());
