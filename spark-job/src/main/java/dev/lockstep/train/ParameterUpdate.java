@@ -42,12 +42,8 @@ final class ParameterUpdate {
      */
     private static float[] average(float[] g, double lossSum, int rows, long globalStep, int epoch, int step) {
         float inv = 1f / rows;
-        double check = lossSum;
-        for (int i = 0; i < g.length; i++) {
-            g[i] *= inv;
-            check += g[i];
-        }
-        if (!Double.isFinite(check)) {
+        for (int i = 0; i < g.length; i++) g[i] *= inv;
+        if (!Double.isFinite(lossSum) || !allFinite(g)) {
             throw new LockstepException(String.format(
                     "training diverged at step %d (epoch %d, step %d): the loss or gradient is not finite; "
                             + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
@@ -57,12 +53,20 @@ final class ParameterUpdate {
 
     /** A finite gradient can still overflow in the update (a huge --lr): no checkpoint or model may hold that. */
     private static void requireFiniteParameters(float[] params, long globalStep, int epoch, int step) {
-        double sum = 0;
-        for (float p : params) sum += p;
-        if (!Double.isFinite(sum)) {
+        if (!allFinite(params)) {
             throw new LockstepException(String.format(
                     "training diverged at step %d (epoch %d, step %d): the update made a parameter non-finite; "
                             + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
         }
+    }
+
+    /**
+     * Whether no value is infinite or NaN: a max reduction of magnitudes (NaN wins {@code Math.max}), which C2
+     * vectorises, where a running double sum made every add wait for the one before (0.19 ms per 235,000 values).
+     */
+    static boolean allFinite(float[] v) {
+        float max = 0f;
+        for (float x : v) max = Math.max(max, Math.abs(x));
+        return Float.isFinite(max);
     }
 }
