@@ -94,6 +94,53 @@ class KernelsTest {
         assertBits(ps, pv, "backpropagate " + shape);
     }
 
+    /**
+     * Both kernels against {@link Kernels}' contract written out literally (element by element, every term in
+     * order, the block skip rule), so an optimisation of the scalar kernels cannot drift with the vector ones.
+     */
+    @Test void bothKernelsFollowTheContractLiterally() {
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int m : new int[] {1, 3, 4, 5, 8, 13}) for (int width : new int[] {1, 2, 3, 10, 17, 33, 70}) for (int tCount : new int[] {1, 6, 40}) {
+            for (boolean rowMajor : new boolean[] {true, false}) {
+                int aRowStride = rowMajor ? tCount : 1, aTStride = rowMajor ? 1 : m;
+                float[] a = random(rng, m * tCount, 0.5);
+                if (m > 4) for (int t = 0; t < tCount; t++) a[t * aTStride] = -0f; // row 0 all -0: its block skips only where all four are zero
+                for (int i = 0; i < m; i++) a[i * aRowStride] = 0f;                  // term 0 zero for every row: skipped by every block
+                float[] b = random(rng, 3 + tCount * (width + 2), 0.1);
+                for (float floor : new float[] {Float.NEGATIVE_INFINITY, 0f}) {
+                    float[] start = random(rng, 2 + m * (width + 1), 0.2);
+                    start[2] = -0f;
+                    float[] want = start.clone(), scalar = start.clone(), vec = start.clone();
+                    literalGemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, want, 2, width + 1, floor);
+                    ScalarKernels.INSTANCE.gemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, scalar, 2, width + 1, floor);
+                    vector().gemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, vec, 2, width + 1, floor);
+                    String shape = "m=" + m + " width=" + width + " t=" + tCount + " rowMajor=" + rowMajor + " floor=" + floor;
+                    assertBits(want, scalar, "scalar " + shape);
+                    assertBits(want, vec, "vector " + shape);
+                }
+            }
+        }
+    }
+
+    /** {@link Kernels#gemm}'s contract, transcribed: no blocking, no registers, nothing clever. */
+    private static void literalGemm(int m, int width, int tCount, float[] a, int aBase, int aRowStride, int aTStride,
+                                    float[] b, int bBase, int bStride, float[] c, int cBase, int cStride, float floor) {
+        int full = m - m % Kernels.BLOCK;
+        for (int i = 0; i < m; i++) {
+            int blockStart = i < full ? i - i % Kernels.BLOCK : i;
+            int blockRows = i < full ? Kernels.BLOCK : 1;
+            for (int col = 0; col < width; col++) {
+                int ci = cBase + i * cStride + col;
+                for (int t = 0; t < tCount; t++) {
+                    boolean allZero = true;
+                    for (int q = 0; q < blockRows; q++) allZero &= a[aBase + (blockStart + q) * aRowStride + t * aTStride] == 0f;
+                    if (!allZero) c[ci] = Math.fma(a[aBase + i * aRowStride + t * aTStride], b[bBase + t * bStride + col], c[ci]);
+                }
+                c[ci] = Math.max(c[ci], floor);
+            }
+        }
+    }
+
     /** Whole networks: the loss and every gradient bit, scalar kernels against vector ones, for each activation. */
     @Test void mlpGradientsAreBitIdenticalWithEitherKernels() {
         for (Activation act : Activation.values()) {
