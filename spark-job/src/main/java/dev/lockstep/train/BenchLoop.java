@@ -3,7 +3,6 @@ package dev.lockstep.train;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
-import dev.lockstep.optim.WeightDecay;
 import java.util.Arrays;
 
 /**
@@ -28,10 +27,8 @@ final class BenchLoop {
         this.plan = new BatchPlan(this.config.seed(), rows, this.config.batchSize());
         this.params = Initializer.initialize(arch, this.config.seed());
         this.optimizer = this.config.optimizer().create(arch.parameterCount());
-        this.update = new ParameterUpdate(this.config.schedule().create(this.config.learningRate(), totalSteps, plan.stepsPerEpoch()),
-                new WeightDecay((float) this.config.weightDecay(), arch.weightRanges()));
-        this.input = new InputTransform(arch.inputSize(), Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET,
-                new Augmentation(this.config.seed(), this.config.augmentShift(), height, width));
+        this.update = ParameterUpdate.forRun(this.config, totalSteps, plan.stepsPerEpoch());
+        this.input = InputTransform.forTraining(this.config, height, width);
     }
 
     int epochOf(long globalStep) { return (int) (globalStep / plan.stepsPerEpoch()); }

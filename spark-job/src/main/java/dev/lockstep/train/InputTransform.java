@@ -18,6 +18,12 @@ final class InputTransform implements Serializable {
         this.augmentation = augmentation != null && augmentation.enabled() ? augmentation : null;
     }
 
+    /** What training feeds the network: pixels scaled to 0..1, shifted as the run's augmentation says. */
+    static InputTransform forTraining(TrainConfig config, int height, int width) {
+        return new InputTransform(config.architecture().inputSize(), Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET,
+                new Augmentation(config.seed(), config.augmentShift(), height, width));
+    }
+
     static InputTransform plain(int features, float scale, float offset) {
         return new InputTransform(features, scale, offset, null);
     }

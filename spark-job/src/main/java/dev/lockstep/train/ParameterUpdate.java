@@ -18,6 +18,12 @@ final class ParameterUpdate {
         this.decay = decay;
     }
 
+    /** The update a run of {@code totalSteps} steps applies: its schedule, and weight decay on the weights only. */
+    static ParameterUpdate forRun(TrainConfig config, long totalSteps, int stepsPerEpoch) {
+        return new ParameterUpdate(config.schedule().create(config.learningRate(), totalSteps, stepsPerEpoch),
+                new WeightDecay((float) config.weightDecay(), config.architecture().weightRanges()));
+    }
+
     /**
      * Updates {@code params} in place from the gradient summed over {@code rows} rows ({@code gradientSum} is
      * overwritten with the average).

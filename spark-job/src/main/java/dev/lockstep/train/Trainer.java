@@ -4,9 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.model.Json;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
-import dev.lockstep.optim.LearningRateSchedule;
 import dev.lockstep.optim.Optimizer;
-import dev.lockstep.optim.WeightDecay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +59,8 @@ public final class Trainer {
         RunState run = new RunState(fingerprint, Initializer.initialize(arch, config.seed()), config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
-        LearningRateSchedule schedule = config.schedule().create(config.learningRate(), Math.max(1, totalSteps), plan.stepsPerEpoch());
-        ParameterUpdate update = new ParameterUpdate(schedule, new WeightDecay((float) config.weightDecay(), arch.weightRanges()));
-        Augmentation augmentation = new Augmentation(config.seed(), config.augmentShift(), train.height(), train.width());
-        InputTransform trainInput = new InputTransform(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET, augmentation);
+        ParameterUpdate update = ParameterUpdate.forRun(config, Math.max(1, totalSteps), plan.stepsPerEpoch());
+        InputTransform trainInput = InputTransform.forTraining(config, train.height(), train.width());
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
