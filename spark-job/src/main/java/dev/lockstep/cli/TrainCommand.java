@@ -139,6 +139,11 @@ final class TrainCommand implements Callable<Integer> {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
             config = config.forTrainingRows(inputs.train().count());
+            try {
+                Trainer.checkAgainstData(config, inputs.train().count()); // before Spark starts: a bad option fails fast
+            } catch (IllegalArgumentException e) {
+                throw new ResolvedSettings.UsageException(e.getMessage());
+            }
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();

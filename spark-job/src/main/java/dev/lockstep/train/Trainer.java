@@ -31,6 +31,26 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
     }
 
+    /**
+     * The checks of {@code config} that need the training set's size, for callers to make before they start Spark
+     * and cache the data: the batch fits in the data, the schedule's warm-up is shorter than the run.
+     *
+     * @throws IllegalArgumentException naming the setting at fault
+     */
+    public static void checkAgainstData(TrainConfig config, long trainRows) {
+        TrainConfig c = config.forTrainingRows(trainRows);
+        if (trainRows < c.batchSize()) {
+            throw new IllegalArgumentException(String.format("--batch %d is larger than the %,d training rows", c.batchSize(), trainRows));
+        }
+        BatchPlan plan = new BatchPlan(c.seed(), trainRows, c.batchSize());
+        long totalSteps = (long) plan.stepsPerEpoch() * c.epochs();
+        try {
+            c.schedule().create(c.learningRate(), Math.max(1, totalSteps), plan.stepsPerEpoch());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--schedule " + c.schedule() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Trains from scratch. */
     public TrainingResult fit(RowSource train, RowSource eval, String evalName) {
         return fit(train, eval, evalName, Optional.empty());
@@ -47,9 +67,10 @@ public final class Trainer {
         Architecture arch = config.architecture();
         checkCompatible(arch, train, "training");
         checkCompatible(arch, eval, evalName);
-        if (train.count() < config.batchSize()) {
-            throw new LockstepException(String.format("--batch %d is larger than the %,d training rows",
-                    config.batchSize(), train.count()));
+        try {
+            checkAgainstData(config, train.count());
+        } catch (IllegalArgumentException e) {
+            throw new LockstepException(e.getMessage());
         }
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
@@ -74,6 +95,7 @@ public final class Trainer {
             TimingSamples epochTimings = new TimingSamples();
             for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
+                int firstStep = run.nextStep; // not 0 when this epoch resumed from a checkpoint
                 int[] permutation = plan.permutation(run.epoch);
                 epochTimings.clear();
                 double rate = Double.NaN;
@@ -105,7 +127,7 @@ public final class Trainer {
                         "lockstep evaluate %s after epoch %d/%d", evalName, run.epoch + 1, config.epochs()));
                 if (Double.isNaN(rate)) rate = update.rate(run.globalStep - 1); // resumed after the epoch's last step
                 EpochSummary summary = new EpochSummary(run.epoch + 1, run.globalStep, run.epochLossSum / plan.stepsPerEpoch(),
-                        evaluation, seconds, (double) plan.stepsPerEpoch() * plan.batchSize() / seconds,
+                        evaluation, seconds, (double) (plan.stepsPerEpoch() - firstStep) * plan.batchSize() / seconds,
                         run.epochRows == 0 ? Double.NaN : (double) run.epochCorrect / run.epochRows, rate, epochTimings.medians());
                 run.history.add(summary);
                 listeners.forEach(l -> l.onEpoch(summary));

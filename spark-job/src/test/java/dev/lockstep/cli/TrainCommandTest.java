@@ -91,6 +91,9 @@ class TrainCommandTest {
             {"train", "--data", data, "--out", out.toString(), "--master", "bogus"},
             {"train", "--data", data, "--train", data + "/train-images-idx3-ubyte.gz", "--out", out.toString()},
             {"train", "--data", data, "--out", out.toString(), "--validation-fraction", "0.9"},
+            // these two need the data's size, and are still checked before Spark starts
+            {"train", "--data", data, "--out", out.toString(), "--epochs", "1", "--schedule", "cosine:warmup=5000"},
+            {"train", "--data", data, "--out", out.toString(), "--batch", "20000"},
         };
         for (String[] args : cases) {
             Outcome o = run(args);
@@ -101,6 +104,9 @@ class TrainCommandTest {
         }
         assertTrue(run(cases[0]).err().contains("bad value 'ten' for --epochs"));
         assertTrue(run(cases[2]).err().contains("layer size 0"));
+        assertEquals("lockstep: error: --schedule cosine:warmup=5000,min=0.0: warm-up of 5000 steps (5000) must be shorter than the run (70 steps)",
+                run(cases[cases.length - 2]).errorLines().get(0));
+        assertEquals("lockstep: error: --batch 20000 is larger than the 9,000 training rows", run(cases[cases.length - 1]).errorLines().get(0));
     }
 
     @Test

@@ -57,6 +57,13 @@ class CheckpointResumeTest {
                 assertEquals(straight.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), "epoch " + (e + 1));
                 assertEquals(straight.history().get(e).eval().accuracy(), resumed.history().get(e).eval().accuracy());
             }
+            // Throughput counts the steps this process ran, not the whole epoch: 30 steps of 100 rows per epoch.
+            int resumedEpoch = (int) (step / 30);
+            for (int e = resumedEpoch; e < resumed.history().size(); e++) {
+                EpochSummary s = resumed.history().get(e);
+                double examples = (e == resumedEpoch ? 30 - step % 30 : 30) * 100.0;
+                assertEquals(examples, s.examplesPerSecond() * s.seconds(), 1e-6 * examples, "epoch " + (e + 1) + " resumed after step " + step);
+            }
         }
     }
 
