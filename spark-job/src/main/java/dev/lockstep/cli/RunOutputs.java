@@ -14,6 +14,7 @@ import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -21,9 +22,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A training run's output directory: the model and its sidecar, metrics.json and history.jsonl. Each file is
- * written whole under a temporary name and renamed, and nothing is written until training has succeeded, so a
- * failed run leaves whatever the directory held before untouched.
+ * A training run's output directory: the model and its sidecar, metrics.json and history.jsonl. All four are
+ * written whole under temporary names, and renamed only once all are written ({@link AtomicFiles#writeAll});
+ * nothing is written until training has succeeded, so a failed run leaves whatever the directory held before
+ * untouched.
  */
 final class RunOutputs {
     private final Configuration conf;
@@ -65,10 +67,12 @@ final class RunOutputs {
         StringBuilder history = new StringBuilder();
         for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');
 
-        ModelFile.write(conf, ModelDirectory.modelFile(dir), model);
-        ModelSidecar.write(conf, ModelDirectory.sidecarFile(dir), model, metrics, configMap(config, result), dataFingerprint);
-        AtomicFiles.writeString(conf, ModelDirectory.historyFile(dir), history.toString());
-        AtomicFiles.writeString(conf, ModelDirectory.metricsFile(dir), Json.pretty(metrics) + "\n");
+        String sidecar = ModelSidecar.text(model, metrics, configMap(config, result), dataFingerprint);
+        AtomicFiles.writeAll(conf, List.of(
+                Map.entry(ModelDirectory.modelFile(dir), out -> ModelFile.write(out, model)),
+                Map.entry(ModelDirectory.sidecarFile(dir), AtomicFiles.utf8(sidecar)),
+                Map.entry(ModelDirectory.historyFile(dir), AtomicFiles.utf8(history.toString())),
+                Map.entry(ModelDirectory.metricsFile(dir), AtomicFiles.utf8(Json.pretty(metrics) + "\n"))));
     }
 
     static Map<String, Object> metrics(TrainConfig config, TrainingResult result, String evalName, String dataDescription) {

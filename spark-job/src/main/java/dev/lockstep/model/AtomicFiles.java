@@ -6,6 +6,9 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -27,6 +30,8 @@ import org.apache.hadoop.hdfs.DistributedFileSystem;
  * file system {@code rename(2)} replaces the target atomically. Stores whose rename refuses an existing target
  * (object stores such as s3a, where rename is a copy anyway) get delete-then-rename: in that short window the
  * target is absent, and a crash inside it leaves the complete new content in the temporary file.
+ *
+ * <p>{@link #writeAll} replaces a set of files that belong together (a run's model, sidecar and metrics).
  */
 public final class AtomicFiles {
     private static final String TMP_MARKER = ".tmp-";
@@ -41,10 +46,45 @@ public final class AtomicFiles {
 
     /** Atomically replaces (or creates) {@code uri} with what {@code writer} writes; creates parent directories. */
     public static void write(Configuration conf, String uri, IOConsumer<OutputStream> writer) {
-        Path target = HadoopPaths.of(uri);
-        FileSystem fs;
+        writeAll(conf, List.of(Map.entry(uri, writer)));
+    }
+
+    /**
+     * Replaces several files as one set, as far as a file system allows: every file is written and synced under its
+     * temporary name first, and only once all are written are they renamed into place, in the given order. A
+     * failure while writing (a full disk, a lost connection, a bad value) replaces none of them; only a crash
+     * between the renames, a window of milliseconds, can leave old and new files side by side.
+     */
+    public static void writeAll(Configuration conf, List<Map.Entry<String, IOConsumer<OutputStream>>> files) {
+        List<Path> targets = new ArrayList<>();
+        List<FileSystem> systems = new ArrayList<>();
+        List<Path> staged = new ArrayList<>();
+        boolean done = false;
         try {
-            fs = HadoopPaths.fileSystem(target, conf); // no .crc side files cluttering output directories
+            for (Map.Entry<String, IOConsumer<OutputStream>> file : files) {
+                Path target = HadoopPaths.of(file.getKey());
+                FileSystem fs = prepare(conf, file.getKey(), target);
+                staged.add(stage(fs, file.getKey(), target, file.getValue()));
+                targets.add(target);
+                systems.add(fs);
+            }
+            for (int i = 0; i < staged.size(); i++) {
+                try {
+                    replace(systems.get(i), staged.get(i), targets.get(i));
+                } catch (IOException e) {
+                    throw new LockstepException("cannot write " + targets.get(i) + ": " + e.getMessage(), e);
+                }
+            }
+            done = true;
+        } finally {
+            if (!done) for (int i = 0; i < staged.size(); i++) deleteQuietly(systems.get(i), staged.get(i));
+        }
+    }
+
+    /** The target's file system, once the target is known not to be a directory and its parent exists. */
+    private static FileSystem prepare(Configuration conf, String uri, Path target) {
+        try {
+            FileSystem fs = HadoopPaths.fileSystem(target, conf); // no .crc side files cluttering output directories
             if (isDirectory(fs, target)) {
                 throw new LockstepException("cannot write " + uri + ": it is a directory");
             }
@@ -52,11 +92,16 @@ public final class AtomicFiles {
             if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
                 throw new IOException("could not create directory " + parent);
             }
+            return fs;
         } catch (IOException e) {
             throw new LockstepException("cannot write " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the content under a temporary sibling of {@code target}, synced where the store can, and names it. */
+    private static Path stage(FileSystem fs, String uri, Path target, IOConsumer<OutputStream> writer) {
         Path tmp = temporarySibling(target);
-        boolean done = false;
+        boolean written = false;
         try {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 // The writer may close what it is given (e.g. through a Writer); we still need to sync and close.
@@ -68,19 +113,24 @@ public final class AtomicFiles {
                 // Durable before the rename publishes it; stores without hsync (s3a) persist on close instead.
                 if (out.hasCapability(StreamCapabilities.HSYNC)) out.hsync();
             }
-            replace(fs, tmp, target);
-            done = true;
+            written = true;
+            return tmp;
         } catch (IOException e) {
             throw new LockstepException("cannot write " + uri + ": " + e.getMessage(), e);
         } finally {
-            if (!done) deleteQuietly(fs, tmp);
+            if (!written) deleteQuietly(fs, tmp);
         }
     }
 
     /** Atomically replaces (or creates) {@code uri} with {@code content} in UTF-8. */
     public static void writeString(Configuration conf, String uri, String content) {
+        write(conf, uri, utf8(content));
+    }
+
+    /** A writer of {@code content} in UTF-8. */
+    public static IOConsumer<OutputStream> utf8(String content) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        write(conf, uri, out -> out.write(bytes));
+        return out -> out.write(bytes);
     }
 
     static Path temporarySibling(Path target) {

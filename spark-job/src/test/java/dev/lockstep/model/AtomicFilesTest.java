@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,29 @@ class AtomicFilesTest {
 
         assertArrayEquals(before, Files.readAllBytes(target));
         assertEquals(namesBefore, names(dir));
+        assertNoTemporaryFiles(dir);
+    }
+
+    @Test void aSetOfFilesIsReplacedOnlyOnceEveryOneIsWritten() throws IOException {
+        List<Path> targets = List.of(dir.resolve("model.json"), dir.resolve("sub/metrics.json"), dir.resolve("history.jsonl"));
+        for (Path t : targets) AtomicFiles.writeString(conf, t.toString(), "old " + t.getFileName());
+        LockstepException e = assertThrows(LockstepException.class, () -> AtomicFiles.writeAll(conf, List.of(
+                Map.entry(targets.get(0).toString(), AtomicFiles.utf8("new 0")),
+                Map.entry(targets.get(1).toString(), AtomicFiles.utf8("new 1")),
+                Map.entry(targets.get(2).toString(), out -> {
+                    out.write(new byte[100]);
+                    throw new IOException("disk full");
+                }))));
+        assertTrue(e.getMessage().contains("history.jsonl") && e.getMessage().contains("disk full"), e.getMessage());
+        for (Path t : targets) assertEquals("old " + t.getFileName(), Files.readString(t), "a failure in the last file replaces none");
+        assertNoTemporaryFiles(dir);
+        assertNoTemporaryFiles(dir.resolve("sub"));
+
+        AtomicFiles.writeAll(conf, List.of(
+                Map.entry(targets.get(0).toString(), AtomicFiles.utf8("new 0")),
+                Map.entry(targets.get(1).toString(), AtomicFiles.utf8("new 1")),
+                Map.entry(targets.get(2).toString(), AtomicFiles.utf8("new 2"))));
+        for (int i = 0; i < 3; i++) assertEquals("new " + i, Files.readString(targets.get(i)));
         assertNoTemporaryFiles(dir);
     }
 
