@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -38,17 +37,29 @@ final class RunOutputs {
 
     String modelUri() { return ModelDirectory.modelFile(dir); }
 
-    /** Fails before any training when the output location is unusable. */
+    /**
+     * Fails before any training when the output location is unusable: a file, or a directory (or, while it does not
+     * exist yet, its nearest existing ancestor) where a file cannot be created. The probe is an empty hidden file,
+     * deleted at once, so a run that fails later still leaves nothing behind.
+     */
     void checkWritable() {
         Path p = new Path(dir);
         try {
             FileSystem fs = p.getFileSystem(conf);
-            if (fs.exists(p)) {
-                FileStatus st = fs.getFileStatus(p);
-                if (!st.isDirectory()) throw new LockstepException("--out " + dir + " is a file, not a directory");
+            Path existing = p;
+            while (existing != null && !fs.exists(existing)) existing = existing.getParent();
+            if (existing == null) return; // nothing exists up to the root of this file system: creating it will tell
+            if (existing.equals(p) && !fs.getFileStatus(p).isDirectory()) {
+                throw new LockstepException("--out " + dir + " is a file, not a directory");
             }
+            if (!fs.getFileStatus(existing).isDirectory()) {
+                throw new LockstepException("cannot use --out " + dir + ": " + existing + " is a file");
+            }
+            Path probe = new Path(existing, ".lockstep-write-probe-" + Long.toHexString(System.nanoTime()));
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
         } catch (IOException e) {
-            throw new LockstepException("cannot use --out " + dir + ": " + e.getMessage());
+            throw new LockstepException("cannot write to --out " + dir + ": " + e.getMessage());
         }
     }
 

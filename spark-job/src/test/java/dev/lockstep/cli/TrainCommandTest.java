@@ -110,6 +110,30 @@ class TrainCommandTest {
     }
 
     @Test
+    void anOutputPathThatCannotBeWrittenFailsBeforeTraining() throws Exception {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "keep me");
+        String data = TestData.sampleDir().toString();
+        for (Path out : new Path[] {file, file.resolve("run"), file.resolve("deeper/run")}) {
+            Outcome o = run("train", "--data", data, "--out", out.toString());
+            assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+            assertEquals(List.of(o.err().strip()), o.errorLines());
+            assertTrue(o.err().contains("a-file") && o.err().contains("is a file"), o.err());
+        }
+        assertEquals("keep me", Files.readString(file));
+        Path fresh = tmp.resolve("new/dir/run");
+        outputsCheck(fresh);
+        assertFalse(Files.exists(tmp.resolve("new")), "the probe leaves nothing behind");
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".lockstep-write-probe")));
+        }
+    }
+
+    private static void outputsCheck(Path out) {
+        new RunOutputs(new org.apache.hadoop.conf.Configuration(), out.toString()).checkWritable();
+    }
+
+    @Test
     void badDataFailsWithoutTouchingAPreviousRun() throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
