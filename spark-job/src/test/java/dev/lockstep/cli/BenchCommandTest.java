@@ -24,7 +24,7 @@ class BenchCommandTest {
     void measuresEverySectionAndWritesJson() throws Exception {
         SharedSpark.context(); // the bench joins the suite's local[2] context instead of starting its own
         Path json = tmp.resolve("bench.json");
-        PredictCommandTest.Outcome o = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(),
+        CommandRun.Outcome o = CommandRun.run("bench", "--data", TestData.sampleDir().toString(),
                 "--out", json.toString(), "--layers", "784,32,10", "--steps", "12", "--warmup-steps", "2",
                 "--heap-first-step", "4", "--loop-steps", "3", "--kernel-millis", "2");
         assertEquals(0, o.code(), o.err());
@@ -48,12 +48,12 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreOneLineAndExitTwo() {
-        PredictCommandTest.Outcome o = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(),
+        CommandRun.Outcome o = CommandRun.run("bench", "--data", TestData.sampleDir().toString(),
                 "--out", tmp.resolve("b.json").toString(), "--steps", "10", "--warmup-steps", "0", "--heap-first-step", "10");
         assertEquals(Main.EXIT_USAGE, o.code());
         assertEquals(1, o.err().lines().count(), o.err());
         assertFalse(Files.exists(tmp.resolve("b.json")));
-        PredictCommandTest.Outcome t = PredictCommandTest.run("bench", "--data", TestData.sampleDir().toString(), "--transfer", "fp8");
+        CommandRun.Outcome t = CommandRun.run("bench", "--data", TestData.sampleDir().toString(), "--transfer", "fp8");
         assertEquals(Main.EXIT_USAGE, t.code());
         assertTrue(t.err().contains("float32 or bf16"), t.err());
     }

@@ -29,13 +29,13 @@ class EvaluateCommandTest {
             csv.append('\n');
         }
         Files.writeString(test, csv);
-        TrainCommandTest.Outcome t = TrainCommandTest.run("train", "--data", TestData.sampleDir().toString(), "--test", test.toString(),
+        CommandRun.Outcome t = CommandRun.run("train", "--data", TestData.sampleDir().toString(), "--test", test.toString(),
                 "--out", run.toString(), "--layers", "784,32,10", "--epochs", "1", "--partitions", "2");
         assertEquals(0, t.code(), t.err());
         Map<String, Object> metrics = Json.readMap(new Configuration(), run.resolve("metrics.json").toString());
 
         Path json = tmp.resolve("eval.json");
-        PredictCommandTest.Outcome e = PredictCommandTest.run("evaluate", "--model", run.resolve("model.lsm").toString(),
+        CommandRun.Outcome e = CommandRun.run("evaluate", "--model", run.resolve("model.lsm").toString(),
                 "--test", test.toString(), "--json", json.toString(), "--partitions", "3");
         assertEquals(0, e.code(), e.err());
         Map<String, Object> doc = Json.readMap(new Configuration(), json.toString());
@@ -53,11 +53,11 @@ class EvaluateCommandTest {
 
     @Test
     void missingModelOrDataIsOneLine() {
-        PredictCommandTest.Outcome o = PredictCommandTest.run("evaluate", "--model", tmp.resolve("none.lsm").toString(),
+        CommandRun.Outcome o = CommandRun.run("evaluate", "--model", tmp.resolve("none.lsm").toString(),
                 "--data", TestData.sampleDir().toString());
         assertEquals(Main.EXIT_FAILURE, o.code());
         assertEquals(1, o.err().lines().count(), o.err());
-        PredictCommandTest.Outcome u = PredictCommandTest.run("evaluate", "--model", "x");
+        CommandRun.Outcome u = CommandRun.run("evaluate", "--model", "x");
         assertEquals(Main.EXIT_USAGE, u.code());
     }
 }

@@ -1,10 +1,12 @@
 package dev.lockstep.cli;
 
+import static dev.lockstep.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.cli.CommandRun.Outcome;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -26,7 +28,7 @@ class PredictCommandTest {
     static void trainAModel() {
         SharedSpark.context();
         Path out = tmp.resolve("run");
-        TrainCommandTest.Outcome o = TrainCommandTest.run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(),
+        Outcome o = run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(),
                 "--layers", "784,128,10", "--epochs", "4", "--partitions", "2");
         assertEquals(0, o.code(), o.err());
         model = out.resolve("model.lsm");
@@ -64,18 +66,18 @@ class PredictCommandTest {
             g.drawLine(165, 40, 85, 210);
         });
         Outcome o = predict("--model", model.toString(), one.toString(), zero.toString(), seven.toString());
-        assertEquals(0, o.code, o.err);
-        assertEquals(1, predicted(o.out, one), o.out);
-        assertEquals(0, predicted(o.out, zero), o.out);
-        assertEquals(7, predicted(o.out, seven), o.out);
+        assertEquals(0, o.code(), o.err());
+        assertEquals(1, predicted(o.out(), one), o.out());
+        assertEquals(0, predicted(o.out(), zero), o.out());
+        assertEquals(7, predicted(o.out(), seven), o.out());
     }
 
     @Test
     void idxRowsWithLabelsBesideThemReportAccuracy() {
         Outcome o = predict("--model", model.toString(), TestData.sampleDir().resolve("train-images-idx3-ubyte.gz").toString());
-        assertEquals(0, o.code, o.err);
-        assertEquals(10_001, o.out.lines().count(), "one line per row, then the accuracy");
-        assertTrue(o.out.lines().reduce((a, b) -> b).orElseThrow().matches(".*accuracy 9\\d\\.\\d\\d% on 10,000 labelled rows"), o.out);
+        assertEquals(0, o.code(), o.err());
+        assertEquals(10_001, o.out().lines().count(), "one line per row, then the accuracy");
+        assertTrue(o.out().lines().reduce((a, b) -> b).orElseThrow().matches(".*accuracy 9\\d\\.\\d\\d% on 10,000 labelled rows"), o.out());
     }
 
     @Test
@@ -84,13 +86,13 @@ class PredictCommandTest {
         Path csv = tmp.resolve("predictions.csv");
         Outcome o = predict("--out", csv.toString(), "--master", "local[2]", "--model", model.toString(), one.toString(),
                 TestData.sampleDir().resolve("train-images-idx3-ubyte.gz").toString());
-        assertEquals(0, o.code, o.err);
+        assertEquals(0, o.code(), o.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("input,row,label,predicted,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9", lines.get(0));
         assertEquals(1 + 1 + 10_000, lines.size());
         assertTrue(lines.stream().anyMatch(l -> l.contains("batch-one.png,,,1,")), lines.get(1));
         Outcome local = predict("--model", model.toString(), TestData.sampleDir().resolve("train-images-idx3-ubyte.gz").toString());
-        String row42 = local.out.lines().filter(l -> l.contains("#42  ")).findFirst().orElseThrow();
+        String row42 = local.out().lines().filter(l -> l.contains("#42  ")).findFirst().orElseThrow();
         String csv42 = lines.stream().filter(l -> l.contains("train-images-idx3-ubyte.gz,42,")).findFirst().orElseThrow();
         assertEquals(row42.split("\\s+")[1], csv42.split(",")[3]);
     }
@@ -111,15 +113,13 @@ class PredictCommandTest {
         };
         for (String[] args : cases) {
             Outcome o = predict(args);
-            assertEquals(Main.EXIT_FAILURE, o.code, String.join(" ", args));
-            List<String> lines = o.err.lines().toList();
-            assertEquals(1, lines.size(), o.err);
-            assertTrue(lines.get(0).startsWith("lockstep: error: "), o.err);
+            assertEquals(Main.EXIT_FAILURE, o.code(), String.join(" ", args));
+            List<String> lines = o.err().lines().toList();
+            assertEquals(1, lines.size(), o.err());
+            assertTrue(lines.get(0).startsWith("lockstep: error: "), o.err());
         }
-        assertTrue(predict(cases[2]).err.contains("checksum"), "corrupt model named as such");
+        assertTrue(predict(cases[2]).err().contains("checksum"), "corrupt model named as such");
     }
-
-    record Outcome(int code, String out, String err) {}
 
     static Outcome predict(String... args) {
         String[] full = new String[args.length + 1];
@@ -128,19 +128,4 @@ class PredictCommandTest {
         return run(full);
     }
 
-    /** Runs any command, capturing stdout and stderr. */
-    static Outcome run(String... full) {
-        SharedSpark.context();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream oldOut = System.out;
-        int code;
-        try {
-            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = Main.run(full, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-        }
-        return new Outcome(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
-    }
 }

@@ -1,11 +1,13 @@
 package dev.lockstep.cli;
 
+import static dev.lockstep.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
+import dev.lockstep.cli.CommandRun.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,23 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PrepareCommandTest {
     @TempDir Path tmp;
 
-    private static TrainCommandTest.Outcome run(String... args) {
-        return TrainCommandTest.run(args);
-    }
-
     @Test
     void preparesWithATestSetAndTrainsTheSameModelAsFromTheFiles() throws Exception {
         String images = TestData.sampleDir().resolve("train-images-idx3-ubyte.gz").toString();
         Path prepared = tmp.resolve("prepared");
-        TrainCommandTest.Outcome p = run("prepare", "--train", images, "--test", images, "--out", prepared.toString());
+        Outcome p = run("prepare", "--train", images, "--test", images, "--out", prepared.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals("[lockstep] prepared 10,000 training rows and 10,000 test rows of 28x28 in " + prepared, p.err().strip());
         assertEquals(7_850_000, Files.size(prepared.resolve("test.records")));
 
         String[] settings = {"--layers", "784,16,10", "--epochs", "1", "--batch", "200", "--partitions", "3"};
-        TrainCommandTest.Outcome a = run(concat(new String[] {"train", "--data", prepared.toString(), "--out",
+        Outcome a = run(concat(new String[] {"train", "--data", prepared.toString(), "--out",
                 tmp.resolve("a").toString()}, settings));
-        TrainCommandTest.Outcome b = run(concat(new String[] {"train", "--train", images, "--test", images, "--out",
+        Outcome b = run(concat(new String[] {"train", "--train", images, "--test", images, "--out",
                 tmp.resolve("b").toString()}, settings));
         assertEquals(0, a.code(), a.err());
         assertEquals(0, b.code(), b.err());
@@ -49,7 +47,7 @@ class PrepareCommandTest {
         Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
         Path out = tmp.resolve("out");
 
-        TrainCommandTest.Outcome o = run("prepare", "--data", data.toString(), "--out", out.toString());
+        Outcome o = run("prepare", "--data", data.toString(), "--out", out.toString());
 
         assertEquals(Main.EXIT_FAILURE, o.code());
         assertEquals(List.of(o.err().strip()), o.errorLines());
@@ -68,7 +66,7 @@ class PrepareCommandTest {
             {"prepare", "--data", data, "--out", out.toString(), "--epochs", "3"},
         };
         for (String[] args : cases) {
-            TrainCommandTest.Outcome o = run(args);
+            Outcome o = run(args);
             assertEquals(Main.EXIT_USAGE, o.code(), String.join(" ", args) + "\n" + o.err());
             assertEquals(1, o.err().lines().count(), o.err());
             assertEquals(1, o.errorLines().size(), o.err());
@@ -84,7 +82,7 @@ class PrepareCommandTest {
         byte[] bytes = Files.readAllBytes(records);
         Files.write(records, java.util.Arrays.copyOf(bytes, bytes.length - 785));
 
-        TrainCommandTest.Outcome o = run("train", "--data", prepared.toString(), "--out", tmp.resolve("run").toString());
+        Outcome o = run("train", "--data", prepared.toString(), "--out", tmp.resolve("run").toString());
 
         assertEquals(Main.EXIT_FAILURE, o.code());
         assertEquals(List.of(o.err().strip()), o.errorLines());

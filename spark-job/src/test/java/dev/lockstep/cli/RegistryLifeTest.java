@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryLifeTest {
     @TempDir Path tmp;
 
-    private PredictCommandTest.Outcome train(Path registry, String... extra) {
+    private CommandRun.Outcome train(Path registry, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--registry", registry.toString(), "--data",
                 TestData.sampleDir().toString(), "--layers", "784,32,10", "--partitions", "2", "--batch", "100"));
         args.addAll(List.of(extra));
-        return PredictCommandTest.run(args.toArray(String[]::new));
+        return CommandRun.run(args.toArray(String[]::new));
     }
 
     @Test
@@ -31,7 +31,7 @@ class RegistryLifeTest {
         Path root = tmp.resolve("registry");
         Registry registry = new Registry(new Configuration(), root.toString());
 
-        PredictCommandTest.Outcome first = train(root, "--epochs", "1");
+        CommandRun.Outcome first = train(root, "--epochs", "1");
         assertEquals(0, first.code(), first.err());
         String run1 = registry.current().orElseThrow();
         assertEquals("promoted", registry.status(run1).get("status"));
@@ -41,7 +41,7 @@ class RegistryLifeTest {
         }
         byte[] servingModel = Files.readAllBytes(Path.of(registry.modelFile(run1)));
 
-        PredictCommandTest.Outcome worse = train(root, "--epochs", "0");
+        CommandRun.Outcome worse = train(root, "--epochs", "0");
         assertEquals(RegistryRun.EXIT_NOT_PROMOTED, worse.code(), worse.err());
         assertEquals(run1, registry.current().orElseThrow(), "a worse run leaves current alone");
         String run2 = registry.runs().get(1);
@@ -51,23 +51,23 @@ class RegistryLifeTest {
         assertTrue(((Number) rejected.get("candidate_accuracy")).doubleValue() < ((Number) rejected.get("current_accuracy")).doubleValue());
         assertArrayEquals(servingModel, Files.readAllBytes(Path.of(registry.modelFile(registry.current().orElseThrow()))));
 
-        PredictCommandTest.Outcome better = train(root, "--epochs", "3");
+        CommandRun.Outcome better = train(root, "--epochs", "3");
         assertEquals(0, better.code(), better.err());
         String run3 = registry.current().orElseThrow();
         assertEquals(registry.runs().get(2), run3);
 
-        PredictCommandTest.Outcome list = PredictCommandTest.run("registry", "list", "--registry", root.toString());
+        CommandRun.Outcome list = CommandRun.run("registry", "list", "--registry", root.toString());
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("* " + run3), list.out());
         assertTrue(list.out().contains(run2 + "  rejected"), list.out());
 
-        PredictCommandTest.Outcome back = PredictCommandTest.run("registry", "rollback", "--registry", root.toString());
+        CommandRun.Outcome back = CommandRun.run("registry", "rollback", "--registry", root.toString());
         assertEquals(0, back.code(), back.err());
         assertEquals(run1, registry.current().orElseThrow());
-        assertEquals(Main.EXIT_FAILURE, PredictCommandTest.run("registry", "rollback", "--registry", root.toString()).code(),
+        assertEquals(Main.EXIT_FAILURE, CommandRun.run("registry", "rollback", "--registry", root.toString()).code(),
                 "nothing served before run1");
 
-        PredictCommandTest.Outcome prune = PredictCommandTest.run("registry", "prune", "--registry", root.toString(), "--keep", "1");
+        CommandRun.Outcome prune = CommandRun.run("registry", "prune", "--registry", root.toString(), "--keep", "1");
         assertEquals(0, prune.code(), prune.err());
         assertEquals(List.of(run1, run3), registry.runs(), "newest kept, current never deleted, the rejected one gone");
 
@@ -87,7 +87,7 @@ class RegistryLifeTest {
         Files.createDirectories(broken);
         Files.write(broken.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 9});
         Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), broken.resolve("train-labels-idx1-ubyte.gz"));
-        PredictCommandTest.Outcome failed = PredictCommandTest.run("train", "--registry", root.toString(), "--data", broken.toString());
+        CommandRun.Outcome failed = CommandRun.run("train", "--registry", root.toString(), "--data", broken.toString());
         assertEquals(Main.EXIT_FAILURE, failed.code());
         assertArrayEquals(pointer, Files.readAllBytes(root.resolve("current.json")));
         assertEquals(serving, registry.current().orElseThrow());

@@ -31,12 +31,12 @@ class ReportCommandTest {
 
     @TempDir static Path tmp;
     static Path run;
-    static TrainCommandTest.Outcome trained;
+    static CommandRun.Outcome trained;
 
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        trained = TrainCommandTest.run("train", "--data", TestData.sampleDir().toString(), "--out", run.toString(),
+        trained = CommandRun.run("train", "--data", TestData.sampleDir().toString(), "--out", run.toString(),
                 "--layers", "784,32,10", "--epochs", "2", "--partitions", "2");
         assertEquals(0, trained.code(), trained.err());
     }
@@ -121,22 +121,22 @@ class ReportCommandTest {
     @Test
     void theReportCommandRedrawsItAndImagineWritesARow() throws Exception {
         Files.delete(run.resolve("report/weights.png"));
-        TrainCommandTest.Outcome o = TrainCommandTest.run("report", "--run", run.toString());
+        CommandRun.Outcome o = CommandRun.run("report", "--run", run.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(Files.exists(run.resolve("report/weights.png")));
 
         Path png = tmp.resolve("seven.png");
-        TrainCommandTest.Outcome one = TrainCommandTest.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "7",
+        CommandRun.Outcome one = CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "7",
                 "--out", png.toString(), "--scale", "2");
         assertEquals(0, one.code(), one.err());
         assertEquals(28 * 2 + 8, ImageIO.read(png.toFile()).getWidth());
         Path row = tmp.resolve("all.png");
-        assertEquals(0, TrainCommandTest.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "all",
+        assertEquals(0, CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "all",
                 "--out", row.toString()).code());
         assertEquals(10 * (28 * 4 + 4) + 4, ImageIO.read(row.toFile()).getWidth());
-        assertEquals(Main.EXIT_USAGE, TrainCommandTest.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "12",
+        assertEquals(Main.EXIT_USAGE, CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "12",
                 "--out", row.toString()).code());
-        assertEquals(Main.EXIT_USAGE, TrainCommandTest.run("report").code());
+        assertEquals(Main.EXIT_USAGE, CommandRun.run("report").code());
     }
 
     static int distinctColours(BufferedImage img) {

@@ -1,17 +1,15 @@
 package dev.lockstep.cli;
 
+import static dev.lockstep.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.model.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The train command end to end on the bundled sample, and how it fails. */
 class TrainCommandTest {
     @TempDir Path tmp;
-
-    record Outcome(int code, String err) {
-        List<String> errorLines() {
-            return err.lines().filter(l -> l.startsWith("lockstep: error:")).toList();
-        }
-    }
-
-    static Outcome run(String... args) {
-        SharedSpark.context(); // join the suite's context instead of starting one per test
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8));
-        return new Outcome(code, buf.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void trainsOnTheBundledSampleAndWritesEveryOutput() throws Exception {

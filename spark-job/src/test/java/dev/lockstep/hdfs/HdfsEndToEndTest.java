@@ -1,22 +1,20 @@
 package dev.lockstep.hdfs;
 
+import static dev.lockstep.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
-import dev.lockstep.cli.Main;
+import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.model.AtomicFiles;
 import dev.lockstep.model.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,15 +62,6 @@ class HdfsEndToEndTest {
     @AfterAll
     static void stopHdfs() {
         if (cluster != null) cluster.shutdown(true);
-    }
-
-    record Outcome(int code, String err) {}
-
-    private static Outcome run(String... args) {
-        SharedSpark.context();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8));
-        return new Outcome(code, buf.toString(StandardCharsets.UTF_8));
     }
 
     private static String[] train(String data, String out) {
