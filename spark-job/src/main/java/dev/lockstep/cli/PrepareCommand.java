@@ -32,9 +32,18 @@ final class PrepareCommand implements Callable<Integer> {
     String test;
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
+    @Option(names = "--verify", paramLabel = "DIR", description = "Instead: read a prepared dataset's records files whole and "
+            + "compare them with the CRC32C checksums in its prepared.json (a run checks lengths and labels, not every byte).")
+    String verify;
 
     @Override
     public Integer call() {
+        if (verify != null) {
+            if (data != null || train != null || test != null || out != null) {
+                throw new ResolvedSettings.UsageException("--verify DIR takes no other option");
+            }
+            return verify(SparkSetup.Environment.load().hadoop());
+        }
         if (out == null) throw new ResolvedSettings.UsageException("missing --out DIR");
         if (data != null && train != null) {
             throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
@@ -51,6 +60,15 @@ final class PrepareCommand implements Callable<Integer> {
                 written.train().count(),
                 written.test().map(t -> String.format(Locale.ROOT, " and %,d test rows", t.count())).orElse(""),
                 written.rows(), written.cols(), out);
+        return 0;
+    }
+
+    private int verify(Configuration hadoop) {
+        PreparedDataset d = PreparedDataset.open(hadoop, verify);
+        d.verifyChecksum(hadoop, d.train());
+        d.test().ifPresent(t -> d.verifyChecksum(hadoop, t));
+        spec.commandLine().getErr().printf(Locale.ROOT, "[lockstep] %s is intact: %,d training rows%s, every byte matches its checksum%n",
+                verify, d.train().count(), d.test().map(t -> String.format(Locale.ROOT, " and %,d test rows", t.count())).orElse(""));
         return 0;
     }
 }

@@ -29,8 +29,9 @@
  * <p>Checked when a run opens the directory: format and version (other versions are refused), record length
  * against the shape, label counts against the count, each records file's length against count x L. Checked as
  * executors read: every label against the largest the metadata counts. The CRC32C is for a full integrity check
- * ({@link dev.lockstep.data.PreparedDataset#verifyChecksum}); a run does not read the whole file on the driver to
- * compute it. Each file is written under a temporary name and renamed; {@code prepare} first removes an old
- * {@code prepared.json}, so a failed re-prepare leaves no metadata describing files it replaced.
+ * ({@link dev.lockstep.data.PreparedDataset#verifyChecksum}, run by {@code lockstep prepare --verify DIR}); a run
+ * does not read the whole file on the driver to compute it. Each file is written under a temporary name and
+ * renamed; {@code prepare} first removes an old {@code prepared.json}, so a failed re-prepare leaves no metadata
+ * describing files it replaced.
  */
 package dev.lockstep.data;

@@ -64,6 +64,7 @@ class PrepareCommandTest {
             {"prepare", "--out", out.toString()},
             {"prepare", "--data", data, "--train", data + "/train-images-idx3-ubyte.gz", "--out", out.toString()},
             {"prepare", "--data", data, "--out", out.toString(), "--epochs", "3"},
+            {"prepare", "--verify", out.toString(), "--out", out.toString()},
         };
         for (String[] args : cases) {
             Outcome o = run(args);
@@ -88,6 +89,28 @@ class PrepareCommandTest {
         assertEquals(List.of(o.err().strip()), o.errorLines());
         assertTrue(o.err().contains("train.records: 7,849,215 bytes"), o.err());
         assertFalse(Files.exists(tmp.resolve("run")));
+    }
+
+    @Test
+    void verifyReadsEveryByteAndNamesTheCorruptFile() throws Exception {
+        Path prepared = tmp.resolve("prepared");
+        assertEquals(0, run("prepare", "--data", TestData.sampleDir().toString(), "--out", prepared.toString()).code());
+        Outcome intact = run("prepare", "--verify", prepared.toString());
+        assertEquals(0, intact.code(), intact.err());
+        assertEquals("[lockstep] " + prepared + " is intact: 10,000 training rows, every byte matches its checksum", intact.err().strip());
+
+        Path records = prepared.resolve("train.records");
+        byte[] bytes = Files.readAllBytes(records);
+        bytes[785 * 5000 + 400] ^= 0x10; // one pixel bit of record 5000: same length, labels still valid
+        Files.write(records, bytes);
+        Outcome corrupt = run("prepare", "--verify", prepared.toString());
+        assertEquals(Main.EXIT_FAILURE, corrupt.code());
+        assertEquals(List.of(corrupt.err().strip()), corrupt.errorLines());
+        assertTrue(corrupt.err().contains("train.records: CRC32C") && corrupt.err().contains("the file is corrupt"), corrupt.err());
+
+        Outcome missing = run("prepare", "--verify", tmp.resolve("nothing-here").toString());
+        assertEquals(Main.EXIT_FAILURE, missing.code());
+        assertTrue(missing.err().contains("not a prepared dataset"), missing.err());
     }
 
     private static String[] concat(String[] a, String[] b) {
