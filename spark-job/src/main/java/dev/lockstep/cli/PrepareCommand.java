@@ -33,7 +33,7 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
     @Option(names = "--verify", paramLabel = "DIR", description = "Instead: read a prepared dataset's records files whole and "
-            + "compare them with the CRC32C checksums in its prepared.json (a run checks lengths and labels, not every byte).")
+            + "compare them with the CRC32C checksums in its prepared.json, without training.")
     String verify;
 
     @Override

@@ -3,6 +3,7 @@ package dev.lockstep.data;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FSDataInputStream;
 
 /**
@@ -36,25 +37,99 @@ public final class PreparedRecords {
     }
 
     /**
-     * Reads one slice from {@code in} (a records file of {@code features + 1}-byte records), checking every label
-     * against {@code maxLabel}, the largest the metadata counts. {@code uri} names the file in errors.
+     * The CRC32C of each block of {@code records} records (the last may be shorter: the file has {@code fileRecords}),
+     * for blocks {@code firstBlock} on: what a reader checks the records it reads against.
      */
+    public record BlockChecksums(int records, long fileRecords, int firstBlock, int[] crcs) implements Serializable {}
+
+    /** Where a reader's records come from: records [first, first + n) into {@code dst}, read in ascending order. */
+    public interface RecordInput {
+        void read(long first, byte[] dst, int n) throws IOException;
+    }
+
+    /** Records straight from the file. */
+    public static RecordInput plain(FSDataInputStream in, String uri, int recordLength) {
+        return (first, dst, n) -> {
+            if (in.getPos() != first * recordLength) in.seek(first * recordLength);
+            readFully(in, uri, recordLength, first, dst, n);
+        };
+    }
+
+    /**
+     * Records from whole blocks, each read once and checked against its CRC32C before any of its records is used:
+     * a corrupt byte fails the read, naming the file and the records. Reads up to a block either side of the
+     * records asked for.
+     */
+    public static RecordInput checked(FSDataInputStream in, String uri, int recordLength, BlockChecksums sums) {
+        return new RecordInput() {
+            private byte[] block;
+            private long loaded = -1;
+            private int loadedRecords;
+
+            @Override public void read(long first, byte[] dst, int n) throws IOException {
+                int offset = 0;
+                while (n > 0) {
+                    load(first / sums.records());
+                    int within = (int) (first - loaded * sums.records());
+                    int take = Math.min(n, loadedRecords - within);
+                    System.arraycopy(block, within * recordLength, dst, offset, take * recordLength);
+                    offset += take * recordLength;
+                    first += take;
+                    n -= take;
+                }
+            }
+
+            private void load(long b) throws IOException {
+                if (b == loaded) return;
+                int index = (int) (b - sums.firstBlock());
+                if (index < 0 || index >= sums.crcs().length) throw new IllegalStateException("block " + b + " was not shipped with the task");
+                long start = b * sums.records();
+                int count = (int) Math.min(sums.records(), sums.fileRecords() - start);
+                if (block == null) block = new byte[Math.multiplyExact(sums.records(), recordLength)];
+                in.seek(start * recordLength);
+                readFully(in, uri, recordLength, start, block, count);
+                CRC32C crc = new CRC32C();
+                crc.update(block, 0, count * recordLength);
+                if ((int) crc.getValue() != sums.crcs()[index]) {
+                    throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                            "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is corrupt",
+                            uri, start, start + count - 1, (int) crc.getValue(), sums.crcs()[index]));
+                }
+                loaded = b;
+                loadedRecords = count;
+            }
+        };
+    }
+
+    private static void readFully(FSDataInputStream in, String uri, int length, long first, byte[] dst, int n) throws IOException {
+        try {
+            in.readFully(dst, 0, n * length);
+        } catch (EOFException e) {
+            throw new DataFormatException(uri + ": ends before record " + (first + n - 1) + " (byte " + (first + n) * length
+                    + "): truncated since it was prepared?");
+        }
+    }
+
+    /** As {@link #read(RecordInput, String, int, int, Slice)}, reading {@code in} unchecked. */
     public static RowBlock read(FSDataInputStream in, String uri, int features, int maxLabel, Slice slice)
+            throws IOException {
+        return read(plain(in, uri, features + 1), uri, features, maxLabel, slice);
+    }
+
+    /**
+     * Reads one slice from {@code input} (a records file of {@code features + 1}-byte records), checking every
+     * label against {@code maxLabel}, the largest the metadata counts. {@code uri} names the file in errors.
+     */
+    public static RowBlock read(RecordInput input, String uri, int features, int maxLabel, Slice slice)
             throws IOException {
         int length = features + 1;
         byte[] pixels = new byte[Math.multiplyExact(slice.count(), features)];
         byte[] labels = new byte[slice.count()];
         byte[] chunk = new byte[Math.multiplyExact(Math.min(slice.fileSpan(), CHUNK_RECORDS), length)];
         int kept = 0;
-        if (slice.fileSpan() > 0) in.seek(slice.fileStart() * length);
         for (int done = 0; done < slice.fileSpan(); ) {
             int n = Math.min(CHUNK_RECORDS, slice.fileSpan() - done);
-            try {
-                in.readFully(chunk, 0, n * length);
-            } catch (EOFException e) {
-                throw new DataFormatException(uri + ": ends before record " + (slice.fileStart() + done + n - 1)
-                        + " (byte " + (slice.fileStart() + done + n) * length + "): truncated since it was prepared?");
-            }
+            input.read(slice.fileStart() + done, chunk, n);
             for (int i = 0; i < n; i++) {
                 if (!slice.keeps(done + i)) continue;
                 int label = chunk[i * length] & 0xff;

@@ -52,21 +52,31 @@ public final class PreparedWriter {
         String file = name + ".records";
         String uri = HadoopFiles.child(dir, file);
         CRC32C crc = new CRC32C();
-        AtomicFiles.write(conf, uri, out -> writeRecords(data, out, crc));
+        int[] blockCrcs = new int[(data.count() + PreparedDataset.BLOCK_RECORDS - 1) / PreparedDataset.BLOCK_RECORDS];
+        AtomicFiles.write(conf, uri, out -> writeRecords(data, out, crc, blockCrcs));
         long[] labelCounts = new long[LabeledImages.CLASSES];
         for (int i = 0; i < data.count(); i++) labelCounts[data.label(i)]++;
-        return new PreparedDataset.Part(name, uri, data.count(), labelCounts, crc.getValue());
+        return new PreparedDataset.Part(name, uri, data.count(), labelCounts, crc.getValue(), PreparedDataset.BLOCK_RECORDS, blockCrcs);
     }
 
-    /** Record after record: the label byte, then the image's pixels; {@code crc} sees every byte written. */
-    static void writeRecords(LabeledImages data, OutputStream raw, CRC32C crc) throws IOException {
+    /**
+     * Record after record: the label byte, then the image's pixels; {@code crc} sees every byte written, and
+     * {@code blockCrcs[b]} becomes the CRC32C of block b's records.
+     */
+    static void writeRecords(LabeledImages data, OutputStream raw, CRC32C crc, int[] blockCrcs) throws IOException {
         int features = data.features();
         byte[] record = new byte[1 + features];
+        CRC32C block = new CRC32C();
         OutputStream out = new BufferedOutputStream(raw, 1 << 20);
         for (int i = 0; i < data.count(); i++) {
             record[0] = (byte) data.label(i);
             System.arraycopy(data.pixels(), i * features, record, 1, features);
             crc.update(record);
+            block.update(record);
+            if ((i + 1) % PreparedDataset.BLOCK_RECORDS == 0 || i + 1 == data.count()) {
+                blockCrcs[i / PreparedDataset.BLOCK_RECORDS] = (int) block.getValue();
+                block.reset();
+            }
             out.write(record);
         }
         out.flush();
@@ -78,6 +88,10 @@ public final class PreparedWriter {
         m.put("count", part.count());
         m.put("label_counts", PreparedDataset.asList(part.labelCounts()));
         m.put("crc32c", String.format(Locale.ROOT, "%08x", part.crc32c()));
+        m.put("block_records", part.blockRecords());
+        StringBuilder blocks = new StringBuilder(part.blockCrcs().length * 8);
+        for (int c : part.blockCrcs()) blocks.append(String.format(Locale.ROOT, "%08x", c));
+        m.put("block_crc32c", blocks.toString());
         return m;
     }
 

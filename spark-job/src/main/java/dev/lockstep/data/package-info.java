@@ -24,14 +24,16 @@
  * {@code record_length} (L), {@code layout} (a reminder in words), {@code source} (what was converted), and per part
  * ({@code train}, optionally {@code test}): {@code file} (a plain name in the directory), {@code count},
  * {@code label_counts} (ten counts adding up to {@code count}), {@code crc32c} (of the whole records file, eight hex
- * digits).
+ * digits), {@code block_records} and {@code block_crc32c} (the CRC32C of each block of that many records, eight hex
+ * digits each, one after another; absent from datasets prepared before they existed).
  *
  * <p>Checked when a run opens the directory: format and version (other versions are refused), record length
- * against the shape, label counts against the count, each records file's length against count x L. Checked as
- * executors read: every label against the largest the metadata counts. The CRC32C is for a full integrity check
- * ({@link dev.lockstep.data.PreparedDataset#verifyChecksum}, run by {@code lockstep prepare --verify DIR}); a run
- * does not read the whole file on the driver to compute it. Each file is written under a temporary name and
- * renamed; {@code prepare} first removes an old {@code prepared.json}, so a failed re-prepare leaves no metadata
- * describing files it replaced.
+ * against the shape, label counts against the count, each records file's length against count x L, the number of
+ * block checksums. Checked as executors read: every block against its CRC32C before any of its records is used
+ * (reading at most a block beyond a partition's rows at either end), every label against the largest the metadata
+ * counts. The whole-file CRC32C is for {@link dev.lockstep.data.PreparedDataset#verifyChecksum}, run by
+ * {@code lockstep prepare --verify DIR}. Each file is written under a temporary name and renamed; {@code prepare}
+ * first removes an old {@code prepared.json}, so a failed re-prepare leaves no metadata describing files it
+ * replaced.
  */
 package dev.lockstep.data;

@@ -51,8 +51,10 @@ final class EvalData {
         int n = (int) part.count();
         Path path = new Path(part.uri());
         try (FSDataInputStream in = dev.lockstep.model.HadoopPaths.fileSystem(path, conf).open(path)) {
-            RowBlock block = PreparedRecords.read(in, part.uri(), d.features(), part.maxLabel(),
-                    new PreparedRecords.Slice(0, n, 0, n, null));
+            PreparedRecords.BlockChecksums sums = part.checksums(0, n);
+            PreparedRecords.RecordInput input = sums == null ? PreparedRecords.plain(in, part.uri(), d.features() + 1)
+                    : PreparedRecords.checked(in, part.uri(), d.features() + 1, sums);
+            RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), new PreparedRecords.Slice(0, n, 0, n, null));
             return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());
         } catch (IOException e) {
             throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);

@@ -83,7 +83,7 @@ public final class PreparedRows implements RowSource {
             long[] cuts = RowBlocks.blockBounds(bounds[p], bounds[p + 1], RowBlocks.DEFAULT_BLOCK_ROWS);
             List<Slice> slices = new ArrayList<>(cuts.length - 1);
             for (int b = 0; b + 1 < cuts.length; b++) slices.add(slice(cuts[b], cuts[b + 1]));
-            tasks.add(new Task(slices));
+            tasks.add(new Task(slices, checksums(slices)));
         }
         // Broadcast, not captured: the cached RDD's lineage is serialized with every training step's tasks, and the
         // configuration is tens of kilobytes; a broadcast handle is a few bytes and the value is fetched once.
@@ -99,6 +99,18 @@ public final class PreparedRows implements RowSource {
             shipped.destroy();
             shipped = null;
         }
+    }
+
+    /** The block checksums covering the records the slices read, or null (none, or an old dataset without them). */
+    private PreparedRecords.BlockChecksums checksums(List<Slice> slices) {
+        long from = Long.MAX_VALUE;
+        long to = 0;
+        for (Slice s : slices) {
+            if (s.fileSpan() == 0) continue;
+            from = Math.min(from, s.fileStart());
+            to = Math.max(to, s.fileStart() + s.fileSpan());
+        }
+        return from < to ? part.checksums(from, to) : null;
     }
 
     /** The records behind global rows [from, to) of this source. */
@@ -121,7 +133,7 @@ public final class PreparedRows implements RowSource {
      * serializer, and Kryo (conf/spark-cluster.conf, conf/spark-yarn.conf) cannot build records: Java serialization.
      */
     @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
-    record Task(List<Slice> slices) implements Serializable {
+    record Task(List<Slice> slices, PreparedRecords.BlockChecksums checksums) implements Serializable {
     }
 
     private static final class ReadTask implements FlatMapFunction<Task, RowBlock> {
@@ -144,7 +156,9 @@ public final class PreparedRows implements RowSource {
             if (!task.slices().isEmpty()) {
                 Path path = new Path(uri);
                 try (FSDataInputStream in = path.getFileSystem(conf.value().get()).open(path)) {
-                    for (Slice s : task.slices()) blocks.add(PreparedRecords.read(in, uri, features, maxLabel, s));
+                    PreparedRecords.RecordInput input = task.checksums() == null ? PreparedRecords.plain(in, uri, features + 1)
+                            : PreparedRecords.checked(in, uri, features + 1, task.checksums());
+                    for (Slice s : task.slices()) blocks.add(PreparedRecords.read(input, uri, features, maxLabel, s));
                 } catch (java.io.FileNotFoundException e) {
                     throw new DataFormatException(uri + ": no such file (removed since the run started?)", e);
                 } catch (IOException e) {

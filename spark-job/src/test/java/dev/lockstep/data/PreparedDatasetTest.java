@@ -108,6 +108,8 @@ class PreparedDatasetTest {
             {"\"record_length\" : 5", "\"record_length\" : 6", "record_length 6 does not match 2x2"},
             {"\"rows\" : 2", "\"rows\" : \"two\"", "field 'rows' is missing or not a whole number"},
             {"\"file\" : \"train.records\"", "\"file\" : \"../train.records\"", "must be a plain file name"},
+            {"\"block_records\" : 1024", "\"block_records\" : 50", "block_crc32c holds 1.0 checksums, expected 2"},
+            {"\"block_records\" : 1024", "\"block_records\" : 0", "block_records 0 is out of range"},
         };
         for (String[] c : cases) {
             String bad = good.replace(c[0].replace(" : ", ": "), c[1].replace(" : ", ": "));

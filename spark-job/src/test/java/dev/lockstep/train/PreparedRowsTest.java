@@ -2,6 +2,8 @@ package dev.lockstep.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,18 +108,58 @@ class PreparedRowsTest {
     }
 
     @Test
-    void aBadRecordFailsTheJobNamingTheFile() throws Exception {
-        PreparedDataset d = prepare(TestData.sample().slice(0, 100));
+    void aBadLabelFailsTheJobNamingTheFileAndRecord() throws Exception {
+        prepare(TestData.sample().slice(0, 100));
         Path records = tmp.resolve("train.records");
         byte[] bytes = Files.readAllBytes(records);
         bytes[60 * 785] = 42;
         Files.write(records, bytes);
+        PreparedDataset checked = PreparedDataset.open(CONF, tmp.toString());
+        assertTrue(failure(checked).contains("train.records: records 0-99 fail their CRC32C check"), failure(checked));
 
+        // Without block checksums (a dataset prepared before them) the label check still catches it.
+        PreparedDataset old = withoutBlockChecksums();
+        assertTrue(failure(old).contains("train.records: label 42 of record 60"), failure(old));
+    }
+
+    /** The message of the DataFormatException that reading the dataset's training part fails with on an executor. */
+    private static String failure(PreparedDataset d) {
         Exception e = assertThrows(Exception.class, () -> collect(PreparedRows.of(CONF, d, d.train()), 2));
-
         Throwable cause = e;
         while (cause != null && !(cause instanceof dev.lockstep.data.DataFormatException)) cause = cause.getCause();
         assertTrue(cause != null, "the executor's DataFormatException reaches the driver: " + e);
-        assertTrue(cause.getMessage().contains("train.records: label 42 of record 60"), cause.getMessage());
+        return cause.getMessage();
+    }
+
+    /** The dataset in tmp with its metadata's block checksums removed, as prepare wrote it before it had them. */
+    private PreparedDataset withoutBlockChecksums() throws Exception {
+        Path meta = tmp.resolve(PreparedDataset.METADATA);
+        String json = Files.readString(meta).replaceAll(",\\s*\"block_records\"[^,]*,\\s*\"block_crc32c\"\\s*:\\s*\"[0-9a-f]*\"", "");
+        assertFalse(json.contains("block_"), json);
+        Files.writeString(meta, json);
+        PreparedDataset old = PreparedDataset.open(CONF, tmp.toString());
+        assertNull(old.train().blockCrcs());
+        return old;
+    }
+
+    @Test
+    void aFlippedPixelBitFailsItsBlocksChecksum() throws Exception {
+        PreparedDataset d = prepare(TestData.sample().slice(0, 3000)); // blocks 0-1023, 1024-2047, 2048-2999
+        Path records = tmp.resolve("train.records");
+        byte[] bytes = Files.readAllBytes(records);
+        bytes[1500 * 785 + 300] ^= 0x04; // a pixel of record 1500: length and labels still valid
+        Files.write(records, bytes);
+
+        String message = failure(d);
+        assertTrue(message.contains("train.records: records 1024-2047 fail their CRC32C check"), message);
+        assertTrue(message.endsWith("the file is corrupt"), message);
+    }
+
+    @Test
+    void datasetsPreparedBeforeBlockChecksumsAreStillRead() throws Exception {
+        LabeledImages data = TestData.sample().slice(0, 3000);
+        assertEquals(3, prepare(data).train().blockCrcs().length);
+        PreparedDataset old = withoutBlockChecksums();
+        assertSameBlocks(new InMemoryRows(data), PreparedRows.of(CONF, old, old.train()), 2);
     }
 }

@@ -73,8 +73,11 @@ class SerializersTest {
     @MethodSource("serializers")
     void preparedReadTasksSurvive(Serializer s) {
         PreparedRows.Task t = roundTrip(s, new PreparedRows.Task(List.of(
-                new dev.lockstep.data.PreparedRecords.Slice(100, 2, 40, 3, new long[] {5}))));
+                new dev.lockstep.data.PreparedRecords.Slice(100, 2, 40, 3, new long[] {5})),
+                new dev.lockstep.data.PreparedRecords.BlockChecksums(1024, 5000, 1, new int[] {7, -8})));
         assertEquals(100, t.slices().get(0).firstRow());
         assertArrayEquals(new long[] {5}, t.slices().get(0).keep());
+        assertArrayEquals(new int[] {7, -8}, t.checksums().crcs());
+        assertEquals(5000, t.checksums().fileRecords());
     }
 }
