@@ -47,8 +47,13 @@ public final class PreparedRecords {
         void read(long first, byte[] dst, int n) throws IOException;
     }
 
+    /** Records checked against {@code sums}, or straight from the file when there are none (an older dataset). */
+    public static RecordInput input(FSDataInputStream in, String uri, int recordLength, BlockChecksums sums) {
+        return sums == null ? plain(in, uri, recordLength) : checked(in, uri, recordLength, sums);
+    }
+
     /** Records straight from the file. */
-    public static RecordInput plain(FSDataInputStream in, String uri, int recordLength) {
+    static RecordInput plain(FSDataInputStream in, String uri, int recordLength) {
         return (first, dst, n) -> {
             if (in.getPos() != first * recordLength) in.seek(first * recordLength);
             readFully(in, uri, recordLength, first, dst, n);
@@ -60,7 +65,7 @@ public final class PreparedRecords {
      * a corrupt byte fails the read, naming the file and the records. Reads up to a block either side of the
      * records asked for.
      */
-    public static RecordInput checked(FSDataInputStream in, String uri, int recordLength, BlockChecksums sums) {
+    static RecordInput checked(FSDataInputStream in, String uri, int recordLength, BlockChecksums sums) {
         return new RecordInput() {
             private byte[] block;
             private long loaded = -1;

@@ -51,9 +51,7 @@ final class EvalData {
         int n = (int) part.count();
         Path path = new Path(part.uri());
         try (FSDataInputStream in = dev.lockstep.model.HadoopPaths.fileSystem(path, conf).open(path)) {
-            PreparedRecords.BlockChecksums sums = part.checksums(0, n);
-            PreparedRecords.RecordInput input = sums == null ? PreparedRecords.plain(in, part.uri(), d.features() + 1)
-                    : PreparedRecords.checked(in, part.uri(), d.features() + 1, sums);
+            PreparedRecords.RecordInput input = PreparedRecords.input(in, part.uri(), d.features() + 1, part.checksums(0, n));
             RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), new PreparedRecords.Slice(0, n, 0, n, null));
             return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());
         } catch (IOException e) {

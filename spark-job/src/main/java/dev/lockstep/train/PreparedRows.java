@@ -156,8 +156,7 @@ public final class PreparedRows implements RowSource {
             if (!task.slices().isEmpty()) {
                 Path path = new Path(uri);
                 try (FSDataInputStream in = path.getFileSystem(conf.value().get()).open(path)) {
-                    PreparedRecords.RecordInput input = task.checksums() == null ? PreparedRecords.plain(in, uri, features + 1)
-                            : PreparedRecords.checked(in, uri, features + 1, task.checksums());
+                    PreparedRecords.RecordInput input = PreparedRecords.input(in, uri, features + 1, task.checksums());
                     for (Slice s : task.slices()) blocks.add(PreparedRecords.read(input, uri, features, maxLabel, s));
                 } catch (java.io.FileNotFoundException e) {
                     throw new DataFormatException(uri + ": no such file (removed since the run started?)", e);
