@@ -34,6 +34,20 @@ public final class PreparedRecords {
         boolean keeps(int offset) {
             return keep == null || (keep[offset >>> 6] >>> offset & 1L) != 0;
         }
+
+        /** Global rows from {@code firstRow} on, read from records {@code records[from..to)} (ascending) only. */
+        public static Slice selecting(long firstRow, int[] records, int from, int to) {
+            int count = to - from;
+            if (count == 0) return new Slice(firstRow, 0, 0, 0, null);
+            int first = records[from];
+            int span = records[to - 1] - first + 1;
+            long[] keep = new long[(span + 63) >>> 6];
+            for (int i = from; i < to; i++) {
+                int offset = records[i] - first;
+                keep[offset >>> 6] |= 1L << offset;
+            }
+            return new Slice(firstRow, count, first, span, keep);
+        }
     }
 
     /**

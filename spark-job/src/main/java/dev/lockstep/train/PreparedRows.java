@@ -115,17 +115,8 @@ public final class PreparedRows implements RowSource {
 
     /** The records behind global rows [from, to) of this source. */
     private Slice slice(long from, long to) {
-        int count = (int) (to - from);
-        if (selection == null) return new Slice(from, count, from, count, null);
-        if (count == 0) return new Slice(from, 0, 0, 0, null);
-        int first = selection[(int) from];
-        int span = selection[(int) to - 1] - first + 1;
-        long[] keep = new long[(span + 63) >>> 6];
-        for (long i = from; i < to; i++) {
-            int offset = selection[(int) i] - first;
-            keep[offset >>> 6] |= 1L << offset;
-        }
-        return new Slice(from, count, first, span, keep);
+        if (selection == null) return new Slice(from, (int) (to - from), from, (int) (to - from), null);
+        return Slice.selecting(from, selection, (int) from, (int) to);
     }
 
     /**
