@@ -49,11 +49,9 @@ final class RunOutputs {
             Path existing = p;
             while (existing != null && !fs.exists(existing)) existing = existing.getParent();
             if (existing == null) return; // nothing exists up to the root of this file system: creating it will tell
-            if (existing.equals(p) && !fs.getFileStatus(p).isDirectory()) {
-                throw new LockstepException("--out " + dir + " is a file, not a directory");
-            }
             if (!fs.getFileStatus(existing).isDirectory()) {
-                throw new LockstepException("cannot use --out " + dir + ": " + existing + " is a file");
+                throw new LockstepException(existing.equals(p) ? "--out " + dir + " is a file, not a directory"
+                        : "cannot use --out " + dir + ": " + existing + " is a file");
             }
             Path probe = new Path(existing, ".lockstep-write-probe-" + Long.toHexString(System.nanoTime()));
             fs.create(probe, false).close();
