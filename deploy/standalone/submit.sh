@@ -117,8 +117,10 @@ if [[ -n $spark_submit ]]; then
   cmd=("$spark_submit" --driver-memory "$driver_memory" "${args[@]}")
 else
   require_jars
-  # No launcher here: the driver JVM's own options must be on its command line.
-  cmd=("$ls_java" -Xmx"$driver_memory" "${driver_opts[@]}" -cp "$ls_lib/*" org.apache.spark.deploy.SparkSubmit "${args[@]}")
+  # No launcher here: the driver JVM's own options must be on its command line, the settings' too (split on
+  # whitespace, as for spark-submit's launcher without quotes).
+  read -ra driver_conf_opts <<<"$(conf_get spark.driver.extraJavaOptions)"
+  cmd=("$ls_java" -Xmx"$driver_memory" "${driver_opts[@]}" "${driver_conf_opts[@]}" -cp "$ls_lib/*" org.apache.spark.deploy.SparkSubmit "${args[@]}")
 fi
 
 if [[ $dry_run == 1 ]]; then

@@ -131,7 +131,8 @@ else
   require_jars
   # No launcher here: this JVM is the client, and in client mode the driver, so its options are on its command line.
   if [[ $deploy_mode == client ]]; then
-    jvm=(-Xmx"${driver_memory:-2g}" "${driver_opts[@]}")
+    read -ra driver_conf_opts <<<"$(conf_get spark.driver.extraJavaOptions)" # split on whitespace, as the launcher does without quotes
+    jvm=(-Xmx"${driver_memory:-2g}" "${driver_opts[@]}" "${driver_conf_opts[@]}")
   else
     jvm=(-Xmx512m "${ls_opens[@]}" "${driver_log[@]}")
     [[ -n $driver_memory ]] && args=(--driver-memory "$driver_memory" "${args[@]}")

@@ -177,6 +177,28 @@ class StandaloneClusterIT {
         assertFalse(Files.exists(tmp.resolve("never")));
     }
 
+    @Test
+    void submitGivesTheSettingsJvmOptionsToTheDriverItStartsAndToTheExecutors() throws Exception {
+        Processes.Result r = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
+                "--conf", "spark.authenticate=false", "--dry-run", "--data", "d"), TestData.projectDir(), 60, env());
+        assertEquals(0, r.code(), r.err());
+        List<String> words = List.of(r.out().trim().split(" "));
+        List<String> driverJvm = words.subList(0, words.indexOf("-cp"));
+        assertTrue(driverJvm.contains("-XX:G1HeapRegionSize=4m"), "driver JVM: " + driverJvm);
+        assertTrue(driverJvm.contains("--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
+        // printf %q writes the executors' options as one word, its spaces escaped
+        assertTrue(r.out().matches("(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
+                r.out());
+
+        Processes.Result own = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
+                "--conf", "spark.authenticate=false", "--conf", "spark.driver.extraJavaOptions=-Dlockstep.probe=1",
+                "--dry-run", "--data", "d"), TestData.projectDir(), 60, env());
+        List<String> ownWords = List.of(own.out().trim().split(" "));
+        List<String> ownJvm = ownWords.subList(0, ownWords.indexOf("-cp"));
+        assertTrue(ownJvm.contains("-Dlockstep.probe=1"), "driver JVM: " + ownJvm);
+        assertFalse(ownJvm.contains("-XX:G1HeapRegionSize=4m"), "a --conf replaces the file's driver options: " + ownJvm);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** deploy/lockstep train on local[2] with the same settings: the reference model, trained once per class. */
