@@ -2,6 +2,7 @@ package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +28,8 @@ import org.apache.hadoop.fs.Path;
  * </pre>
  * {@code current.json} is only ever replaced whole (written under a temporary name, then renamed), so a reader
  * sees the old pointer or the new one, and the model it points to was complete before the pointer was written.
+ * Writers change {@code current.json} and {@code events.jsonl} only while holding {@code REGISTRY/.lock}
+ * ({@link RegistryLock}); readers need no lock.
  * Run ids sort by start time (UTC, to the millisecond): {@code 20261122-214500-123-3fa2}.
  */
 public final class Registry {
@@ -35,12 +38,21 @@ public final class Registry {
     static final String STATUS = "status.json";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
+    /** How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+
     private final Configuration conf;
     private final String root;
+    private final Duration lockWait;
 
     public Registry(Configuration conf, String root) {
+        this(conf, root, LOCK_WAIT);
+    }
+
+    Registry(Configuration conf, String root, Duration lockWait) {
         this.conf = conf;
         this.root = root;
+        this.lockWait = lockWait;
     }
 
     public String root() { return root; }
@@ -84,15 +96,23 @@ public final class Registry {
 
     /** Makes {@code runId} the serving run; the one it replaces can be rolled back to. */
     public void promote(String runId, String reason) {
-        promote(runId, reason, current().orElse(null));
+        try (RegistryLock lock = lock("promote " + runId)) {
+            promoteLocked(runId, reason, current().orElse(null));
+        }
     }
 
     /**
      * Promotes only if the serving run is still {@code expectedCurrent} (null: none), the one the decision was made
-     * against; otherwise someone promoted or rolled back meanwhile, and this decision is stale. The check and the
-     * switch are not one atomic operation: registries shared by concurrent writers need an outside lock.
+     * against; otherwise someone promoted or rolled back meanwhile, and this decision is stale. Check and switch
+     * happen under the registry's lock.
      */
     public void promote(String runId, String reason, Object expectedCurrent) {
+        try (RegistryLock lock = lock("promote " + runId)) {
+            promoteLocked(runId, reason, expectedCurrent);
+        }
+    }
+
+    private void promoteLocked(String runId, String reason, Object expectedCurrent) {
         if (!exists(modelFile(runId))) throw new LockstepException("run " + runId + " has no model to promote");
         Optional<Pointer> old = pointer();
         String now = old.map(Pointer::current).orElse(null);
@@ -111,6 +131,12 @@ public final class Registry {
 
     /** Serves the run that served before the current one again. */
     public String rollback() {
+        try (RegistryLock lock = lock("rollback")) {
+            return rollbackLocked();
+        }
+    }
+
+    private String rollbackLocked() {
         Pointer p = pointer().orElseThrow(() -> new LockstepException("nothing to roll back: " + root + " has no current model"));
         if (p.previous().isEmpty()) throw new LockstepException("nothing to roll back to: " + p.current() + " is the only run that has served");
         String back = p.previous().get(0);
@@ -127,8 +153,10 @@ public final class Registry {
         m.put("reason", reason);
         m.put("time", ZonedDateTime.now(ZoneOffset.UTC).toString());
         m.putAll(details);
-        AtomicFiles.writeString(conf, new Path(runDir(runId), STATUS).toString(), Json.pretty(m) + "\n");
-        if (!status.equals("promoted")) event(status, runId, reason, current().orElse(null)); // promote() logs its own
+        try (RegistryLock lock = lock("record " + status + " " + runId)) {
+            AtomicFiles.writeString(conf, new Path(runDir(runId), STATUS).toString(), Json.pretty(m) + "\n");
+            if (!status.equals("promoted")) event(status, runId, reason, current().orElse(null)); // promote() logs its own
+        }
     }
 
     public Map<String, Object> status(String runId) {
@@ -157,6 +185,12 @@ public final class Registry {
      */
     public List<String> prune(int keep) {
         if (keep < 1) throw new LockstepException("--keep must be at least 1");
+        try (RegistryLock lock = lock("prune")) {
+            return pruneLocked(keep);
+        }
+    }
+
+    private List<String> pruneLocked(int keep) {
         List<String> runs = runs();
         List<String> protectedRuns = new ArrayList<>();
         pointer().ifPresent(p -> {
@@ -187,11 +221,18 @@ public final class Registry {
         return out;
     }
 
+    private RegistryLock lock(String action) {
+        return RegistryLock.acquire(conf, root, action, lockWait);
+    }
+
     private void writePointer(Pointer p) {
         AtomicFiles.writeString(conf, new Path(root, CURRENT).toString(), Json.pretty(p.toMap()) + "\n");
     }
 
-    /** Appends by rewriting the whole log atomically: a crash leaves the old log or the new one, never half a line. */
+    /**
+     * Appends by rewriting the whole log atomically: a crash leaves the old log or the new one, never half a line.
+     * Callers hold the lock, or two appends could each keep only their own line.
+     */
     private void event(String event, String run, String reason, String previous) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("time", ZonedDateTime.now(ZoneOffset.UTC).toString());

@@ -1,0 +1,145 @@
+package dev.lockstep.model;
+
+import dev.lockstep.LockstepException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * One writer at a time in a registry: the file {@code REGISTRY/.lock}, which only one process can create. A writer
+ * holds it while it reads, decides and replaces {@code current.json} or {@code events.jsonl} (milliseconds; never
+ * while training), so two writers on different hosts cannot lose each other's promotion or event.
+ *
+ * <p>Creation is exclusive on HDFS (the NameNode refuses a second create) and on the local file system
+ * ({@code O_EXCL}); object stores such as s3a only check, then write. A holder that dies inside its few milliseconds
+ * leaves the file behind: others wait for it, then fail naming the holder, and an operator deletes it. The lock is
+ * never taken over automatically, since two waiters breaking the same stale lock could both end up holding it.
+ */
+final class RegistryLock implements AutoCloseable {
+    static final String NAME = ".lock";
+    private static final long MAX_POLL_MILLIS = 500;
+
+    private final FileSystem fs;
+    private final Path path;
+    private final String token;
+
+    private RegistryLock(FileSystem fs, Path path, String token) {
+        this.fs = fs;
+        this.path = path;
+        this.token = token;
+    }
+
+    /**
+     * Takes the registry's lock for {@code action}, waiting up to {@code wait} for another holder to let go.
+     *
+     * @throws LockstepException if it is still held after that, naming the holder
+     */
+    static RegistryLock acquire(Configuration conf, String root, String action, Duration wait) {
+        Path path = new Path(root, NAME);
+        String token = UUID.randomUUID().toString();
+        byte[] content = (Json.line(holder(action, token)) + "\n").getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + wait.toNanos();
+        long pause = 10;
+        try {
+            FileSystem fs = HadoopPaths.fileSystem(path, conf);
+            fs.mkdirs(path.getParent());
+            while (true) {
+                if (tryCreate(fs, path, content)) return new RegistryLock(fs, path, token);
+                if (System.nanoTime() > deadline) {
+                    throw new LockstepException("the registry " + root + " is locked by " + describeHolder(fs, path)
+                            + "; waited " + wait.toSeconds() + " s. If that process is gone, delete " + path);
+                }
+                Thread.sleep(pause);
+                pause = Math.min(MAX_POLL_MILLIS, pause * 2);
+            }
+        } catch (IOException e) {
+            throw new LockstepException("cannot lock the registry " + root + " (" + path + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockstepException("interrupted while waiting for the registry lock " + path);
+        }
+    }
+
+    /** Creates the lock file if nobody has; false if it exists. */
+    private static boolean tryCreate(FileSystem fs, Path path, byte[] content) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            // Hadoop's local create(overwrite=false) checks and then opens: two processes could both pass.
+            try (OutputStream out = Files.newOutputStream(local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                out.write(content);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+        }
+        try (OutputStream out = fs.create(path, false)) {
+            out.write(content);
+            return true;
+        } catch (IOException e) {
+            // HDFS: FileAlreadyExistsException, or AlreadyBeingCreatedException while the holder is still writing it.
+            if (fs.exists(path)) return false;
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> holder(String action, String token) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("action", action);
+        m.put("host", hostName());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("since", ZonedDateTime.now(ZoneOffset.UTC).toString());
+        m.put("jvm", ManagementFactory.getRuntimeMXBean().getName());
+        m.put("token", token);
+        return m;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown host";
+        }
+    }
+
+    private static String describeHolder(FileSystem fs, Path path) {
+        Map<String, Object> h = read(fs, path);
+        if (h == null) return "another writer";
+        return "\"" + h.get("action") + "\" of pid " + h.get("pid") + " on " + h.get("host") + " since " + h.get("since");
+    }
+
+    /** The holder's record, or null if the file is gone, still empty or not ours to parse. */
+    private static Map<String, Object> read(FileSystem fs, Path path) {
+        try (var in = fs.open(path)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return text.isEmpty() ? null : Json.parseMap(text, path.toString());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Lets go, unless the file is no longer ours (an operator deleted it and another writer took it since). */
+    @Override public void close() {
+        Map<String, Object> h = read(fs, path);
+        if (h == null || !token.equals(h.get("token"))) return;
+        try {
+            fs.delete(path, false);
+        } catch (IOException e) {
+            throw new LockstepException("cannot release the registry lock " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
