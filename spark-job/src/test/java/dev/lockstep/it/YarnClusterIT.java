@@ -203,6 +203,9 @@ class YarnClusterIT {
         try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(runs.modelFile(runs.current().orElseThrow())))) {
             assertArrayEquals(localModel, in.readAllBytes(), "the promoted model differs from local[2]'s");
         }
+        // The promotion took the registry's lock on HDFS and let it go.
+        assertEquals("promoted", runs.events().get(runs.events().size() - 1).get("event"));
+        assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(registry, ".lock")), "the registry lock was left behind");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
