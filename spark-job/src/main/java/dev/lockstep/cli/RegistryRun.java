@@ -6,6 +6,7 @@ import dev.lockstep.train.RowSource;
 import dev.lockstep.train.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,6 +14,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * A training run that goes into a registry: its own run directory, then the promotion decision, the status, the
  * pointer switch, and retention. A failed run is recorded as failed and changes nothing else.
+ *
+ * <p>A driver that YARN runs (cluster deploy mode) claims its run for its application. When YARN starts the
+ * application again after losing that driver, the new attempt finds the run it left unfinished and continues it,
+ * from its newest checkpoint with {@code --checkpoint-every}, instead of starting a second run.
  */
 final class RegistryRun {
     /** Exit code of a run that trained fine but did not replace the serving model. */
@@ -23,15 +28,34 @@ final class RegistryRun {
     private final String runId;
     private final double tolerance;
     private final int keep;
+    private final Optional<String> application;
+    private final boolean continuing;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;
 
-    RegistryRun(Configuration conf, String root, double tolerance, int keep) {
+    /** @param application the YARN application whose driver this is, if YARN runs it */
+    RegistryRun(Configuration conf, String root, double tolerance, int keep, Optional<String> application) {
         this.conf = conf;
         this.registry = new Registry(conf, root);
-        this.runId = Registry.newRunId();
+        Optional<String> earlier = application.flatMap(registry::unfinishedRunOf);
+        this.runId = earlier.orElseGet(Registry::newRunId);
+        this.continuing = earlier.isPresent();
         this.tolerance = tolerance;
         this.keep = keep;
+        this.application = application;
+    }
+
+    /** Whether an earlier attempt of this YARN application started this run, so that it resumes rather than starts. */
+    boolean continuesEarlierAttempt() { return continuing; }
+
+    /** Before training: claims a new run for this application, or says which run it continues. */
+    void begin(PrintWriter err) {
+        if (continuing) {
+            err.println("[lockstep] registry: continuing run " + runId + ", which an earlier attempt of "
+                    + application.orElseThrow() + " left unfinished");
+        } else {
+            application.ifPresent(a -> registry.claim(runId, a));
+        }
     }
 
     String outDir() { return registry.runDir(runId); }

@@ -120,21 +120,25 @@ final class TrainCommand implements Callable<Integer> {
         Configuration hadoop = env.hadoop();
         RegistryRun registryRun = settings.has(Setting.REGISTRY) ? new RegistryRun(hadoop, settings.text(Setting.REGISTRY),
                 settings.has(Setting.TOLERANCE) ? settings.parse(Setting.TOLERANCE, v -> nonNegative(Double.parseDouble(v)), "a fraction >= 0") : DEFAULT_TOLERANCE,
-                settings.has(Setting.KEEP) ? settings.parse(Setting.KEEP, v -> positive(Integer.parseInt(v)), "a positive number of runs") : DEFAULT_KEEP)
+                settings.has(Setting.KEEP) ? settings.parse(Setting.KEEP, v -> positive(Integer.parseInt(v)), "a positive number of runs") : DEFAULT_KEEP,
+                yarnApplication(env.sparkConf()))
                 : null;
         String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
         RunOutputs outputs = new RunOutputs(hadoop, outDir);
         outputs.checkWritable();
         int every = settings.has(Setting.CHECKPOINT_EVERY)
                 ? settings.parse(Setting.CHECKPOINT_EVERY, v -> positive(Integer.parseInt(v)), "a positive number of steps") : 0;
-        boolean resuming = settings.has(Setting.RESUME) && settings.parse(Setting.RESUME, TrainCommand::parseBoolean, "true or false");
-        if (resuming && registryRun != null) {
-            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory");
+        boolean resumeAsked = settings.has(Setting.RESUME) && settings.parse(Setting.RESUME, TrainCommand::parseBoolean, "true or false");
+        if (resumeAsked && registryRun != null) {
+            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory "
+                    + "(a YARN application's later attempt continues its own run without it)");
         }
+        boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
 
         ProgressListener.Mode progressMode = ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
+        if (registryRun != null) registryRun.begin(err);
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
@@ -185,6 +189,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * The YARN application whose driver this is: set by YARN's application master in cluster deploy mode, the same
+     * for every attempt of the application.
+     */
+    static java.util.Optional<String> yarnApplication(org.apache.spark.SparkConf conf) {
+        return java.util.Optional.ofNullable(conf.get("spark.yarn.app.id", null));
     }
 
     /**

@@ -22,7 +22,8 @@ import org.apache.hadoop.fs.Path;
  * A model registry on any Hadoop FileSystem:
  * <pre>
  * REGISTRY/runs/RUN-ID/     one training run: model.lsm, model.json, metrics.json, history.jsonl, train.log,
- *                           status.json (promoted, rejected or failed, and why)
+ *                           status.json (promoted, rejected or failed, and why); application.json when a YARN
+ *                           application's driver trains it (a later attempt of that application continues it)
  * REGISTRY/current.json     the serving run, and the runs that served before it (newest first)
  * REGISTRY/events.jsonl     what happened: promotions, rejections, rollbacks, failures
  * </pre>
@@ -36,6 +37,7 @@ public final class Registry {
     static final String CURRENT = "current.json";
     static final String EVENTS = "events.jsonl";
     static final String STATUS = "status.json";
+    static final String APPLICATION = "application.json";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
     /** How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it. */
@@ -157,6 +159,29 @@ public final class Registry {
             AtomicFiles.writeString(conf, new Path(runDir(runId), STATUS).toString(), Json.pretty(m) + "\n");
             if (!status.equals("promoted")) event(status, runId, reason, current().orElse(null)); // promote() logs its own
         }
+    }
+
+    /** Records that {@code application} (a YARN application id) trains run {@code runId}, before it starts. */
+    public void claim(String runId, String application) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("application", application);
+        m.put("time", ZonedDateTime.now(ZoneOffset.UTC).toString());
+        AtomicFiles.writeString(conf, new Path(runDir(runId), APPLICATION).toString(), Json.pretty(m) + "\n");
+    }
+
+    /**
+     * The newest run that {@code application} claimed and that has no outcome yet: what an earlier attempt of the
+     * same application was training when its driver was lost.
+     */
+    public Optional<String> unfinishedRunOf(String application) {
+        List<String> ids = runs();
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            String id = ids.get(i);
+            String claim = new Path(runDir(id), APPLICATION).toString();
+            if (exists(new Path(runDir(id), STATUS).toString()) || !exists(claim)) continue;
+            if (application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(id);
+        }
+        return Optional.empty();
     }
 
     public Map<String, Object> status(String runId) {

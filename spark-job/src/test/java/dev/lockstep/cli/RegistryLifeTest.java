@@ -110,4 +110,56 @@ class RegistryLifeTest {
         assertTrue(message.contains("changed"), message);
         assertEquals(second, registry.current().orElseThrow());
     }
+
+    @Test
+    void aLaterAttemptOfTheSameYarnApplicationContinuesTheRunItLeftUnfinished() throws Exception {
+        // The reference: the same training into --out, checkpointing as it goes.
+        Path reference = tmp.resolve("reference");
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--out", reference.toString(), "--data",
+                TestData.sampleDir().toString(), "--layers", "784,32,10", "--partitions", "2", "--batch", "100",
+                "--epochs", "2", "--checkpoint-every", "20"));
+        CommandRun.Outcome full = CommandRun.run(args.toArray(String[]::new));
+        assertEquals(0, full.code(), full.err());
+
+        // What a lost first attempt of application_1_0001 leaves: a claimed run with a checkpoint and no outcome.
+        Path root = tmp.resolve("registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+        String lost = Registry.newRunId();
+        registry.claim(lost, "application_1_0001");
+        Path oldest;
+        try (var files = Files.list(reference.resolve("checkpoints"))) {
+            oldest = files.sorted().findFirst().orElseThrow();
+        }
+        Path kept = Path.of(registry.runDir(lost)).resolve("checkpoints").resolve(oldest.getFileName());
+        Files.createDirectories(kept.getParent());
+        Files.copy(oldest, kept);
+
+        CommandRun.Outcome other = trainAs("application_2_0001", root, "--epochs", "2", "--checkpoint-every", "20");
+        assertEquals(0, other.code(), other.err());
+        assertFalse(other.err().contains("continuing"), "another application starts its own run: " + other.err());
+        assertEquals(2, registry.runs().size());
+
+        CommandRun.Outcome second = trainAs("application_1_0001", root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.err().contains("continuing run " + lost), second.err());
+        assertTrue(second.err().contains("[lockstep] resuming after step"), second.err());
+        assertEquals(2, registry.runs().size(), "no third run");
+        assertEquals(lost, registry.current().orElseThrow());
+        assertArrayEquals(Files.readAllBytes(reference.resolve("model.lsm")), Files.readAllBytes(Path.of(registry.modelFile(lost))),
+                "the continued run's model differs from the uninterrupted run's");
+
+        CommandRun.Outcome resume = CommandRun.run("train", "--registry", root.toString(), "--data",
+                TestData.sampleDir().toString(), "--resume");
+        assertEquals(Main.EXIT_USAGE, resume.code(), resume.err());
+    }
+
+    /** train --registry as the driver of a YARN application (cluster deploy mode) sees it. */
+    private CommandRun.Outcome trainAs(String application, Path registry, String... extra) {
+        System.setProperty("spark.yarn.app.id", application);
+        try {
+            return train(registry, extra);
+        } finally {
+            System.clearProperty("spark.yarn.app.id");
+        }
+    }
 }

@@ -150,32 +150,72 @@ class YarnClusterIT {
         try {
             ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed", RUN_TIMEOUT).getApplicationId();
             FileSystem fs = cluster.fs();
-            org.apache.hadoop.fs.Path checkpoints = new org.apache.hadoop.fs.Path(out + "/checkpoints");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT);
-            while (countCheckpoints(fs, checkpoints) == 0) {
-                assertTrue(System.nanoTime() < deadline && submit.process().isAlive(), "no checkpoint appeared:\n" + submit.errSoFar());
-                Thread.sleep(50);
-            }
-            ContainerId first = cluster.amContainer(id);
-            List<ProcessHandle> driver = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains(first.toString()))
-                    .filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster")).toList();
-            assertFalse(driver.isEmpty(), "no process for the application master " + first);
-            driver.forEach(ProcessHandle::destroyForcibly); // SIGKILL: the driver dies mid-training, nothing flushed
+            killApplicationMasterAfterACheckpoint(id, submit, () -> countCheckpoints(fs, new org.apache.hadoop.fs.Path(out + "/checkpoints")) > 0);
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out + "/model.lsm")), "the run finished before it was killed");
 
-            Processes.Result r = submit.finish(RUN_TIMEOUT);
-            ApplicationReport end = cluster.awaitEnd(id, 60);
-            assertEquals(0, r.code(), "spark-submit failed; " + end.getDiagnostics() + "\n" + r.err());
-            assertSucceeded(end, 2);
-            ContainerId second = cluster.amContainer(id);
-            assertEquals(2, second.getApplicationAttemptId().getAttemptId());
-            String secondLog = Files.readString(cluster.containerFile(second, "stderr"));
+            String secondLog = finishInASecondAttempt(id, submit);
             assertTrue(secondLog.contains("[lockstep] resuming after step"), "attempt 2 did not resume:\n" + secondLog);
             assertModelAndMetrics(out);
         } finally {
             submit.kill();
         }
+    }
+
+    @Test
+    void aKilledApplicationMasterContinuesItsRegistryRunInASecondAttempt() throws Exception {
+        // The same, training into a registry: attempt 2 finds the run attempt 1 claimed and continues it.
+        String registry = cluster.hdfs() + "/models/am-killed";
+        List<String> cmd = new ArrayList<>(submit("cluster", "lockstep-it-am-killed-registry"));
+        cmd.addAll(List.of("--data", data, "--registry", registry, "--checkpoint-every", "10"));
+        cmd.addAll(SETTINGS);
+        Processes.Started submit = Processes.start(cmd, TestData.projectDir(), env());
+        try {
+            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed-registry", RUN_TIMEOUT).getApplicationId();
+            FileSystem fs = cluster.fs();
+            Registry runs = new Registry(fs.getConf(), registry);
+            killApplicationMasterAfterACheckpoint(id, submit, () -> runs.runs().stream()
+                    .anyMatch(r -> countCheckpoints(fs, new org.apache.hadoop.fs.Path(runs.runDir(r), "checkpoints")) > 0));
+            assertTrue(runs.current().isEmpty(), "the run finished before it was killed");
+
+            String secondLog = finishInASecondAttempt(id, submit);
+            assertTrue(secondLog.contains("[lockstep] registry: continuing run"), "attempt 2 started a new run:\n" + secondLog);
+            assertTrue(secondLog.contains("[lockstep] resuming after step"), "attempt 2 did not resume:\n" + secondLog);
+            assertEquals(1, runs.runs().size(), "runs: " + runs.runs());
+            String run = runs.current().orElseThrow();
+            assertEquals("promoted", runs.status(run).get("status"));
+            try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(runs.modelFile(run)))) {
+                assertArrayEquals(localModel, in.readAllBytes(), "the continued run's model differs from local[2]'s");
+            }
+        } finally {
+            submit.kill();
+        }
+    }
+
+    /** Waits for the first checkpoint of application {@code id}, then SIGKILLs its application master (the driver). */
+    private static void killApplicationMasterAfterACheckpoint(ApplicationId id, Processes.Started submit,
+                                                          java.util.function.BooleanSupplier checkpointed) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT);
+        while (!checkpointed.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline && submit.process().isAlive(), "no checkpoint appeared:\n" + submit.errSoFar());
+            Thread.sleep(50);
+        }
+        ContainerId first = cluster.amContainer(id);
+        List<ProcessHandle> driver = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(first.toString()))
+                .filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster")).toList();
+        assertFalse(driver.isEmpty(), "no process for the application master " + first);
+        driver.forEach(ProcessHandle::destroyForcibly); // SIGKILL: the driver dies mid-training, nothing flushed
+    }
+
+    /** After a killed first attempt: spark-submit succeeds, with YARN's second attempt; that attempt's driver log. */
+    private static String finishInASecondAttempt(ApplicationId id, Processes.Started submit) throws Exception {
+        Processes.Result r = submit.finish(RUN_TIMEOUT);
+        ApplicationReport end = cluster.awaitEnd(id, 60);
+        assertEquals(0, r.code(), "spark-submit failed; " + end.getDiagnostics() + "\n" + r.err());
+        assertSucceeded(end, 2);
+        ContainerId second = cluster.amContainer(id);
+        assertEquals(2, second.getApplicationAttemptId().getAttemptId());
+        return Files.readString(cluster.containerFile(second, "stderr"));
     }
 
     @Test
@@ -275,9 +315,13 @@ class YarnClusterIT {
         return ((Number) metrics.get("test_accuracy")).doubleValue();
     }
 
-    private static long countCheckpoints(FileSystem fs, org.apache.hadoop.fs.Path dir) throws IOException {
-        if (!fs.exists(dir)) return 0;
-        return Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).filter(p -> p.getName().matches("ckpt-\\d+\\.lsc")).count();
+    private static long countCheckpoints(FileSystem fs, org.apache.hadoop.fs.Path dir) {
+        try {
+            if (!fs.exists(dir)) return 0;
+            return Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).filter(p -> p.getName().matches("ckpt-\\d+\\.lsc")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean hasSparkYarn() throws IOException {
