@@ -77,24 +77,28 @@ final class RegistryLock implements AutoCloseable {
 
     /** Creates the lock file if nobody has; false if it exists. */
     private static boolean tryCreate(FileSystem fs, Path path, byte[] content) throws IOException {
-        if (fs instanceof RawLocalFileSystem local) {
-            // Hadoop's local create(overwrite=false) checks and then opens: two processes could both pass.
-            try (OutputStream out = Files.newOutputStream(local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                out.write(content);
-                return true;
-            } catch (FileAlreadyExistsException e) {
-                return false;
+        OutputStream out;
+        try {
+            if (fs instanceof RawLocalFileSystem local) {
+                // Hadoop's local create(overwrite=false) checks, then opens: two processes could both pass.
+                out = Files.newOutputStream(local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } else {
+                out = fs.create(path, false);
             }
-        }
-        try (OutputStream out = fs.create(path, false)) {
-            out.write(content);
-            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
         } catch (IOException e) {
             // HDFS: FileAlreadyExistsException, or AlreadyBeingCreatedException while the holder is still writing it.
             if (fs.exists(path)) return false;
             throw e;
         }
+        try (out) {
+            out.write(content);
+        } catch (IOException e) {
+            fs.delete(path, false); // ours, but unfinished: a lock nobody could release
+            throw e;
+        }
+        return true;
     }
 
     private static Map<String, Object> holder(String action, String token) {
@@ -132,10 +136,13 @@ final class RegistryLock implements AutoCloseable {
         }
     }
 
-    /** Lets go, unless the file is no longer ours (an operator deleted it and another writer took it since). */
+    /**
+     * Lets go, unless the file now names another holder (an operator deleted ours and another writer took it since).
+     * A lock file that cannot be read is taken to be ours: leaving it would block every writer.
+     */
     @Override public void close() {
         Map<String, Object> h = read(fs, path);
-        if (h == null || !token.equals(h.get("token"))) return;
+        if (h != null && !token.equals(h.get("token"))) return;
         try {
             fs.delete(path, false);
         } catch (IOException e) {
