@@ -92,7 +92,8 @@ fi
 driver_opts=("${ls_vector[@]}" "${ls_opens[@]}")
 [[ -f $ls_conf_dir/log4j2.properties ]] && driver_opts+=(-Dlog4j2.configurationFile="file:$ls_conf_dir/log4j2.properties")
 executor_opts="${ls_vector[*]} ${ls_opens[*]} $(conf_get spark.executor.extraJavaOptions)"
-driver_extra="${driver_opts[*]} $(conf_get spark.driver.extraJavaOptions)"
+settings_driver_opts=$(conf_get spark.driver.extraJavaOptions) # before the line below puts ours in front of it
+driver_extra="${driver_opts[*]} $settings_driver_opts"
 confs+=("spark.executor.extraJavaOptions=${executor_opts% }" "spark.driver.extraJavaOptions=${driver_extra% }")
 if [[ $local_master == 1 ]]; then
   # Executors must reach the driver; on the local cluster, through loopback only.
@@ -119,7 +120,7 @@ else
   require_jars
   # No launcher here: the driver JVM's own options must be on its command line, the settings' too (split on
   # whitespace, as for spark-submit's launcher without quotes).
-  read -ra driver_conf_opts <<<"$(conf_get spark.driver.extraJavaOptions)"
+  read -ra driver_conf_opts <<<"$settings_driver_opts"
   cmd=("$ls_java" -Xmx"$driver_memory" "${driver_opts[@]}" "${driver_conf_opts[@]}" -cp "$ls_lib/*" org.apache.spark.deploy.SparkSubmit "${args[@]}")
 fi
 

@@ -102,7 +102,8 @@ if [[ $deploy_mode == cluster ]]; then
 else
   driver_opts=("${ls_vector[@]}" "${ls_opens[@]}" "${driver_log[@]}")
 fi
-driver_extra="${driver_opts[*]} $(conf_get spark.driver.extraJavaOptions)"
+settings_driver_opts=$(conf_get spark.driver.extraJavaOptions) # before the line below puts ours in front of it
+driver_extra="${driver_opts[*]} $settings_driver_opts"
 confs+=("spark.executor.extraJavaOptions=${executor_opts% }" "spark.driver.extraJavaOptions=${driver_extra% }")
 
 if [[ -z $spark_submit && -n ${SPARK_HOME:-} ]]; then
@@ -131,7 +132,7 @@ else
   require_jars
   # No launcher here: this JVM is the client, and in client mode the driver, so its options are on its command line.
   if [[ $deploy_mode == client ]]; then
-    read -ra driver_conf_opts <<<"$(conf_get spark.driver.extraJavaOptions)" # split on whitespace, as the launcher does without quotes
+    read -ra driver_conf_opts <<<"$settings_driver_opts" # split on whitespace, as the launcher does without quotes
     jvm=(-Xmx"${driver_memory:-2g}" "${driver_opts[@]}" "${driver_conf_opts[@]}")
   else
     jvm=(-Xmx512m "${ls_opens[@]}" "${driver_log[@]}")

@@ -7,6 +7,7 @@ import dev.lockstep.train.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,6 +31,8 @@ final class RegistryRun {
     private final int keep;
     private final Optional<String> application;
     private final boolean continuing;
+    /** The exit code of the run's outcome when an earlier attempt of this application already decided it. */
+    private final OptionalInt decidedEarlier;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;
 
@@ -37,25 +40,49 @@ final class RegistryRun {
     RegistryRun(Configuration conf, String root, double tolerance, int keep, Optional<String> application) {
         this.conf = conf;
         this.registry = new Registry(conf, root);
-        Optional<String> earlier = application.flatMap(registry::unfinishedRunOf);
+        Optional<String> earlier = application.flatMap(registry::runClaimedBy);
         this.runId = earlier.orElseGet(Registry::newRunId);
-        this.continuing = earlier.isPresent();
         this.tolerance = tolerance;
         this.keep = keep;
         this.application = application;
+        Object status = earlier.isPresent() ? registry.status(runId).get("status") : null;
+        // Lost after the pointer switch but before its status: promoted all the same.
+        boolean served = earlier.isPresent() && earlier.equals(registry.current());
+        if ("promoted".equals(status) || served) {
+            decidedEarlier = OptionalInt.of(0);
+        } else if ("rejected".equals(status)) {
+            decidedEarlier = OptionalInt.of(EXIT_NOT_PROMOTED);
+        } else {
+            decidedEarlier = OptionalInt.empty();
+        }
+        // No outcome yet, or "failed" (a driver stopped by a signal records that on its way out): train on.
+        this.continuing = earlier.isPresent() && decidedEarlier.isEmpty();
     }
 
     /** Whether an earlier attempt of this YARN application started this run, so that it resumes rather than starts. */
     boolean continuesEarlierAttempt() { return continuing; }
 
-    /** Before training: claims a new run for this application, or says which run it continues. */
-    void begin(PrintWriter err) {
+    /**
+     * Before training: claims a new run for this application, or says which run it continues. Returns the exit code
+     * when an earlier attempt already decided the run's outcome and there is nothing left to do.
+     */
+    OptionalInt begin(PrintWriter err) {
+        if (decidedEarlier.isPresent()) {
+            if (decidedEarlier.getAsInt() == 0 && !"promoted".equals(registry.status(runId).get("status"))) {
+                registry.setStatus(runId, "promoted", "promoted by an earlier attempt of " + application.orElseThrow(), Map.of());
+            }
+            concluded = true;
+            err.println("[lockstep] registry: run " + runId + " was already " + registry.status(runId).get("status")
+                    + " by an earlier attempt of " + application.orElseThrow() + "; nothing to train");
+            return decidedEarlier;
+        }
         if (continuing) {
             err.println("[lockstep] registry: continuing run " + runId + ", which an earlier attempt of "
                     + application.orElseThrow() + " left unfinished");
         } else {
             application.ifPresent(a -> registry.claim(runId, a));
         }
+        return OptionalInt.empty();
     }
 
     String outDir() { return registry.runDir(runId); }

@@ -138,7 +138,10 @@ final class TrainCommand implements Callable<Integer> {
         ProgressListener.Mode progressMode = ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
-        if (registryRun != null) registryRun.begin(err);
+        if (registryRun != null) {
+            java.util.OptionalInt decided = registryRun.begin(err);
+            if (decided.isPresent()) return decided.getAsInt();
+        }
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
@@ -152,7 +155,8 @@ final class TrainCommand implements Callable<Integer> {
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
             if (resuming && from.isEmpty()) {
-                err.println("[lockstep] --resume: no checkpoint in " + checkpoints.directory() + ", starting from the beginning");
+                err.println("[lockstep] " + (resumeAsked ? "--resume" : "registry") + ": no checkpoint in " + checkpoints.directory()
+                        + ", starting from the beginning");
             }
             if (every > 0 && !resuming) checkpoints.clear();
             StepTimingListener timings = new StepTimingListener();
@@ -192,10 +196,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The YARN application whose driver this is: set by YARN's application master in cluster deploy mode, the same
-     * for every attempt of the application.
+     * The YARN application whose driver this is, if YARN runs the driver: its application master sets the id and the
+     * cluster deploy mode, the same for every attempt of the application.
      */
     static java.util.Optional<String> yarnApplication(org.apache.spark.SparkConf conf) {
+        // Both, so that a spark.yarn.app.id given by hand to client-mode runs cannot join one night's run to the next.
+        if (!"cluster".equals(conf.get("spark.submit.deployMode", "client"))) return java.util.Optional.empty();
         return java.util.Optional.ofNullable(conf.get("spark.yarn.app.id", null));
     }
 

@@ -133,6 +133,7 @@ public final class Registry {
 
     /** Serves the run that served before the current one again. */
     public String rollback() {
+        if (!exists(root)) throw new LockstepException("nothing to roll back: " + root + " has no current model");
         try (RegistryLock lock = lock("rollback")) {
             return rollbackLocked();
         }
@@ -169,17 +170,12 @@ public final class Registry {
         AtomicFiles.writeString(conf, new Path(runDir(runId), APPLICATION).toString(), Json.pretty(m) + "\n");
     }
 
-    /**
-     * The newest run that {@code application} claimed and that has no outcome yet: what an earlier attempt of the
-     * same application was training when its driver was lost.
-     */
-    public Optional<String> unfinishedRunOf(String application) {
+    /** The newest run that {@code application} claimed: the one an earlier attempt of that application began. */
+    public Optional<String> runClaimedBy(String application) {
         List<String> ids = runs();
         for (int i = ids.size() - 1; i >= 0; i--) {
-            String id = ids.get(i);
-            String claim = new Path(runDir(id), APPLICATION).toString();
-            if (exists(new Path(runDir(id), STATUS).toString()) || !exists(claim)) continue;
-            if (application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(id);
+            String claim = new Path(runDir(ids.get(i)), APPLICATION).toString();
+            if (exists(claim) && application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(ids.get(i));
         }
         return Optional.empty();
     }
@@ -210,6 +206,7 @@ public final class Registry {
      */
     public List<String> prune(int keep) {
         if (keep < 1) throw new LockstepException("--keep must be at least 1");
+        if (!exists(root)) return List.of(); // no registry there: nothing to lock, nor to delete
         try (RegistryLock lock = lock("prune")) {
             return pruneLocked(keep);
         }

@@ -120,46 +120,80 @@ class RegistryLifeTest {
                 "--epochs", "2", "--checkpoint-every", "20"));
         CommandRun.Outcome full = CommandRun.run(args.toArray(String[]::new));
         assertEquals(0, full.code(), full.err());
+        byte[] referenceModel = Files.readAllBytes(reference.resolve("model.lsm"));
 
         // What a lost first attempt of application_1_0001 leaves: a claimed run with a checkpoint and no outcome.
         Path root = tmp.resolve("registry");
         Registry registry = new Registry(new Configuration(), root.toString());
-        String lost = Registry.newRunId();
-        registry.claim(lost, "application_1_0001");
-        Path oldest;
-        try (var files = Files.list(reference.resolve("checkpoints"))) {
-            oldest = files.sorted().findFirst().orElseThrow();
-        }
-        Path kept = Path.of(registry.runDir(lost)).resolve("checkpoints").resolve(oldest.getFileName());
-        Files.createDirectories(kept.getParent());
-        Files.copy(oldest, kept);
+        String lost = claimedRunWithACheckpoint(registry, "application_1_0001", reference);
 
-        CommandRun.Outcome other = trainAs("application_2_0001", root, "--epochs", "2", "--checkpoint-every", "20");
+        CommandRun.Outcome other = trainAs("application_2_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
         assertEquals(0, other.code(), other.err());
         assertFalse(other.err().contains("continuing"), "another application starts its own run: " + other.err());
         assertEquals(2, registry.runs().size());
+        CommandRun.Outcome client = trainAs("application_1_0001", false, root, "--epochs", "2", "--tolerance", "1");
+        assertEquals(0, client.code(), client.err());
+        assertFalse(client.err().contains("continuing"), "a client-mode driver is not the application master's: " + client.err());
+        assertEquals(3, registry.runs().size());
 
-        CommandRun.Outcome second = trainAs("application_1_0001", root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
+        CommandRun.Outcome second = trainAs("application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
         assertEquals(0, second.code(), second.err());
         assertTrue(second.err().contains("continuing run " + lost), second.err());
         assertTrue(second.err().contains("[lockstep] resuming after step"), second.err());
-        assertEquals(2, registry.runs().size(), "no third run");
+        assertEquals(3, registry.runs().size(), "no new run");
         assertEquals(lost, registry.current().orElseThrow());
-        assertArrayEquals(Files.readAllBytes(reference.resolve("model.lsm")), Files.readAllBytes(Path.of(registry.modelFile(lost))),
+        assertArrayEquals(referenceModel, Files.readAllBytes(Path.of(registry.modelFile(lost))),
                 "the continued run's model differs from the uninterrupted run's");
+
+        // An attempt after the outcome was recorded has nothing left to do.
+        byte[] pointer = Files.readAllBytes(root.resolve("current.json"));
+        CommandRun.Outcome third = trainAs("application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
+        assertEquals(0, third.code(), third.err());
+        assertTrue(third.err().contains("run " + lost + " was already promoted"), third.err());
+        assertFalse(third.err().contains("epoch 1/2"), "it trained again: " + third.err());
+        assertEquals(3, registry.runs().size());
+        assertArrayEquals(pointer, Files.readAllBytes(root.resolve("current.json")));
+
+        // A driver stopped by a signal may record "failed" on its way out: the next attempt still continues the run.
+        String failed = claimedRunWithACheckpoint(registry, "application_3_0001", reference);
+        registry.setStatus(failed, "failed", "SIGTERM", Map.of());
+        CommandRun.Outcome after = trainAs("application_3_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
+        assertEquals(0, after.code(), after.err());
+        assertTrue(after.err().contains("continuing run " + failed), after.err());
+        assertEquals("promoted", registry.status(failed).get("status"));
+        assertArrayEquals(referenceModel, Files.readAllBytes(Path.of(registry.modelFile(failed))));
 
         CommandRun.Outcome resume = CommandRun.run("train", "--registry", root.toString(), "--data",
                 TestData.sampleDir().toString(), "--resume");
         assertEquals(Main.EXIT_USAGE, resume.code(), resume.err());
     }
 
-    /** train --registry as the driver of a YARN application (cluster deploy mode) sees it. */
-    private CommandRun.Outcome trainAs(String application, Path registry, String... extra) {
+    /** A run {@code application} claimed, holding the oldest of the reference run's checkpoints and nothing else. */
+    private static String claimedRunWithACheckpoint(Registry registry, String application, Path reference) throws Exception {
+        String id = Registry.newRunId();
+        registry.claim(id, application);
+        Path oldest;
+        try (var files = Files.list(reference.resolve("checkpoints"))) {
+            oldest = files.sorted().findFirst().orElseThrow();
+        }
+        Path kept = Path.of(registry.runDir(id)).resolve("checkpoints").resolve(oldest.getFileName());
+        Files.createDirectories(kept.getParent());
+        Files.copy(oldest, kept);
+        return id;
+    }
+
+    /**
+     * train --registry with YARN's application id set, as YARN's application master sets it for the driver in cluster
+     * deploy mode ({@code cluster} true) or as a user could set it by hand for a client-mode run.
+     */
+    private CommandRun.Outcome trainAs(String application, boolean cluster, Path registry, String... extra) {
         System.setProperty("spark.yarn.app.id", application);
+        if (cluster) System.setProperty("spark.submit.deployMode", "cluster");
         try {
             return train(registry, extra);
         } finally {
             System.clearProperty("spark.yarn.app.id");
+            System.clearProperty("spark.submit.deployMode");
         }
     }
 }

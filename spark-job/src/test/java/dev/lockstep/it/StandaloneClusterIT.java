@@ -185,7 +185,8 @@ class StandaloneClusterIT {
         List<String> words = List.of(r.out().trim().split(" "));
         List<String> driverJvm = words.subList(0, words.indexOf("-cp"));
         assertTrue(driverJvm.contains("-XX:G1HeapRegionSize=4m"), "driver JVM: " + driverJvm);
-        assertTrue(driverJvm.contains("--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
+        assertEquals(1, java.util.Collections.frequency(driverJvm, "--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
+        assertEquals(driverJvm.size(), new java.util.HashSet<>(driverJvm).size(), "an option given twice: " + driverJvm);
         // printf %q writes the executors' options as one word, its spaces escaped
         assertTrue(r.out().matches("(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
                 r.out());
