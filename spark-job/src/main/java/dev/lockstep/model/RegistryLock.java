@@ -113,10 +113,19 @@ final class RegistryLock implements AutoCloseable {
     }
 
     private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown host";
+        return Host.NAME;
+    }
+
+    /** Looked up once per JVM: a host with slow name resolution pays for it once, not on every registry write. */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "unknown host";
+            }
         }
     }
 
