@@ -31,8 +31,10 @@ final class RegistryRun {
     private final int keep;
     private final Optional<String> application;
     private final boolean continuing;
-    /** The exit code of the run's outcome when an earlier attempt of this application already decided it. */
-    private final OptionalInt decidedEarlier;
+    /** The status of the run an earlier attempt of this application began, or null. */
+    private final String earlierStatus;
+    /** The outcome an earlier attempt of this application already decided for the run ("promoted", "rejected"), or null. */
+    private final String decidedEarlier;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;
 
@@ -45,18 +47,12 @@ final class RegistryRun {
         this.tolerance = tolerance;
         this.keep = keep;
         this.application = application;
-        Object status = earlier.isPresent() ? registry.status(runId).get("status") : null;
+        this.earlierStatus = earlier.isPresent() ? String.valueOf(registry.status(runId).get("status")) : null;
         // Lost after the pointer switch but before its status: promoted all the same.
         boolean served = earlier.isPresent() && earlier.equals(registry.current());
-        if ("promoted".equals(status) || served) {
-            decidedEarlier = OptionalInt.of(0);
-        } else if ("rejected".equals(status)) {
-            decidedEarlier = OptionalInt.of(EXIT_NOT_PROMOTED);
-        } else {
-            decidedEarlier = OptionalInt.empty();
-        }
+        this.decidedEarlier = served ? "promoted" : "promoted".equals(earlierStatus) || "rejected".equals(earlierStatus) ? earlierStatus : null;
         // No outcome yet, or "failed" (a driver stopped by a signal records that on its way out): train on.
-        this.continuing = earlier.isPresent() && decidedEarlier.isEmpty();
+        this.continuing = earlier.isPresent() && decidedEarlier == null;
     }
 
     /** Whether an earlier attempt of this YARN application started this run, so that it resumes rather than starts. */
@@ -67,14 +63,14 @@ final class RegistryRun {
      * when an earlier attempt already decided the run's outcome and there is nothing left to do.
      */
     OptionalInt begin(PrintWriter err) {
-        if (decidedEarlier.isPresent()) {
-            if (decidedEarlier.getAsInt() == 0 && !"promoted".equals(registry.status(runId).get("status"))) {
-                registry.setStatus(runId, "promoted", "promoted by an earlier attempt of " + application.orElseThrow(), Map.of());
+        if (decidedEarlier != null) {
+            if (!decidedEarlier.equals(earlierStatus)) { // served, its status never written
+                registry.setStatus(runId, decidedEarlier, "promoted by an earlier attempt of " + application.orElseThrow(), Map.of());
             }
             concluded = true;
-            err.println("[lockstep] registry: run " + runId + " was already " + registry.status(runId).get("status")
-                    + " by an earlier attempt of " + application.orElseThrow() + "; nothing to train");
-            return decidedEarlier;
+            err.println("[lockstep] registry: run " + runId + " was already " + decidedEarlier + " by an earlier attempt of "
+                    + application.orElseThrow() + "; nothing to train");
+            return OptionalInt.of(decidedEarlier.equals("promoted") ? 0 : EXIT_NOT_PROMOTED);
         }
         if (continuing) {
             err.println("[lockstep] registry: continuing run " + runId + ", which an earlier attempt of "

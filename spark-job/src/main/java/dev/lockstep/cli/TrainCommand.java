@@ -18,6 +18,7 @@ import dev.lockstep.train.WirePrecision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
         if (registryRun != null) {
-            java.util.OptionalInt decided = registryRun.begin(err);
+            OptionalInt decided = registryRun.begin(err);
             if (decided.isPresent()) return decided.getAsInt();
         }
         try {
@@ -199,10 +200,10 @@ final class TrainCommand implements Callable<Integer> {
      * The YARN application whose driver this is, if YARN runs the driver: its application master sets the id and the
      * cluster deploy mode, the same for every attempt of the application.
      */
-    static java.util.Optional<String> yarnApplication(org.apache.spark.SparkConf conf) {
+    static Optional<String> yarnApplication(SparkConf conf) {
         // Both, so that a spark.yarn.app.id given by hand to client-mode runs cannot join one night's run to the next.
-        if (!"cluster".equals(conf.get("spark.submit.deployMode", "client"))) return java.util.Optional.empty();
-        return java.util.Optional.ofNullable(conf.get("spark.yarn.app.id", null));
+        if (!"cluster".equals(conf.get("spark.submit.deployMode", "client"))) return Optional.empty();
+        return Optional.ofNullable(conf.get("spark.yarn.app.id", null));
     }
 
     /**

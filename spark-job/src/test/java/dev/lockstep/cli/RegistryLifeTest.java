@@ -163,6 +163,16 @@ class RegistryLifeTest {
         assertEquals("promoted", registry.status(failed).get("status"));
         assertArrayEquals(referenceModel, Files.readAllBytes(Path.of(registry.modelFile(failed))));
 
+        // Lost between the pointer switch and the status: the run is served, so it was promoted.
+        String served = claimedRunWithACheckpoint(registry, "application_4_0001", reference);
+        Files.copy(reference.resolve("model.lsm"), Path.of(registry.modelFile(served)));
+        registry.promote(served, "by the lost attempt");
+        CommandRun.Outcome last = trainAs("application_4_0001", true, root, "--epochs", "2");
+        assertEquals(0, last.code(), last.err());
+        assertTrue(last.err().contains("run " + served + " was already promoted"), last.err());
+        assertEquals("promoted", registry.status(served).get("status"));
+        assertEquals(served, registry.current().orElseThrow());
+
         CommandRun.Outcome resume = CommandRun.run("train", "--registry", root.toString(), "--data",
                 TestData.sampleDir().toString(), "--resume");
         assertEquals(Main.EXIT_USAGE, resume.code(), resume.err());
