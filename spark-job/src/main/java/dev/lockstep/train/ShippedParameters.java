@@ -48,8 +48,6 @@ final class ShippedParameters implements Serializable {
 
     boolean isBroadcast() { return broadcast != null; }
 
-    boolean isHeld() { return carried != null && carried.isHeld(); }
-
     /** On the driver, once the job is done: only one step's parameters are ever held, however many steps run. */
     void release() {
         if (broadcast != null) broadcast.destroy();
