@@ -50,6 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     String master;
     @Option(names = "--partitions", description = "Partitions, for Spark and the Spark-free loop alike (default 2).")
     int partitions = 2;
+    @Option(names = "--partitions-per-task", description = "Partitions each Spark task computes, on as many threads (default: train's choice for the master).")
+    int partitionsPerTask = 0;
     @Option(names = "--steps", description = "Measured Spark steps (default 5000; heap is read after step 500 and the last).")
     int steps = 5000;
     @Option(names = "--warmup-steps", description = "Steps run before measuring, Spark and Spark-free alike (default 100).")
@@ -65,6 +67,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (partitionsPerTask < 0) throw new ResolvedSettings.UsageException("--partitions-per-task must be positive");
         if (partitions < 1 || steps < 1 || warmupSteps < 0 || loopSteps < 1 || kernelMillis < 0) {
             throw new ResolvedSettings.UsageException("--partitions, --steps and --loop-steps must be positive; --warmup-steps and --kernel-millis 0 or more");
         }
@@ -73,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int t : threads) if (t < 1) throw new ResolvedSettings.UsageException("--threads must be positive");
         if (master != null) SparkSetup.checkMaster(master);
-        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions);
+        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions).partitionsPerTask(partitionsPerTask);
         try {
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
             if (batch != null) b.batchSize(batch);
@@ -160,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
     private static Map<String, Object> sparkMap(SparkStepBench.Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("partitions", r.partitions());
+        m.put("partitions_per_task", r.partitionsPerTask());
         m.put("batch", r.batch());
         m.put("steps", r.steps());
         m.put("examples_per_second", r.examplesPerSecond());

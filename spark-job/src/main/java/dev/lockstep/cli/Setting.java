@@ -22,6 +22,7 @@ enum Setting {
     WEIGHT_DECAY("weightDecay", "--weight-decay"),
     SEED("seed", "--seed"),
     PARTITIONS("partitions", "--partitions"),
+    PARTITIONS_PER_TASK("partitionsPerTask", "--partitions-per-task"),
     AUGMENT_SHIFT("augmentShift", "--augment-shift"),
     VALIDATION_FRACTION("validationFraction", "--validation-fraction"),
     TRANSFER("transfer", "--transfer"),

@@ -74,6 +74,9 @@ final class TrainCommand implements Callable<Integer> {
     String seed;
     @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
     String partitions;
+    @Option(names = "--partitions-per-task", paramLabel = "N|auto", description = "Partitions each Spark task computes, one thread each; never changes the model "
+            + "(default auto: all on a local master, one per task on a cluster unless spark.executor.cores is set, then that many).")
+    String partitionsPerTask;
     @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
             + "rows, else 0).")
     String augmentShift;
@@ -251,6 +254,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.WEIGHT_DECAY, weightDecay);
         flags.put(Setting.SEED, seed);
         flags.put(Setting.PARTITIONS, partitions);
+        flags.put(Setting.PARTITIONS_PER_TASK, partitionsPerTask);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
         flags.put(Setting.TRANSFER, transfer);
@@ -297,6 +301,9 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.WEIGHT_DECAY)) b.weightDecay(s.parse(Setting.WEIGHT_DECAY, v -> nonNegative(Double.parseDouble(v)), "a number >= 0"));
         if (s.has(Setting.SEED)) b.seed(s.parse(Setting.SEED, Long::parseLong, "an integer"));
         if (s.has(Setting.PARTITIONS)) b.partitions(s.parse(Setting.PARTITIONS, v -> positive(Integer.parseInt(v)), "a positive number of partitions"));
+        if (s.has(Setting.PARTITIONS_PER_TASK)) {
+            b.partitionsPerTask(s.parse(Setting.PARTITIONS_PER_TASK, v -> isAuto(v) ? 0 : positive(Integer.parseInt(v)), "a positive number or auto"));
+        }
         if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, v -> isAuto(v) ? TrainConfig.AUTO : Integer.parseInt(v), "0 to 4 pixels or auto"));
         if (s.has(Setting.TRANSFER)) b.transfer(s.parse(Setting.TRANSFER, WirePrecision::parse, "float32 or bf16"));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.parse(Setting.VALIDATION_FRACTION, Double::parseDouble, "a fraction in (0, 0.5]"));

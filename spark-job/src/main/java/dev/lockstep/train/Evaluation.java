@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Loss, accuracy and confusion matrix over a dataset; partial evaluations add up in partition order. */
+/** Loss, accuracy and confusion matrix over a dataset; partial evaluations add up in a fixed order. */
 public final class Evaluation implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -20,13 +20,16 @@ public final class Evaluation implements Serializable {
         this.confusion = confusion;
     }
 
-    static Evaluation sum(List<Evaluation> parts, int classes) {
-        double loss = 0;
+    /** The evaluation of partitions 0..P-1 from one per partition, in order; losses add in {@link SumTree}'s order. */
+    static Evaluation sum(List<Evaluation> perPartition, int classes) {
+        Map<SumTree.Node, Double> losses = new java.util.HashMap<>();
         long[] confusion = new long[classes * classes];
-        for (Evaluation e : parts) {
-            loss += e.lossSum;
+        for (int p = 0; p < perPartition.size(); p++) {
+            Evaluation e = perPartition.get(p);
+            losses.put(new SumTree.Node(p, p + 1), e.lossSum);
             for (int i = 0; i < confusion.length; i++) confusion[i] += e.confusion[i];
         }
+        double loss = perPartition.isEmpty() ? 0 : 0.0 + SumTree.combine(new SumTree.Node(0, perPartition.size()), losses, SumTree::add);
         return new Evaluation(classes, loss, confusion);
     }
 

@@ -3,30 +3,41 @@ package dev.lockstep.train;
 import java.io.Serializable;
 
 /**
- * One partition's contribution to a step: the summed (not averaged) gradient of its rows, their loss, count and
- * how many of them the parameters before the step already predicted right.
+ * One task's contribution to a step: for each {@link SumTree} node it covers, the summed (not averaged) gradient
+ * of the node's rows and their loss; then its rows' count and how many of them the parameters before the step
+ * already predicted right. A node of one partition travels at the run's {@link WirePrecision}, a node of several
+ * in float32 (sums of partitions already rounded to the wire's precision, so the driver's total is the same
+ * whichever task added them).
  */
 final class PartialGradient implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    final ExchangedBytes gradient; // the summed gradient, encoded at the run's WirePrecision
-    final double loss;
+    final int[] nodeLo;
+    final int[] nodeHi;
+    final ExchangedBytes[] gradients;
+    final double[] losses;
     final int rows;
     final int correct;
     final long fetchNanos;   // reading the broadcast parameters
-    final long computeNanos; // assembling rows, forward and backward
+    final long computeNanos; // assembling rows, forward and backward, on all of the task's threads
     final long startMicros;  // wall clock when the task's function began and ended: with the driver's own clock
     final long endMicros;    // (same host) they split a job into launch, run and result return
 
-    PartialGradient(ExchangedBytes gradient, double loss, int rows, int correct, long fetchNanos, long computeNanos,
-                    long startMicros, long endMicros) {
-        this.gradient = gradient;
-        this.loss = loss;
+    PartialGradient(int[] nodeLo, int[] nodeHi, ExchangedBytes[] gradients, double[] losses, int rows, int correct,
+                    long fetchNanos, long computeNanos, long startMicros, long endMicros) {
+        this.nodeLo = nodeLo;
+        this.nodeHi = nodeHi;
+        this.gradients = gradients;
+        this.losses = losses;
         this.rows = rows;
         this.correct = correct;
         this.fetchNanos = fetchNanos;
         this.computeNanos = computeNanos;
         this.startMicros = startMicros;
         this.endMicros = endMicros;
+    }
+
+    SumTree.Node node(int i) {
+        return new SumTree.Node(nodeLo[i], nodeHi[i]);
     }
 }

@@ -5,14 +5,16 @@ import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * The training loop with Spark taken out, the baseline Spark's overhead is measured against: the same batches,
- * the same per-partition {@link BatchGradient}, the same sum in partition order and the same {@link ParameterUpdate},
+ * the same per-partition {@link BatchGradient}, the same {@link SumTree} sum and the same {@link ParameterUpdate},
  * with the partitions' work spread over {@code threads} threads of this JVM. Nothing is encoded or sent.
  */
 public final class SparkFreeLoop {
@@ -62,16 +64,18 @@ public final class SparkFreeLoop {
                         return g;
                     }));
                 }
-                float[] sum = new float[loop.arch.parameterCount()];
-                double loss = 0;
+                Map<SumTree.Node, NodeSum> sums = new HashMap<>();
+                Map<SumTree.Node, Double> losses = new HashMap<>();
                 int count = 0;
                 for (int p = 0; p < partitions; p++) {
                     BatchGradient g = get(parts.get(p));
-                    float[] gp = partial[p];
-                    for (int i = 0; i < sum.length; i++) sum[i] += gp[i];
-                    loss += g.loss;
+                    SumTree.Node leaf = new SumTree.Node(p, p + 1);
+                    sums.put(leaf, NodeSum.of(partial[p]));
+                    losses.put(leaf, g.loss);
                     count += g.rows;
                 }
+                float[] sum = NodeSum.total(partitions, sums);
+                double loss = 0.0 + SumTree.combine(new SumTree.Node(0, partitions), losses, SumTree::add);
                 loop.update.apply(loop.params, loop.optimizer, sum, loss, count, s, epoch, loop.stepOf(s));
                 stepNanos[s] = System.nanoTime() - t0;
                 computeNanos[s] = Arrays.stream(partNanos).max().orElse(0);

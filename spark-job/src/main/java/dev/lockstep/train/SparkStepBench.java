@@ -20,7 +20,7 @@ import org.apache.spark.storage.RDDInfo;
  */
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
-    public record Report(int partitions, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
+    public record Report(int partitions, int partitionsPerTask, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
                          double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
@@ -62,7 +62,8 @@ public final class SparkStepBench {
         long[] manyEmpty = new long[steps / 4 + 1];
         JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
-        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, "lockstep-bench")) {
+        int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : Trainer.autoPartitionsPerTask(sc, partitions);
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             long measuredNanos = 0;
             for (int s = 0; s < total; s++) {
@@ -102,7 +103,7 @@ public final class SparkStepBench {
             for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
             Map<String, Double> wireMedians = new LinkedHashMap<>();
             for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
-            return new Report(partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
+            return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
                     medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),

@@ -1,13 +1,17 @@
 package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * One synchronous data-parallel step and one distributed evaluation. Partial results come back from
- * {@code runJob} in partition order and are summed in that order, never in arrival order, so a retried task
- * or a recomputed partition changes nothing. The parameters travel as {@link ShippedParameters}; on a local master,
+ * One synchronous data-parallel step and one distributed evaluation. Partial results are added in the fixed
+ * order of {@link SumTree}, by partition index, never in arrival order or by which task held what, so a retried
+ * task, a recomputed partition or another number of partitions per task changes nothing. The parameters travel as {@link ShippedParameters}; on a local master,
  * parameters and gradients stay in this JVM ({@link ExchangedBytes}) and only their keys go through Spark.
  */
 final class SyncStep {
@@ -59,12 +63,13 @@ final class SyncStep {
         long submitted = WallClock.micros();
         try {
             sc.setJobGroup("lockstep-train-epoch-" + (epoch + 1), description, false);
-            List<PartialGradient> parts = new GradientTask(shipped, arch, wire, batchRows, epoch, input, exchange)
+            PartitionLayout layout = data.layout();
+            List<PartialGradient> parts = new GradientTask(shipped, arch, wire, batchRows, epoch, input, layout, exchange)
                     .runOn(sc, data.rdd(), PartialGradient.class);
             long t2 = System.nanoTime();
             long collected = WallClock.micros();
-            float[] sum = new float[arch.parameterCount()];
-            double loss = 0;
+            Map<SumTree.Node, NodeSum> sums = new HashMap<>();
+            Map<SumTree.Node, Double> losses = new HashMap<>();
             int rows = 0;
             int correct = 0;
             PartialGradient slowest = parts.get(0);
@@ -72,8 +77,11 @@ final class SyncStep {
             long firstStart = Long.MAX_VALUE;
             long lastEnd = 0;
             for (PartialGradient p : parts) {
-                wire.addTo(p.gradient.bytes(), sum);
-                loss += p.loss;
+                for (int i = 0; i < p.gradients.length; i++) {
+                    SumTree.Node node = p.node(i);
+                    sums.put(node, NodeSum.encoded(p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, arch.parameterCount()));
+                    losses.put(node, p.losses[i]);
+                }
                 rows += p.rows;
                 correct += p.correct;
                 if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
@@ -81,6 +89,8 @@ final class SyncStep {
                 firstStart = Math.min(firstStart, p.startMicros);
                 lastEnd = Math.max(lastEnd, p.endMicros);
             }
+            float[] sum = NodeSum.total(layout.partitions(), sums);
+            double loss = 0.0 + SumTree.combine(new SumTree.Node(0, layout.partitions()), losses, SumTree::add);
             long t3 = System.nanoTime();
             return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2,
                     (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000, (firstStart - submitted) * 1000);
@@ -97,8 +107,11 @@ final class SyncStep {
         ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
         try {
             sc.setJobGroup("lockstep-evaluate", description, false);
-            List<Evaluation> parts = new EvaluationTask(shipped, arch, input).runOn(sc, data.rdd(), Evaluation.class);
-            return Evaluation.sum(parts, arch.outputSize());
+            List<Evaluation> perPartition = new ArrayList<>(data.partitions());
+            for (Evaluation[] task : new EvaluationTask(shipped, arch, input, data.layout()).runOn(sc, data.rdd(), Evaluation[].class)) {
+                perPartition.addAll(Arrays.asList(task));
+            }
+            return Evaluation.sum(perPartition, arch.outputSize());
         } finally {
             sc.clearJobGroup();
             shipped.release();

@@ -23,6 +23,7 @@ public final class TrainConfig {
     private final double weightDecay;
     private final long seed;
     private final int partitions; // 0: Spark's default parallelism
+    private final int partitionsPerTask; // 0: auto, from the master (Trainer)
     private final int augmentShift;
     private final double validationFraction;
     private final WirePrecision transfer;
@@ -48,6 +49,7 @@ public final class TrainConfig {
         this.weightDecay = b.weightDecay;
         this.seed = b.seed;
         this.partitions = b.partitions;
+        this.partitionsPerTask = b.partitionsPerTask;
         this.augmentShift = b.augmentShift;
         this.validationFraction = b.validationFraction;
         this.transfer = b.transfer;
@@ -58,6 +60,7 @@ public final class TrainConfig {
                 "learning rate must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
         require(partitions >= 0, "partitions must be positive, got " + partitions);
+        require(partitionsPerTask >= 0, "partitions per task must be positive, got " + partitionsPerTask);
         require(augmentShift >= 0 && augmentShift <= 4 || augmentShift == AUTO, "augment shift must be 0..4 pixels, got " + augmentShift);
         require(validationFraction > 0 && validationFraction <= 0.5,
                 "validation fraction must be in (0, 0.5], got " + validationFraction);
@@ -114,7 +117,7 @@ public final class TrainConfig {
     private Builder toBuilder() {
         Builder b = new Builder().layers(architecture.sizes()).activation(architecture.hidden()).epochs(epochs)
                 .batchSize(batchSize).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
-                .partitions(partitions).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
+                .partitions(partitions).partitionsPerTask(partitionsPerTask).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
         if (!Double.isNaN(learningRate)) b.learningRate(learningRate);
         sources.forEach(b::source);
         return b;
@@ -135,6 +138,8 @@ public final class TrainConfig {
     public double weightDecay() { return weightDecay; }
     public long seed() { return seed; }
     public int partitions() { return partitions; }
+    /** How many partitions each task computes, on as many threads; 0: chosen for the master. Never changes the model. */
+    public int partitionsPerTask() { return partitionsPerTask; }
     public int augmentShift() { return augmentShift; }
     public double validationFraction() { return validationFraction; }
     public WirePrecision transfer() { return transfer; }
@@ -153,6 +158,7 @@ public final class TrainConfig {
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("partitions", partitions);
+        m.put("partitions_per_task", partitionsPerTask == 0 ? "auto" : partitionsPerTask);
         m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
@@ -170,6 +176,7 @@ public final class TrainConfig {
         private double weightDecay = 1e-4;
         private long seed = 1;
         private int partitions;
+        private int partitionsPerTask;
         private int augmentShift = AUTO;
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
@@ -185,6 +192,7 @@ public final class TrainConfig {
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder partitions(int v) { partitions = v; return this; }
+        public Builder partitionsPerTask(int v) { partitionsPerTask = v; return this; }
         public Builder augmentShift(int v) { augmentShift = v; return this; }
         public Builder validationFraction(double v) { validationFraction = v; return this; }
         public Builder transfer(WirePrecision v) { transfer = java.util.Objects.requireNonNull(v); return this; }

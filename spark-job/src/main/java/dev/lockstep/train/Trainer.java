@@ -73,6 +73,7 @@ public final class Trainer {
             throw new LockstepException(e.getMessage());
         }
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+        int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : autoPartitionsPerTask(sc, partitions);
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
         String fingerprint = fingerprint(config, partitions, train, eval);
@@ -85,10 +86,10 @@ public final class Trainer {
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
-        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, "lockstep-train");
-             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, "lockstep-" + evalName)) {
+        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, perTask, "lockstep-train");
+             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, perTask, "lockstep-" + evalName)) {
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
-                    config, train.count(), eval.count(), evalName, partitions, plan.stepsPerEpoch(), run.globalStep)));
+                    config, train.count(), eval.count(), evalName, partitions, trainRows.partitionsPerTask(), plan.stepsPerEpoch(), run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
                     ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
@@ -139,9 +140,20 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Partitions per task when the configuration leaves it to the master: on a local master all of them, one task
+     * whose threads use the cores (one task and one result per step instead of one per core: BENCHMARKS.md); on a
+     * cluster as many as an executor has cores when {@code spark.executor.cores} says so, else one.
+     */
+    public static int autoPartitionsPerTask(JavaSparkContext sc, int partitions) {
+        int cores = sc.isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
+        return Math.max(1, Math.min(partitions, cores));
+    }
+
     /** The settings and data a checkpoint must share with the run resuming it for the result to be the same. */
     static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
         Map<String, Object> m = config.toMap();
+        m.remove("partitions_per_task"); // where the work runs, not what it computes: a checkpoint resumes under any
         m.put("partitions", partitions);
         m.put("train_data", train.fingerprint());
         m.put("eval_data", eval.fingerprint());

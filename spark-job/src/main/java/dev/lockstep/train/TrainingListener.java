@@ -14,8 +14,8 @@ public interface TrainingListener {
     default void onEnd(TrainingResult result) {}
 
     /** What a run is about to do; {@code resumedAtStep} is 0 for a fresh run. */
-    record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int stepsPerEpoch,
-                   long resumedAtStep) {}
+    record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int partitionsPerTask,
+                   int stepsPerEpoch, long resumedAtStep) {}
 
     /**
      * A finished step: {@code epoch} and {@code step} count from 1, {@code globalStep} from 1 over the whole run.

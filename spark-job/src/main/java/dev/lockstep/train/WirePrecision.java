@@ -27,6 +27,7 @@ public enum WirePrecision {
         @Override void addTo(byte[] in, float[] sum) {
             for (int i = 0; i < sum.length; i++) sum[i] += (float) FLOATS.get(in, i * 4);
         }
+        @Override void round(float[] v) {}
     },
     /**
      * bfloat16: the top 16 bits of a float32, rounded to nearest even. Keeps float32's range (no overflow or
@@ -43,6 +44,9 @@ public enum WirePrecision {
         }
         @Override void addTo(byte[] in, float[] sum) {
             for (int i = 0; i < sum.length; i++) sum[i] += fromBf16((short) SHORTS.get(in, i * 2));
+        }
+        @Override void round(float[] v) {
+            for (int i = 0; i < v.length; i++) v[i] = fromBf16(toBf16(v[i]));
         }
     };
 
@@ -65,6 +69,9 @@ public enum WirePrecision {
 
     /** {@code sum[i] += value i of in}, in index order: the same float additions as summing decoded arrays. */
     abstract void addTo(byte[] in, float[] sum);
+
+    /** Rounds {@code v} in place to the values it would have after {@code decode(encode(v))}. */
+    abstract void round(float[] v);
 
     static short toBf16(float f) {
         int bits = Float.floatToRawIntBits(f);

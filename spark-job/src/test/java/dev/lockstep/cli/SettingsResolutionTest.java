@@ -49,6 +49,13 @@ class SettingsResolutionTest {
         String msg = assertThrows(ResolvedSettings.UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
         assertTrue(msg.contains("'fast'") && msg.contains("--lr") && msg.contains("spark.lockstep.lr"), msg);
 
+        Map<Setting, String> zero = Map.of(Setting.PARTITIONS_PER_TASK, "0");
+        String perTask = assertThrows(ResolvedSettings.UsageException.class,
+                () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero))).getMessage();
+        assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
+        assertEquals(3, TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
+                Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
+
         SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
         String unknown = assertThrows(ResolvedSettings.UsageException.class,
                 () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();

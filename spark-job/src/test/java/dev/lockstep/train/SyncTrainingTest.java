@@ -43,6 +43,18 @@ class SyncTrainingTest {
         assertFalse(Arrays.equals(a.parameters(), fit(oneEpoch().partitions(3).seed(18).build()).parameters()));
     }
 
+    @Test
+    void partitionsPerTaskChangeWhereTheWorkRunsNotTheModel() {
+        TrainingResult one = fit(oneEpoch().partitions(4).partitionsPerTask(1).build());
+        for (int perTask : new int[] {2, 3, 4}) {
+            TrainingResult grouped = fit(oneEpoch().partitions(4).partitionsPerTask(perTask).build());
+            assertArrayEquals(bits(one.parameters()), bits(grouped.parameters()), perTask + " partitions per task");
+            assertEquals(one.history().get(0).trainLoss(), grouped.history().get(0).trainLoss(), 0);
+            assertEquals(one.finalEvaluation().loss(), grouped.finalEvaluation().loss(), 0);
+            assertEquals(one.finalEvaluation().confusionMatrix(), grouped.finalEvaluation().confusionMatrix());
+        }
+    }
+
     /**
      * Differences are measured against the scale of the parameter vector (its largest magnitude), and as a
      * relative L2 distance. Element-wise ratios are meaningless for weights that are themselves near zero:

@@ -1,0 +1,121 @@
+package dev.lockstep.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The fixed order of a step's sum, and what a task holding several partitions sends. */
+class SumTreeTest {
+    @Test
+    void coverSplitsAnyRangeIntoTheLargestNodesOfTheTreeInOrder() {
+        for (int p = 1; p <= 13; p++) {
+            Set<SumTree.Node> tree = new HashSet<>();
+            nodes(new SumTree.Node(0, p), tree);
+            int bound = 2 * (32 - Integer.numberOfLeadingZeros(p));
+            for (int lo = 0; lo < p; lo++) {
+                for (int hi = lo + 1; hi <= p; hi++) {
+                    List<SumTree.Node> cover = SumTree.cover(lo, hi, p);
+                    int next = lo;
+                    for (SumTree.Node n : cover) {
+                        assertTrue(tree.contains(n), n + " is not a node of the tree over " + p);
+                        assertEquals(next, n.lo(), "contiguous and in order: " + cover);
+                        next = n.hi();
+                        SumTree.Node parent = parentOf(n, p);
+                        assertTrue(parent == null || parent.lo() < lo || parent.hi() > hi, "not the largest: " + n + " in " + cover);
+                    }
+                    assertEquals(hi, next, "covers [" + lo + ", " + hi + ") of " + p + ": " + cover);
+                    assertTrue(cover.size() <= bound, cover.toString());
+                }
+            }
+        }
+        // Tasks of a power-of-two number of partitions over a power-of-two total: one node each.
+        assertEquals(List.of(new SumTree.Node(4, 8)), SumTree.cover(4, 8, 8));
+        assertEquals(List.of(new SumTree.Node(0, 3)), SumTree.cover(0, 3, 5));
+        assertEquals(List.of(new SumTree.Node(0, 2), new SumTree.Node(2, 3)), SumTree.cover(0, 3, 4));
+        assertThrows(IllegalArgumentException.class, () -> SumTree.cover(2, 5, 4));
+        assertThrows(IllegalArgumentException.class, () -> SumTree.cover(2, 2, 4));
+    }
+
+    @Test
+    void upToThreePartitionsAddLeftToRightFourInPairs() {
+        // Chosen so that the order shows: 1e16 + 1 rounds back to 1e16.
+        double[] v = {1e16, 1, -1e16, 1};
+        assertEquals((1e16 + 1) + -1e16, sum(v, 3), 0);
+        assertEquals(1.0, ((1e16 + 1) + -1e16) + 1, 0, "four left to right");
+        assertEquals(0.0, sum(v, 4), 0, "four in pairs: (1e16 + 1) + (-1e16 + 1)");
+        // However the four are grouped into tasks, the nodes they send add up to the same.
+        Map<SumTree.Node, Double> known = new HashMap<>();
+        for (SumTree.Node n : SumTree.cover(0, 3, 4)) known.put(n, SumTree.combine(n, leaves(v), SumTree::add));
+        known.put(new SumTree.Node(3, 4), v[3]);
+        assertEquals(sum(v, 4), SumTree.combine(new SumTree.Node(0, 4), known, SumTree::add), 0);
+
+        Map<SumTree.Node, Double> missing = leaves(v);
+        missing.remove(new SumTree.Node(2, 3));
+        assertThrows(IllegalStateException.class, () -> SumTree.combine(new SumTree.Node(0, 4), missing, SumTree::add));
+    }
+
+    @Test
+    void nodeSumsAddAsTheStepAlwaysHasMinusZeroIncluded() {
+        float[] a = {-0f, 1e8f, 3f};
+        float[] b = {-0f, 1f, 0.5f};
+        float[] c = {2f, -1e8f, 0.25f};
+        for (WirePrecision wire : WirePrecision.values()) {
+            Map<SumTree.Node, NodeSum> nodes = new HashMap<>();
+            nodes.put(new SumTree.Node(0, 1), NodeSum.encoded(wire.encode(a), wire, 3));
+            nodes.put(new SumTree.Node(1, 2), NodeSum.encoded(wire.encode(b), wire, 3));
+            nodes.put(new SumTree.Node(2, 3), NodeSum.encoded(wire.encode(c), wire, 3));
+            float[] expected = new float[3];
+            for (float[] v : new float[][] {a, b, c}) wire.addTo(wire.encode(v), expected);
+            float[] total = NodeSum.total(3, nodes);
+            assertArrayEquals(bits(expected), bits(total), wire.toString());
+            assertEquals(0f, total[1], "1e8 + 1 rounds to 1e8 in float, left to right");
+        }
+        // A lone partition's -0 becomes +0 too, as 0 + x always made it.
+        Map<SumTree.Node, NodeSum> one = Map.of(new SumTree.Node(0, 1), NodeSum.of(new float[] {-0f}));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(NodeSum.total(1, one)[0]));
+        assertThrows(IllegalArgumentException.class, () -> NodeSum.encoded(new byte[5], WirePrecision.FLOAT32, 2));
+        assertFalse(new SumTree.Node(0, 2).isLeaf());
+    }
+
+    private static double sum(double[] v, int p) {
+        return SumTree.combine(new SumTree.Node(0, p), leaves(v), SumTree::add);
+    }
+
+    private static Map<SumTree.Node, Double> leaves(double[] v) {
+        Map<SumTree.Node, Double> m = new HashMap<>();
+        for (int i = 0; i < v.length; i++) m.put(new SumTree.Node(i, i + 1), v[i]);
+        return m;
+    }
+
+    private static void nodes(SumTree.Node n, Set<SumTree.Node> out) {
+        out.add(n);
+        if (n.isLeaf()) return;
+        nodes(new SumTree.Node(n.lo(), n.mid()), out);
+        nodes(new SumTree.Node(n.mid(), n.hi()), out);
+    }
+
+    private static SumTree.Node parentOf(SumTree.Node child, int p) {
+        SumTree.Node n = new SumTree.Node(0, p);
+        if (n.equals(child)) return null;
+        while (true) {
+            SumTree.Node next = child.lo() < n.mid() ? new SumTree.Node(n.lo(), n.mid()) : new SumTree.Node(n.mid(), n.hi());
+            if (next.equals(child)) return n;
+            n = next;
+        }
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+}
