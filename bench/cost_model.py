@@ -20,8 +20,10 @@ The model (one core per executor, one partition per executor, E executors, globa
   r       driver-side cost of one returned gradient (cluster: empty job returning gradient bytes minus empty
           job, per task): results arrive at the one driver, so this grows linearly
   k       adding one partial gradient on the driver (local combine / partitions)
-Speed-up is against the same batch on one core without Spark (c B + update); efficiency = speed-up / E.
+Speed-up is against the same batch on one core without Spark (c B + update); efficiency = speed-up / cores.
 bf16 halves the bytes: r and fetch are halved (an upper bound on what it saves). Everything else is measured.
+The last table gives executors of C cores, each running one task of C threads (`--partitions-per-task C`):
+E tasks and E returned sums instead of E x C, compute divided by E x C (threads assumed to scale perfectly).
 """
 import json
 import math
@@ -52,29 +54,30 @@ def constants(local, cluster):
     }
 
 
-def step_ms(k, executors, batch, bytes_factor=1.0):
+def step_ms(k, executors, batch, bytes_factor=1.0, cores=1):
     fetch = k["fetch"] * bytes_factor * max(1.0, math.log2(executors) / max(1.0, math.log2(k["fetch_executors"])))
     parts = {
         "fixed": k["ship"] + k["J1"] + k["update"],
         "tasks": k["m"] * (executors - 1),
         "fetch": fetch,
-        "compute": k["c"] * batch / executors,
+        "compute": k["c"] * batch / (executors * cores),
         "return": (k["r"] * bytes_factor + k["k"]) * executors,
     }
     return sum(parts.values()), parts
 
 
-def table(k, batch_of, title):
+def table(k, batch_of, title, cores=1):
     print(f"\n{title}\n")
-    print("| executors | batch | step ms | compute | fixed | tasks | fetch | return | speed-up | efficiency | bf16: step ms | bf16 efficiency |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for e in (8, 64, 256):
-        b = batch_of(e)
-        t, parts = step_ms(k, e, b)
-        tb, _ = step_ms(k, e, b, 0.5)
+    print("| executors | cores | batch | step ms | compute | fixed | tasks | fetch | return | speed-up | efficiency | bf16: step ms | bf16 efficiency |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for e in ((8, 64, 256) if cores == 1 else (1, 8, 32)):
+        n = e * cores
+        b = batch_of(n)
+        t, parts = step_ms(k, e, b, cores=cores)
+        tb, _ = step_ms(k, e, b, 0.5, cores=cores)
         serial = k["c"] * b + k["update"]
-        print(f"| {e} | {b} | {t:.1f} | {parts['compute']:.1f} | {parts['fixed']:.1f} | {parts['tasks']:.1f} | "
-              f"{parts['fetch']:.1f} | {parts['return']:.1f} | {serial / t:.1f} | {serial / t / e:.0%} | {tb:.1f} | {serial / tb / e:.0%} |")
+        print(f"| {e} | {n} | {b} | {t:.1f} | {parts['compute']:.1f} | {parts['fixed']:.1f} | {parts['tasks']:.1f} | "
+              f"{parts['fetch']:.1f} | {parts['return']:.1f} | {serial / t:.1f} | {serial / t / n:.0%} | {tb:.1f} | {serial / tb / n:.0%} |")
 
 
 def main():
@@ -83,7 +86,8 @@ def main():
     k = constants(load(sys.argv[1]), load(sys.argv[2]))
     print("Constants (ms): " + ", ".join(f"{name} {v:.4g}" for name, v in k.items()))
     table(k, lambda e: 1024, "Fixed global batch 1024 (the auto batch for 60,000 rows):")
-    table(k, lambda e: 128 * e, "Batch grows with the cluster, 128 rows per executor:")
+    table(k, lambda e: 128 * e, "Batch grows with the cluster, 128 rows per core:")
+    table(k, lambda n: 128 * n, "8-core executors, one task of 8 threads each; 128 rows per core:", cores=8)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,16 @@ import org.apache.spark.storage.RDDInfo;
 
 /**
  * The training steps on Spark, measured: the same {@link SyncStep} and {@link ParameterUpdate} as {@link Trainer},
- * with every part of every step timed, empty jobs on the same cached RDD after every fourth measured step (so
- * both see the same load and the same warm JVM), the bytes the cached training rows take, and the driver's heap
- * after a full GC at two points of the run.
+ * with every part of every step timed, in two phases. First the steps alone, as training runs them: their
+ * throughput and medians. Then more steps with empty jobs on the same cached RDD after every fourth (so steps
+ * and empty jobs see the same load and the same warm JVM): the comparison of a step's overhead with Spark's
+ * floor. Kept apart because the side jobs slow the steps around them (their events, garbage and threads). Also
+ * the bytes the cached training rows take, and the driver's heap after a full GC at two points of the run.
  */
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
     public record Report(int partitions, int partitionsPerTask, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
+                         int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
                          double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
@@ -30,18 +33,21 @@ public final class SparkStepBench {
     private SparkStepBench() {}
 
     /**
-     * Runs {@code warmupSteps + steps} steps; the medians and the throughput cover the last {@code steps}. Heap is
-     * read after step {@code heapFirstStep} (counted from 1, warm-up included) and after the last step.
+     * Runs {@code warmupSteps + steps} steps, then {@code compareSteps} steps interleaved with empty jobs; the
+     * throughput and medians of the steps alone cover the {@code steps}. Heap is read after step
+     * {@code heapFirstStep} (counted from 1, warm-up included) and after the last step.
      */
     public static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
-                             int steps, int heapFirstStep) {
-        return run(sc, data, config, partitions, warmupSteps, steps, heapFirstStep, new float[0][]);
+                             int steps, int compareSteps, int heapFirstStep) {
+        return run(sc, data, config, partitions, warmupSteps, steps, compareSteps, heapFirstStep, new float[0][]);
     }
 
     /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
     static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
-                      int steps, int heapFirstStep, float[][] finalParameters) {
-        int total = warmupSteps + steps;
+                      int steps, int compareSteps, int heapFirstStep, float[][] finalParameters) {
+        if (steps < 1 || compareSteps < 1) throw new IllegalArgumentException("steps and compare steps must be positive");
+        int compareFrom = warmupSteps + steps;
+        int total = compareFrom + compareSteps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
         // On a local master the steps keep their bytes in this JVM; the same step with them sent through Spark, on
@@ -51,28 +57,29 @@ public final class SparkStepBench {
         String[] parts = {"total", "ship", "launch", "launch_first", "fetch", "compute", "return", "combine", "update", "overhead"};
         String[] wireParts = {"total", "launch", "launch_first", "compute", "return", "combine", "overhead"};
         long[][] t = new long[parts.length][total];
-        long[][] w = new long[wireParts.length][steps / 4 + 1];
+        long[][] w = new long[wireParts.length][compareSteps / 4 + 1];
         int emptyJobs = 0;
-        long[] empty = new long[steps / 4 + 1];
-        long[] broadcastEmpty = new long[steps / 4 + 1];
-        long[] collectEmpty = new long[steps / 4 + 1];
-        long[] carriedEmpty = new long[steps / 4 + 1];
-        long[] oneTaskEmpty = new long[steps / 4 + 1];
-        long[] returningEmpty = new long[steps / 4 + 1];
-        long[] manyEmpty = new long[steps / 4 + 1];
+        long[] empty = new long[compareSteps / 4 + 1];
+        long[] broadcastEmpty = new long[compareSteps / 4 + 1];
+        long[] collectEmpty = new long[compareSteps / 4 + 1];
+        long[] carriedEmpty = new long[compareSteps / 4 + 1];
+        long[] oneTaskEmpty = new long[compareSteps / 4 + 1];
+        long[] returningEmpty = new long[compareSteps / 4 + 1];
+        long[] manyEmpty = new long[compareSteps / 4 + 1];
         JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : Trainer.autoPartitionsPerTask(sc, partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             long measuredNanos = 0;
+            long interleavedNanos = 0;
             for (int s = 0; s < total; s++) {
                 long t0 = System.nanoTime();
                 int epoch = loop.epochOf(s);
                 SyncStep.Result r = step.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
                         "lockstep bench step " + (s + 1) + "/" + total);
                 long t1 = System.nanoTime();
-                boolean sideJobs = s >= warmupSteps && (s - warmupSteps) % 4 == 0;
+                boolean sideJobs = s >= compareFrom && (s - compareFrom) % 4 == 0;
                 if (sideJobs && wireStep != null) {
                     long[] wv = sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total);
                     for (int i = 0; i < wv.length; i++) w[i][emptyJobs] = wv[i];
@@ -81,7 +88,8 @@ public final class SparkStepBench {
                 loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
                 long t2 = System.nanoTime();
                 long stepNanos = (t1 - t0) + (t2 - tu);
-                if (s >= warmupSteps) measuredNanos += stepNanos;
+                if (s >= warmupSteps && s < compareFrom) measuredNanos += stepNanos;
+                if (s >= compareFrom) interleavedNanos += stepNanos;
                 long[] v = {stepNanos, r.shipNanos(), r.launchNanos(), r.firstLaunchNanos(), r.slowestFetchNanos(),
                         r.slowestComputeNanos(), r.returnNanos(), r.combineNanos(), t2 - tu, stepNanos - r.slowestComputeNanos()};
                 for (int i = 0; i < v.length; i++) t[i][s] = v[i];
@@ -100,11 +108,16 @@ public final class SparkStepBench {
             long heapAtLast = heapAfterGc();
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             Map<String, Double> medians = new LinkedHashMap<>();
-            for (int i = 0; i < parts.length; i++) medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, total));
+            Map<String, Double> interleaved = new LinkedHashMap<>();
+            for (int i = 0; i < parts.length; i++) {
+                medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, compareFrom));
+                interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
+            }
             Map<String, Double> wireMedians = new LinkedHashMap<>();
             for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
             return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
-                    medians, BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
+                    medians, compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
+                    BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS, wireMedians,

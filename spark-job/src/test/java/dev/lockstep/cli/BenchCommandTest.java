@@ -26,7 +26,7 @@ class BenchCommandTest {
         Path json = tmp.resolve("bench.json");
         CommandRun.Outcome o = CommandRun.run("bench", "--data", TestData.sampleDir().toString(),
                 "--out", json.toString(), "--layers", "784,32,10", "--steps", "12", "--warmup-steps", "2",
-                "--heap-first-step", "4", "--loop-steps", "3", "--kernel-millis", "2");
+                "--compare-steps", "8", "--heap-first-step", "4", "--loop-steps", "3", "--kernel-millis", "2");
         assertEquals(0, o.code(), o.err());
         Map<String, Object> doc = Json.readMap(new Configuration(), json.toString());
         List<Map<String, Object>> kernels = (List<Map<String, Object>>) doc.get("kernels");
@@ -42,6 +42,9 @@ class BenchCommandTest {
             assertTrue(steps.get(part) instanceof Number, part + " in " + steps);
         }
         assertTrue(((Number) spark.get("empty_job_ms_median")).doubleValue() > 0);
+        assertEquals(8, ((Number) spark.get("compare_steps")).intValue());
+        assertTrue(((Number) spark.get("interleaved_examples_per_second")).doubleValue() > 0);
+        assertTrue(((Map<String, Object>) spark.get("interleaved_step_ms_median")).get("overhead") instanceof Number, spark.toString());
         assertEquals(5, ((Map<String, Object>) doc.get("targets")).size());
         assertTrue(o.err().contains("[bench] target"), o.err());
     }
@@ -49,10 +52,14 @@ class BenchCommandTest {
     @Test
     void badOptionsAreOneLineAndExitTwo() {
         CommandRun.Outcome o = CommandRun.run("bench", "--data", TestData.sampleDir().toString(),
-                "--out", tmp.resolve("b.json").toString(), "--steps", "10", "--warmup-steps", "0", "--heap-first-step", "10");
+                "--out", tmp.resolve("b.json").toString(), "--steps", "10", "--warmup-steps", "0", "--compare-steps", "5", "--heap-first-step", "15");
         assertEquals(Main.EXIT_USAGE, o.code());
         assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().contains("--heap-first-step"), o.err());
         assertFalse(Files.exists(tmp.resolve("b.json")));
+        CommandRun.Outcome c = CommandRun.run("bench", "--data", TestData.sampleDir().toString(), "--compare-steps", "0");
+        assertEquals(Main.EXIT_USAGE, c.code());
+        assertTrue(c.err().contains("--compare-steps"), c.err());
         CommandRun.Outcome t = CommandRun.run("bench", "--data", TestData.sampleDir().toString(), "--transfer", "fp8");
         assertEquals(Main.EXIT_USAGE, t.code());
         assertTrue(t.err().contains("float32 or bf16"), t.err());

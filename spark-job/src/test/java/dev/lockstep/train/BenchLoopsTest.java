@@ -40,10 +40,13 @@ class BenchLoopsTest {
         assertArrayEquals(bits(trained), bits(oneThread[0]), "Spark-free loop, 1 thread");
 
         float[][] spark = new float[1][];
-        SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 16, 5, spark);
-        assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench");
+        SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 8, 8, 5, spark);
+        assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench: the steps alone, then interleaved, train the same 20 steps");
         assertEquals(785.0, r.cachedBytesPerRow(), 2.0, "one byte per pixel and per label");
-        assertEquals(16, r.steps());
+        assertEquals(8, r.steps());
+        assertEquals(8, r.compareSteps());
+        assertTrue(r.examplesPerSecond() > 0 && r.interleavedExamplesPerSecond() > 0, r.toString());
+        assertTrue(r.interleavedStepMillis().get("overhead") > 0, r.interleavedStepMillis().toString());
         double parts = r.stepMillis().get("ship") + r.stepMillis().get("compute") + r.stepMillis().get("update");
         assertTrue(r.stepMillis().get("total") >= parts * 0.5, r.stepMillis().toString());
         assertTrue(r.emptyJobMillis() > 0 && r.heapAtFirst() > 0 && r.heapAtLast() > 0, r.toString());
