@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     int partitions = 2;
     @Option(names = "--partitions-per-task", description = "Partitions each Spark task computes, on as many threads (default: train's choice for the master).")
     int partitionsPerTask = 0;
-    @Option(names = "--steps", description = "Measured Spark steps (default 5000; heap is read after step 500 and the last).")
+    @Option(names = "--steps", description = "Measured Spark steps, run alone (default 5000; heap is read after step 500 and the last of them).")
     int steps = 5000;
     @Option(names = "--compare-steps", description = "Further Spark steps, each fourth followed by empty jobs to compare with (default 1000).")
     int compareSteps = 1000;
@@ -74,9 +74,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new ResolvedSettings.UsageException("--partitions, --steps, --compare-steps and --loop-steps must be positive; "
                     + "--warmup-steps and --kernel-millis 0 or more");
         }
-        int lastStep = warmupSteps + steps + compareSteps;
+        int lastStep = warmupSteps + steps; // the heap's second reading
         if (heapFirstStep < 1 || heapFirstStep >= lastStep) {
-            throw new ResolvedSettings.UsageException("--heap-first-step must be between 1 and the last step (" + (lastStep - 1) + ")");
+            throw new ResolvedSettings.UsageException("--heap-first-step must be between 1 and the last of the steps alone (" + (lastStep - 1) + ")");
         }
         for (int t : threads) if (t < 1) throw new ResolvedSettings.UsageException("--threads must be positive");
         if (master != null) SparkSetup.checkMaster(master);

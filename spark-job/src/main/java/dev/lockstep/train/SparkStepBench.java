@@ -35,7 +35,7 @@ public final class SparkStepBench {
     /**
      * Runs {@code warmupSteps + steps} steps, then {@code compareSteps} steps interleaved with empty jobs; the
      * throughput and medians of the steps alone cover the {@code steps}. Heap is read after step
-     * {@code heapFirstStep} (counted from 1, warm-up included) and after the last step.
+     * {@code heapFirstStep} (counted from 1, warm-up included) and after the last of the steps alone.
      */
     public static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
                              int steps, int compareSteps, int heapFirstStep) {
@@ -68,6 +68,7 @@ public final class SparkStepBench {
         long[] manyEmpty = new long[compareSteps / 4 + 1];
         JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
+        long heapAtLast = -1;
         int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : Trainer.autoPartitionsPerTask(sc, partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
@@ -104,8 +105,10 @@ public final class SparkStepBench {
                     collectEmpty[emptyJobs++] = collectEmptyJob(rows);
                 }
                 if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
+                // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
+                // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
+                if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
             }
-            long heapAtLast = heapAfterGc();
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             Map<String, Double> medians = new LinkedHashMap<>();
             Map<String, Double> interleaved = new LinkedHashMap<>();
@@ -121,7 +124,7 @@ public final class SparkStepBench {
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS, wireMedians,
-                    (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, total, heapAtLast);
+                    (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, compareFrom, heapAtLast);
         }
     }
 
