@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     String master;
     @Option(names = "--partitions", description = "Partitions, for Spark and the Spark-free loop alike (default 2).")
     int partitions = 2;
-    @Option(names = "--partitions-per-task", description = "Partitions each Spark task computes, on as many threads (default: train's choice for the master).")
+    @Option(names = "--partitions-per-task", description = "Partitions each Spark task computes, on as many threads (default 0: train's choice for the master).")
     int partitionsPerTask = 0;
     @Option(names = "--steps", description = "Measured Spark steps, run alone (default 5000; heap is read after step 500 and the last of them).")
     int steps = 5000;
@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (partitionsPerTask < 0) throw new ResolvedSettings.UsageException("--partitions-per-task must be positive");
+        if (partitionsPerTask < 0) throw new ResolvedSettings.UsageException("--partitions-per-task must be positive, or 0 for train's choice");
         if (partitions < 1 || steps < 1 || compareSteps < 1 || warmupSteps < 0 || loopSteps < 1 || kernelMillis < 0) {
             throw new ResolvedSettings.UsageException("--partitions, --steps, --compare-steps and --loop-steps must be positive; "
                     + "--warmup-steps and --kernel-millis 0 or more");

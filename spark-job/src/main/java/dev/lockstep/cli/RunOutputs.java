@@ -107,6 +107,7 @@ final class RunOutputs {
     private static Map<String, Object> configMap(TrainConfig config, TrainingResult result) {
         Map<String, Object> c = config.toMap();
         c.put("partitions", result.partitions()); // the resolved count, also when it defaulted to Spark's parallelism
+        c.put("partitions_per_task", result.partitionsPerTask());
         return c;
     }
 }

@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
     String partitions;
     @Option(names = "--partitions-per-task", paramLabel = "N|auto", description = "Partitions each Spark task computes, one thread each; never changes the model "
-            + "(default auto: all on a local master, one per task on a cluster unless spark.executor.cores is set, then that many).")
+            + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else 1; at most --partitions).")
     String partitionsPerTask;
     @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
             + "rows, else 0).")

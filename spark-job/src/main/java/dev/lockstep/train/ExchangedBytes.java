@@ -5,13 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes a step moves between the driver and its tasks: the encoded parameters out, each partition's gradient back.
+ * Bytes a step moves between the driver and its tasks: the encoded parameters out, each task's gradient sums back.
  * Between JVMs they travel inline, serialized with the task or with its result. When the tasks run in the driver's
  * own JVM (a local master) that serialization is copying and nothing else, about 1 MB each way per task per step;
  * there the bytes stay in a table of this JVM and only their key travels (measured by {@code lockstep bench}).
  *
- * <p>Held bytes belong to an exchange, one per job: its tasks put their results under their partition's index
- * (a retried attempt puts the same bytes again), and closing the exchange drops whatever it still holds, also
+ * <p>Held bytes belong to an exchange, one per job: its tasks put their results under the first partition of
+ * each {@link SumTree} node they send (a retried attempt puts the same bytes again), and closing the exchange drops whatever it still holds, also
  * when the job failed.
  */
 final class ExchangedBytes implements Serializable {

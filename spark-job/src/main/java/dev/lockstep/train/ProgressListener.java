@@ -51,7 +51,7 @@ public final class ProgressListener implements TrainingListener {
         out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s), %d epochs x %d steps of %d%n",
                 run.config().architecture(), run.trainRows(), run.evalName(), run.evalRows(), run.partitions(),
                 run.partitionsPerTask() == 1 ? "a task each" : tasks == 1 ? "one task, " + run.partitions() + " threads"
-                        : tasks + " tasks of " + run.partitionsPerTask() + " threads",
+                        : tasks + " tasks of " + (run.partitions() % run.partitionsPerTask() == 0 ? "" : "up to ") + run.partitionsPerTask() + " threads",
                 epochs, run.stepsPerEpoch(), batch);
         if (run.resumedAtStep() > 0) {
             out.printf(Locale.ROOT, "[lockstep] resuming after step %d (epoch %d, step %d)%n", run.resumedAtStep(),

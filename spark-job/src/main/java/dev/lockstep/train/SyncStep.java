@@ -23,9 +23,9 @@ final class SyncStep {
 
     /** How a step runs its partitions and moves its bytes; every layout gives the same bits. */
     enum Layout {
-        /** A task per partition; parameters and gradients go through Spark. Any master. */
+        /** Parameters and gradients go through Spark. Any master. */
         SENT,
-        /** A task per partition; bytes stay in this JVM ({@link ExchangedBytes}). Local masters only. */
+        /** Bytes stay in this JVM ({@link ExchangedBytes}). Local masters only. */
         HELD;
 
         static Layout defaultFor(JavaSparkContext sc) {

@@ -134,16 +134,17 @@ public final class Trainer {
                 listeners.forEach(l -> l.onEpoch(summary));
             }
             TrainingResult result = new TrainingResult(arch, run.params, evaluation, List.copyOf(run.history), run.globalStep,
-                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions);
+                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions, trainRows.partitionsPerTask());
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
     }
 
     /**
-     * Partitions per task when the configuration leaves it to the master: on a local master all of them, one task
-     * whose threads use the cores (one task and one result per step instead of one per core: BENCHMARKS.md); on a
-     * cluster as many as an executor has cores when {@code spark.executor.cores} says so, else one.
+     * Partitions per task when the configuration leaves it to the master: as many as it has cores, capped at the
+     * partition count. On a local master that is one task per step when the partitions are the cores (the
+     * default), its threads using the cores; on a cluster, {@code spark.executor.cores} when set (one task and
+     * one result per executor instead of one per core: BENCHMARKS.md), else one.
      */
     public static int autoPartitionsPerTask(JavaSparkContext sc, int partitions) {
         int cores = sc.isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);

@@ -12,7 +12,8 @@ public record TrainingResult(
         long steps,
         long examples,
         double trainSeconds,
-        int partitions) {
+        int partitions,
+        int partitionsPerTask) {
 
     public double examplesPerSecond() {
         return trainSeconds > 0 ? examples / trainSeconds : 0;

@@ -57,6 +57,25 @@ class PartitionsPerTaskTest {
     }
 
     @Test
+    void emptyPartitionsInATaskChangeNothingEither() {
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        float[] params = Initializer.initialize(arch, 9);
+        int[] batch = {0, 1, 2};
+        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        float[] reference = null;
+        for (int perTask : new int[] {1, 2, 5}) {
+            // 3 rows over 5 partitions: partitions 0 and 2 hold none.
+            try (CachedRows rows = CachedRows.cache(SharedSpark.context(), new InMemoryRows(TestData.sample().slice(0, 3)), PARTITIONS, perTask, "empty-partitions")) {
+                SyncStep.Result r = new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).gradient(rows, params, batch, 0, input, "empty");
+                assertEquals(3, r.rows());
+                if (reference == null) reference = r.gradientSum();
+                assertArrayEquals(bits(reference), bits(r.gradientSum()), perTask + " per task");
+                assertEquals(3, new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).evaluate(rows, params, input, "empty").rows());
+            }
+        }
+    }
+
+    @Test
     void aTaskSplitsItsBlocksByPartitionAndRefusesOthers() {
         long rows = 1000;
         PartitionLayout layout = new PartitionLayout(rows, 4, 3);

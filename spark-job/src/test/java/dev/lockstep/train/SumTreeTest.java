@@ -50,6 +50,8 @@ class SumTreeTest {
         // Chosen so that the order shows: 1e16 + 1 rounds back to 1e16.
         double[] v = {1e16, 1, -1e16, 1};
         assertEquals((1e16 + 1) + -1e16, sum(v, 3), 0);
+        // Three add left to right, as the step always did: grouped the other way this would be 1.
+        assertEquals(0.0, sum(new double[] {1, 1e16, -1e16}, 3), 0, "(1 + 1e16) - 1e16");
         assertEquals(1.0, ((1e16 + 1) + -1e16) + 1, 0, "four left to right");
         assertEquals(0.0, sum(v, 4), 0, "four in pairs: (1e16 + 1) + (-1e16 + 1)");
         // However the four are grouped into tasks, the nodes they send add up to the same.
@@ -65,25 +67,58 @@ class SumTreeTest {
 
     @Test
     void nodeSumsAddAsTheStepAlwaysHasMinusZeroIncluded() {
-        float[] a = {-0f, 1e8f, 3f};
-        float[] b = {-0f, 1f, 0.5f};
-        float[] c = {2f, -1e8f, 0.25f};
+        // Element 1 tells the orders apart: (1 + 1e8) - 1e8 is 0 in float, 1 + (1e8 - 1e8) is 1.
+        float[] a = {-0f, 1f, 3f, -0f};
+        float[] b = {-0f, 1e8f, 0.5f, -0f};
+        float[] c = {2f, -1e8f, 0.25f, -0f};
         for (WirePrecision wire : WirePrecision.values()) {
             Map<SumTree.Node, NodeSum> nodes = new HashMap<>();
-            nodes.put(new SumTree.Node(0, 1), NodeSum.encoded(wire.encode(a), wire, 3));
-            nodes.put(new SumTree.Node(1, 2), NodeSum.encoded(wire.encode(b), wire, 3));
-            nodes.put(new SumTree.Node(2, 3), NodeSum.encoded(wire.encode(c), wire, 3));
-            float[] expected = new float[3];
+            nodes.put(new SumTree.Node(0, 1), NodeSum.encoded(wire.encode(a), wire, 4));
+            nodes.put(new SumTree.Node(1, 2), NodeSum.encoded(wire.encode(b), wire, 4));
+            nodes.put(new SumTree.Node(2, 3), NodeSum.encoded(wire.encode(c), wire, 4));
+            float[] expected = new float[4];
             for (float[] v : new float[][] {a, b, c}) wire.addTo(wire.encode(v), expected);
             float[] total = NodeSum.total(3, nodes);
             assertArrayEquals(bits(expected), bits(total), wire.toString());
-            assertEquals(0f, total[1], "1e8 + 1 rounds to 1e8 in float, left to right");
+            assertEquals(0f, total[1], "1 + 1e8 rounds to 1e8 in float, left to right");
+            assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(total[3]), "-0 + -0 + -0 is +0, as 0 + ... made it");
         }
         // A lone partition's -0 becomes +0 too, as 0 + x always made it.
         Map<SumTree.Node, NodeSum> one = Map.of(new SumTree.Node(0, 1), NodeSum.of(new float[] {-0f}));
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(NodeSum.total(1, one)[0]));
         assertThrows(IllegalArgumentException.class, () -> NodeSum.encoded(new byte[5], WirePrecision.FLOAT32, 2));
         assertFalse(new SumTree.Node(0, 2).isLeaf());
+    }
+
+    @Test
+    void reusedArraysGiveTheSameTotalOverManyPartitions() {
+        int p = 37;
+        java.util.Random random = new java.util.Random(7);
+        for (WirePrecision wire : WirePrecision.values()) {
+            byte[][] leaves = new byte[p][];
+            for (int i = 0; i < p; i++) {
+                float[] v = new float[64];
+                for (int j = 0; j < v.length; j++) v[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6));
+                leaves[i] = wire.encode(v);
+            }
+            // Some nodes already summed elsewhere (a task of several partitions), the rest leaves.
+            Map<SumTree.Node, NodeSum> fresh = new HashMap<>();
+            Map<SumTree.Node, NodeSum> pooled = new HashMap<>();
+            for (int i = 0; i < p; i++) {
+                if (i >= 8 && i < 16) continue;
+                fresh.put(new SumTree.Node(i, i + 1), NodeSum.encoded(leaves[i], wire, 64));
+                pooled.put(new SumTree.Node(i, i + 1), NodeSum.encoded(leaves[i], wire, 64));
+            }
+            Map<SumTree.Node, NodeSum> part = new HashMap<>();
+            for (int i = 8; i < 16; i++) part.put(new SumTree.Node(i, i + 1), NodeSum.encoded(leaves[i], wire, 64));
+            for (SumTree.Node n : SumTree.cover(8, 16, p)) {
+                byte[] sent = WirePrecision.FLOAT32.encode(SumTree.combine(n, part, NodeSum::plus).toArray());
+                fresh.put(n, NodeSum.encoded(sent, WirePrecision.FLOAT32, 64));
+                pooled.put(n, NodeSum.encoded(sent, WirePrecision.FLOAT32, 64));
+            }
+            float[] expected = SumTree.combine(new SumTree.Node(0, p), fresh, NodeSum::plus).toArray();
+            assertArrayEquals(bits(expected), bits(NodeSum.total(p, pooled)), wire.toString());
+        }
     }
 
     private static double sum(double[] v, int p) {

@@ -62,6 +62,23 @@ class WirePrecisionTest {
     }
 
     @Test
+    void roundingInPlaceIsDecodingTheEncodedBits() {
+        float[] values = java.util.Arrays.copyOf(SPECIAL, SPECIAL.length + 3);
+        values[SPECIAL.length] = 3.3961e38f; // rounds up to infinity in bf16
+        values[SPECIAL.length + 1] = 1f + 0x1p-8f;
+        values[SPECIAL.length + 2] = -1.00390625f;
+        for (WirePrecision w : WirePrecision.values()) {
+            float[] decoded = new float[values.length];
+            w.decode(w.encode(values), decoded);
+            float[] rounded = values.clone();
+            w.round(rounded);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(Float.floatToRawIntBits(decoded[i]), Float.floatToRawIntBits(rounded[i]), w + " " + values[i]);
+            }
+        }
+    }
+
+    @Test
     void parsesItsNamesAndRejectsOthers() {
         assertEquals(WirePrecision.BF16, WirePrecision.parse(" BF16 "));
         assertEquals(WirePrecision.FLOAT32, WirePrecision.parse("float32"));
