@@ -17,8 +17,9 @@ import org.apache.spark.storage.RDDInfo;
  * with every part of every step timed, in two phases. First the steps alone, as training runs them: their
  * throughput and medians. Then more steps with empty jobs on the same cached RDD after every fourth (so steps
  * and empty jobs see the same load and the same warm JVM): the comparison of a step's overhead with Spark's
- * floor. Kept apart because the side jobs slow the steps around them (their events, garbage and threads). Also
- * the bytes the cached training rows take, and the driver's heap after a full GC at two points of the run.
+ * floor. Kept apart so that the throughput is that of steps run back to back, as training runs them: the side
+ * jobs change the timing of the steps around them (BENCHMARKS.md). Also the bytes the cached training rows
+ * take, and the driver's heap after a full GC at two points of the run.
  */
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */

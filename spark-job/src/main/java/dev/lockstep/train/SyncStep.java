@@ -11,8 +11,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * One synchronous data-parallel step and one distributed evaluation. Partial results are added in the fixed
  * order of {@link SumTree}, by partition index, never in arrival order or by which task held what, so a retried
- * task, a recomputed partition or another number of partitions per task changes nothing. The parameters travel as {@link ShippedParameters}; on a local master,
- * parameters and gradients stay in this JVM ({@link ExchangedBytes}) and only their keys go through Spark.
+ * task, a recomputed partition or another number of partitions per task changes nothing. The parameters travel
+ * as {@link ShippedParameters}; on a local master, parameters and gradients stay in this JVM
+ * ({@link ExchangedBytes}) and only their keys go through Spark.
  */
 final class SyncStep {
     private final JavaSparkContext sc;

@@ -154,7 +154,7 @@ public final class Trainer {
     /** The settings and data a checkpoint must share with the run resuming it for the result to be the same. */
     static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
         Map<String, Object> m = config.toMap();
-        m.remove("partitions_per_task"); // where the work runs, not what it computes: a checkpoint resumes under any
+        m.remove("partitions_per_task"); // where the work runs, not what it computes: resuming under another grouping is fine
         m.put("partitions", partitions);
         m.put("train_data", train.fingerprint());
         m.put("eval_data", eval.fingerprint());
