@@ -29,7 +29,7 @@ public final class Evaluation implements Serializable {
             losses.put(new SumTree.Node(p, p + 1), e.lossSum);
             for (int i = 0; i < confusion.length; i++) confusion[i] += e.confusion[i];
         }
-        double loss = perPartition.isEmpty() ? 0 : 0.0 + SumTree.combine(new SumTree.Node(0, perPartition.size()), losses, SumTree::add);
+        double loss = perPartition.isEmpty() ? 0 : SumTree.totalLoss(perPartition.size(), losses);
         return new Evaluation(classes, loss, confusion);
     }
 

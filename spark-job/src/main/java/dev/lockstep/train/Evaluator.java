@@ -18,7 +18,7 @@ public final class Evaluator {
                     data.maxLabel(), model.architecture().outputSize()));
         }
         InputTransform input = InputTransform.plain(model.architecture().inputSize(), model.scaling().scale(), model.scaling().offset());
-        try (CachedRows rows = CachedRows.cache(sc, data, partitions, Trainer.autoPartitionsPerTask(sc, partitions), "lockstep-evaluate")) {
+        try (CachedRows rows = CachedRows.cache(sc, data, partitions, Trainer.partitionsPerTask(sc, 0, partitions), "lockstep-evaluate")) {
             return new SyncStep(sc, model.architecture(), WirePrecision.FLOAT32).evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
         }
     }

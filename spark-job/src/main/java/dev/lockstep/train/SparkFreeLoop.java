@@ -75,7 +75,7 @@ public final class SparkFreeLoop {
                     count += g.rows;
                 }
                 float[] sum = NodeSum.total(partitions, sums);
-                double loss = 0.0 + SumTree.combine(new SumTree.Node(0, partitions), losses, SumTree::add);
+                double loss = SumTree.totalLoss(partitions, losses);
                 loop.update.apply(loop.params, loop.optimizer, sum, loss, count, s, epoch, loop.stepOf(s));
                 stepNanos[s] = System.nanoTime() - t0;
                 computeNanos[s] = Arrays.stream(partNanos).max().orElse(0);

@@ -70,7 +70,7 @@ public final class SparkStepBench {
         JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         long heapAtLast = -1;
-        int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : Trainer.autoPartitionsPerTask(sc, partitions);
+        int perTask = Trainer.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             long measuredNanos = 0;

@@ -68,4 +68,9 @@ final class SumTree {
     static Double add(Double left, Double right) {
         return (0.0 + left) + right;
     }
+
+    /** The loss of all {@code partitions} from the nodes that cover them, as {@code 0 + total} (see {@link NodeSum#total}). */
+    static double totalLoss(int partitions, Map<Node, Double> nodes) {
+        return 0.0 + combine(new Node(0, partitions), nodes, SumTree::add);
+    }
 }

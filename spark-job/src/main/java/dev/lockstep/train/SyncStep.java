@@ -91,7 +91,7 @@ final class SyncStep {
                 lastEnd = Math.max(lastEnd, p.endMicros);
             }
             float[] sum = NodeSum.total(layout.partitions(), sums);
-            double loss = 0.0 + SumTree.combine(new SumTree.Node(0, layout.partitions()), losses, SumTree::add);
+            double loss = SumTree.totalLoss(layout.partitions(), losses);
             long t3 = System.nanoTime();
             return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2,
                     (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000, (firstStart - submitted) * 1000);

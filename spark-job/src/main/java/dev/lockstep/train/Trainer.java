@@ -73,7 +73,7 @@ public final class Trainer {
             throw new LockstepException(e.getMessage());
         }
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-        int perTask = config.partitionsPerTask() > 0 ? config.partitionsPerTask() : autoPartitionsPerTask(sc, partitions);
+        int perTask = partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
         String fingerprint = fingerprint(config, partitions, train, eval);
@@ -141,12 +141,13 @@ public final class Trainer {
     }
 
     /**
-     * Partitions per task when the configuration leaves it to the master: as many as it has cores, capped at the
-     * partition count. On a local master that is one task per step when the partitions are the cores (the
-     * default), its threads using the cores; on a cluster, {@code spark.executor.cores} when set (one task and
-     * one result per executor instead of one per core: BENCHMARKS.md), else one.
+     * Partitions per task: {@code requested} when positive; 0 leaves it to the master, as many as it has cores,
+     * capped at the partition count. On a local master that is one task per step when the partitions are the
+     * cores (the default), its threads using the cores; on a cluster, {@code spark.executor.cores} when set (one
+     * task and one result per executor instead of one per core: BENCHMARKS.md), else one.
      */
-    public static int autoPartitionsPerTask(JavaSparkContext sc, int partitions) {
+    static int partitionsPerTask(JavaSparkContext sc, int requested, int partitions) {
+        if (requested > 0) return requested;
         int cores = sc.isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
         return Math.max(1, Math.min(partitions, cores));
     }
