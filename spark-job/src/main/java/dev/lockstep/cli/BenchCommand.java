@@ -172,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("steps", r.steps());
         m.put("examples_per_second", r.examplesPerSecond());
         m.put("step_ms_median", r.stepMillis());
+        m.put("cpu_ms_per_step", r.cpuMillisPerStep());
         m.put("compare_steps", r.compareSteps());
         m.put("interleaved_examples_per_second", r.interleavedExamplesPerSecond());
         m.put("interleaved_step_ms_median", r.interleavedStepMillis());
@@ -196,6 +197,14 @@ final class BenchCommand implements Callable<Integer> {
                         + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
                 r.examplesPerSecond(), s.get("total"), s.get("ship"), s.get("launch"), s.get("fetch"), s.get("compute"),
                 s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
+        StringBuilder cpu = new StringBuilder();
+        double cpuTotal = 0;
+        for (Map.Entry<String, Double> e : r.cpuMillisPerStep().entrySet()) {
+            cpu.append(String.format(Locale.ROOT, "%s %s %.2f", cpu.length() == 0 ? "" : ",", e.getKey().replace('_', ' '), e.getValue()));
+            cpuTotal += e.getValue();
+        }
+        double wallPerStep = r.batch() * 1000.0 / r.examplesPerSecond();
+        err.printf(Locale.ROOT, "[bench]   CPU per step, ms:%s; %.2f in all, %.1f cores busy on average%n", cpu, cpuTotal, cpuTotal / wallPerStep);
         Map<String, Double> i = r.interleavedStepMillis();
         err.printf(Locale.ROOT, "[bench] Spark, steps interleaved with empty jobs: %,.0f examples/s; median step %.2f ms = launch %.2f, "
                         + "compute %.2f, return %.2f; overhead %.2f ms%n", r.interleavedExamplesPerSecond(), i.get("total"), i.get("launch"),

@@ -18,13 +18,14 @@ import org.apache.spark.storage.RDDInfo;
  * throughput and medians. Then more steps with empty jobs on the same cached RDD after every fourth (so steps
  * and empty jobs see the same load and the same warm JVM): the comparison of a step's overhead with Spark's
  * floor. Kept apart so that the throughput is that of steps run back to back, as training runs them: the side
- * jobs change the timing of the steps around them (BENCHMARKS.md). Also the bytes the cached training rows
- * take, and the driver's heap after a full GC at two points of the run.
+ * jobs change the timing of the steps around them (BENCHMARKS.md). Also the CPU the JVM's threads used during
+ * the steps alone ({@link ThreadCpu}), the bytes the cached training rows take, and the driver's heap after a
+ * full GC at two points of the run.
  */
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
     public record Report(int partitions, int partitionsPerTask, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
-                         int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
+                         Map<String, Double> cpuMillisPerStep, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
                          double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
@@ -75,7 +76,11 @@ public final class SparkStepBench {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             long measuredNanos = 0;
             long interleavedNanos = 0;
+            Map<String, Long> cpuAtStart = null;
+            Map<String, Long> cpuAtEnd = null;
+            Map<String, Long> heapReading = null; // CPU the heap's first reading took (full GCs): not the steps'
             for (int s = 0; s < total; s++) {
+                if (s == warmupSteps) cpuAtStart = ThreadCpu.snapshot();
                 long t0 = System.nanoTime();
                 int epoch = loop.epochOf(s);
                 SyncStep.Result r = step.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
@@ -105,7 +110,13 @@ public final class SparkStepBench {
                     manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
                     collectEmpty[emptyJobs++] = collectEmptyJob(rows);
                 }
-                if (s + 1 == heapFirstStep) heapAtFirst = heapAfterGc();
+                if (s + 1 == compareFrom) cpuAtEnd = ThreadCpu.snapshot();
+                if (s + 1 == heapFirstStep) {
+                    Map<String, Long> before = ThreadCpu.snapshot();
+                    heapAtFirst = heapAfterGc();
+                    heapReading = ThreadCpu.snapshot();
+                    heapReading.replaceAll((g, nanos) -> nanos - before.getOrDefault(g, 0L));
+                }
                 // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
                 // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
                 if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
@@ -117,10 +128,14 @@ public final class SparkStepBench {
                 medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, compareFrom));
                 interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
             }
+            if (heapReading != null && heapFirstStep > warmupSteps && heapFirstStep < compareFrom) {
+                for (Map.Entry<String, Long> e : heapReading.entrySet()) cpuAtEnd.merge(e.getKey(), -e.getValue(), Long::sum);
+            }
+            Map<String, Double> cpu = ThreadCpu.millisPerStep(cpuAtStart, cpuAtEnd, steps);
             Map<String, Double> wireMedians = new LinkedHashMap<>();
             for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
             return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
-                    medians, compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
+                    medians, cpu, compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
                     BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
