@@ -13,10 +13,11 @@ import java.util.stream.Stream;
 
 /**
  * CPU time this JVM's threads have used, summed by what the threads do: the tasks' arithmetic, Spark's scheduler,
- * listener bus, RPC dispatcher and result threads, the JVM's JIT compiler and garbage collector, the driver.
- * On a machine with few cores every millisecond the others take is one the tasks wait for, so the bench shows
- * where it goes. Read from {@code /proc/self/task} on Linux, which sees the JVM's own threads too; elsewhere from
- * the JVM's thread bean, which sees Java threads only.
+ * listener bus, RPC (dispatcher, network and block-transfer threads) and result threads, the JVM's JIT compiler
+ * and garbage collector, the driver. On a machine with few cores every millisecond the others take is one the
+ * tasks wait for, so the bench shows where it goes. Read from {@code /proc/self/task} on Linux, which sees the
+ * JVM's own threads too; elsewhere from the JVM's thread bean, which sees Java threads only. On a cluster only the
+ * driver's JVM is counted.
  */
 final class ThreadCpu {
     /**
@@ -27,7 +28,8 @@ final class ThreadCpu {
             Map.entry("tasks", List.of("Executor task l", "lockstep-partit")),
             Map.entry("dag_scheduler", List.of("dag-scheduler-e")),
             Map.entry("listener_bus", List.of("spark-listener-", "element-trackin")),
-            Map.entry("rpc_dispatcher", List.of("dispatcher-", "netty-rpc", "block-manager")),
+            Map.entry("rpc", List.of("dispatcher-", "netty-rpc", "rpc-server-", "rpc-client-", "shuffle-server-", "shuffle-client-",
+                    "block-manager")),
             Map.entry("task_results", List.of("task-result-get")),
             Map.entry("jit_compiler", List.of("C1 CompilerThre", "C2 CompilerThre")),
             Map.entry("gc", List.of("GC Thread", "G1 ", "VM Thread")));
