@@ -173,6 +173,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("examples_per_second", r.examplesPerSecond());
         m.put("step_ms_median", r.stepMillis());
         m.put("cpu_ms_per_step", r.cpuMillisPerStep());
+        m.put("cpu_source", r.cpuSource());
         m.put("compare_steps", r.compareSteps());
         m.put("interleaved_examples_per_second", r.interleavedExamplesPerSecond());
         m.put("interleaved_step_ms_median", r.interleavedStepMillis());
@@ -204,7 +205,8 @@ final class BenchCommand implements Callable<Integer> {
             cpuTotal += e.getValue();
         }
         double wallPerStep = r.batch() * 1000.0 / r.examplesPerSecond();
-        err.printf(Locale.ROOT, "[bench]   CPU per step, ms:%s; %.2f in all, %.1f cores busy on average%n", cpu, cpuTotal, cpuTotal / wallPerStep);
+        err.printf(Locale.ROOT, "[bench]   CPU per step, ms:%s; %.2f in all, %.1f cores busy on average (from %s)%n", cpu, cpuTotal,
+                cpuTotal / wallPerStep, r.cpuSource());
         Map<String, Double> i = r.interleavedStepMillis();
         err.printf(Locale.ROOT, "[bench] Spark, steps interleaved with empty jobs: %,.0f examples/s; median step %.2f ms = launch %.2f, "
                         + "compute %.2f, return %.2f; overhead %.2f ms%n", r.interleavedExamplesPerSecond(), i.get("total"), i.get("launch"),

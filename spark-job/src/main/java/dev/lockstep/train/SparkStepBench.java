@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,7 +26,7 @@ import org.apache.spark.storage.RDDInfo;
 public final class SparkStepBench {
     /** Medians in milliseconds; heap in bytes. */
     public record Report(int partitions, int partitionsPerTask, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
-                         Map<String, Double> cpuMillisPerStep, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
+                         Map<String, Double> cpuMillisPerStep, String cpuSource, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
                          double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
@@ -47,7 +48,9 @@ public final class SparkStepBench {
     /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
     static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
                       int steps, int compareSteps, int heapFirstStep, float[][] finalParameters) {
-        if (steps < 1 || compareSteps < 1) throw new IllegalArgumentException("steps and compare steps must be positive");
+        if (steps < 1 || compareSteps < 1 || warmupSteps < 0) {
+            throw new IllegalArgumentException("steps and compare steps must be positive, warm-up steps 0 or more");
+        }
         int compareFrom = warmupSteps + steps;
         int total = compareFrom + compareSteps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
@@ -76,9 +79,10 @@ public final class SparkStepBench {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             long measuredNanos = 0;
             long interleavedNanos = 0;
-            Map<String, Long> cpuAtStart = null;
-            Map<String, Long> cpuAtEnd = null;
-            Map<String, Long> heapReading = null; // CPU the heap's first reading took (full GCs): not the steps'
+            ThreadCpu.Snapshot cpuAtStart = null;
+            ThreadCpu.Snapshot cpuAtEnd = null;
+            // The full GCs of a heap reading among the steps alone are not the steps': their GC and driver CPU is left out.
+            ThreadCpu.Snapshot[] heapReading = null;
             for (int s = 0; s < total; s++) {
                 if (s == warmupSteps) cpuAtStart = ThreadCpu.snapshot();
                 long t0 = System.nanoTime();
@@ -112,10 +116,10 @@ public final class SparkStepBench {
                 }
                 if (s + 1 == compareFrom) cpuAtEnd = ThreadCpu.snapshot();
                 if (s + 1 == heapFirstStep) {
-                    Map<String, Long> before = ThreadCpu.snapshot();
+                    boolean amongStepsAlone = cpuAtStart != null && cpuAtEnd == null;
+                    ThreadCpu.Snapshot before = amongStepsAlone ? ThreadCpu.snapshot() : null;
                     heapAtFirst = heapAfterGc();
-                    heapReading = ThreadCpu.snapshot();
-                    heapReading.replaceAll((g, nanos) -> nanos - before.getOrDefault(g, 0L));
+                    if (amongStepsAlone) heapReading = new ThreadCpu.Snapshot[] {before, ThreadCpu.snapshot()};
                 }
                 // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
                 // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
@@ -128,14 +132,12 @@ public final class SparkStepBench {
                 medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, compareFrom));
                 interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
             }
-            if (heapReading != null && heapFirstStep > warmupSteps && heapFirstStep < compareFrom) {
-                for (Map.Entry<String, Long> e : heapReading.entrySet()) cpuAtEnd.merge(e.getKey(), -e.getValue(), Long::sum);
-            }
+            if (heapReading != null) cpuAtEnd = ThreadCpu.less(cpuAtEnd, heapReading[0], heapReading[1], List.of("gc_and_vm", "driver"));
             Map<String, Double> cpu = ThreadCpu.millisPerStep(cpuAtStart, cpuAtEnd, steps);
             Map<String, Double> wireMedians = new LinkedHashMap<>();
             for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
             return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
-                    medians, cpu, compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
+                    medians, cpu, ThreadCpu.source(), compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
                     BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
