@@ -50,7 +50,7 @@ class BenchLoopsTest {
         double parts = r.stepMillis().get("ship") + r.stepMillis().get("compute") + r.stepMillis().get("update");
         assertTrue(r.stepMillis().get("total") >= parts * 0.5, r.stepMillis().toString());
         assertTrue(r.emptyJobMillis() > 0 && r.heapAtFirst() > 0 && r.heapAtLast() > 0, r.toString());
-        assertTrue(r.cpuMillisPerStep().get("tasks") > 0, "the tasks' arithmetic takes CPU: " + r.cpuMillisPerStep());
+        assertTrue(r.cpuMillisPerStep().get("tasks") > 0, "the task threads take CPU: " + r.cpuMillisPerStep());
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ThreadCpuTest {
@@ -44,7 +43,6 @@ class ThreadCpuTest {
         ThreadCpu.Snapshot before = ThreadCpu.snapshot();
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong ownNanos = new AtomicLong();
         Thread busy = new Thread(() -> {
             double x = 0;
             while (!stop.get()) x += Math.sqrt(x + 1);
@@ -53,13 +51,13 @@ class ThreadCpuTest {
         busy.start();
         while (bean.getThreadCpuTime(busy.getId()) < 200_000_000L) Thread.sleep(10); // however busy the machine
         ThreadCpu.Snapshot during = ThreadCpu.snapshot();
-        ownNanos.set(bean.getThreadCpuTime(busy.getId()));
+        long ownNanos = bean.getThreadCpuTime(busy.getId());
         stop.set(true);
         busy.join();
 
         double tasks = ThreadCpu.millisPerStep(before, during, 1).get("tasks");
-        assertTrue(tasks >= 180 && tasks <= ownNanos.get() / 1e6 + 30,
-                "the busy thread ran " + ownNanos.get() / 1e6 + " ms by the JVM's count; tasks read " + tasks + " ms");
+        assertTrue(tasks >= 180 && tasks <= ownNanos / 1e6 + 30,
+                "the busy thread ran " + ownNanos / 1e6 + " ms by the JVM's count; tasks read " + tasks + " ms");
     }
 
     @Test
