@@ -9,6 +9,7 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.KernelBench;
 import dev.lockstep.train.SparkFreeLoop;
 import dev.lockstep.train.SparkStepBench;
+import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.WirePrecision;
 import java.io.PrintWriter;
@@ -52,6 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     int partitions = 2;
     @Option(names = "--partitions-per-task", description = "Partitions each Spark task computes, on as many threads (default 0: train's choice for the master).")
     int partitionsPerTask = 0;
+    @Option(names = "--task-lifetime", paramLabel = "step|epoch|auto", description = "Lifetime of the training tasks, as for train (default auto); "
+            + "with epoch, the steps alone alternate epoch by epoch with a job per step.")
+    String taskLifetime = "auto";
     @Option(names = "--steps", description = "Measured Spark steps, run alone (default 5000; heap is read after step 500 and the last of them).")
     int steps = 5000;
     @Option(names = "--compare-steps", description = "Further Spark steps, each fourth followed by empty jobs to compare with (default 1000).")
@@ -82,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         if (master != null) SparkSetup.checkMaster(master);
         TrainConfig.Builder b = TrainConfig.builder().partitions(partitions).partitionsPerTask(partitionsPerTask);
         try {
+            b.taskLifetime(TaskLifetime.parse(taskLifetime));
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
             if (batch != null) b.batchSize(batch);
         } catch (IllegalArgumentException e) {
@@ -169,11 +174,26 @@ final class BenchCommand implements Callable<Integer> {
         m.put("partitions", r.partitions());
         m.put("partitions_per_task", r.partitionsPerTask());
         m.put("batch", r.batch());
-        m.put("steps", r.steps());
-        m.put("examples_per_second", r.examplesPerSecond());
-        m.put("step_ms_median", r.stepMillis());
-        m.put("cpu_ms_per_step", r.cpuMillisPerStep());
+        m.put("task_lifetime", r.training().lifetime().displayName());
+        m.put("steps", r.training().steps());
+        m.put("examples_per_second", r.training().examplesPerSecond());
+        m.put("step_ms_median", r.training().stepMillis());
+        m.put("cpu_ms_per_step", r.training().cpuMillisPerStep());
         m.put("cpu_source", r.cpuSource());
+        if (r.alone().size() > 1) {
+            // The other lifetime's epochs of the same phase, alternating with training's: the comparison in one run.
+            List<Map<String, Object>> others = new ArrayList<>();
+            for (SparkStepBench.StepsAlone a : r.alone().subList(1, r.alone().size())) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("task_lifetime", a.lifetime().displayName());
+                o.put("steps", a.steps());
+                o.put("examples_per_second", a.examplesPerSecond());
+                o.put("step_ms_median", a.stepMillis());
+                o.put("cpu_ms_per_step", a.cpuMillisPerStep());
+                others.add(o);
+            }
+            m.put("alternated_with", others);
+        }
         m.put("compare_steps", r.compareSteps());
         m.put("interleaved_examples_per_second", r.interleavedExamplesPerSecond());
         m.put("interleaved_step_ms_median", r.interleavedStepMillis());
@@ -193,20 +213,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printSpark(SparkStepBench.Report r, PrintWriter err) {
-        Map<String, Double> s = r.stepMillis();
-        err.printf(Locale.ROOT, "[bench] Spark: %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, fetch %.2f, "
-                        + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
-                r.examplesPerSecond(), s.get("total"), s.get("ship"), s.get("launch"), s.get("fetch"), s.get("compute"),
-                s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
-        StringBuilder cpu = new StringBuilder();
-        double cpuTotal = 0;
-        for (Map.Entry<String, Double> e : r.cpuMillisPerStep().entrySet()) {
-            cpu.append(String.format(Locale.ROOT, "%s %s %.2f", cpu.length() == 0 ? "" : ",", e.getKey().replace('_', ' '), e.getValue()));
-            cpuTotal += e.getValue();
-        }
-        double wallPerStep = r.batch() * 1000.0 / r.examplesPerSecond();
-        err.printf(Locale.ROOT, "[bench]   CPU per step, ms:%s; %.2f in all, %.1f cores busy on average (from %s)%n", cpu, cpuTotal,
-                cpuTotal / wallPerStep, r.cpuSource());
+        for (SparkStepBench.StepsAlone a : r.alone()) printStepsAlone(a, r, err);
         Map<String, Double> i = r.interleavedStepMillis();
         err.printf(Locale.ROOT, "[bench] Spark, steps interleaved with empty jobs: %,.0f examples/s; median step %.2f ms = launch %.2f, "
                         + "compute %.2f, return %.2f; overhead %.2f ms%n", r.interleavedExamplesPerSecond(), i.get("total"), i.get("launch"),
@@ -226,6 +233,24 @@ final class BenchCommand implements Callable<Integer> {
                 r.cachedBytes(), r.cachedBytesPerRow(), r.heapAtFirst() / 1e6, r.heapFirstStep(), r.heapAtLast() / 1e6, r.heapLastStep());
     }
 
+    private static void printStepsAlone(SparkStepBench.StepsAlone a, SparkStepBench.Report r, PrintWriter err) {
+        Map<String, Double> s = a.stepMillis();
+        String what = a.lifetime() == TaskLifetime.EPOCH ? "tasks resident for the epoch" : "a job per step";
+        err.printf(Locale.ROOT, "[bench] Spark, %s (%,d steps%s): %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, fetch %.2f, "
+                        + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
+                what, a.steps(), r.alone().size() > 1 ? ", epochs alternating" : "", a.examplesPerSecond(), s.get("total"), s.get("ship"),
+                s.get("launch"), s.get("fetch"), s.get("compute"), s.get("return"), s.get("combine"), s.get("update"), s.get("overhead"));
+        StringBuilder cpu = new StringBuilder();
+        double cpuTotal = 0;
+        for (Map.Entry<String, Double> e : a.cpuMillisPerStep().entrySet()) {
+            cpu.append(String.format(Locale.ROOT, "%s %s %.2f", cpu.length() == 0 ? "" : ",", e.getKey().replace('_', ' '), e.getValue()));
+            cpuTotal += e.getValue();
+        }
+        double wallPerStep = r.batch() * 1000.0 / a.examplesPerSecond();
+        err.printf(Locale.ROOT, "[bench]   CPU per step, ms:%s; %.2f in all, %.1f cores busy on average (from %s)%n", cpu, cpuTotal,
+                cpuTotal / wallPerStep, r.cpuSource());
+    }
+
     /** The measurable targets, each with the measured value and whether it holds in this run. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> targets(Map<String, Object> doc, SparkStepBench.Report r, double freeSameThreads, PrintWriter err) {
@@ -239,11 +264,13 @@ final class BenchCommand implements Callable<Integer> {
             target(t, err, "kernel_first_layer_gflops_min_at_batch_128_up", worst, worst >= 35, ">= 35 GFLOP/s");
         }
         if (freeSameThreads > 0) {
-            double ratio = r.examplesPerSecond() / freeSameThreads;
+            double ratio = r.training().examplesPerSecond() / freeSameThreads;
             target(t, err, "spark_vs_spark_free_throughput", ratio, ratio >= 0.8, ">= 0.80 of the Spark-free loop on " + partitions + " threads");
         }
-        // The steps interleaved with the empty jobs: the same load, the same warm JVM.
-        double overhead = r.interleavedStepMillis().get("overhead") / r.emptyJobMillis();
+        // With a job per step, the steps interleaved with the empty jobs: the same load, the same warm JVM. Resident
+        // tasks run no job per step to interleave with; their steps alone are compared with the same empty jobs.
+        Map<String, Double> steps = r.training().lifetime() == TaskLifetime.EPOCH ? r.training().stepMillis() : r.interleavedStepMillis();
+        double overhead = steps.get("overhead") / r.emptyJobMillis();
         target(t, err, "overhead_vs_empty_job", overhead, overhead <= 1.5, "<= 1.5x the empty job");
         target(t, err, "cached_bytes_per_row", r.cachedBytesPerRow(), r.cachedBytesPerRow() <= 800, "<= 800");
         double heap = (double) r.heapAtLast() / r.heapAtFirst();

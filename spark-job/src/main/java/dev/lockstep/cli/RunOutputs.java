@@ -108,6 +108,7 @@ final class RunOutputs {
         Map<String, Object> c = config.toMap();
         c.put("partitions", result.partitions()); // the resolved count, also when it defaulted to Spark's parallelism
         c.put("partitions_per_task", result.partitionsPerTask());
+        c.put("task_lifetime", result.taskLifetime().displayName());
         return c;
     }
 }

@@ -23,6 +23,7 @@ enum Setting {
     SEED("seed", "--seed"),
     PARTITIONS("partitions", "--partitions"),
     PARTITIONS_PER_TASK("partitionsPerTask", "--partitions-per-task"),
+    TASK_LIFETIME("taskLifetime", "--task-lifetime"),
     AUGMENT_SHIFT("augmentShift", "--augment-shift"),
     VALIDATION_FRACTION("validationFraction", "--validation-fraction"),
     TRANSFER("transfer", "--transfer"),

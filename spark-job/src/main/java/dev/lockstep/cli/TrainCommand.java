@@ -10,6 +10,7 @@ import dev.lockstep.train.CheckpointListener;
 import dev.lockstep.train.Checkpoints;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.StepTimingListener;
+import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
@@ -77,6 +78,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--partitions-per-task", paramLabel = "N|auto", description = "Partitions each Spark task computes, one thread each; never changes the model "
             + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else 1; at most --partitions).")
     String partitionsPerTask;
+    @Option(names = "--task-lifetime", paramLabel = "step|epoch|auto", description = "How long a training task lives: one step (a Spark job per step) "
+            + "or one epoch (one job per epoch, its tasks handed each step's parameters); never changes the model (default auto: epoch on a local "
+            + "master that can run all the tasks at once, else step).")
+    String taskLifetime;
     @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
             + "rows, else 0).")
     String augmentShift;
@@ -255,6 +260,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.SEED, seed);
         flags.put(Setting.PARTITIONS, partitions);
         flags.put(Setting.PARTITIONS_PER_TASK, partitionsPerTask);
+        flags.put(Setting.TASK_LIFETIME, taskLifetime);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
         flags.put(Setting.TRANSFER, transfer);
@@ -304,6 +310,7 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.PARTITIONS_PER_TASK)) {
             b.partitionsPerTask(s.parse(Setting.PARTITIONS_PER_TASK, v -> isAuto(v) ? 0 : positive(Integer.parseInt(v)), "a positive number or auto"));
         }
+        if (s.has(Setting.TASK_LIFETIME)) b.taskLifetime(s.parse(Setting.TASK_LIFETIME, TaskLifetime::parse, "step, epoch or auto"));
         if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, v -> isAuto(v) ? TrainConfig.AUTO : Integer.parseInt(v), "0 to 4 pixels or auto"));
         if (s.has(Setting.TRANSFER)) b.transfer(s.parse(Setting.TRANSFER, WirePrecision::parse, "float32 or bf16"));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.parse(Setting.VALIDATION_FRACTION, Double::parseDouble, "a fraction in (0, 0.5]"));

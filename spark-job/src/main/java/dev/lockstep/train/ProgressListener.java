@@ -48,10 +48,11 @@ public final class ProgressListener implements TrainingListener {
         epochs = run.config().epochs();
         batch = run.config().batchSize();
         int tasks = (run.partitions() + run.partitionsPerTask() - 1) / run.partitionsPerTask();
-        out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s), %d epochs x %d steps of %d%n",
+        out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s%s), %d epochs x %d steps of %d%n",
                 run.config().architecture(), run.trainRows(), run.evalName(), run.evalRows(), run.partitions(),
                 run.partitionsPerTask() == 1 ? "a task each" : tasks == 1 ? "one task, " + run.partitions() + " threads"
                         : tasks + " tasks of " + (run.partitions() % run.partitionsPerTask() == 0 ? "" : "up to ") + run.partitionsPerTask() + " threads",
+                run.taskLifetime() == TaskLifetime.EPOCH ? ", resident for each epoch" : ", a job per step",
                 epochs, run.stepsPerEpoch(), batch);
         if (run.resumedAtStep() > 0) {
             out.printf(Locale.ROOT, "[lockstep] resuming after step %d (epoch %d, step %d)%n", run.resumedAtStep(),

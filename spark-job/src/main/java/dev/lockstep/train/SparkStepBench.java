@@ -3,11 +3,14 @@ package dev.lockstep.train;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,22 +19,31 @@ import org.apache.spark.storage.RDDInfo;
 /**
  * The training steps on Spark, measured: the same {@link SyncStep} and {@link ParameterUpdate} as {@link Trainer},
  * with every part of every step timed, in two phases. First the steps alone, as training runs them: their
- * throughput and medians. Then more steps with empty jobs on the same cached RDD after every fourth (so steps
- * and empty jobs see the same load and the same warm JVM): the comparison of a step's overhead with Spark's
- * floor. Kept apart so that the throughput is that of steps run back to back, as training runs them: the side
- * jobs change the timing of the steps around them (BENCHMARKS.md). Also the CPU the JVM's threads used during
- * the steps alone ({@link ThreadCpu}), the bytes the cached training rows take, and the driver's heap after a
- * full GC at two points of the run.
+ * throughput and medians. Where training's tasks live for an epoch ({@link TaskLifetime}), the epochs of this
+ * phase alternate between resident tasks and a job per step, so that both are measured in the same JVM, on the
+ * same data, at the same point of its warm-up. Then more steps, each with a job of its own, with empty jobs on the
+ * same cached RDD after every fourth (so steps and empty jobs see the same load and the same warm JVM): the
+ * comparison of a step's overhead with Spark's floor. Kept apart so that the throughput is that of steps run back
+ * to back, as training runs them: the side jobs change the timing of the steps around them (BENCHMARKS.md). Also
+ * the CPU the JVM's threads used during the steps alone ({@link ThreadCpu}), the bytes the cached training rows
+ * take, and the driver's heap after a full GC at two points of the run.
  */
 public final class SparkStepBench {
-    /** Medians in milliseconds; heap in bytes. */
-    public record Report(int partitions, int partitionsPerTask, int batch, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
-                         Map<String, Double> cpuMillisPerStep, String cpuSource, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
+    /** The steps alone of one task lifetime: their throughput, median milliseconds per part and CPU per step. */
+    public record StepsAlone(TaskLifetime lifetime, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
+                             Map<String, Double> cpuMillisPerStep) {}
+
+    /** Medians in milliseconds; heap in bytes. {@code alone} starts with the lifetime training uses. */
+    public record Report(int partitions, int partitionsPerTask, int batch, List<StepsAlone> alone,
+                         String cpuSource, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
                          double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
                          double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
                          double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
                          double cachedBytesPerRow,
-                         long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {}
+                         long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {
+        /** The steps alone as training runs them. */
+        public StepsAlone training() { return alone.get(0); }
+    }
 
     private SparkStepBench() {}
 
@@ -77,67 +89,96 @@ public final class SparkStepBench {
         int perTask = Trainer.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
-            long measuredNanos = 0;
+            TaskLifetime trained = Trainer.taskLifetime(sc, config.taskLifetime(), rows.layout().tasks());
+            List<TaskLifetime> kinds = trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
+            TaskLifetime[] lifetimeOf = new TaskLifetime[total];
+            for (int s = 0; s < total; s++) {
+                lifetimeOf[s] = s >= compareFrom ? TaskLifetime.STEP
+                        : kinds.get(Math.floorMod(loop.epochOf(s) - loop.epochOf(warmupSteps), kinds.size()));
+            }
+            Map<TaskLifetime, Long> measuredNanos = new EnumMap<>(TaskLifetime.class);
+            Map<TaskLifetime, ThreadCpu.Tally> cpu = new EnumMap<>(TaskLifetime.class);
             long interleavedNanos = 0;
-            ThreadCpu.Snapshot cpuAtStart = null;
-            ThreadCpu.Snapshot cpuAtEnd = null;
+            ThreadCpu.Snapshot window = null; // the CPU reading where the current run of one kind of step began
             // The full GCs of a heap reading among the steps alone are not the steps': their GC and driver CPU is left out.
             ThreadCpu.Snapshot[] heapReading = null;
-            for (int s = 0; s < total; s++) {
-                if (s == warmupSteps) cpuAtStart = ThreadCpu.snapshot();
-                long t0 = System.nanoTime();
-                int epoch = loop.epochOf(s);
-                SyncStep.Result r = step.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
-                        "lockstep bench step " + (s + 1) + "/" + total);
-                long t1 = System.nanoTime();
-                boolean sideJobs = s >= compareFrom && (s - compareFrom) % 4 == 0;
-                if (sideJobs && wireStep != null) {
-                    long[] wv = sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total);
-                    for (int i = 0; i < wv.length; i++) w[i][emptyJobs] = wv[i];
+            EpochSteps epochSteps = null;
+            int openEpoch = -1;
+            try {
+                for (int s = 0; s < total; s++) {
+                    if (s == warmupSteps) window = ThreadCpu.snapshot();
+                    int epoch = loop.epochOf(s);
+                    if (epochSteps == null || epoch != openEpoch || s > 0 && lifetimeOf[s] != lifetimeOf[s - 1]) {
+                        if (epochSteps != null) epochSteps.close();
+                        epochSteps = step.epoch(lifetimeOf[s], rows, epoch, loop.input, "lockstep bench epoch " + (epoch + 1) + " (resident tasks)");
+                        openEpoch = epoch;
+                    }
+                    long t0 = System.nanoTime();
+                    SyncStep.Result r = epochSteps.gradient(loop.params, loop.batch(s), "lockstep bench step " + (s + 1) + "/" + total);
+                    long t1 = System.nanoTime();
+                    boolean sideJobs = s >= compareFrom && (s - compareFrom) % 4 == 0;
+                    if (sideJobs && wireStep != null) {
+                        long[] wv = sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total);
+                        for (int i = 0; i < wv.length; i++) w[i][emptyJobs] = wv[i];
+                    }
+                    long tu = System.nanoTime();
+                    loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
+                    long t2 = System.nanoTime();
+                    long stepNanos = (t1 - t0) + (t2 - tu);
+                    if (s >= warmupSteps && s < compareFrom) measuredNanos.merge(lifetimeOf[s], stepNanos, Long::sum);
+                    if (s >= compareFrom) interleavedNanos += stepNanos;
+                    long[] v = {stepNanos, r.shipNanos(), r.launchNanos(), r.firstLaunchNanos(), r.slowestFetchNanos(),
+                            r.slowestComputeNanos(), r.returnNanos(), r.combineNanos(), t2 - tu, stepNanos - r.slowestComputeNanos()};
+                    for (int i = 0; i < v.length; i++) t[i][s] = v[i];
+                    if (sideJobs) {
+                        byte[] encoded = loop.config.transfer().encode(loop.params);
+                        empty[emptyJobs] = emptyJob(sc, rows, null, false);
+                        broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
+                        carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
+                        oneTaskEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
+                        returningEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
+                        manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
+                        collectEmpty[emptyJobs++] = collectEmptyJob(rows);
+                    }
+                    boolean amongStepsAlone = s >= warmupSteps && s < compareFrom;
+                    if (s + 1 == heapFirstStep) {
+                        ThreadCpu.Snapshot before = amongStepsAlone ? ThreadCpu.snapshot() : null;
+                        heapAtFirst = heapAfterGc();
+                        if (amongStepsAlone) heapReading = new ThreadCpu.Snapshot[] {before, ThreadCpu.snapshot()};
+                    }
+                    if (amongStepsAlone && (s + 1 == compareFrom || lifetimeOf[s + 1] != lifetimeOf[s])) {
+                        ThreadCpu.Snapshot end = ThreadCpu.snapshot();
+                        if (heapReading != null) end = ThreadCpu.less(end, heapReading[0], heapReading[1], List.of("gc_and_vm", "driver"));
+                        cpu.computeIfAbsent(lifetimeOf[s], k -> new ThreadCpu.Tally()).add(window, end);
+                        heapReading = null;
+                        window = ThreadCpu.snapshot();
+                    }
+                    // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
+                    // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
+                    if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
                 }
-                long tu = System.nanoTime();
-                loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
-                long t2 = System.nanoTime();
-                long stepNanos = (t1 - t0) + (t2 - tu);
-                if (s >= warmupSteps && s < compareFrom) measuredNanos += stepNanos;
-                if (s >= compareFrom) interleavedNanos += stepNanos;
-                long[] v = {stepNanos, r.shipNanos(), r.launchNanos(), r.firstLaunchNanos(), r.slowestFetchNanos(),
-                        r.slowestComputeNanos(), r.returnNanos(), r.combineNanos(), t2 - tu, stepNanos - r.slowestComputeNanos()};
-                for (int i = 0; i < v.length; i++) t[i][s] = v[i];
-                if (sideJobs) {
-                    byte[] encoded = loop.config.transfer().encode(loop.params);
-                    empty[emptyJobs] = emptyJob(sc, rows, null, false);
-                    broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
-                    carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
-                    oneTaskEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
-                    returningEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
-                    manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
-                    collectEmpty[emptyJobs++] = collectEmptyJob(rows);
-                }
-                if (s + 1 == compareFrom) cpuAtEnd = ThreadCpu.snapshot();
-                if (s + 1 == heapFirstStep) {
-                    boolean amongStepsAlone = cpuAtStart != null && cpuAtEnd == null;
-                    ThreadCpu.Snapshot before = amongStepsAlone ? ThreadCpu.snapshot() : null;
-                    heapAtFirst = heapAfterGc();
-                    if (amongStepsAlone) heapReading = new ThreadCpu.Snapshot[] {before, ThreadCpu.snapshot()};
-                }
-                // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
-                // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
-                if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
+            } finally {
+                if (epochSteps != null) epochSteps.close();
             }
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
-            Map<String, Double> medians = new LinkedHashMap<>();
-            Map<String, Double> interleaved = new LinkedHashMap<>();
-            for (int i = 0; i < parts.length; i++) {
-                medians.put(parts[i], BenchLoop.medianMillis(t[i], warmupSteps, compareFrom));
-                interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
+            List<StepsAlone> alone = new ArrayList<>();
+            for (TaskLifetime kind : kinds) {
+                int[] measured = IntStream.range(warmupSteps, compareFrom).filter(s -> lifetimeOf[s] == kind).toArray();
+                if (measured.length == 0) continue;
+                Map<String, Double> medians = new LinkedHashMap<>();
+                for (int i = 0; i < parts.length; i++) {
+                    long[] row = t[i];
+                    medians.put(parts[i], BenchLoop.medianMillis(IntStream.of(measured).mapToLong(s -> row[s]).toArray(), 0, measured.length));
+                }
+                alone.add(new StepsAlone(kind, measured.length, (double) measured.length * loop.plan.batchSize() / (measuredNanos.get(kind) / 1e9),
+                        medians, cpu.get(kind).millisPerStep(measured.length)));
             }
-            if (heapReading != null) cpuAtEnd = ThreadCpu.less(cpuAtEnd, heapReading[0], heapReading[1], List.of("gc_and_vm", "driver"));
-            Map<String, Double> cpu = ThreadCpu.millisPerStep(cpuAtStart, cpuAtEnd, steps);
+            Map<String, Double> interleaved = new LinkedHashMap<>();
+            for (int i = 0; i < parts.length; i++) interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
             Map<String, Double> wireMedians = new LinkedHashMap<>();
             for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
-            return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / (measuredNanos / 1e9),
-                    medians, cpu, ThreadCpu.source(), compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
+            return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), alone,
+                    ThreadCpu.source(), compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
                     BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
                     BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),

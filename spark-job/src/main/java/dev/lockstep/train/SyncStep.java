@@ -63,43 +63,75 @@ final class SyncStep {
         long t1 = System.nanoTime();
         long submitted = WallClock.micros();
         try {
-            sc.setJobGroup("lockstep-train-epoch-" + (epoch + 1), description, false);
-            PartitionLayout layout = data.layout();
-            List<PartialGradient> parts = new GradientTask(shipped, arch, wire, batchRows, epoch, input, layout, exchange)
-                    .runOn(sc, data.rdd(), PartialGradient.class);
+            sc.setJobGroup(jobGroup(epoch), description, false);
+            TaskGradient work = new TaskGradient(arch, wire, input, data.layout());
+            List<PartialGradient> parts = new GradientTask(shipped, work, batchRows, epoch, exchange).runOn(sc, data.rdd(), PartialGradient.class);
             long t2 = System.nanoTime();
-            long collected = WallClock.micros();
-            Map<SumTree.Node, NodeSum> sums = new HashMap<>();
-            Map<SumTree.Node, Double> losses = new HashMap<>();
-            int rows = 0;
-            int correct = 0;
-            PartialGradient slowest = parts.get(0);
-            long lastStart = submitted;
-            long firstStart = Long.MAX_VALUE;
-            long lastEnd = 0;
-            for (PartialGradient p : parts) {
-                for (int i = 0; i < p.gradients.length; i++) {
-                    SumTree.Node node = p.node(i);
-                    sums.put(node, NodeSum.encoded(p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, arch.parameterCount()));
-                    losses.put(node, p.losses[i]);
-                }
-                rows += p.rows;
-                correct += p.correct;
-                if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
-                lastStart = Math.max(lastStart, p.startMicros);
-                firstStart = Math.min(firstStart, p.startMicros);
-                lastEnd = Math.max(lastEnd, p.endMicros);
-            }
-            float[] sum = NodeSum.total(layout.partitions(), sums);
-            double loss = SumTree.totalLoss(layout.partitions(), losses);
-            long t3 = System.nanoTime();
-            return new Result(sum, loss, rows, correct, t1 - t0, t2 - t1, slowest.fetchNanos, slowest.computeNanos, t3 - t2,
-                    (lastStart - submitted) * 1000, Math.max(0, collected - lastEnd) * 1000, (firstStart - submitted) * 1000);
+            return combine(parts, data.partitions(), wire, arch.parameterCount(), t1 - t0, t2 - t1, submitted, WallClock.micros());
         } finally {
             sc.clearJobGroup();
             shipped.release();
             if (exchange != 0) ExchangedBytes.closeExchange(exchange);
         }
+    }
+
+    /**
+     * The steps of one epoch on {@code data} with tasks of the given lifetime.
+     *
+     * @param epochDescription names a resident epoch's job in the Spark UI
+     */
+    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription) {
+        if (lifetime == TaskLifetime.EPOCH) {
+            return new ResidentEpoch(sc, data, new TaskGradient(arch, wire, input, data.layout()), wire, arch.parameterCount(), epoch,
+                    jobGroup(epoch), epochDescription);
+        }
+        return new EpochSteps() {
+            @Override public Result gradient(float[] parameters, int[] batchRows, String description) {
+                return SyncStep.this.gradient(data, parameters, batchRows, epoch, input, description);
+            }
+
+            @Override public void close() {}
+        };
+    }
+
+    static String jobGroup(int epoch) {
+        return "lockstep-train-epoch-" + (epoch + 1);
+    }
+
+    /**
+     * Adds a step's partial results up in the tree's order, with the step's timings: {@code shipNanos} and
+     * {@code jobNanos} as the caller measured them, launch and return from the tasks' wall clocks against the
+     * driver's when it handed the step over ({@code submittedMicros}) and got the last result ({@code collectedMicros}).
+     */
+    static Result combine(List<PartialGradient> parts, int partitions, WirePrecision wire, int parameterCount, long shipNanos,
+                          long jobNanos, long submittedMicros, long collectedMicros) {
+        long start = System.nanoTime();
+        Map<SumTree.Node, NodeSum> sums = new HashMap<>();
+        Map<SumTree.Node, Double> losses = new HashMap<>();
+        int rows = 0;
+        int correct = 0;
+        PartialGradient slowest = parts.get(0);
+        long lastStart = submittedMicros;
+        long firstStart = Long.MAX_VALUE;
+        long lastEnd = 0;
+        for (PartialGradient p : parts) {
+            for (int i = 0; i < p.gradients.length; i++) {
+                SumTree.Node node = p.node(i);
+                sums.put(node, NodeSum.encoded(p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, parameterCount));
+                losses.put(node, p.losses[i]);
+            }
+            rows += p.rows;
+            correct += p.correct;
+            if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
+            lastStart = Math.max(lastStart, p.startMicros);
+            firstStart = Math.min(firstStart, p.startMicros);
+            lastEnd = Math.max(lastEnd, p.endMicros);
+        }
+        float[] sum = NodeSum.total(partitions, sums);
+        double loss = SumTree.totalLoss(partitions, losses);
+        long end = System.nanoTime();
+        return new Result(sum, loss, rows, correct, shipNanos, jobNanos, slowest.fetchNanos, slowest.computeNanos, end - start,
+                (lastStart - submittedMicros) * 1000, Math.max(0, collectedMicros - lastEnd) * 1000, (firstStart - submittedMicros) * 1000);
     }
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */

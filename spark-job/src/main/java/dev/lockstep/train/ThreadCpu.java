@@ -91,6 +91,30 @@ final class ThreadCpu {
         return m;
     }
 
+    /** CPU by group summed over several windows: the windows in which one kind of step ran, among others. */
+    static final class Tally {
+        private final Map<String, Long> nanos = new HashMap<>();
+        private int windows;
+
+        /** Adds what each thread used between the two snapshots (a thread new since {@code from} from its start). */
+        void add(Snapshot from, Snapshot to) {
+            windows++;
+            to.threads().forEach((thread, s) -> {
+                Sample earlier = from.threads().get(thread);
+                nanos.merge(s.group(), s.nanos() - (earlier == null ? 0 : earlier.nanos()), Long::sum);
+            });
+        }
+
+        boolean isEmpty() { return windows == 0; }
+
+        /** In the groups' order, as {@link #millisPerStep(Snapshot, Snapshot, int)}. */
+        Map<String, Double> millisPerStep(int steps) {
+            Map<String, Double> m = ThreadCpu.millisPerStep(new Snapshot(Map.of()), new Snapshot(Map.of()), steps);
+            nanos.forEach((group, n) -> m.merge(group, n / 1e6 / steps, Double::sum));
+            return m;
+        }
+    }
+
     /** {@code total} less what {@code during} used in the groups named (a pause that is not the steps'). */
     static Snapshot less(Snapshot total, Snapshot duringStart, Snapshot duringEnd, List<String> groups) {
         Map<String, Sample> threads = new HashMap<>(total.threads());

@@ -24,6 +24,7 @@ public final class TrainConfig {
     private final long seed;
     private final int partitions; // 0: Spark's default parallelism
     private final int partitionsPerTask; // 0: auto, from the master (Trainer)
+    private final TaskLifetime taskLifetime; // null: auto, from the master (Trainer)
     private final int augmentShift;
     private final double validationFraction;
     private final WirePrecision transfer;
@@ -50,6 +51,7 @@ public final class TrainConfig {
         this.seed = b.seed;
         this.partitions = b.partitions;
         this.partitionsPerTask = b.partitionsPerTask;
+        this.taskLifetime = b.taskLifetime;
         this.augmentShift = b.augmentShift;
         this.validationFraction = b.validationFraction;
         this.transfer = b.transfer;
@@ -117,7 +119,7 @@ public final class TrainConfig {
     private Builder toBuilder() {
         Builder b = new Builder().layers(architecture.sizes()).activation(architecture.hidden()).epochs(epochs)
                 .batchSize(batchSize).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
-                .partitions(partitions).partitionsPerTask(partitionsPerTask).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
+                .partitions(partitions).partitionsPerTask(partitionsPerTask).taskLifetime(taskLifetime).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
         if (!Double.isNaN(learningRate)) b.learningRate(learningRate);
         sources.forEach(b::source);
         return b;
@@ -140,6 +142,8 @@ public final class TrainConfig {
     public int partitions() { return partitions; }
     /** How many partitions each task computes, on as many threads; 0: chosen for the master. Never changes the model. */
     public int partitionsPerTask() { return partitionsPerTask; }
+    /** How long training tasks live, or null to choose for the master. Never changes the model. */
+    public TaskLifetime taskLifetime() { return taskLifetime; }
     public int augmentShift() { return augmentShift; }
     public double validationFraction() { return validationFraction; }
     public WirePrecision transfer() { return transfer; }
@@ -159,6 +163,7 @@ public final class TrainConfig {
         m.put("seed", seed);
         m.put("partitions", partitions);
         m.put("partitions_per_task", partitionsPerTask == 0 ? "auto" : partitionsPerTask);
+        m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
         m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
@@ -177,6 +182,7 @@ public final class TrainConfig {
         private long seed = 1;
         private int partitions;
         private int partitionsPerTask;
+        private TaskLifetime taskLifetime;
         private int augmentShift = AUTO;
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
@@ -193,6 +199,8 @@ public final class TrainConfig {
         public Builder seed(long v) { seed = v; return this; }
         public Builder partitions(int v) { partitions = v; return this; }
         public Builder partitionsPerTask(int v) { partitionsPerTask = v; return this; }
+        /** null: auto. */
+        public Builder taskLifetime(TaskLifetime v) { taskLifetime = v; return this; }
         public Builder augmentShift(int v) { augmentShift = v; return this; }
         public Builder validationFraction(double v) { validationFraction = v; return this; }
         public Builder transfer(WirePrecision v) { transfer = java.util.Objects.requireNonNull(v); return this; }

@@ -88,8 +88,9 @@ public final class Trainer {
 
         try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, perTask, "lockstep-train");
              CachedRows evalRows = CachedRows.cache(sc, eval, partitions, perTask, "lockstep-" + evalName)) {
-            listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
-                    config, train.count(), eval.count(), evalName, partitions, trainRows.partitionsPerTask(), plan.stepsPerEpoch(), run.globalStep)));
+            TaskLifetime lifetime = taskLifetime(sc, config.taskLifetime(), trainRows.layout().tasks());
+            listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(config, train.count(), eval.count(), evalName, partitions,
+                    trainRows.partitionsPerTask(), lifetime, plan.stepsPerEpoch(), run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
                     ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
@@ -100,11 +101,14 @@ public final class Trainer {
                 int[] permutation = plan.permutation(run.epoch);
                 epochTimings.clear();
                 double rate = Double.NaN;
+                String epochJob = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d steps %d-%d (resident tasks)",
+                        run.epoch + 1, config.epochs(), firstStep + 1, plan.stepsPerEpoch());
+                try (EpochSteps steps = step.epoch(lifetime, trainRows, run.epoch, trainInput, epochJob)) {
                 for (; run.nextStep < plan.stepsPerEpoch(); ) {
                     long t0 = System.nanoTime();
                     String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),
                             run.nextStep + 1, plan.stepsPerEpoch());
-                    SyncStep.Result r = step.gradient(trainRows, run.params, plan.batch(permutation, run.nextStep), run.epoch, trainInput, job);
+                    SyncStep.Result r = steps.gradient(run.params, plan.batch(permutation, run.nextStep), job);
                     long t1 = System.nanoTime();
                     rate = update.apply(run.params, run.optimizer, r.gradientSum(), r.lossSum(), r.rows(), run.globalStep,
                             run.epoch, run.nextStep);
@@ -122,6 +126,7 @@ public final class Trainer {
                     epochTimings.add(timings);
                     listeners.forEach(l -> l.onStep(info));
                 }
+                }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.trainSeconds += seconds;
                 evaluation = step.evaluate(evalRows, run.params, evalInput, String.format(java.util.Locale.ROOT,
@@ -134,7 +139,7 @@ public final class Trainer {
                 listeners.forEach(l -> l.onEpoch(summary));
             }
             TrainingResult result = new TrainingResult(arch, run.params, evaluation, List.copyOf(run.history), run.globalStep,
-                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions, trainRows.partitionsPerTask());
+                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions, trainRows.partitionsPerTask(), lifetime);
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
@@ -152,10 +157,20 @@ public final class Trainer {
         return Math.max(1, Math.min(partitions, cores));
     }
 
+    /** The lifetime of a run's training tasks: {@link TaskLifetime#resolve}, its refusal as the user's error. */
+    static TaskLifetime taskLifetime(JavaSparkContext sc, TaskLifetime requested, int tasks) {
+        try {
+            return TaskLifetime.resolve(sc, requested, tasks);
+        } catch (IllegalArgumentException e) {
+            throw new LockstepException(e.getMessage());
+        }
+    }
+
     /** The settings and data a checkpoint must share with the run resuming it for the result to be the same. */
     static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
         Map<String, Object> m = config.toMap();
         m.remove("partitions_per_task"); // where the work runs, not what it computes: resuming under another grouping is fine
+        m.remove("task_lifetime");
         m.put("partitions", partitions);
         m.put("train_data", train.fingerprint());
         m.put("eval_data", eval.fingerprint());

@@ -15,7 +15,7 @@ public interface TrainingListener {
 
     /** What a run is about to do; {@code resumedAtStep} is 0 for a fresh run. */
     record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int partitionsPerTask,
-                   int stepsPerEpoch, long resumedAtStep) {}
+                   TaskLifetime taskLifetime, int stepsPerEpoch, long resumedAtStep) {}
 
     /**
      * A finished step: {@code epoch} and {@code step} count from 1, {@code globalStep} from 1 over the whole run.

@@ -13,7 +13,8 @@ public record TrainingResult(
         long examples,
         double trainSeconds,
         int partitions,
-        int partitionsPerTask) {
+        int partitionsPerTask,
+        TaskLifetime taskLifetime) {
 
     public double examplesPerSecond() {
         return trainSeconds > 0 ? examples / trainSeconds : 0;

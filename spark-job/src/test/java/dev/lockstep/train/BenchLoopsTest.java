@@ -43,14 +43,14 @@ class BenchLoopsTest {
         SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 8, 8, 5, spark);
         assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench: the steps alone, then interleaved, train the same 20 steps");
         assertEquals(785.0, r.cachedBytesPerRow(), 2.0, "one byte per pixel and per label");
-        assertEquals(8, r.steps());
+        assertEquals(8, r.training().steps());
         assertEquals(8, r.compareSteps());
-        assertTrue(r.examplesPerSecond() > 0 && r.interleavedExamplesPerSecond() > 0, r.toString());
+        assertTrue(r.training().examplesPerSecond() > 0 && r.interleavedExamplesPerSecond() > 0, r.toString());
         assertTrue(r.interleavedStepMillis().get("overhead") > 0, r.interleavedStepMillis().toString());
-        double parts = r.stepMillis().get("ship") + r.stepMillis().get("compute") + r.stepMillis().get("update");
-        assertTrue(r.stepMillis().get("total") >= parts * 0.5, r.stepMillis().toString());
+        double parts = r.training().stepMillis().get("ship") + r.training().stepMillis().get("compute") + r.training().stepMillis().get("update");
+        assertTrue(r.training().stepMillis().get("total") >= parts * 0.5, r.training().stepMillis().toString());
         assertTrue(r.emptyJobMillis() > 0 && r.heapAtFirst() > 0 && r.heapAtLast() > 0, r.toString());
-        assertTrue(r.cpuMillisPerStep().get("tasks") > 0, "the task threads take CPU: " + r.cpuMillisPerStep());
+        assertTrue(r.training().cpuMillisPerStep().get("tasks") > 0, "the task threads take CPU: " + r.training().cpuMillisPerStep());
     }
 
     @Test

@@ -34,7 +34,7 @@ class ProgressListenerTest {
         StringWriter buf = new StringWriter();
         ProgressListener p = new ProgressListener(new PrintWriter(buf), mode, 0);
         TrainConfig config = TrainConfig.builder().layers(new int[] {4, 3, 2}).epochs(2).batchSize(8).build();
-        p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, 10, 0));
+        p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, TaskLifetime.STEP, 10, 0));
         StepTimings t = new StepTimings(1, 2, 0, 1, 0, 1, 5_000_000);
         long global = 0;
         for (int epoch = 1; epoch <= 2; epoch++) {
