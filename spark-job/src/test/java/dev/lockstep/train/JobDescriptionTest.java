@@ -11,7 +11,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 
-/** Each step's and each evaluation's Spark job says what it is, for the Spark UI. */
+/** Each epoch's (or step's) and each evaluation's Spark job says what it is, for the Spark UI. */
 class JobDescriptionTest {
     @Test
     void jobsNameTheirEpochAndStep() throws Exception {
@@ -25,17 +25,22 @@ class JobDescriptionTest {
         SharedSpark.context().sc().addSparkListener(listener);
         try {
             LabeledImages sample = TestData.sample();
-            TrainConfig config = TrainConfig.builder().layers(new int[] {784, 8, 10}).epochs(2).batchSize(500).partitions(2).build();
-            new Trainer(SharedSpark.context(), config, List.of())
-                    .fit(new InMemoryRows(sample.slice(0, 1000)), new InMemoryRows(sample.slice(9000, 9200)), "test");
+            for (TaskLifetime lifetime : TaskLifetime.values()) {
+                TrainConfig config = TrainConfig.builder().layers(new int[] {784, 8, 10}).epochs(2).batchSize(500).partitions(2)
+                        .taskLifetime(lifetime).build();
+                new Trainer(SharedSpark.context(), config, List.of())
+                        .fit(new InMemoryRows(sample.slice(0, 1000)), new InMemoryRows(sample.slice(9000, 9200)), "test");
+            }
             long deadline = System.nanoTime() + 10_000_000_000L; // listener events arrive asynchronously
-            while (descriptions.size() < 7 && System.nanoTime() < deadline) Thread.sleep(50);
+            while (descriptions.size() < 12 && System.nanoTime() < deadline) Thread.sleep(50);
         } finally {
             SharedSpark.context().sc().removeSparkListener(listener);
         }
         assertTrue(descriptions.contains("lockstep evaluate test before training"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep train epoch 1/2 step 1/2"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep train epoch 2/2 step 2/2"), descriptions.toString());
+        assertTrue(descriptions.contains("lockstep train epoch 1/2 steps 1-2 (resident tasks)"), descriptions.toString());
+        assertTrue(descriptions.contains("lockstep train epoch 2/2 steps 1-2 (resident tasks)"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep evaluate test after epoch 2/2"), descriptions.toString());
     }
 }

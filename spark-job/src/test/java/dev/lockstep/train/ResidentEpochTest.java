@@ -1,0 +1,191 @@
+package dev.lockstep.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.SharedSpark;
+import dev.lockstep.TestData;
+import dev.lockstep.data.LabeledImages;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.nn.Initializer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.TaskKilled;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tasks that stay for an epoch and take each step from the driver: the model of a job per step, bit for bit, also
+ * when a task is killed and relaunched mid-epoch; a failing task ends the epoch with its cause and leaves nothing
+ * running.
+ */
+class ResidentEpochTest {
+    private static final LabeledImages TRAIN = TestData.sample().slice(0, 1000);
+    private static final LabeledImages TEST = TestData.sample().slice(9000, 9300);
+
+    private static TrainConfig.Builder config() {
+        return TrainConfig.builder().layers(new int[] {784, 24, 10}).epochs(2).batchSize(100).seed(3).partitions(2);
+    }
+
+    private static TrainingResult fit(TrainConfig config, List<TrainingListener> listeners) {
+        return new Trainer(SharedSpark.context(), config, listeners).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
+    }
+
+    @Test
+    void residentTasksTrainTheModelOfAJobPerStep() {
+        for (TrainConfig.Builder b : List.of(config(), config().transfer(WirePrecision.BF16), config().partitionsPerTask(1), config().augmentShift(1))) {
+            TrainingResult perStep = fit(b.taskLifetime(TaskLifetime.STEP).build(), List.of());
+            TrainingResult resident = fit(b.taskLifetime(TaskLifetime.EPOCH).build(), List.of());
+            String what = b.build().toMap().toString();
+            assertEquals(TaskLifetime.STEP, perStep.taskLifetime());
+            assertEquals(TaskLifetime.EPOCH, resident.taskLifetime());
+            assertArrayEquals(bits(perStep.parameters()), bits(resident.parameters()), what);
+            for (int e = 0; e < 2; e++) {
+                assertEquals(perStep.history().get(e).trainLoss(), resident.history().get(e).trainLoss(), 0, what);
+                assertEquals(perStep.history().get(e).trainAccuracy(), resident.history().get(e).trainAccuracy(), 0, what);
+            }
+            assertEquals(perStep.finalEvaluation().confusionMatrix(), resident.finalEvaluation().confusionMatrix(), what);
+        }
+        assertEquals(0, LocalStepChannel.openCount(), "every epoch's channel closed");
+    }
+
+    @Test
+    void autoChoosesResidentTasksOnlyWhereAllOfThemCanRunAtOnce() {
+        JavaSparkContext sc = SharedSpark.context(); // local[2]
+        assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, null, 2));
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, null, 3));
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, TaskLifetime.STEP, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, TaskLifetime.EPOCH, 3));
+        assertTrue(e.getMessage().contains("3 tasks per step cannot all run at once on local[2]'s 2 cores"), e.getMessage());
+        LockstepException refused = assertThrows(LockstepException.class,
+                () -> fit(config().partitions(3).partitionsPerTask(1).taskLifetime(TaskLifetime.EPOCH).build(), List.of()));
+        assertTrue(refused.getMessage().startsWith("--task-lifetime epoch: "), refused.getMessage());
+        assertEquals(TaskLifetime.STEP, fit(config().partitions(3).partitionsPerTask(1).build(), List.of()).taskLifetime());
+
+        assertEquals(1, TaskLifetime.localCores("local"));
+        assertEquals(4, TaskLifetime.localCores("local[4]"));
+        assertEquals(3, TaskLifetime.localCores("local[3, 2]"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), TaskLifetime.localCores("local[*]"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), TaskLifetime.localCores("local[*,4]"));
+        assertThrows(IllegalArgumentException.class, () -> TaskLifetime.localCores("spark://host:7077"));
+        assertNull(TaskLifetime.parse("auto"));
+        assertSame(TaskLifetime.EPOCH, TaskLifetime.parse("Epoch"));
+        assertThrows(IllegalArgumentException.class, () -> TaskLifetime.parse("forever"));
+    }
+
+    /**
+     * Spark kills the resident task in the middle of epoch 1 and launches it again (a killed task is rescheduled,
+     * whatever the master's retry limit): the new attempt takes up the step the driver is waiting for.
+     */
+    @Test
+    void aKilledTaskIsRelaunchedAndTheModelIsTheSame() throws Exception {
+        TrainConfig b = config().taskLifetime(TaskLifetime.EPOCH).build();
+        JavaSparkContext sc = SharedSpark.context();
+        Set<Integer> residentStages = ConcurrentHashMap.newKeySet();
+        List<Long> running = new CopyOnWriteArrayList<>();
+        List<String> ends = new CopyOnWriteArrayList<>();
+        SparkListener spy = new SparkListener() {
+            @Override public void onJobStart(SparkListenerJobStart job) {
+                String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
+                if (d != null && d.contains("resident tasks")) {
+                    for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) residentStages.add((Integer) id);
+                }
+            }
+
+            @Override public void onTaskStart(SparkListenerTaskStart task) {
+                if (residentStages.contains(task.stageId())) running.add(task.taskInfo().taskId());
+            }
+
+            @Override public void onTaskEnd(SparkListenerTaskEnd task) {
+                if (residentStages.contains(task.stageId())) ends.add(task.reason().getClass().getSimpleName() + " " + task.taskInfo().attemptNumber());
+            }
+        };
+        TrainingListener killer = new TrainingListener() {
+            @Override public void onStep(StepInfo step) {
+                if (step.epoch() != 1 || step.step() != 4) return;
+                long deadline = System.nanoTime() + 10_000_000_000L; // the listener bus is asynchronous
+                while (running.isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+                assertTrue(sc.sc().killTaskAttempt(running.get(running.size() - 1), true, "killed by the test"), "the task was running");
+            }
+        };
+        TrainingResult reference = fit(config().taskLifetime(TaskLifetime.STEP).build(), List.of());
+        sc.sc().addSparkListener(spy);
+        TrainingResult killed;
+        try {
+            killed = fit(b, List.of(killer));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ends.size() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+        } finally {
+            sc.sc().removeSparkListener(spy);
+        }
+        assertTrue(ends.contains(TaskKilled.class.getSimpleName() + " 0"), "epoch 1's task was killed: " + ends);
+        assertTrue(ends.contains("Success$ 1"), "and its second attempt finished the epoch: " + ends);
+        assertArrayEquals(bits(reference.parameters()), bits(killed.parameters()));
+        assertEquals(reference.history().get(0).trainLoss(), killed.history().get(0).trainLoss(), 0);
+    }
+
+    @Test
+    void aFailingTaskEndsTheEpochWithItsCauseAndLeavesNothingRunning() {
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        float[] params = Initializer.initialize(arch, 1);
+        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        JavaSparkContext sc = SharedSpark.context();
+        int[] batch = {1, 5, 600, 900};
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 2, "resident-failure")) {
+            SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
+            SyncStep.Result perStep = step.gradient(rows, params, batch, 0, input, "reference");
+            EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)");
+            assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 1").gradientSum()));
+            assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 2").gradientSum()), "the same step again");
+            // Parameters of another model: the task's decode refuses them, the task fails, and with it the job.
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> epoch.gradient(new float[10], batch, "step 3"));
+            assertTrue(e.getMessage().startsWith("the Spark job of the epoch's resident tasks ended before step 3"), e.getMessage());
+            assertTrue(causes(e).contains("expected " + arch.parameterCount() + " float32 parameters, got 40 bytes"), causes(e));
+            epoch.close(); // the failure was reported already: closing does not throw it again
+            assertEquals(0, LocalStepChannel.openCount());
+            assertNoJobRunning();
+            // A job per step still works on the same cached rows.
+            assertArrayEquals(bits(perStep.gradientSum()), bits(step.gradient(rows, params, batch, 0, input, "after").gradientSum()));
+        }
+    }
+
+    @Test
+    void aDivergedRunStopsItsResidentTasks() {
+        TrainConfig diverging = config().taskLifetime(TaskLifetime.EPOCH).learningRate(1e30).build();
+        LockstepException e = assertThrows(LockstepException.class, () -> fit(diverging, List.of()));
+        assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
+        assertEquals(0, LocalStepChannel.openCount());
+        assertNoJobRunning();
+    }
+
+    /** The status tracker hears of a job's end through the listener bus, a moment later. */
+    private static void assertNoJobRunning() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (SharedSpark.context().statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(0, SharedSpark.context().statusTracker().getActiveJobIds().length, "no job left running");
+    }
+
+    private static String causes(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (; t != null; t = t.getCause()) b.append(t.getMessage()).append(" | ");
+        return b.toString();
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+}
