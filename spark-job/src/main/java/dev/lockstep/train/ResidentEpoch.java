@@ -27,7 +27,6 @@ final class ResidentEpoch implements EpochSteps {
 
     ResidentEpoch(JavaSparkContext sc, CachedRows data, TaskGradient work, WirePrecision wire, int parameterCount, int epoch,
                   String group, String description) {
-        if (!sc.isLocal()) throw new IllegalArgumentException("resident tasks need a local master, not " + sc.master());
         this.sc = sc;
         this.data = data;
         this.work = work;
@@ -58,7 +57,8 @@ final class ResidentEpoch implements EpochSteps {
 
     /** The job, on a thread of its own (Spark's local properties, such as the scheduler pool, are inherited). */
     private void start() {
-        channel = LocalStepChannel.open(data.layout().tasks());
+        int tasks = data.layout().tasks();
+        channel = sc.isLocal() ? LocalStepChannel.open(tasks) : RpcStepChannel.open(tasks);
         ResidentTask task = new ResidentTask(channel.endpoint(), work);
         StepChannel ch = channel;
         job = new Thread(() -> {

@@ -13,7 +13,7 @@ public enum TaskLifetime {
     /**
      * One Spark job per epoch: its tasks stay resident, take each step's parameters from the driver and hand their
      * gradients back ({@link ResidentEpoch}), so a step costs a hand-over instead of a job. Needs every task of the
-     * job running at once; local masters only, for now.
+     * job running at once.
      */
     EPOCH("epoch");
 
@@ -35,7 +35,7 @@ public enum TaskLifetime {
     /**
      * The lifetime for a run of {@code tasks} tasks per step: {@code requested} (null: auto) when the master can
      * hold it, else STEP for auto. Resident tasks wait for each other, so all of them must run at once: on a local
-     * master, as many tasks as it has cores at most.
+     * master, as many tasks as it has cores at most; on a cluster, as many as its executors have task slots now.
      *
      * @throws IllegalArgumentException when EPOCH is asked for where it cannot run
      */
@@ -47,10 +47,17 @@ public enum TaskLifetime {
     }
 
     private static String whyNotResident(JavaSparkContext sc, int tasks) {
-        if (!sc.isLocal()) return "resident tasks need a local master for now (this one is " + sc.master() + ")";
-        int cores = localCores(sc.master());
-        if (tasks > cores) return tasks + " tasks per step cannot all run at once on " + sc.master() + "'s " + cores + " cores";
-        return null;
+        if (sc.isLocal()) {
+            int cores = localCores(sc.master());
+            return tasks <= cores ? null : tasks + " tasks per step cannot all run at once on " + sc.master() + "'s " + cores + " cores";
+        }
+        int slots = clusterSlots(sc);
+        return tasks <= slots ? null : tasks + " tasks per step cannot all run at once in the " + slots + " task slots of the executors registered now";
+    }
+
+    /** What Spark's barrier scheduling checks too: the tasks the registered executors can run at once. */
+    static int clusterSlots(JavaSparkContext sc) {
+        return sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
     }
 
     /** The task slots of a local master: local, local[N], local[*], local[N,F], local[*,F]. */

@@ -1,0 +1,195 @@
+package dev.lockstep.train;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.rpc.RpcAddress;
+import org.apache.spark.rpc.RpcCallContext;
+import org.apache.spark.rpc.RpcEndpointRef;
+import org.apache.spark.rpc.RpcEnv;
+import org.apache.spark.rpc.RpcTimeout;
+import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
+import scala.PartialFunction;
+import scala.concurrent.Await;
+import scala.concurrent.Future;
+import scala.concurrent.duration.Duration;
+import scala.concurrent.duration.FiniteDuration;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractPartialFunction;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * A {@link StepChannel} for tasks on executors: an endpoint of the driver's own Spark RPC environment, so the
+ * hand-over is authenticated and encrypted exactly as Spark's own traffic is ({@code spark.authenticate},
+ * {@code spark.network.crypto.enabled}), through the port Spark already uses. A task polls for the next step (the
+ * driver answers when it publishes one) and sends its answer, which the driver acknowledges. Every message is a
+ * byte array ({@link StepMessages}).
+ *
+ * <p>Spark's RPC classes are internal to Spark; this class is the one place Lockstep uses them.
+ */
+final class RpcStepChannel implements StepChannel {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ClassTag<byte[]> BYTES = ClassTag$.MODULE$.apply(byte[].class);
+    /** How long one poll for the next step may wait at the driver before the task asks again. */
+    private static final long POLL_SECONDS = 60;
+    private static final byte[] END = StepMessages.signal(StepMessages.END);
+    private static final byte[] NONE = StepMessages.signal(StepMessages.NONE);
+    private static final byte[] ACK = StepMessages.signal(StepMessages.ACK);
+
+    private final StepBoard board;
+    private final RpcEnv env;
+    private final String name;
+    private final RpcEndpointRef self;
+    /** A poll each task is waiting on; guarded by the board's lock (taken in publish and end) or by this map. */
+    private final Map<Integer, RpcCallContext> polls = new HashMap<>();
+    private byte[] currentMessage;
+
+    private RpcStepChannel(int tasks) {
+        board = new StepBoard(tasks);
+        env = SparkEnv.get().rpcEnv();
+        name = "lockstep-steps-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
+        self = env.setupEndpoint(name, new DriverEndpoint());
+    }
+
+    static RpcStepChannel open(int tasks) {
+        return new RpcStepChannel(tasks);
+    }
+
+    @Override public void publish(StepOrder order) {
+        byte[] message = StepMessages.order(order);
+        board.publish(order, () -> {
+            synchronized (polls) {
+                currentMessage = message;
+                polls.values().forEach(c -> c.reply(message));
+                polls.clear();
+            }
+        });
+    }
+
+    @Override public PartialGradient[] await() { return board.await(); }
+
+    @Override public void end() {
+        board.end(() -> {
+            synchronized (polls) {
+                polls.values().forEach(c -> c.reply(END));
+                polls.clear();
+            }
+        });
+    }
+
+    @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
+
+    @Override public Endpoint endpoint() {
+        RpcAddress a = env.address();
+        return new Address(a.host(), a.port(), name);
+    }
+
+    @Override public void close() {
+        end();
+        env.stop(self);
+    }
+
+    /** On the driver's RPC threads, one message at a time. */
+    private void handle(RpcCallContext context, byte[] message) {
+        switch (StepMessages.type(message)) {
+            case StepMessages.NEXT -> {
+                StepMessages.Next n = StepMessages.readNext(message);
+                synchronized (polls) {
+                    StepOrder o = board.peek(n.after());
+                    if (o != null) {
+                        context.reply(o.isEnd() ? END : currentMessage);
+                    } else {
+                        RpcCallContext older = polls.put(n.task(), context);
+                        if (older != null) older.reply(NONE); // an attempt that gave up on its poll, or died
+                    }
+                }
+            }
+            case StepMessages.ANSWER -> {
+                StepMessages.Answer a = StepMessages.readAnswer(message);
+                board.answer(a.task(), a.step(), a.partial());
+                context.reply(ACK);
+            }
+            default -> context.sendFailure(new IllegalArgumentException("unexpected step message " + message[0]));
+        }
+    }
+
+    private final class DriverEndpoint implements ThreadSafeRpcEndpoint {
+        @Override public RpcEnv rpcEnv() { return env; }
+
+        @Override public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
+            return new AbstractPartialFunction<>() {
+                @Override public boolean isDefinedAt(Object message) {
+                    return message instanceof byte[];
+                }
+
+                @Override public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
+                    if (!(message instanceof byte[] bytes)) return otherwise.apply(message);
+                    handle(context, bytes);
+                    @SuppressWarnings("unchecked") B1 unit = (B1) BoxedUnit.UNIT;
+                    return unit;
+                }
+            };
+        }
+    }
+
+    /** Where tasks find the channel: the driver's RPC address and the endpoint's name. */
+    private record Address(String host, int port, String name) implements StepChannel.Endpoint {
+        @Override public Link connect(int task) {
+            RpcEnv executorEnv = SparkEnv.get().rpcEnv();
+            RpcEndpointRef driver = executorEnv.setupEndpointRef(new RpcAddress(host, port), name);
+            return new RemoteLink(driver, task);
+        }
+    }
+
+    /** A task's end: at most one poll outstanding, waited on in slices so the task can notice it was killed. */
+    private static final class RemoteLink implements Link {
+        private final RpcEndpointRef driver;
+        private final int task;
+        private final RpcTimeout pollTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step poll");
+        private final RpcTimeout answerTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step answer");
+        private Future<byte[]> poll;
+        private long polledAfter;
+
+        RemoteLink(RpcEndpointRef driver, int task) {
+            this.driver = driver;
+            this.task = task;
+        }
+
+        @Override public StepOrder next(long after, long waitMillis) throws InterruptedException {
+            if (poll == null || polledAfter != after) {
+                poll = driver.ask(StepMessages.next(task, after), pollTimeout, BYTES);
+                polledAfter = after;
+            }
+            try {
+                Await.ready(poll, Duration.create(waitMillis, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                return null;
+            }
+            Try<byte[]> result = poll.value().get();
+            poll = null;
+            if (result.isFailure()) {
+                Throwable t = result.failed().get();
+                if (t instanceof org.apache.spark.rpc.RpcTimeoutException) return null; // the driver was busy: ask again
+                throw new IllegalStateException("polling the driver for the next step failed: " + t.getMessage(), t);
+            }
+            byte[] m = result.get();
+            return switch (StepMessages.type(m)) {
+                case StepMessages.ORDER -> StepMessages.readOrder(m);
+                case StepMessages.END -> StepOrder.END;
+                case StepMessages.NONE -> null;
+                default -> throw new IllegalStateException("unexpected step message " + m[0]);
+            };
+        }
+
+        @Override public void reply(long id, PartialGradient partial) {
+            driver.askSync(StepMessages.answer(task, id, partial), answerTimeout, BYTES);
+        }
+
+        @Override public void close() {}
+    }
+}

@@ -1,0 +1,100 @@
+package dev.lockstep.train;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The messages of {@link RpcStepChannel}, each a plain byte array: Spark's RPC deserializes what arrives on its
+ * own threads, whose class loader need not see the job's classes, and a byte array needs none.
+ */
+final class StepMessages {
+    static final byte NEXT = 1;   // task -> driver: the first step after a given one, please (long poll)
+    static final byte ORDER = 2;  // driver -> task: a step
+    static final byte END = 3;    // driver -> task: the epoch is over
+    static final byte NONE = 4;   // driver -> task: nothing new (a newer poll of the same task replaced this one)
+    static final byte ANSWER = 5; // task -> driver: its partial gradient of a step
+    static final byte ACK = 6;    // driver -> task: answer received
+
+    private StepMessages() {}
+
+    static byte type(byte[] message) {
+        if (message.length == 0) throw new IllegalArgumentException("empty step message");
+        return message[0];
+    }
+
+    static byte[] signal(byte type) {
+        return new byte[] {type};
+    }
+
+    record Next(int task, long after) {}
+
+    static byte[] next(int task, long after) {
+        return ByteBuffer.allocate(13).put(NEXT).putInt(task).putLong(after).array();
+    }
+
+    static Next readNext(byte[] m) {
+        ByteBuffer b = body(m, NEXT);
+        return new Next(b.getInt(), b.getLong());
+    }
+
+    static byte[] order(StepOrder o) {
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 + 4 + 4 * o.batchRows().length + 4 + o.parameters().length).put(ORDER);
+        b.putLong(o.id()).putInt(o.epoch()).putInt(o.batchRows().length);
+        b.asIntBuffer().put(o.batchRows());
+        b.position(b.position() + 4 * o.batchRows().length);
+        b.putInt(o.parameters().length).put(o.parameters());
+        return b.array();
+    }
+
+    static StepOrder readOrder(byte[] m) {
+        ByteBuffer b = body(m, ORDER);
+        long id = b.getLong();
+        int epoch = b.getInt();
+        int[] rows = new int[b.getInt()];
+        b.asIntBuffer().get(rows);
+        b.position(b.position() + 4 * rows.length);
+        byte[] params = new byte[b.getInt()];
+        b.get(params);
+        return new StepOrder(id, epoch, rows, params);
+    }
+
+    record Answer(int task, long step, PartialGradient partial) {}
+
+    static byte[] answer(int task, long step, PartialGradient p) {
+        int size = 1 + 4 + 8 + 4;
+        for (ExchangedBytes g : p.gradients) size += 4 + 4 + 8 + 4 + g.bytes().length;
+        size += 4 + 4 + 8 * 4;
+        ByteBuffer b = ByteBuffer.allocate(size).put(ANSWER).putInt(task).putLong(step).putInt(p.gradients.length);
+        for (int i = 0; i < p.gradients.length; i++) {
+            byte[] g = p.gradients[i].bytes();
+            b.putInt(p.nodeLo[i]).putInt(p.nodeHi[i]).putDouble(p.losses[i]).putInt(g.length).put(g);
+        }
+        b.putInt(p.rows).putInt(p.correct).putLong(p.fetchNanos).putLong(p.computeNanos).putLong(p.startMicros).putLong(p.endMicros);
+        return b.array();
+    }
+
+    static Answer readAnswer(byte[] m) {
+        ByteBuffer b = body(m, ANSWER);
+        int task = b.getInt();
+        long step = b.getLong();
+        int nodes = b.getInt();
+        int[] lo = new int[nodes];
+        int[] hi = new int[nodes];
+        double[] losses = new double[nodes];
+        ExchangedBytes[] gradients = new ExchangedBytes[nodes];
+        for (int i = 0; i < nodes; i++) {
+            lo[i] = b.getInt();
+            hi[i] = b.getInt();
+            losses[i] = b.getDouble();
+            byte[] g = new byte[b.getInt()];
+            b.get(g);
+            gradients[i] = ExchangedBytes.inline(g);
+        }
+        PartialGradient p = new PartialGradient(lo, hi, gradients, losses, b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
+        return new Answer(task, step, p);
+    }
+
+    private static ByteBuffer body(byte[] m, byte type) {
+        if (type(m) != type) throw new IllegalArgumentException("expected step message " + type + ", got " + m[0]);
+        return ByteBuffer.wrap(m, 1, m.length - 1).slice();
+    }
+}
