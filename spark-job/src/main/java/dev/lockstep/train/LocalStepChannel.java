@@ -31,7 +31,7 @@ final class LocalStepChannel implements StepChannel {
     }
 
     @Override public void publish(StepOrder order) { board.publish(order, NOTHING); }
-    @Override public PartialGradient[] await() { return board.await(); }
+    @Override public PartialGradient[] await(long stallMillis) { return board.await(stallMillis); }
     @Override public void end() { board.end(NOTHING); }
     @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
     @Override public Endpoint endpoint() { return new InJvm(id); }

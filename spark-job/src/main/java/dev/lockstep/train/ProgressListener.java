@@ -100,11 +100,21 @@ public final class ProgressListener implements TrainingListener {
         barLength = line.length();
     }
 
-    @Override public void onEpoch(EpochSummary e) {
+    @Override public void onWarning(String message) {
+        clearBar();
+        out.println("[lockstep] warning: " + message);
+        out.flush();
+    }
+
+    private void clearBar() {
         if (barLength > 0) {
             out.print("\r" + " ".repeat(barLength) + "\r");
             barLength = 0;
         }
+    }
+
+    @Override public void onEpoch(EpochSummary e) {
+        clearBar();
         out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.2f%%  %.1fs  %,.0f examples/s%n",
                 e.epoch(), epochs, e.trainLoss(), e.eval().loss(), 100 * e.eval().accuracy(), e.seconds(), e.examplesPerSecond());
         out.flush();

@@ -1,16 +1,26 @@
 package dev.lockstep.train;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * An epoch's steps on resident tasks: one Spark job whose tasks ({@link ResidentTask}) stay for the epoch, each
- * step's parameters handed to them and their partial gradients handed back through a {@link StepChannel}. A step
- * then costs a hand-over, not a Spark job (scheduling, task launch and result return: BENCHMARKS.md). The partial
- * gradients, and the order they are added in ({@link SyncStep#combine}), are those of a job per step, so the model
- * is the same bit for bit. The job starts with the first step and ends when the epoch is closed.
+ * step's parameters handed to them and their partial gradients handed back through a {@link StepChannel}: in
+ * this JVM on a local master, over the driver's Spark RPC endpoint on a cluster. A step then costs a hand-over, not
+ * a Spark job (scheduling, task launch and result return: BENCHMARKS.md). The partial gradients, and the order
+ * they are added in ({@link SyncStep#combine}), are those of a job per step, so the model is the same bit for bit.
+ * The job starts with the first step and ends when the epoch is closed.
+ *
+ * <p>Resident tasks need a task slot each, all at once. Where that fails (the registered executors have too few
+ * slots when the epoch starts, or no task answers a step for {@link #STALL_MILLIS}: a lost executor whose task
+ * finds no free slot), the job is cancelled and the epoch goes on with a job per step from the step it had
+ * reached, with a warning; the bits are the same.
  */
 final class ResidentEpoch implements EpochSteps {
+    static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
+
     private final JavaSparkContext sc;
     private final CachedRows data;
     private final TaskGradient work;
@@ -19,14 +29,25 @@ final class ResidentEpoch implements EpochSteps {
     private final int epoch;
     private final String group;
     private final String description;
+    private final EpochSteps perStep;
+    private final Consumer<String> warnings;
+    private final long stallMillis;
+    private final Runnable onStall;
     private StepChannel channel;
     private Thread job;
     private volatile Throwable failure;
     private boolean failureReported;
+    private boolean onPerStep;
+    private boolean overRpc;
     private long nextId;
 
+    /**
+     * @param perStep the same epoch with a job per step, for when resident tasks cannot go on
+     * @param warnings told when that happens, and why
+     * @param onStall run after a stall, so that the rest of the run can keep to a job per step
+     */
     ResidentEpoch(JavaSparkContext sc, CachedRows data, TaskGradient work, WirePrecision wire, int parameterCount, int epoch,
-                  String group, String description) {
+                  String group, String description, EpochSteps perStep, Consumer<String> warnings, long stallMillis, Runnable onStall) {
         this.sc = sc;
         this.data = data;
         this.work = work;
@@ -35,10 +56,24 @@ final class ResidentEpoch implements EpochSteps {
         this.epoch = epoch;
         this.group = group;
         this.description = description;
+        this.perStep = perStep;
+        this.warnings = warnings;
+        this.stallMillis = stallMillis;
+        this.onStall = onStall;
     }
 
+    /** For tests on a local master: hand the steps over Spark's RPC, as on a cluster. Before the first step. */
+    ResidentEpoch overRpc() {
+        overRpc = true;
+        return this;
+    }
+
+    /** Whether the epoch went on with a job per step. */
+    boolean fellBack() { return onPerStep; }
+
     @Override public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
-        if (channel == null) start();
+        if (!onPerStep && channel == null) start();
+        if (onPerStep) return perStep.gradient(parameters, batchRows, stepDescription);
         long t0 = System.nanoTime();
         StepOrder order = new StepOrder(nextId++, epoch, batchRows, wire.encode(parameters));
         long t1 = System.nanoTime();
@@ -46,10 +81,16 @@ final class ResidentEpoch implements EpochSteps {
         channel.publish(order);
         PartialGradient[] parts;
         try {
-            parts = channel.await();
+            parts = channel.await(stallMillis);
         } catch (IllegalStateException e) {
             failureReported = true;
             throw e;
+        }
+        if (parts == null) {
+            onStall.run();
+            abandon(String.format(java.util.Locale.ROOT, "no resident task answered step %d of epoch %d for %.0f s (a task without a free slot?)",
+                    order.id() + 1, epoch + 1, stallMillis / 1000.0));
+            return perStep.gradient(parameters, batchRows, stepDescription);
         }
         long t2 = System.nanoTime();
         return SyncStep.combine(Arrays.asList(parts), data.partitions(), wire, parameterCount, t1 - t0, t2 - t1, published, WallClock.micros());
@@ -58,7 +99,16 @@ final class ResidentEpoch implements EpochSteps {
     /** The job, on a thread of its own (Spark's local properties, such as the scheduler pool, are inherited). */
     private void start() {
         int tasks = data.layout().tasks();
-        channel = sc.isLocal() ? LocalStepChannel.open(tasks) : RpcStepChannel.open(tasks);
+        if (!sc.isLocal()) {
+            int slots = TaskLifetime.clusterSlots(sc);
+            if (slots < tasks) {
+                onPerStep = true;
+                warnings.accept(String.format(java.util.Locale.ROOT, "epoch %d: %d tasks per step but %d task slots now; "
+                        + "this epoch runs a job per step", epoch + 1, tasks, slots));
+                return;
+            }
+        }
+        channel = sc.isLocal() && !overRpc ? LocalStepChannel.open(tasks) : RpcStepChannel.open(tasks);
         ResidentTask task = new ResidentTask(channel.endpoint(), work);
         StepChannel ch = channel;
         job = new Thread(() -> {
@@ -78,9 +128,23 @@ final class ResidentEpoch implements EpochSteps {
         job.start();
     }
 
+    /** Cancels the job and goes on with a job per step; the cancelled job's failure is expected, not reported. */
+    private void abandon(String why) {
+        warnings.accept(why + "; the rest of this epoch runs a job per step");
+        onPerStep = true;
+        failureReported = true;
+        sc.cancelJobGroup(group);
+        stopJob();
+    }
+
     /** Ends the epoch: the tasks return and the job ends; a failure no step has reported yet is thrown now. */
     @Override public void close() {
         if (channel == null) return;
+        stopJob();
+        if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure);
+    }
+
+    private void stopJob() {
         channel.end();
         boolean interrupted = false;
         while (job.isAlive()) {
@@ -92,7 +156,6 @@ final class ResidentEpoch implements EpochSteps {
         }
         if (interrupted) Thread.currentThread().interrupt();
         channel.close();
-        if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure);
     }
 
     static IllegalStateException endedEarly(long step, Throwable failure) {

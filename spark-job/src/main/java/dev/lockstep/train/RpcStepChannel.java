@@ -71,7 +71,7 @@ final class RpcStepChannel implements StepChannel {
         });
     }
 
-    @Override public PartialGradient[] await() { return board.await(); }
+    @Override public PartialGradient[] await(long stallMillis) { return board.await(stallMillis); }
 
     @Override public void end() {
         board.end(() -> {

@@ -110,7 +110,8 @@ public final class SparkStepBench {
                     int epoch = loop.epochOf(s);
                     if (epochSteps == null || epoch != openEpoch || s > 0 && lifetimeOf[s] != lifetimeOf[s - 1]) {
                         if (epochSteps != null) epochSteps.close();
-                        epochSteps = step.epoch(lifetimeOf[s], rows, epoch, loop.input, "lockstep bench epoch " + (epoch + 1) + " (resident tasks)");
+                        epochSteps = step.epoch(lifetimeOf[s], rows, epoch, loop.input, "lockstep bench epoch " + (epoch + 1) + " (resident tasks)",
+                                warning -> System.err.println("[bench] warning: " + warning));
                         openEpoch = epoch;
                     }
                     long t0 = System.nanoTime();

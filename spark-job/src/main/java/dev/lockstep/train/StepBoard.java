@@ -45,13 +45,26 @@ final class StepBoard {
     }
 
     /** {@link StepChannel#await}. */
-    PartialGradient[] await() {
+    PartialGradient[] await(long stallMillis) {
         lock.lock();
         try {
             if (current == null) throw new IllegalStateException("no step published");
+            long stall = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+            long left = stall;
+            int seen = answered;
             while (answered < answers.length) {
                 if (jobDone) throw ResidentEpoch.endedEarly(current.id(), jobFailure);
-                changed.awaitUninterruptibly();
+                if (answered > seen) {
+                    seen = answered;
+                    left = stall;
+                }
+                if (left <= 0) return null;
+                try {
+                    left = changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for step " + (current.id() + 1), e);
+                }
             }
             return answers.clone();
         } finally {
@@ -115,7 +128,8 @@ final class StepBoard {
         try {
             if (current == null || current.id() != step || answers[task] != null) return;
             answers[task] = partial;
-            if (++answered == answers.length) changed.signalAll();
+            answered++;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -13,11 +13,12 @@ interface StepChannel extends AutoCloseable {
     void publish(StepOrder order);
 
     /**
-     * Waits until every task has answered the current step, and returns the answers in task order.
+     * Waits until every task has answered the current step, and returns the answers in task order; null if no
+     * answer came for {@code stallMillis}.
      *
      * @throws IllegalStateException when the job ended first (with its failure as the cause, if it failed)
      */
-    PartialGradient[] await();
+    PartialGradient[] await(long stallMillis);
 
     /** No more steps: waiting tasks return, and later ones return at once. */
     void end();

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -21,6 +22,8 @@ final class SyncStep {
     private final WirePrecision wire;
     private final int maxInTaskBytes;
     private final Layout layout;
+    /** Set once resident tasks stalled: the rest of the run takes a job per step. */
+    private boolean residentGivenUp;
 
     /** How a step runs its partitions and moves its bytes; every layout gives the same bits. */
     enum Layout {
@@ -80,11 +83,23 @@ final class SyncStep {
      *
      * @param epochDescription names a resident epoch's job in the Spark UI
      */
-    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription) {
-        if (lifetime == TaskLifetime.EPOCH) {
+    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
+                     Consumer<String> warnings) {
+        return epoch(lifetime, data, epoch, input, epochDescription, warnings, ResidentEpoch.STALL_MILLIS);
+    }
+
+    /** As above; resident tasks fall back to a job per step after {@code stallMillis} without an answer. */
+    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
+                     Consumer<String> warnings, long stallMillis) {
+        EpochSteps perStep = perStep(data, epoch, input);
+        if (lifetime == TaskLifetime.EPOCH && !residentGivenUp) {
             return new ResidentEpoch(sc, data, new TaskGradient(arch, wire, input, data.layout()), wire, arch.parameterCount(), epoch,
-                    jobGroup(epoch), epochDescription);
+                    jobGroup(epoch), epochDescription, perStep, warnings, stallMillis, () -> residentGivenUp = true);
         }
+        return perStep;
+    }
+
+    private EpochSteps perStep(CachedRows data, int epoch, InputTransform input) {
         return new EpochSteps() {
             @Override public Result gradient(float[] parameters, int[] batchRows, String description) {
                 return SyncStep.this.gradient(data, parameters, batchRows, epoch, input, description);

@@ -103,7 +103,7 @@ public final class Trainer {
                 double rate = Double.NaN;
                 String epochJob = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d steps %d-%d (resident tasks)",
                         run.epoch + 1, config.epochs(), firstStep + 1, plan.stepsPerEpoch());
-                try (EpochSteps steps = step.epoch(lifetime, trainRows, run.epoch, trainInput, epochJob)) {
+                try (EpochSteps steps = step.epoch(lifetime, trainRows, run.epoch, trainInput, epochJob, w -> listeners.forEach(l -> l.onWarning(w)))) {
                 for (; run.nextStep < plan.stepsPerEpoch(); ) {
                     long t0 = System.nanoTime();
                     String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),

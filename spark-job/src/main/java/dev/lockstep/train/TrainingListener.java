@@ -13,6 +13,9 @@ public interface TrainingListener {
 
     default void onEnd(TrainingResult result) {}
 
+    /** Something the user should know that does not stop the run (the run goes on, its model unchanged). */
+    default void onWarning(String message) {}
+
     /** What a run is about to do; {@code resumedAtStep} is 0 for a fresh run. */
     record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int partitionsPerTask,
                    TaskLifetime taskLifetime, int stepsPerEpoch, long resumedAtStep) {}

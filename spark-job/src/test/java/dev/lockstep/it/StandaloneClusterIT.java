@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/standalone/start-cluster.sh from the Maven jars, with the security settings of conf/spark-cluster.conf
  * (authentication with a secret the daemons share, RPC and IO encryption). Jobs go through deploy/standalone/submit.sh
  * (spark-submit of the thin jar), and must train the same model, bit for bit, as deploy/lockstep on local[2] with
- * the same seed and partitions: undisturbed, and when an executor is killed mid-run.
+ * the same seed and partitions and a job per step: undisturbed, with tasks resident for each epoch (the default
+ * here) or a job per step, and when an executor is killed mid-run.
  */
 class StandaloneClusterIT {
     /** Small and quick; two partitions, one per worker. The kill test needs the run to last a few seconds. */
@@ -92,7 +93,13 @@ class StandaloneClusterIT {
         Processes.Result r = submit(out);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), r.err());
+        assertTrue(r.err().contains("resident for each epoch"), r.err());
         assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
+        Path perStep = tmp.resolve("cluster-run-per-step");
+        Processes.Result s = submit(perStep, "--task-lifetime", "step");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.err().contains("a job per step"), s.err());
+        assertArrayEquals(localModel(), Files.readAllBytes(perStep.resolve("model.lsm")), "cluster model, a job per step, differs from local[2]'s");
 
         // The executors ran in the workers' JVMs, one per worker, not in the driver.
         String app = onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
@@ -146,6 +153,7 @@ class StandaloneClusterIT {
             Processes.Result r = run.finish(RUN_TIMEOUT);
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("[lockstep] done"), r.err());
+            assertTrue(r.err().contains("resident for each epoch"), "the relaunched task took up its resident epoch:\n" + r.err());
             assertTrue(r.err().contains("Lost executor " + executorId + " on 127.0.0.1"), "no lost executor in\n" + r.err());
             // The worker started a replacement executor, with a new id, for the same application.
             Set<String> after = listNames(runDir.resolve("work/worker-1").resolve(app));
@@ -208,7 +216,7 @@ class StandaloneClusterIT {
         if (localModel == null) {
             Path out = tmp.resolve("local-run");
             List<String> cmd = new ArrayList<>(List.of(Processes.launcher().toString(), "train", "--master", "local[2]",
-                    "--out", out.toString()));
+                    "--task-lifetime", "step", "--out", out.toString()));
             cmd.addAll(TRAIN);
             Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
             assertEquals(0, r.code(), r.err());
@@ -217,8 +225,10 @@ class StandaloneClusterIT {
         return localModel;
     }
 
-    private static Processes.Result submit(Path out) throws Exception {
-        return Processes.run(submitCommand(out), TestData.projectDir(), RUN_TIMEOUT, env());
+    private static Processes.Result submit(Path out, String... more) throws Exception {
+        List<String> cmd = submitCommand(out);
+        cmd.addAll(List.of(more));
+        return Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT, env());
     }
 
     private static List<String> submitCommand(Path out) {

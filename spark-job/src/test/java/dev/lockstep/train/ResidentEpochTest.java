@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +18,11 @@ import dev.lockstep.nn.Initializer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.TaskKilled;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -146,7 +150,7 @@ class ResidentEpochTest {
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 2, "resident-failure")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
             SyncStep.Result perStep = step.gradient(rows, params, batch, 0, input, "reference");
-            EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)");
+            EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
             assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 1").gradientSum()));
             assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 2").gradientSum()), "the same step again");
             // Parameters of another model: the task's decode refuses them, the task fails, and with it the job.
@@ -158,6 +162,51 @@ class ResidentEpochTest {
             assertNoJobRunning();
             // A job per step still works on the same cached rows.
             assertArrayEquals(bits(perStep.gradientSum()), bits(step.gradient(rows, params, batch, 0, input, "after").gradientSum()));
+        }
+    }
+
+    private static final CountDownLatch BLOCKER_STARTED = new CountDownLatch(1);
+    private static final CountDownLatch RELEASE_BLOCKER = new CountDownLatch(1);
+
+    /**
+     * Another job holds one of local[2]'s two slots, so the second of two resident tasks is never scheduled: the
+     * epoch notices the stall, cancels its job and goes on with a job per step, with the same bits; the run then
+     * keeps to a job per step.
+     */
+    @Test
+    void aStalledEpochGoesOnWithAJobPerStepAndTheSameBits() throws Exception {
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        float[] params = Initializer.initialize(arch, 2);
+        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        JavaSparkContext sc = SharedSpark.context();
+        int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}};
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-stall")) {
+            SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
+            SyncStep.Result[] reference = {step.gradient(rows, params, batches[0], 0, input, "reference 1"),
+                    step.gradient(rows, params, batches[1], 0, input, "reference 2")};
+            JavaFutureAction<Void> blocker = sc.parallelize(List.of(1), 1).foreachAsync(x -> {
+                BLOCKER_STARTED.countDown();
+                RELEASE_BLOCKER.await();
+            });
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            try {
+                assertTrue(BLOCKER_STARTED.await(30, TimeUnit.SECONDS));
+                EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", warnings::add, 500);
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(bits(reference[i].gradientSum()), bits(epoch.gradient(params, batches[i], "step " + (i + 1)).gradientSum()));
+                }
+                assertTrue(((ResidentEpoch) epoch).fellBack());
+                epoch.close();
+            } finally {
+                RELEASE_BLOCKER.countDown();
+                blocker.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("no resident task answered step 1 of epoch 1 for 1 s"), warnings.get(0));
+            assertEquals(0, LocalStepChannel.openCount());
+            assertNoJobRunning();
+            EpochSteps next = step.epoch(TaskLifetime.EPOCH, rows, 1, input, "lockstep test epoch 2 (resident tasks)", warnings::add, 500);
+            assertFalse(next instanceof ResidentEpoch, "after a stall, the run keeps to a job per step");
         }
     }
 
