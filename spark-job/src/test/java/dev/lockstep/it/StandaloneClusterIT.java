@@ -95,11 +95,6 @@ class StandaloneClusterIT {
         assertTrue(r.err().contains("[lockstep] done"), r.err());
         assertTrue(r.err().contains("resident for each epoch"), r.err());
         assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
-        Path perStep = tmp.resolve("cluster-run-per-step");
-        Processes.Result s = submit(perStep, "--task-lifetime", "step");
-        assertEquals(0, s.code(), s.err());
-        assertTrue(s.err().contains("a job per step"), s.err());
-        assertArrayEquals(localModel(), Files.readAllBytes(perStep.resolve("model.lsm")), "cluster model, a job per step, differs from local[2]'s");
 
         // The executors ran in the workers' JVMs, one per worker, not in the driver.
         String app = onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
@@ -124,6 +119,12 @@ class StandaloneClusterIT {
         String secret = Files.readString(runDir.resolve("secret")).strip();
         assertFalse(events.contains(secret), "the secret is in the event log");
         assertFalse(r.err().contains(secret), "the secret is on the driver's stderr");
+
+        Path perStep = tmp.resolve("cluster-run-per-step");
+        Processes.Result s = submit(perStep, "--task-lifetime", "step");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.err().contains("a job per step"), s.err());
+        assertArrayEquals(localModel(), Files.readAllBytes(perStep.resolve("model.lsm")), "cluster model, a job per step, differs from local[2]'s");
     }
 
     @Test
