@@ -45,7 +45,7 @@ final class RpcStepChannel implements StepChannel {
     private final RpcEnv env;
     private final String name;
     private final RpcEndpointRef self;
-    /** A poll each task is waiting on; guarded by the board's lock (taken in publish and end) or by this map. */
+    /** The poll each task is waiting on, and the current step as a message: guarded by the board's lock. */
     private final Map<Integer, RpcCallContext> polls = new HashMap<>();
     private byte[] currentMessage;
 
@@ -63,11 +63,9 @@ final class RpcStepChannel implements StepChannel {
     @Override public void publish(StepOrder order) {
         byte[] message = StepMessages.order(order);
         board.publish(order, () -> {
-            synchronized (polls) {
-                currentMessage = message;
-                polls.values().forEach(c -> c.reply(message));
-                polls.clear();
-            }
+            currentMessage = message;
+            polls.values().forEach(c -> c.reply(message));
+            polls.clear();
         });
     }
 
@@ -75,10 +73,8 @@ final class RpcStepChannel implements StepChannel {
 
     @Override public void end() {
         board.end(() -> {
-            synchronized (polls) {
-                polls.values().forEach(c -> c.reply(END));
-                polls.clear();
-            }
+            polls.values().forEach(c -> c.reply(END));
+            polls.clear();
         });
     }
 
@@ -99,15 +95,10 @@ final class RpcStepChannel implements StepChannel {
         switch (StepMessages.type(message)) {
             case StepMessages.NEXT -> {
                 StepMessages.Next n = StepMessages.readNext(message);
-                synchronized (polls) {
-                    StepOrder o = board.peek(n.after());
-                    if (o != null) {
-                        context.reply(o.isEnd() ? END : currentMessage);
-                    } else {
-                        RpcCallContext older = polls.put(n.task(), context);
-                        if (older != null) older.reply(NONE); // an attempt that gave up on its poll, or died
-                    }
-                }
+                board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> {
+                    RpcCallContext older = polls.put(n.task(), context);
+                    if (older != null) older.reply(NONE); // an attempt that gave up on its poll, or died
+                });
             }
             case StepMessages.ANSWER -> {
                 StepMessages.Answer a = StepMessages.readAnswer(message);

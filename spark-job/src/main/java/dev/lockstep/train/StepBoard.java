@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The state a {@link StepChannel} shares between the driver and its tasks, whatever carries it: the current step,
@@ -100,6 +101,21 @@ final class StepBoard {
         lock.lock();
         try {
             return ended ? StepOrder.END : current != null && current.id() > after ? current : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, so that no step is published in between: {@code found} with what {@link #peek} finds, or
+     * {@code none} when it finds nothing yet (to register a poll that the next publish answers).
+     */
+    void poll(long after, Consumer<StepOrder> found, Runnable none) {
+        lock.lock();
+        try {
+            StepOrder o = peek(after);
+            if (o != null) found.accept(o);
+            else none.run();
         } finally {
             lock.unlock();
         }
