@@ -20,6 +20,10 @@ The model (one core per executor, one partition per executor, E executors, globa
   r       driver-side cost of one returned gradient (cluster: empty job returning gradient bytes minus empty
           job, per task): results arrive at the one driver, so this grows linearly
   k       adding one partial gradient on the driver (local combine / partitions)
+Resident tasks (`--task-lifetime epoch`) run no job per step; the driver sends the parameters to each executor
+and takes each answer over its RPC endpoint, one after the other:
+    T(E) = ship + h E + c B / E + k E + update
+  h       the hand-over per executor, both ways: (launch + return) of the cluster's resident steps / executors
 Speed-up is against the same batch on one core without Spark (c B + update); efficiency = speed-up / cores.
 bf16 halves the bytes: r and fetch are halved (an upper bound on what it saves). Everything else is measured.
 The last table gives executors of C cores, each running one task of C threads (`--partitions-per-task C`):
@@ -51,7 +55,33 @@ def constants(local, cluster):
         "r": max(0.0, cs["empty_job_returning_gradient_bytes_ms_median"] - empty) / p,
         "k": ls["step_ms_median"]["combine"] / ls["partitions"],
         "update": ls["step_ms_median"]["update"],
+        "h": resident_handover(cs),
     }
+
+
+def resident_handover(spark):
+    """Per executor, ms: from the resident steps of a cluster bench (the training lifetime, or alternated)."""
+    runs = [spark] + spark.get("alternated_with", [])
+    resident = next((r for r in runs if r.get("task_lifetime") == "epoch"), None)
+    if resident is None:
+        return float("nan")
+    m = resident["step_ms_median"]
+    return (m["launch"] + m["return"]) / spark["partitions"]
+
+
+def resident_table(k, batch_of, title):
+    print(f"\n{title}\n")
+    print("| executors | batch | step ms | compute | hand-over | speed-up | efficiency | a job per step: step ms | efficiency |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for e in (8, 64, 256):
+        b = batch_of(e)
+        compute = k["c"] * b / e
+        handover = k["h"] * e
+        t = k["ship"] + handover + compute + k["k"] * e + k["update"]
+        per_step, _ = step_ms(k, e, b)
+        serial = k["c"] * b + k["update"]
+        print(f"| {e} | {b} | {t:.1f} | {compute:.1f} | {handover:.1f} | {serial / t:.1f} | {serial / t / e:.0%} | "
+              f"{per_step:.1f} | {serial / per_step / e:.0%} |")
 
 
 def step_ms(k, executors, batch, bytes_factor=1.0, cores=1):
@@ -88,6 +118,8 @@ def main():
     table(k, lambda e: 1024, "Fixed global batch 1024 (the auto batch for 60,000 rows):")
     table(k, lambda e: 128 * e, "Batch grows with the cluster, 128 rows per core:")
     table(k, lambda n: 128 * n, "8-core executors, one task of 8 threads each; 128 rows per core:", cores=8)
+    resident_table(k, lambda e: 1024, "Resident tasks, 1-core executors, fixed global batch 1024:")
+    resident_table(k, lambda e: 128 * e, "Resident tasks, 1-core executors, 128 rows per core:")
 
 
 if __name__ == "__main__":

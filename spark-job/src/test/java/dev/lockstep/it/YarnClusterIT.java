@@ -138,6 +138,7 @@ class YarnClusterIT {
         Processes.Result r = Processes.run(submitCommand("client", "lockstep-it-client", out), TestData.projectDir(), RUN_TIMEOUT, env());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), "client mode: the driver's output is here\n" + r.err());
+        assertTrue(r.err().contains("resident for each epoch"), "the two executors' slots hold both tasks for the epoch:\n" + r.err());
         ApplicationReport app = cluster.awaitApplication("lockstep-it-client", 10);
         assertSucceeded(cluster.awaitEnd(app.getApplicationId(), 60), 1);
         assertModelAndMetrics(out);
