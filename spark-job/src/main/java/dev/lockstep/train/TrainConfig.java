@@ -86,8 +86,8 @@ public final class TrainConfig {
      * This configuration with its auto values chosen for a training set of {@code rows} rows, each recorded as
      * "auto" in {@link #sources()}:
      * <ul>
-     * <li>batch: the largest power of two from 128 to 1024 that leaves at least 50 steps per epoch. Each step costs
-     * a Spark job (a few ms on {@code local[2]} before any computing, see BENCHMARKS.md), so big data wants big
+     * <li>batch: the largest power of two from 128 to 1024 that leaves at least 50 steps per epoch. Each step has a
+     * fixed cost (a hand-over with resident tasks, a Spark job of a few ms otherwise: BENCHMARKS.md), so big data wants big
      * batches; small data wants enough steps to learn.</li>
      * <li>learning rate: the optimizer's rate at batch 128; above 128, times the square root of batch / 128 (a larger
      * batch gives a less noisy gradient, which takes a larger step).</li>
