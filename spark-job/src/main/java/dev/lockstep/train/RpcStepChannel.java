@@ -165,7 +165,7 @@ final class RpcStepChannel implements StepChannel {
             poll = null;
             if (result.isFailure()) {
                 Throwable t = result.failed().get();
-                if (t instanceof org.apache.spark.rpc.RpcTimeoutException) return null; // the driver was busy: ask again
+                if (t instanceof TimeoutException) return null; // the poll outlived its time-out (the driver was busy): ask again
                 throw new IllegalStateException("polling the driver for the next step failed: " + t.getMessage(), t);
             }
             byte[] m = result.get();
