@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,6 +21,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class ResidentEpoch implements EpochSteps {
     static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
+    /** How long the tasks get to return once the epoch is over, before their job is cancelled. */
+    static final long JOB_END_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
     private final JavaSparkContext sc;
     private final CachedRows data;
@@ -88,8 +91,8 @@ final class ResidentEpoch implements EpochSteps {
         }
         if (parts == null) {
             onStall.run();
-            abandon(String.format(java.util.Locale.ROOT, "no resident task answered step %d of epoch %d for %.0f s (a task without a free slot?)",
-                    order.id() + 1, epoch + 1, stallMillis / 1000.0));
+            abandon(String.format(java.util.Locale.ROOT, "no resident task answered step %d of epoch %d for %s (a task without a free slot?)",
+                    order.id() + 1, epoch + 1, Duration.ofMillis(stallMillis).toString().substring(2).toLowerCase(java.util.Locale.ROOT)));
             return perStep.gradient(parameters, batchRows, stepDescription);
         }
         long t2 = System.nanoTime();
@@ -144,18 +147,43 @@ final class ResidentEpoch implements EpochSteps {
         if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure);
     }
 
+    /**
+     * Ends the channel and waits for the job, cancelling it if its tasks do not return in time: a task that never
+     * got a slot (a lost executor) would otherwise keep the job, and this thread, waiting forever.
+     */
     private void stopJob() {
-        channel.end();
-        boolean interrupted = false;
-        while (job.isAlive()) {
-            try {
-                job.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            channel.end();
+            if (job == null) return;
+            if (!joined(job, JOB_END_MILLIS)) {
+                sc.cancelJobGroup(group);
+                if (!joined(job, JOB_END_MILLIS)) {
+                    warnings.accept("the Spark job of epoch " + (epoch + 1) + "'s resident tasks did not end when cancelled; left to Spark");
+                }
             }
+        } finally {
+            channel.close();
         }
-        if (interrupted) Thread.currentThread().interrupt();
-        channel.close();
+    }
+
+    /** Waits up to {@code millis} for the thread to end, keeping (not swallowing) an interrupt. */
+    private static boolean joined(Thread thread, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        try {
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     static IllegalStateException endedEarly(long step, Throwable failure) {

@@ -1,7 +1,7 @@
 package dev.lockstep.train;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,15 +38,18 @@ final class RpcStepChannel implements StepChannel {
     /** How long one poll for the next step may wait at the driver before the task asks again. */
     private static final long POLL_SECONDS = 60;
     private static final byte[] END = StepMessages.signal(StepMessages.END);
-    private static final byte[] NONE = StepMessages.signal(StepMessages.NONE);
     private static final byte[] ACK = StepMessages.signal(StepMessages.ACK);
 
     private final StepBoard board;
     private final RpcEnv env;
     private final String name;
     private final RpcEndpointRef self;
-    /** The poll each task is waiting on, and the current step as a message: guarded by the board's lock. */
-    private final Map<Integer, RpcCallContext> polls = new HashMap<>();
+    /**
+     * The polls waiting for the next step, and the current step as a message: guarded by the board's lock. All
+     * are kept, not one per task: two live attempts of a task (a retry beside a zombie) each wait for their answer.
+     * A poll the task gave up on (timed out) is answered with the next step too; the reply goes nowhere.
+     */
+    private final List<RpcCallContext> polls = new ArrayList<>();
     private byte[] currentMessage;
 
     private RpcStepChannel(int tasks) {
@@ -64,7 +67,7 @@ final class RpcStepChannel implements StepChannel {
         byte[] message = StepMessages.order(order);
         board.publish(order, () -> {
             currentMessage = message;
-            polls.values().forEach(c -> c.reply(message));
+            polls.forEach(c -> c.reply(message));
             polls.clear();
         });
     }
@@ -73,7 +76,7 @@ final class RpcStepChannel implements StepChannel {
 
     @Override public void end() {
         board.end(() -> {
-            polls.values().forEach(c -> c.reply(END));
+            polls.forEach(c -> c.reply(END));
             polls.clear();
         });
     }
@@ -95,10 +98,7 @@ final class RpcStepChannel implements StepChannel {
         switch (StepMessages.type(message)) {
             case StepMessages.NEXT -> {
                 StepMessages.Next n = StepMessages.readNext(message);
-                board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> {
-                    RpcCallContext older = polls.put(n.task(), context);
-                    if (older != null) older.reply(NONE); // an attempt that gave up on its poll, or died
-                });
+                board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
             }
             case StepMessages.ANSWER -> {
                 StepMessages.Answer a = StepMessages.readAnswer(message);
@@ -172,7 +172,6 @@ final class RpcStepChannel implements StepChannel {
             return switch (StepMessages.type(m)) {
                 case StepMessages.ORDER -> StepMessages.readOrder(m);
                 case StepMessages.END -> StepOrder.END;
-                case StepMessages.NONE -> null;
                 default -> throw new IllegalStateException("unexpected step message " + m[0]);
             };
         }

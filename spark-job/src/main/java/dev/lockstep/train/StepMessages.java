@@ -10,7 +10,6 @@ final class StepMessages {
     static final byte NEXT = 1;   // task -> driver: the first step after a given one, please (long poll)
     static final byte ORDER = 2;  // driver -> task: a step
     static final byte END = 3;    // driver -> task: the epoch is over
-    static final byte NONE = 4;   // driver -> task: nothing new (a newer poll of the same task replaced this one)
     static final byte ANSWER = 5; // task -> driver: its partial gradient of a step
     static final byte ACK = 6;    // driver -> task: answer received
 
@@ -33,7 +32,7 @@ final class StepMessages {
 
     static Next readNext(byte[] m) {
         ByteBuffer b = body(m, NEXT);
-        return new Next(b.getInt(), b.getLong());
+        return done(b, new Next(b.getInt(), b.getLong()));
     }
 
     static byte[] order(StepOrder o) {
@@ -49,12 +48,12 @@ final class StepMessages {
         ByteBuffer b = body(m, ORDER);
         long id = b.getLong();
         int epoch = b.getInt();
-        int[] rows = new int[b.getInt()];
+        int[] rows = new int[length(b, 4)];
         b.asIntBuffer().get(rows);
         b.position(b.position() + 4 * rows.length);
-        byte[] params = new byte[b.getInt()];
+        byte[] params = new byte[length(b, 1)];
         b.get(params);
-        return new StepOrder(id, epoch, rows, params);
+        return done(b, new StepOrder(id, epoch, rows, params));
     }
 
     record Answer(int task, long step, PartialGradient partial) {}
@@ -76,7 +75,7 @@ final class StepMessages {
         ByteBuffer b = body(m, ANSWER);
         int task = b.getInt();
         long step = b.getLong();
-        int nodes = b.getInt();
+        int nodes = length(b, 4 + 4 + 8 + 4);
         int[] lo = new int[nodes];
         int[] hi = new int[nodes];
         double[] losses = new double[nodes];
@@ -85,12 +84,26 @@ final class StepMessages {
             lo[i] = b.getInt();
             hi[i] = b.getInt();
             losses[i] = b.getDouble();
-            byte[] g = new byte[b.getInt()];
+            byte[] g = new byte[length(b, 1)];
             b.get(g);
             gradients[i] = ExchangedBytes.inline(g);
         }
         PartialGradient p = new PartialGradient(lo, hi, gradients, losses, b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
-        return new Answer(task, step, p);
+        return done(b, new Answer(task, step, p));
+    }
+
+    /** A length just read, checked against what is left: a damaged message fails here, not with a huge allocation. */
+    private static int length(ByteBuffer b, int elementBytes) {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining() / elementBytes) {
+            throw new IllegalArgumentException("damaged step message: length " + n + " with " + b.remaining() + " bytes left");
+        }
+        return n;
+    }
+
+    private static <T> T done(ByteBuffer b, T read) {
+        if (b.hasRemaining()) throw new IllegalArgumentException("damaged step message: " + b.remaining() + " bytes too many");
+        return read;
     }
 
     private static ByteBuffer body(byte[] m, byte type) {

@@ -51,8 +51,12 @@ class ResidentEpochTest {
     void residentTasksTrainTheModelOfAJobPerStep() {
         for (TrainConfig.Builder b : List.of(config(), config().transfer(WirePrecision.BF16), config().partitionsPerTask(1), config().augmentShift(1))) {
             TrainingResult perStep = fit(b.taskLifetime(TaskLifetime.STEP).build(), List.of());
-            TrainingResult resident = fit(b.taskLifetime(TaskLifetime.EPOCH).build(), List.of());
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            TrainingResult resident = fit(b.taskLifetime(TaskLifetime.EPOCH).build(), List.of(new TrainingListener() {
+                @Override public void onWarning(String warning) { warnings.add(warning); }
+            }));
             String what = b.build().toMap().toString();
+            assertEquals(List.of(), warnings, "the resident tasks took every step, none fell back to a job per step: " + what);
             assertEquals(TaskLifetime.STEP, perStep.taskLifetime());
             assertEquals(TaskLifetime.EPOCH, resident.taskLifetime());
             assertArrayEquals(bits(perStep.parameters()), bits(resident.parameters()), what);
@@ -98,30 +102,39 @@ class ResidentEpochTest {
         TrainConfig b = config().taskLifetime(TaskLifetime.EPOCH).build();
         JavaSparkContext sc = SharedSpark.context();
         Set<Integer> residentStages = ConcurrentHashMap.newKeySet();
-        List<Long> running = new CopyOnWriteArrayList<>();
+        List<Integer> firstStageOfEachJob = new CopyOnWriteArrayList<>();
+        java.util.Map<Long, Integer> running = new ConcurrentHashMap<>(); // task id -> stage, until the task ends
         List<String> ends = new CopyOnWriteArrayList<>();
         SparkListener spy = new SparkListener() {
             @Override public void onJobStart(SparkListenerJobStart job) {
                 String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
                 if (d != null && d.contains("resident tasks")) {
                     for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) residentStages.add((Integer) id);
+                    firstStageOfEachJob.add((Integer) job.stageIds().head());
                 }
             }
 
             @Override public void onTaskStart(SparkListenerTaskStart task) {
-                if (residentStages.contains(task.stageId())) running.add(task.taskInfo().taskId());
+                if (residentStages.contains(task.stageId())) running.put(task.taskInfo().taskId(), task.stageId());
             }
 
             @Override public void onTaskEnd(SparkListenerTaskEnd task) {
+                running.remove(task.taskInfo().taskId());
                 if (residentStages.contains(task.stageId())) ends.add(task.reason().getClass().getSimpleName() + " " + task.taskInfo().attemptNumber());
             }
         };
         TrainingListener killer = new TrainingListener() {
             @Override public void onStep(StepInfo step) {
                 if (step.epoch() != 1 || step.step() != 4) return;
-                long deadline = System.nanoTime() + 10_000_000_000L; // the listener bus is asynchronous
-                while (running.isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
-                assertTrue(sc.sc().killTaskAttempt(running.get(running.size() - 1), true, "killed by the test"), "the task was running");
+                // A task of this run's first resident job (epochs count from 1): the listener bus is asynchronous.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                Long task = null;
+                while (task == null && System.nanoTime() < deadline) {
+                    int epoch1 = firstStageOfEachJob.isEmpty() ? -1 : firstStageOfEachJob.get(0);
+                    task = running.entrySet().stream().filter(t -> t.getValue() == epoch1).map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+                    if (task == null) Thread.onSpinWait();
+                }
+                assertTrue(task != null && sc.sc().killTaskAttempt(task, true, "killed by the test"), "epoch 1's task was running: jobs from stages " + firstStageOfEachJob + ", running " + running);
             }
         };
         TrainingResult reference = fit(config().taskLifetime(TaskLifetime.STEP).build(), List.of());
@@ -202,7 +215,7 @@ class ResidentEpochTest {
                 blocker.get(30, TimeUnit.SECONDS);
             }
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).startsWith("no resident task answered step 1 of epoch 1 for 1 s"), warnings.get(0));
+            assertTrue(warnings.get(0).startsWith("no resident task answered step 1 of epoch 1 for 0.5s"), warnings.get(0));
             assertEquals(0, LocalStepChannel.openCount());
             assertNoJobRunning();
             EpochSteps next = step.epoch(TaskLifetime.EPOCH, rows, 1, input, "lockstep test epoch 2 (resident tasks)", warnings::add, 500);

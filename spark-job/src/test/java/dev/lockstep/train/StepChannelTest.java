@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,17 +43,25 @@ class StepChannelTest {
         StepOrder second = new StepOrder(1, 0, new int[] {2}, new byte[] {2});
         board.publish(second, () -> {});
         assertSame(second, board.next(-1, 0), "an attempt started now takes up step 1");
+        PartialGradient b = partial(1, 2, new byte[] {4}, 4);
+        board.answer(1, 1, b);
         board.answer(0, 0, a); // a slow attempt's answer to the step before
-        assertNull(board.await(20), "a stale answer does not count");
+        assertNull(board.await(20), "a stale answer does not stand in for task 0's answer to step 1");
+        PartialGradient c = partial(0, 1, new byte[] {5}, 5);
+        board.answer(0, 1, c);
+        answers = board.await(50);
+        assertSame(c, answers[0]);
+        assertSame(b, answers[1]);
         assertThrows(IllegalArgumentException.class, () -> board.publish(new StepOrder(1, 0, new int[0], new byte[0]), () -> {}));
         assertThrows(IllegalArgumentException.class, () -> board.answer(2, 1, a));
 
+        board.publish(new StepOrder(2, 0, new int[] {3}, new byte[] {3}), () -> {});
         board.jobEnded(new IllegalStateException("executor lost"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> board.await(1000));
-        assertTrue(e.getMessage().endsWith("ended before step 2 of the job was answered: executor lost"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("ended before step 3 of the job was answered: executor lost"), e.getMessage());
         board.end(() -> {});
-        assertTrue(board.next(1, 0).isEnd(), "waiting tasks return once the epoch ends");
-        assertThrows(IllegalStateException.class, () -> board.publish(new StepOrder(2, 0, new int[0], new byte[0]), () -> {}));
+        assertTrue(board.next(2, 0).isEnd(), "waiting tasks return once the epoch ends");
+        assertThrows(IllegalStateException.class, () -> board.publish(new StepOrder(3, 0, new int[0], new byte[0]), () -> {}));
     }
 
     @Test
@@ -83,6 +92,27 @@ class StepChannelTest {
         assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(StepMessages.next(2, -1)));
     }
 
+    @Test
+    void damagedMessagesAreRefusedBeforeAnythingIsAllocated() {
+        byte[] order = StepMessages.order(new StepOrder(41, 3, new int[] {0, 5}, new byte[] {9, 8, 7, 6}));
+        byte[] hugeRows = order.clone();
+        hugeRows[1 + 8 + 4] = 0x7f; // the row count's top byte
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(hugeRows));
+        assertTrue(e.getMessage().startsWith("damaged step message: length "), e.getMessage());
+        byte[] negative = order.clone();
+        negative[1 + 8 + 4] = (byte) 0x80;
+        assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(negative));
+        byte[] trailing = java.util.Arrays.copyOf(order, order.length + 1);
+        e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(trailing));
+        assertEquals("damaged step message: 1 bytes too many", e.getMessage());
+
+        byte[] answer = StepMessages.answer(1, 41, partial(0, 1, new byte[] {1, 2}, 1));
+        byte[] manyNodes = answer.clone();
+        manyNodes[1 + 4 + 8] = 0x10;
+        assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(manyNodes));
+        assertThrows(IllegalArgumentException.class, () -> StepMessages.readNext(java.util.Arrays.copyOf(StepMessages.next(1, 2), 14)));
+    }
+
     /** Spark's RPC, as on a cluster, between the driver and tasks of this JVM: the bits of a job per step. */
     @Test
     void stepsHandedOverSparksRpcGiveTheBitsOfAJobPerStep() {
@@ -108,6 +138,7 @@ class StepChannelTest {
                             assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
                             assertEquals(expected[i].correct(), got.correct(), what);
                         }
+                        assertFalse(epoch.fellBack(), "every step was answered by the resident tasks");
                     } finally {
                         epoch.close();
                     }
