@@ -79,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else 1; at most --partitions).")
     String partitionsPerTask;
     @Option(names = "--task-lifetime", paramLabel = "step|epoch|auto", description = "How long a training task lives: one step (a Spark job per step) "
-            + "or one epoch (one job per epoch, its tasks handed each step's parameters); never changes the model (default auto: epoch on a local "
-            + "master that can run all the tasks at once, else step).")
+            + "or one epoch (one job per epoch, its tasks handed each step's parameters); never changes the model (default auto: epoch where all the "
+            + "tasks can run at once, on the local master's cores or the registered executors' slots, else step).")
     String taskLifetime;
     @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
             + "rows, else 0).")

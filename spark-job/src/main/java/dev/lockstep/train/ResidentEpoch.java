@@ -21,7 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class ResidentEpoch implements EpochSteps {
     static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
-    /** How long the tasks get to return once the epoch is over, before their job is cancelled. */
+    /** How long the tasks get to return once the epoch is over, before their job is cancelled (at most the stall time). */
     static final long JOB_END_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
     private final JavaSparkContext sc;
@@ -99,8 +99,12 @@ final class ResidentEpoch implements EpochSteps {
         return SyncStep.combine(Arrays.asList(parts), data.partitions(), wire, parameterCount, t1 - t0, t2 - t1, published, WallClock.micros());
     }
 
-    /** The job, on a thread of its own (Spark's local properties, such as the scheduler pool, are inherited). */
-    private void start() {
+    /**
+     * Starts the job, on a thread of its own (Spark's local properties, such as the scheduler pool, are inherited).
+     * The first step does; tests may call it earlier.
+     */
+    void start() {
+        if (onPerStep || channel != null) return;
         int tasks = data.layout().tasks();
         if (!sc.isLocal()) {
             int slots = TaskLifetime.clusterSlots(sc);
@@ -155,9 +159,11 @@ final class ResidentEpoch implements EpochSteps {
         try {
             channel.end();
             if (job == null) return;
-            if (!joined(job, JOB_END_MILLIS)) {
+            long wait = Math.min(stallMillis, JOB_END_MILLIS);
+            if (!joined(job, wait)) {
+                failureReported = true; // the job's failure is then this cancel, not news
                 sc.cancelJobGroup(group);
-                if (!joined(job, JOB_END_MILLIS)) {
+                if (!joined(job, wait)) {
                     warnings.accept("the Spark job of epoch " + (epoch + 1) + "'s resident tasks did not end when cancelled; left to Spark");
                 }
             }

@@ -109,7 +109,9 @@ public final class SparkStepBench {
                     if (s == warmupSteps) window = ThreadCpu.snapshot();
                     int epoch = loop.epochOf(s);
                     if (epochSteps == null || epoch != openEpoch || s > 0 && lifetimeOf[s] != lifetimeOf[s - 1]) {
-                        if (epochSteps != null) epochSteps.close();
+                        EpochSteps ended = epochSteps;
+                        epochSteps = null; // closed once, even if closing throws
+                        if (ended != null) ended.close();
                         epochSteps = step.epoch(lifetimeOf[s], rows, epoch, loop.input, "lockstep bench epoch " + (epoch + 1) + " (resident tasks)",
                                 warning -> System.err.println("[bench] warning: " + warning));
                         openEpoch = epoch;
@@ -158,9 +160,18 @@ public final class SparkStepBench {
                     // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
                     if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
                 }
-            } finally {
-                if (epochSteps != null) epochSteps.close();
+            } catch (RuntimeException | Error e) {
+                // The step's failure is the news; one the epoch's close adds goes with it, not in its place.
+                if (epochSteps != null) {
+                    try {
+                        epochSteps.close();
+                    } catch (RuntimeException c) {
+                        e.addSuppressed(c);
+                    }
+                }
+                throw e;
             }
+            if (epochSteps != null) epochSteps.close();
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             List<StepsAlone> alone = new ArrayList<>();
             for (TaskLifetime kind : kinds) {

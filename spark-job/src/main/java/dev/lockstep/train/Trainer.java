@@ -104,28 +104,28 @@ public final class Trainer {
                 String epochJob = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d steps %d-%d (resident tasks)",
                         run.epoch + 1, config.epochs(), firstStep + 1, plan.stepsPerEpoch());
                 try (EpochSteps steps = step.epoch(lifetime, trainRows, run.epoch, trainInput, epochJob, w -> listeners.forEach(l -> l.onWarning(w)))) {
-                for (; run.nextStep < plan.stepsPerEpoch(); ) {
-                    long t0 = System.nanoTime();
-                    String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),
-                            run.nextStep + 1, plan.stepsPerEpoch());
-                    SyncStep.Result r = steps.gradient(run.params, plan.batch(permutation, run.nextStep), job);
-                    long t1 = System.nanoTime();
-                    rate = update.apply(run.params, run.optimizer, r.gradientSum(), r.lossSum(), r.rows(), run.globalStep,
-                            run.epoch, run.nextStep);
-                    long t2 = System.nanoTime();
-                    double loss = r.lossSum() / r.rows();
-                    run.epochLossSum += loss;
-                    run.epochCorrect += r.correct();
-                    run.epochRows += r.rows();
-                    run.globalStep++;
-                    run.nextStep++;
-                    StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
-                            r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
-                    TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
-                            run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
-                    epochTimings.add(timings);
-                    listeners.forEach(l -> l.onStep(info));
-                }
+                    for (; run.nextStep < plan.stepsPerEpoch(); ) {
+                        long t0 = System.nanoTime();
+                        String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),
+                                run.nextStep + 1, plan.stepsPerEpoch());
+                        SyncStep.Result r = steps.gradient(run.params, plan.batch(permutation, run.nextStep), job);
+                        long t1 = System.nanoTime();
+                        rate = update.apply(run.params, run.optimizer, r.gradientSum(), r.lossSum(), r.rows(), run.globalStep,
+                                run.epoch, run.nextStep);
+                        long t2 = System.nanoTime();
+                        double loss = r.lossSum() / r.rows();
+                        run.epochLossSum += loss;
+                        run.epochCorrect += r.correct();
+                        run.epochRows += r.rows();
+                        run.globalStep++;
+                        run.nextStep++;
+                        StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
+                                r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
+                        TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
+                                run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
+                        epochTimings.add(timings);
+                        listeners.forEach(l -> l.onStep(info));
+                    }
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.trainSeconds += seconds;

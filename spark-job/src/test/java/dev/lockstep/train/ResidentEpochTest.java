@@ -223,6 +223,50 @@ class ResidentEpochTest {
         }
     }
 
+    private static final CountDownLatch SLOT_TAKER_STARTED = new CountDownLatch(2);
+    private static final CountDownLatch RELEASE_SLOT_TAKER = new CountDownLatch(1);
+
+    /**
+     * Another job holds both of local[2]'s slots, so the resident tasks never start, and the epoch ends before any
+     * step stalls (as when the training loop throws): closing cancels the job its waiting tasks keep alive instead
+     * of waiting for it forever. (With one slot free, the first task's end would free a slot for the second.)
+     */
+    @Test
+    void closingAnEpochWhoseTaskNeverStartedCancelsItsJob() throws Exception {
+        JavaSparkContext sc = SharedSpark.context();
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-never-started")) {
+            SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
+            JavaFutureAction<Void> slotTaker = sc.parallelize(List.of(1, 2), 2).foreachAsync(x -> {
+                SLOT_TAKER_STARTED.countDown();
+                RELEASE_SLOT_TAKER.await();
+            });
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            try {
+                assertTrue(SLOT_TAKER_STARTED.await(30, TimeUnit.SECONDS));
+                ResidentEpoch epoch = (ResidentEpoch) step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)",
+                        warnings::add, 500);
+                epoch.start();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (sc.statusTracker().getActiveJobIds().length < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+                assertEquals(2, sc.statusTracker().getActiveJobIds().length, "the slot taker's job and the epoch's");
+                long t0 = System.nanoTime();
+                epoch.close();
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "close returned");
+                assertEquals(0, LocalStepChannel.openCount());
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (sc.statusTracker().getActiveJobIds().length > 1 && System.nanoTime() < until) Thread.sleep(10);
+                assertEquals(1, sc.statusTracker().getActiveJobIds().length, "the epoch's job was cancelled; the slot taker's goes on");
+            } finally {
+                RELEASE_SLOT_TAKER.countDown();
+                slotTaker.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(), warnings, "the job ended once cancelled");
+            assertNoJobRunning();
+        }
+    }
+
     @Test
     void aDivergedRunStopsItsResidentTasks() {
         TrainConfig diverging = config().taskLifetime(TaskLifetime.EPOCH).learningRate(1e30).build();
