@@ -94,6 +94,7 @@ class StandaloneClusterIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), r.err());
         assertTrue(r.err().contains("resident for each epoch"), r.err());
+        assertFalse(r.err().contains("[lockstep] warning"), "every step went to the resident tasks, none fell back to a job per step:\n" + r.err());
         assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
 
         // The executors ran in the workers' JVMs, one per worker, not in the driver.
