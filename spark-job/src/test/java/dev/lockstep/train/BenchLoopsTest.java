@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
@@ -33,15 +34,15 @@ class BenchLoopsTest {
 
         float[][] free = new float[1][];
         SparkFreeLoop.Throughput t = SparkFreeLoop.run(TRAIN, config, 2, 2, 0, 20, free);
-        assertArrayEquals(bits(trained), bits(free[0]), "Spark-free loop, 2 threads");
+        assertArrayEquals(FloatBits.of(trained), FloatBits.of(free[0]), "Spark-free loop, 2 threads");
         assertTrue(t.examplesPerSecond() > 0 && t.medianComputeMillis() > 0 && t.medianStepMillis() >= t.medianComputeMillis());
         float[][] oneThread = new float[1][];
         SparkFreeLoop.run(TRAIN, config, 2, 1, 0, 20, oneThread);
-        assertArrayEquals(bits(trained), bits(oneThread[0]), "Spark-free loop, 1 thread");
+        assertArrayEquals(FloatBits.of(trained), FloatBits.of(oneThread[0]), "Spark-free loop, 1 thread");
 
         float[][] spark = new float[1][];
         SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 8, 8, 5, spark);
-        assertArrayEquals(bits(trained), bits(spark[0]), "Spark step bench: the steps alone, then interleaved, train the same 20 steps");
+        assertArrayEquals(FloatBits.of(trained), FloatBits.of(spark[0]), "Spark step bench: the steps alone, then interleaved, train the same 20 steps");
         assertEquals(785.0, r.cachedBytesPerRow(), 2.0, "one byte per pixel and per label");
         assertEquals(8, r.training().steps());
         assertEquals(8, r.compareSteps());
@@ -58,10 +59,10 @@ class BenchLoopsTest {
         TrainConfig bf16 = config(WirePrecision.BF16);
         TrainingResult a = new Trainer(SharedSpark.context(), bf16, List.of()).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
         TrainingResult b = new Trainer(SharedSpark.context(), bf16, List.of()).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
-        assertArrayEquals(bits(a.parameters()), bits(b.parameters()));
+        assertArrayEquals(FloatBits.of(a.parameters()), FloatBits.of(b.parameters()));
         TrainingResult exact = new Trainer(SharedSpark.context(), config(WirePrecision.FLOAT32), List.of())
                 .fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
-        assertTrue(!Arrays.equals(bits(a.parameters()), bits(exact.parameters())), "bf16 must change the bits");
+        assertTrue(!Arrays.equals(FloatBits.of(a.parameters()), FloatBits.of(exact.parameters())), "bf16 must change the bits");
         assertEquals(exact.finalEvaluation().accuracy(), a.finalEvaluation().accuracy(), 0.01);
     }
 
@@ -78,11 +79,5 @@ class BenchLoopsTest {
         @Override Integer call(Iterator<Integer> partition) {
             return partition.next();
         }
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

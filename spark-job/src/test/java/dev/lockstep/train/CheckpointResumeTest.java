@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
@@ -50,7 +51,7 @@ class CheckpointResumeTest {
             Checkpoint c = CheckpointFile.read(new Configuration(), checkpoints.fileFor(step));
             assertEquals(step, c.globalStep());
             TrainingResult resumed = new Trainer(SharedSpark.context(), config(), List.of()).fit(train, eval, "test", Optional.of(c));
-            assertArrayEquals(bits(straight.parameters()), bits(resumed.parameters()), "resumed after step " + step);
+            assertArrayEquals(FloatBits.of(straight.parameters()), FloatBits.of(resumed.parameters()), "resumed after step " + step);
             assertEquals(straight.steps(), resumed.steps());
             assertEquals(straight.history().size(), resumed.history().size());
             for (int e = 0; e < straight.history().size(); e++) {
@@ -112,7 +113,7 @@ class CheckpointResumeTest {
         byte[] data = CheckpointFile.encode(c);
         Checkpoint back = CheckpointFile.decode(data, "ok");
         assertEquals(c.configFingerprint(), back.configFingerprint());
-        assertArrayEquals(bits(c.parameters()), bits(back.parameters()));
+        assertArrayEquals(FloatBits.of(c.parameters()), FloatBits.of(back.parameters()));
         assertEquals(c.optimizer(), back.optimizer());
         assertEquals(3, back.history().get(0).eval().count(0, 0));
         for (int cut = 0; cut < data.length; cut++) {
@@ -179,11 +180,5 @@ class CheckpointResumeTest {
         assertEquals(7.0 / 8, e.eval().accuracy());
         assertTrue(Double.isNaN(e.trainAccuracy()));
         assertEquals(0, e.stepTimes().steps());
-    }
-
-    static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.RowBlock;
@@ -43,7 +44,7 @@ class PartitionsPerTaskTest {
                             referenceEval = e;
                             continue;
                         }
-                        assertArrayEquals(bits(reference.gradientSum()), bits(r.gradientSum()), what);
+                        assertArrayEquals(FloatBits.of(reference.gradientSum()), FloatBits.of(r.gradientSum()), what);
                         assertEquals(reference.lossSum(), r.lossSum(), 0, what);
                         assertEquals(batch.length, r.rows(), what);
                         assertEquals(reference.correct(), r.correct(), what);
@@ -69,7 +70,7 @@ class PartitionsPerTaskTest {
                 SyncStep.Result r = new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).gradient(rows, params, batch, 0, input, "empty");
                 assertEquals(3, r.rows());
                 if (reference == null) reference = r.gradientSum();
-                assertArrayEquals(bits(reference), bits(r.gradientSum()), perTask + " per task");
+                assertArrayEquals(FloatBits.of(reference), FloatBits.of(r.gradientSum()), perTask + " per task");
                 assertEquals(3, new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).evaluate(rows, params, input, "empty").rows());
             }
         }
@@ -108,11 +109,5 @@ class PartitionsPerTaskTest {
     private static RowBlock block(long first, long count) {
         int n = (int) count;
         return new RowBlock(first, n, 1, new byte[n], new byte[n]);
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

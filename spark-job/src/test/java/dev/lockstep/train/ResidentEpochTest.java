@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
@@ -59,7 +60,7 @@ class ResidentEpochTest {
             assertEquals(List.of(), warnings, "the resident tasks took every step, none fell back to a job per step: " + what);
             assertEquals(TaskLifetime.STEP, perStep.taskLifetime());
             assertEquals(TaskLifetime.EPOCH, resident.taskLifetime());
-            assertArrayEquals(bits(perStep.parameters()), bits(resident.parameters()), what);
+            assertArrayEquals(FloatBits.of(perStep.parameters()), FloatBits.of(resident.parameters()), what);
             for (int e = 0; e < 2; e++) {
                 assertEquals(perStep.history().get(e).trainLoss(), resident.history().get(e).trainLoss(), 0, what);
                 assertEquals(perStep.history().get(e).trainAccuracy(), resident.history().get(e).trainAccuracy(), 0, what);
@@ -149,7 +150,7 @@ class ResidentEpochTest {
         }
         assertTrue(ends.contains(TaskKilled.class.getSimpleName() + " 0"), "epoch 1's task was killed: " + ends);
         assertTrue(ends.contains("Success$ 1"), "and its second attempt finished the epoch: " + ends);
-        assertArrayEquals(bits(reference.parameters()), bits(killed.parameters()));
+        assertArrayEquals(FloatBits.of(reference.parameters()), FloatBits.of(killed.parameters()));
         assertEquals(reference.history().get(0).trainLoss(), killed.history().get(0).trainLoss(), 0);
     }
 
@@ -164,8 +165,8 @@ class ResidentEpochTest {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
             SyncStep.Result perStep = step.gradient(rows, params, batch, 0, input, "reference");
             EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
-            assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 1").gradientSum()));
-            assertArrayEquals(bits(perStep.gradientSum()), bits(epoch.gradient(params, batch, "step 2").gradientSum()), "the same step again");
+            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(epoch.gradient(params, batch, "step 1").gradientSum()));
+            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(epoch.gradient(params, batch, "step 2").gradientSum()), "the same step again");
             // Parameters of another model: the task's decode refuses them, the task fails, and with it the job.
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> epoch.gradient(new float[10], batch, "step 3"));
             assertTrue(e.getMessage().startsWith("the Spark job of the epoch's resident tasks ended before step 3"), e.getMessage());
@@ -174,7 +175,7 @@ class ResidentEpochTest {
             assertEquals(0, LocalStepChannel.openCount());
             assertNoJobRunning();
             // A job per step still works on the same cached rows.
-            assertArrayEquals(bits(perStep.gradientSum()), bits(step.gradient(rows, params, batch, 0, input, "after").gradientSum()));
+            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(step.gradient(rows, params, batch, 0, input, "after").gradientSum()));
         }
     }
 
@@ -206,7 +207,7 @@ class ResidentEpochTest {
                 assertTrue(BLOCKER_STARTED.await(30, TimeUnit.SECONDS));
                 EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", warnings::add, 500);
                 for (int i = 0; i < 2; i++) {
-                    assertArrayEquals(bits(reference[i].gradientSum()), bits(epoch.gradient(params, batches[i], "step " + (i + 1)).gradientSum()));
+                    assertArrayEquals(FloatBits.of(reference[i].gradientSum()), FloatBits.of(epoch.gradient(params, batches[i], "step " + (i + 1)).gradientSum()));
                 }
                 assertTrue(((ResidentEpoch) epoch).fellBack());
                 epoch.close();
@@ -287,11 +288,5 @@ class ResidentEpochTest {
         StringBuilder b = new StringBuilder();
         for (; t != null; t = t.getCause()) b.append(t.getMessage()).append(" | ");
         return b.toString();
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

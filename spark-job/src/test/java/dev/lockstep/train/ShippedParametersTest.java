@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.nn.Activation;
@@ -48,8 +49,8 @@ class ShippedParametersTest {
                     long sentResultBytes = sizes.largestSince();
                     SyncStep.Result broadcast = new SyncStep(SharedSpark.context(), arch, wire, 0, SyncStep.Layout.SENT)
                             .gradient(rows, params, batch, 0, input, "broadcast");
-                    assertArrayEquals(bits(held.gradientSum()), bits(inTask.gradientSum()), wire.toString());
-                    assertArrayEquals(bits(inTask.gradientSum()), bits(broadcast.gradientSum()), wire.toString());
+                    assertArrayEquals(FloatBits.of(held.gradientSum()), FloatBits.of(inTask.gradientSum()), wire.toString());
+                    assertArrayEquals(FloatBits.of(inTask.gradientSum()), FloatBits.of(broadcast.gradientSum()), wire.toString());
                     assertEquals(inTask.lossSum(), broadcast.lossSum(), 0);
                     assertEquals(held.lossSum(), inTask.lossSum(), 0);
                     assertEquals(batch.length, inTask.rows());
@@ -76,11 +77,5 @@ class ShippedParametersTest {
             SharedSpark.context().sc().listenerBus().waitUntilEmpty();
             return largest.getAndSet(0);
         }
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.nn.Activation;
@@ -134,7 +135,7 @@ class StepChannelTest {
                         for (int i = 0; i < batches.length; i++) {
                             SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
                             String what = wire + ", " + perTask + " per task, step " + (i + 1);
-                            assertArrayEquals(bits(expected[i].gradientSum()), bits(got.gradientSum()), what);
+                            assertArrayEquals(FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
                             assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
                             assertEquals(expected[i].correct(), got.correct(), what);
                         }
@@ -145,11 +146,5 @@ class StepChannelTest {
                 }
             }
         }
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

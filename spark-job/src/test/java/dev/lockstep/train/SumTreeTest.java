@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +80,7 @@ class SumTreeTest {
             float[] expected = new float[4];
             for (float[] v : new float[][] {a, b, c}) wire.addTo(wire.encode(v), expected);
             float[] total = NodeSum.total(3, nodes);
-            assertArrayEquals(bits(expected), bits(total), wire.toString());
+            assertArrayEquals(FloatBits.of(expected), FloatBits.of(total), wire.toString());
             assertEquals(0f, total[1], "1 + 1e8 rounds to 1e8 in float, left to right");
             assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(total[3]), "-0 + -0 + -0 is +0, as 0 + ... made it");
         }
@@ -117,7 +118,7 @@ class SumTreeTest {
                 pooled.put(n, NodeSum.encoded(sent, WirePrecision.FLOAT32, 64));
             }
             float[] expected = SumTree.combine(new SumTree.Node(0, p), fresh, NodeSum::plus).toArray();
-            assertArrayEquals(bits(expected), bits(NodeSum.total(p, pooled)), wire.toString());
+            assertArrayEquals(FloatBits.of(expected), FloatBits.of(NodeSum.total(p, pooled)), wire.toString());
         }
     }
 
@@ -146,11 +147,5 @@ class SumTreeTest {
             if (next.equals(child)) return n;
             n = next;
         }
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }

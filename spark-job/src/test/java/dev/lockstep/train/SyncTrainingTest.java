@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
@@ -38,7 +39,7 @@ class SyncTrainingTest {
         TrainConfig config = oneEpoch().partitions(3).build();
         TrainingResult a = fit(config);
         TrainingResult b = fit(config);
-        assertArrayEquals(bits(a.parameters()), bits(b.parameters()));
+        assertArrayEquals(FloatBits.of(a.parameters()), FloatBits.of(b.parameters()));
         assertEquals(30, a.steps());
         assertFalse(Arrays.equals(a.parameters(), fit(oneEpoch().partitions(3).seed(18).build()).parameters()));
     }
@@ -48,7 +49,7 @@ class SyncTrainingTest {
         TrainingResult one = fit(oneEpoch().partitions(4).partitionsPerTask(1).build());
         for (int perTask : new int[] {2, 3, 4}) {
             TrainingResult grouped = fit(oneEpoch().partitions(4).partitionsPerTask(perTask).build());
-            assertArrayEquals(bits(one.parameters()), bits(grouped.parameters()), perTask + " partitions per task");
+            assertArrayEquals(FloatBits.of(one.parameters()), FloatBits.of(grouped.parameters()), perTask + " partitions per task");
             assertEquals(one.history().get(0).trainLoss(), grouped.history().get(0).trainLoss(), 0);
             assertEquals(one.finalEvaluation().loss(), grouped.finalEvaluation().loss(), 0);
             assertEquals(one.finalEvaluation().confusionMatrix(), grouped.finalEvaluation().confusionMatrix());
@@ -91,11 +92,5 @@ class SyncTrainingTest {
         assertTrue(e.accuracy() > 0.85, "accuracy after 2 epochs on 3,000 digits: " + e.accuracy());
         assertEquals(2, r.history().size());
         assertTrue(r.history().get(1).trainLoss() < r.history().get(0).trainLoss());
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
-        return b;
     }
 }
