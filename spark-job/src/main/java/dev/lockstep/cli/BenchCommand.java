@@ -265,7 +265,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (freeSameThreads > 0) {
             double ratio = r.training().examplesPerSecond() / freeSameThreads;
-            target(t, err, "spark_vs_spark_free_throughput", ratio, ratio >= 0.8, ">= 0.80 of the Spark-free loop on " + partitions + " threads");
+            String goal = ">= 0.80 of the Spark-free loop on " + partitions + " threads";
+            // The target is local[2]'s: a cluster's executors are other JVMs, here on the same cores as the driver.
+            if (doc.get("master").toString().startsWith("local")) target(t, err, "spark_vs_spark_free_throughput", ratio, ratio >= 0.8, goal);
+            else figure(t, err, "spark_vs_spark_free_throughput", ratio, goal + " (a target on a local master only)");
         }
         // With a job per step, the steps interleaved with the empty jobs: the same load, the same warm JVM. Resident
         // tasks run no job per step to interleave with; their steps alone are compared with the same empty jobs.
@@ -281,6 +284,16 @@ final class BenchCommand implements Callable<Integer> {
     private static void target(Map<String, Object> t, PrintWriter err, String name, double value, boolean met, String goal) {
         t.put(name, Map.of("value", value, "goal", goal, "met", met));
         err.printf(Locale.ROOT, "[bench] target %-48s %10.3f  %-45s %s%n", name, value, goal, met ? "MET" : "MISSED");
+    }
+
+    /** A figure reported beside the targets that no target applies to in this run. */
+    private static void figure(Map<String, Object> t, PrintWriter err, String name, double value, String goal) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", value);
+        m.put("goal", goal);
+        m.put("met", null);
+        t.put(name, m);
+        err.printf(Locale.ROOT, "[bench] target %-48s %10.3f  %-45s %s%n", name, value, goal, "n/a");
     }
 
     private static Map<String, Object> machine() {

@@ -46,6 +46,8 @@ class BenchCommandTest {
         assertTrue(((Number) spark.get("interleaved_examples_per_second")).doubleValue() > 0);
         assertTrue(((Map<String, Object>) spark.get("interleaved_step_ms_median")).get("overhead") instanceof Number, spark.toString());
         assertEquals(5, ((Map<String, Object>) doc.get("targets")).size());
+        Map<String, Object> ratio = (Map<String, Object>) ((Map<String, Object>) doc.get("targets")).get("spark_vs_spark_free_throughput");
+        assertTrue(ratio.get("met") instanceof Boolean, "on local[2], the Spark-free comparison is judged: " + ratio);
         assertTrue(o.err().contains("[bench] target"), o.err());
     }
 
