@@ -75,7 +75,7 @@ final class ResidentEpoch implements EpochSteps {
     boolean fellBack() { return onPerStep; }
 
     @Override public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
-        if (!onPerStep && channel == null) start();
+        start();
         if (onPerStep) return perStep.gradient(parameters, batchRows, stepDescription);
         long t0 = System.nanoTime();
         StepOrder order = new StepOrder(nextId++, epoch, batchRows, wire.encode(parameters));
@@ -101,7 +101,7 @@ final class ResidentEpoch implements EpochSteps {
 
     /**
      * Starts the job, on a thread of its own (Spark's local properties, such as the scheduler pool, are inherited).
-     * The first step does; tests may call it earlier.
+     * Once: the first step does, later ones find it started (or given up); tests may call it earlier.
      */
     void start() {
         if (onPerStep || channel != null) return;
