@@ -174,7 +174,8 @@ final class RegistryCommand implements Callable<Integer> {
         @Override public Duration convert(String value) {
             Matcher m = AMOUNT.matcher(value.trim());
             if (!m.matches() || (m.group(2).isEmpty() && Long.parseLong(m.group(1)) != 0)) {
-                throw new CommandLine.TypeConversionException("expected a time such as 24h, 90m, 7d or 0, got '" + value.replaceAll("\\p{Cntrl}", "?") + "'");
+                throw new CommandLine.TypeConversionException("expected a time such as 24h, 90m, 7d or 0, got '"
+                        + value.replaceAll("\\p{Cntrl}", "?") + "'");
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
