@@ -29,8 +29,10 @@ final class ReportCommand implements Callable<Integer> {
         if ((run == null) == (registry == null)) throw new ResolvedSettings.UsageException("give either --run DIR or --registry URI");
         if (data != null && run == null) throw new ResolvedSettings.UsageException("--data only applies with --run");
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
-        RunReport.Written w = run != null ? RunReport.write(hadoop, run, data) : RegistryReport.write(hadoop, registry);
-        print(spec.commandLine().getErr(), w);
+        PrintWriter err = spec.commandLine().getErr();
+        RunReport.Written w = run != null ? RunReport.write(hadoop, run, data)
+                : RegistryReport.write(hadoop, registry, m -> err.println("[lockstep] warning: " + m));
+        print(err, w);
         return 0;
     }
 

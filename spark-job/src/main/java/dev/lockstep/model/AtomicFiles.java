@@ -5,17 +5,22 @@ import java.io.FileNotFoundException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
@@ -31,10 +36,18 @@ import org.apache.hadoop.hdfs.DistributedFileSystem;
  * (object stores such as s3a, where rename is a copy anyway) get delete-then-rename: in that short window the
  * target is absent, and a crash inside it leaves the complete new content in the temporary file.
  *
+ * <p>On a local file system a rename lives in the directory, not in the file: until the directory itself is synced,
+ * a power loss can bring back the old name (or no file at all) although the content was synced. So once the files
+ * are renamed, their directories are synced too ({@code fsync} on the directory). HDFS persists a rename in the
+ * NameNode's edit log before it returns, and object stores have no directories to sync, so there this step is none.
+ *
  * <p>{@link #writeAll} replaces a set of files that belong together (a run's model, sidecar and metrics).
  */
 public final class AtomicFiles {
     private static final String TMP_MARKER = ".tmp-";
+
+    /** Told of each local directory synced after a rename; lets tests see that it happens. */
+    static volatile Consumer<java.nio.file.Path> directorySynced = dir -> {};
 
     /** Writes the content of a file; may wrap or close the stream it is given. */
     @FunctionalInterface
@@ -68,14 +81,17 @@ public final class AtomicFiles {
                 targets.add(target);
                 systems.add(fs);
             }
+            Map<Path, FileSystem> directories = new LinkedHashMap<>();
             for (int i = 0; i < staged.size(); i++) {
                 try {
                     replace(systems.get(i), staged.get(i), targets.get(i));
                 } catch (IOException e) {
                     throw new LockstepException("cannot write " + targets.get(i) + ": " + e.getMessage(), e);
                 }
+                directories.putIfAbsent(targets.get(i).getParent(), systems.get(i));
             }
             done = true;
+            directories.forEach(AtomicFiles::syncDirectory);
         } finally {
             if (!done) for (int i = 0; i < staged.size(); i++) deleteQuietly(systems.get(i), staged.get(i));
         }
@@ -155,6 +171,28 @@ public final class AtomicFiles {
             if (fs.rename(tmp, target)) return;
         }
         throw new IOException("could not rename " + tmp + " to " + target);
+    }
+
+    /**
+     * Makes the renames into {@code dir} durable where that takes a step of its own: a local directory is opened
+     * and forced. A platform that cannot open a directory (Windows) has nothing to force; any other failure is the
+     * disk's and is reported, since the new file might not survive a power loss.
+     */
+    static void syncDirectory(Path dir, FileSystem fs) {
+        if (dir == null || !(fs instanceof RawLocalFileSystem local)) return;
+        java.nio.file.Path path = local.pathToFile(dir).toPath();
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new LockstepException("cannot sync directory " + path + " after writing into it: " + e.getMessage(), e);
+        }
+        directorySynced.accept(path);
     }
 
     private static boolean isDirectory(FileSystem fs, Path path) throws IOException {

@@ -1,22 +1,27 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A model registry on any Hadoop FileSystem:
@@ -28,44 +33,74 @@ import org.apache.hadoop.fs.Path;
  * REGISTRY/events.jsonl     what happened: promotions, rejections, rollbacks, failures
  * </pre>
  * {@code current.json} is only ever replaced whole (written under a temporary name, then renamed), so a reader
- * sees the old pointer or the new one, and the model it points to was complete before the pointer was written.
+ * sees the old pointer or the new one, and the model it points to was complete before the pointer was written:
+ * right before every switch (promotion or rollback), under the lock, the target's model is read back and checked.
  * Writers change {@code current.json} and {@code events.jsonl} only while holding {@code REGISTRY/.lock}
  * ({@link RegistryLock}); readers need no lock.
- * Run ids sort by start time (UTC, to the millisecond): {@code 20261122-214500-123-3fa2}.
+ * Run ids sort by start time (UTC, to the millisecond): {@code 20261122-214500-123-3fa2}; every id read from a file,
+ * a listing or the caller is checked by {@link RunIds} before it becomes a path.
+ *
+ * <p>One damaged run (a {@code status.json} that is not what this class writes, a directory that is not a run) is
+ * named in a warning and left out of listings, reports and pruning; it does not make the whole registry unusable.
  */
 public final class Registry {
     static final String CURRENT = "current.json";
     static final String EVENTS = "events.jsonl";
     static final String STATUS = "status.json";
     static final String APPLICATION = "application.json";
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+    /** A run's outcome once decided; a run without one is still training, or died without saying so. */
+    public static final Set<String> FINAL_STATUSES = Set.of("promoted", "rejected", "failed");
 
     /** How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
+    /**
+     * How long {@link #prune} leaves a run without an outcome alone after its last sign of life (its start, or the
+     * newest file in its directory, such as a checkpoint): it may be training on another host.
+     */
+    public static final Duration PRUNE_GRACE = Duration.ofHours(24);
+
+    /** Warnings to the process's standard error, as Lockstep prints them. */
+    public static final Consumer<String> STDERR_WARNINGS = m -> System.err.println("[lockstep] warning: " + m);
+
     private final Configuration conf;
     private final String root;
     private final Duration lockWait;
+    private final Consumer<String> warnings;
 
     public Registry(Configuration conf, String root) {
-        this(conf, root, LOCK_WAIT);
+        this(conf, root, STDERR_WARNINGS);
+    }
+
+    /** @param warnings told (one line each) about damaged runs that are skipped, and a lock left in place */
+    public Registry(Configuration conf, String root, Consumer<String> warnings) {
+        this(conf, root, LOCK_WAIT, warnings);
     }
 
     Registry(Configuration conf, String root, Duration lockWait) {
+        this(conf, root, lockWait, STDERR_WARNINGS);
+    }
+
+    Registry(Configuration conf, String root, Duration lockWait, Consumer<String> warnings) {
         this.conf = conf;
         this.root = root;
         this.lockWait = lockWait;
+        this.warnings = warnings;
     }
 
     public String root() { return root; }
 
     public static String newRunId() {
-        return ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID) + String.format("-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+        return RunIds.next();
     }
 
     public String runDir(String runId) {
-        checkRunId(runId);
-        return new Path(new Path(root, "runs"), runId).toString();
+        RunIds.require(runId, "the registry " + root);
+        return new Path(runsDir(), runId).toString();
+    }
+
+    private Path runsDir() {
+        return new Path(root, "runs");
     }
 
     public String modelFile(String runId) { return ModelDirectory.modelFile(runDir(runId)); }
@@ -81,14 +116,28 @@ public final class Registry {
         }
     }
 
+    /**
+     * The pointer, its run ids checked: a {@code current.json} naming anything but runs of this registry is refused
+     * rather than followed.
+     */
     public Optional<Pointer> pointer() {
         String uri = new Path(root, CURRENT).toString();
         if (!exists(uri)) return Optional.empty();
         Map<String, Object> m = Json.readMap(conf, uri);
         Object current = m.get("current");
         if (!(current instanceof String c)) throw new LockstepException(uri + ": no \"current\" run in it");
+        RunIds.require(c, uri + " (\"current\")");
         List<String> previous = new ArrayList<>();
-        if (m.get("previous") instanceof List<?> list) for (Object o : list) previous.add(String.valueOf(o));
+        Object before = m.get("previous");
+        if (before != null && !(before instanceof List<?>)) {
+            throw new LockstepException(uri + ": \"previous\" is " + RunIds.describe(before) + ", expected a list of run ids");
+        }
+        if (before instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String id)) throw new LockstepException(uri + ": \"previous\" holds " + RunIds.describe(o) + ", not a run id");
+                previous.add(RunIds.require(id, uri + " (\"previous\")"));
+            }
+        }
         return Optional.of(new Pointer(c, List.copyOf(previous)));
     }
 
@@ -115,10 +164,9 @@ public final class Registry {
     }
 
     private void promoteLocked(String runId, String reason, Object expectedCurrent) {
-        if (!exists(modelFile(runId))) throw new LockstepException("run " + runId + " has no model to promote");
         Optional<Pointer> old = pointer();
         String now = old.map(Pointer::current).orElse(null);
-        if (!java.util.Objects.equals(now, expectedCurrent)) {
+        if (!Objects.equals(now, expectedCurrent)) {
             throw new LockstepException("the registry's current run changed to " + now + " while " + runId
                     + " was being judged against " + expectedCurrent + "; not promoting");
         }
@@ -127,6 +175,7 @@ public final class Registry {
             if (!p.current().equals(runId)) previous.add(p.current());
             for (String r : p.previous()) if (!r.equals(runId)) previous.add(r);
         });
+        requireServable(runId, "promote run " + runId);
         writePointer(new Pointer(runId, previous));
         event("promoted", runId, reason, old.map(Pointer::current).orElse(null));
     }
@@ -143,9 +192,26 @@ public final class Registry {
         Pointer p = pointer().orElseThrow(() -> new LockstepException("nothing to roll back: " + root + " has no current model"));
         if (p.previous().isEmpty()) throw new LockstepException("nothing to roll back to: " + p.current() + " is the only run that has served");
         String back = p.previous().get(0);
+        requireServable(back, "roll back to run " + back);
         writePointer(new Pointer(back, p.previous().subList(1, p.previous().size())));
         event("rolled-back", back, "rollback from " + p.current(), p.current());
         return back;
+    }
+
+    /**
+     * Refuses to make {@code runId} the serving run unless its directory is there and its model reads back whole
+     * (checksum, header, finite weights): the pointer must never name something that cannot be served. Called under
+     * the lock, right before the switch, so a run deleted or damaged since it was judged is caught.
+     */
+    private void requireServable(String runId, String action) {
+        String dir = runDir(runId);
+        String unchanged = "; " + CURRENT + " is unchanged";
+        if (!exists(dir)) throw new LockstepException("cannot " + action + ": its directory " + dir + " is gone" + unchanged);
+        try {
+            ModelFile.read(conf, modelFile(runId));
+        } catch (LockstepException e) {
+            throw new LockstepException("cannot " + action + ": " + e.getMessage() + unchanged, e);
+        }
     }
 
     /** Records a run's outcome in its own directory and in the event log. */
@@ -170,29 +236,81 @@ public final class Registry {
         AtomicFiles.writeString(conf, new Path(runDir(runId), APPLICATION).toString(), Json.pretty(m) + "\n");
     }
 
-    /** The newest run that {@code application} claimed: the one an earlier attempt of that application began. */
+    /**
+     * The newest run that {@code application} claimed: the one an earlier attempt of that application began. A claim
+     * that cannot be read is named in a warning and skipped.
+     */
     public Optional<String> runClaimedBy(String application) {
         List<String> ids = runs();
         for (int i = ids.size() - 1; i >= 0; i--) {
             String claim = new Path(runDir(ids.get(i)), APPLICATION).toString();
-            if (exists(claim) && application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(ids.get(i));
+            try {
+                if (exists(claim) && application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(ids.get(i));
+            } catch (LockstepException e) {
+                warnings.accept("skipping run " + ids.get(i) + ": " + e.getMessage());
+            }
         }
         return Optional.empty();
     }
 
+    /**
+     * A run's status.json, checked: {@code status} and {@code reason} are strings, accuracies numbers. A run without
+     * one has status {@code unknown} (still training, or it died without recording why).
+     *
+     * @throws LockstepException naming the file and the field when it is not what {@link #setStatus} writes
+     */
     public Map<String, Object> status(String runId) {
         String uri = new Path(runDir(runId), STATUS).toString();
-        return exists(uri) ? Json.readMap(conf, uri) : Map.of("run", runId, "status", "unknown");
+        if (!exists(uri)) return Map.of("run", runId, "status", "unknown");
+        Map<String, Object> m = Json.readMap(conf, uri);
+        for (String field : List.of("status", "reason")) {
+            if (!(m.get(field) instanceof String)) {
+                throw new LockstepException(uri + ": " + (m.containsKey(field) ? "\"" + field + "\" is " + RunIds.describe(m.get(field))
+                        + ", not a string" : "no \"" + field + "\""));
+            }
+        }
+        for (String field : List.of("candidate_accuracy", "current_accuracy")) {
+            Object v = m.get(field);
+            if (v != null && !(v instanceof Number)) throw new LockstepException(uri + ": \"" + field + "\" is " + RunIds.describe(v) + ", not a number");
+        }
+        return m;
     }
 
-    /** Run ids, oldest first. */
+    /**
+     * Every run's status (see {@link #status}), oldest first. A run whose status.json cannot be read or is not what
+     * this registry writes is named in a warning and left out, so one damaged run does not hide all the others.
+     */
+    public Map<String, Map<String, Object>> statuses() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (String id : runs()) readableStatus(id).ifPresent(st -> out.put(id, st));
+        return out;
+    }
+
+    private Optional<Map<String, Object>> readableStatus(String runId) {
+        try {
+            return Optional.of(status(runId));
+        } catch (LockstepException e) {
+            warnings.accept("skipping run " + runId + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Run ids, oldest first. An entry of {@code runs/} that is not named like a run (an operator's copy, a stray
+     * {@code ..}-like name on an object store) is named in a warning and skipped, never followed.
+     */
     public List<String> runs() {
-        Path runs = new Path(root, "runs");
+        Path runs = runsDir();
         List<String> ids = new ArrayList<>();
         try {
-            FileSystem fs = runs.getFileSystem(conf);
+            FileSystem fs = HadoopPaths.fileSystem(runs, conf);
             if (!fs.exists(runs)) return ids;
-            for (FileStatus st : fs.listStatus(runs)) if (st.isDirectory()) ids.add(st.getPath().getName());
+            for (FileStatus st : fs.listStatus(runs)) {
+                if (!st.isDirectory()) continue;
+                String name = st.getPath().getName();
+                if (RunIds.isValid(name)) ids.add(name);
+                else warnings.accept("skipping " + st.getPath() + ": not a run directory (run ids look like " + RunIds.EXAMPLE + ")");
+            }
         } catch (IOException e) {
             throw new LockstepException("cannot list " + runs + ": " + e.getMessage(), e);
         }
@@ -200,29 +318,40 @@ public final class Registry {
         return ids;
     }
 
+    /** {@link #prune(int, Duration)} with the default grace period, {@link #PRUNE_GRACE}. */
+    public List<String> prune(int keep) {
+        return prune(keep, PRUNE_GRACE);
+    }
+
     /**
      * Deletes the oldest runs beyond the newest {@code keep}, never the serving run nor those a rollback could
-     * return to. Returns the deleted ids.
+     * return to, nor a run without an outcome whose last sign of life is less than {@code grace} ago (another host
+     * may be training it), nor a run whose status cannot be read (named in a warning). Returns the deleted ids.
      */
-    public List<String> prune(int keep) {
+    public List<String> prune(int keep, Duration grace) {
         if (keep < 1) throw new LockstepException("--keep must be at least 1");
+        if (grace.isNegative()) throw new LockstepException("the grace period must not be negative");
         if (!exists(root)) return List.of(); // no registry there: nothing to lock, nor to delete
         try (RegistryLock lock = lock("prune")) {
-            return pruneLocked(keep);
+            return pruneLocked(keep, grace);
         }
     }
 
-    private List<String> pruneLocked(int keep) {
+    private List<String> pruneLocked(int keep, Duration grace) {
         List<String> runs = runs();
         List<String> protectedRuns = new ArrayList<>();
         pointer().ifPresent(p -> {
             protectedRuns.add(p.current());
             protectedRuns.addAll(p.previous());
         });
+        Instant cutoff = Instant.now().minus(grace);
         List<String> deleted = new ArrayList<>();
         for (int i = 0; i < runs.size() - keep; i++) {
             String id = runs.get(i);
             if (protectedRuns.contains(id)) continue;
+            Optional<Map<String, Object>> status = readableStatus(id);
+            if (status.isEmpty()) continue; // damaged: an operator looks at it, not retention
+            if (!FINAL_STATUSES.contains(String.valueOf(status.get().get("status"))) && !lastActivity(id).isBefore(cutoff)) continue;
             Path dir = new Path(runDir(id));
             try {
                 dir.getFileSystem(conf).delete(dir, true);
@@ -235,16 +364,53 @@ public final class Registry {
         return deleted;
     }
 
+    /**
+     * The newest of a run's start (from its id) and the modification times of its directory and everything in it: a
+     * run that keeps writing checkpoints stays alive however long it trains.
+     */
+    private Instant lastActivity(String runId) {
+        Instant latest = RunIds.startTime(runId);
+        Path dir = new Path(runDir(runId));
+        try {
+            FileSystem fs = HadoopPaths.fileSystem(dir, conf);
+            long newest = fs.getFileStatus(dir).getModificationTime();
+            RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+            while (files.hasNext()) newest = Math.max(newest, files.next().getModificationTime());
+            Instant modified = Instant.ofEpochMilli(newest);
+            return modified.isAfter(latest) ? modified : latest;
+        } catch (FileNotFoundException e) {
+            return latest; // deleted meanwhile: nothing left to protect
+        } catch (IOException e) {
+            throw new LockstepException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What happened, oldest first. A line that is not an event of this registry (not JSON, or naming something that
+     * is not a run id) is named in a warning and skipped.
+     */
     public List<Map<String, Object>> events() {
         String uri = new Path(root, EVENTS).toString();
         List<Map<String, Object>> out = new ArrayList<>();
         if (!exists(uri)) return out;
-        for (String line : readString(uri).split("\n")) if (!line.isBlank()) out.add(Json.parseMap(line, uri));
+        String[] lines = readString(uri).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) continue;
+            String where = uri + " line " + (i + 1);
+            try {
+                Map<String, Object> e = Json.parseMap(lines[i], where);
+                if (!(e.get("run") instanceof String runs)) throw new LockstepException(where + ": no \"run\" in it");
+                for (String id : runs.split(",", -1)) RunIds.require(id, where);
+                out.add(e);
+            } catch (LockstepException e) {
+                warnings.accept("skipping an event: " + e.getMessage());
+            }
+        }
         return out;
     }
 
     private RegistryLock lock(String action) {
-        return RegistryLock.acquire(conf, root, action, lockWait);
+        return RegistryLock.acquire(conf, root, action, lockWait, warnings);
     }
 
     private void writePointer(Pointer p) {
@@ -273,9 +439,5 @@ public final class Registry {
 
     private String readString(String uri) {
         return HadoopPaths.readText(conf, uri);
-    }
-
-    private static void checkRunId(String runId) {
-        if (runId == null || !runId.matches("[A-Za-z0-9._-]+")) throw new LockstepException("not a run id: '" + runId + "'");
     }
 }

@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,6 +30,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * ({@code O_EXCL}); object stores such as s3a only check, then write. A holder that dies inside its few milliseconds
  * leaves the file behind: others wait for it, then fail naming the holder, and an operator deletes it. The lock is
  * never taken over automatically, since two waiters breaking the same stale lock could both end up holding it.
+ * Nor is it released unless it still names its holder (a random token), see {@link #close}.
  */
 final class RegistryLock implements AutoCloseable {
     static final String NAME = ".lock";
@@ -37,19 +39,26 @@ final class RegistryLock implements AutoCloseable {
     private final FileSystem fs;
     private final Path path;
     private final String token;
+    private final Consumer<String> warnings;
 
-    private RegistryLock(FileSystem fs, Path path, String token) {
+    private RegistryLock(FileSystem fs, Path path, String token, Consumer<String> warnings) {
         this.fs = fs;
         this.path = path;
         this.token = token;
+        this.warnings = warnings;
+    }
+
+    static RegistryLock acquire(Configuration conf, String root, String action, Duration wait) {
+        return acquire(conf, root, action, wait, Registry.STDERR_WARNINGS);
     }
 
     /**
      * Takes the registry's lock for {@code action}, waiting up to {@code wait} for another holder to let go.
      *
+     * @param warnings told when the lock cannot be released
      * @throws LockstepException if it is still held after that, naming the holder
      */
-    static RegistryLock acquire(Configuration conf, String root, String action, Duration wait) {
+    static RegistryLock acquire(Configuration conf, String root, String action, Duration wait, Consumer<String> warnings) {
         Path path = new Path(root, NAME);
         String token = UUID.randomUUID().toString();
         byte[] content = (Json.line(holder(action, token)) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -59,7 +68,7 @@ final class RegistryLock implements AutoCloseable {
             FileSystem fs = HadoopPaths.fileSystem(path, conf);
             fs.mkdirs(path.getParent());
             while (true) {
-                if (tryCreate(fs, path, content)) return new RegistryLock(fs, path, token);
+                if (tryCreate(fs, path, content)) return new RegistryLock(fs, path, token, warnings);
                 if (System.nanoTime() > deadline) {
                     throw new LockstepException("the registry " + root + " is locked by " + describeHolder(fs, path)
                             + "; waited " + wait.toSeconds() + " s. If that process is gone, delete " + path);
@@ -131,7 +140,10 @@ final class RegistryLock implements AutoCloseable {
 
     private static String describeHolder(FileSystem fs, Path path) {
         Map<String, Object> h = read(fs, path);
-        if (h == null) return "another writer";
+        return h == null ? "another writer" : describe(h);
+    }
+
+    private static String describe(Map<String, Object> h) {
         return "\"" + h.get("action") + "\" of pid " + h.get("pid") + " on " + h.get("host") + " since " + h.get("since");
     }
 
@@ -146,18 +158,35 @@ final class RegistryLock implements AutoCloseable {
     }
 
     /**
-     * Lets go, unless the file now names another holder (an operator deleted ours and another writer took it since).
-     * A lock file that cannot be read is taken to be ours: leaving it would block every writer. Never throws.
+     * Lets go, only if the file still carries this holder's token. Anything else is someone else's: another writer
+     * that took it after an operator deleted ours, or one still writing its record (empty), or a file that cannot be
+     * read just now. Deleting that could let two writers in at once, so it is left in place with a warning; at
+     * worst a lock of ours stays and the next writer's error says which file to delete. Never throws: what the lock
+     * guarded is done and stands (a promotion must not turn into a failed run here).
      */
     @Override public void close() {
         Map<String, Object> h = read(fs, path);
-        if (h != null && !token.equals(h.get("token"))) return;
+        if (h == null || !token.equals(h.get("token"))) {
+            if (h != null || exists()) {
+                warnings.accept("left the registry lock " + path + " in place: "
+                        + (h == null ? "it is empty or cannot be read" : "it now names " + describe(h))
+                        + ", not this writer; if no other writer is running, delete it");
+            }
+            return;
+        }
         try {
             fs.delete(path, false);
         } catch (IOException e) {
-            // What the lock guarded is done and stands (a promotion must not turn into a failed run here); the next
-            // writer's error will name this holder.
-            System.err.println("[lockstep] warning: could not release the registry lock " + path + ": " + e.getMessage());
+            warnings.accept("could not release the registry lock " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether the lock file is there; true when that cannot be told, so that the caller warns. */
+    private boolean exists() {
+        try {
+            return fs.exists(path);
+        } catch (IOException e) {
+            return true;
         }
     }
 }

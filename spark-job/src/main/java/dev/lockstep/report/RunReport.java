@@ -38,7 +38,11 @@ public final class RunReport {
         List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
         MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
         String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
-        List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"));
+        List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"), metricsUri);
+        if (confusion.size() != model.architecture().outputSize()) {
+            throw new LockstepException(metricsUri + ": confusion_matrix has " + confusion.size() + " rows but the model has "
+                    + model.architecture().outputSize() + " classes");
+        }
 
         String pngDir = new Path(runDir, PNG_DIR).toString();
         List<String> pngs = new ArrayList<>();
@@ -118,16 +122,35 @@ public final class RunReport {
         return rows;
     }
 
-    static List<List<Long>> confusion(Object o) {
-        if (!(o instanceof List<?> rows) || rows.isEmpty()) throw new LockstepException("metrics.json has no confusion_matrix");
+    /**
+     * The confusion matrix of metrics.json ({@code uri}, named in errors): square, every cell a whole count of at
+     * least 0, so what a hand-edited or damaged file holds is one clear error, not a ClassCastException.
+     */
+    static List<List<Long>> confusion(Object o, String uri) {
+        if (!(o instanceof List<?> rows) || rows.isEmpty()) throw new LockstepException(uri + " has no confusion_matrix (a list of rows of counts)");
         List<List<Long>> m = new ArrayList<>();
-        for (Object r : rows) {
-            if (!(r instanceof List<?> cells) || cells.size() != rows.size()) throw new LockstepException("metrics.json: confusion_matrix is not square");
+        for (int i = 0; i < rows.size(); i++) {
+            if (!(rows.get(i) instanceof List<?> cells) || cells.size() != rows.size()) {
+                throw new LockstepException(uri + ": confusion_matrix is not square: row " + i + " is not a list of " + rows.size() + " counts");
+            }
             List<Long> row = new ArrayList<>();
-            for (Object c : cells) row.add(((Number) c).longValue());
+            for (int j = 0; j < cells.size(); j++) {
+                Object c = cells.get(j);
+                if (!(c instanceof Integer || c instanceof Long) || ((Number) c).longValue() < 0) {
+                    throw new LockstepException(uri + ": confusion_matrix[" + i + "][" + j + "] is " + shown(c) + ", not a count");
+                }
+                row.add(((Number) c).longValue());
+            }
             m.add(row);
         }
         return m;
+    }
+
+    /** A JSON value as an error message shows it: strings quoted, long ones cut, control characters replaced. */
+    private static String shown(Object v) {
+        String s = v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
+        s = s.replaceAll("\\p{Cntrl}", "?");
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     @SuppressWarnings("unchecked")

@@ -122,4 +122,54 @@ class AtomicFilesTest {
         assertTrue(AtomicFiles.isTemporary(tmp.getName()));
         assertFalse(AtomicFiles.isTemporary("model.lsm"));
     }
+
+    @Test void theDirectoryOfEveryRenamedFileIsSyncedOnALocalFileSystem() throws IOException {
+        List<Path> synced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicFiles.directorySynced = synced::add;
+        try {
+            Path pointer = dir.resolve("current.json");
+            AtomicFiles.writeString(conf, pointer.toUri().toString(), "{}\n");
+            assertEquals(List.of(dir.toRealPath()), realPaths(synced));
+            assertEquals("{}\n", Files.readString(pointer));
+
+            synced.clear();
+            AtomicFiles.writeAll(conf, List.of(
+                    Map.entry(dir.resolve("run/model.lsm").toString(), AtomicFiles.utf8("m")),
+                    Map.entry(dir.resolve("run/model.json").toString(), AtomicFiles.utf8("j")),
+                    Map.entry(dir.resolve("other/metrics.json").toString(), AtomicFiles.utf8("x"))));
+            assertEquals(List.of(dir.resolve("run").toRealPath(), dir.resolve("other").toRealPath()), realPaths(synced),
+                    "each directory once, after its files are in place");
+
+            synced.clear();
+            assertThrows(LockstepException.class, () -> AtomicFiles.write(conf, dir.resolve("run/model.lsm").toString(), out -> {
+                throw new IOException("full");
+            }));
+            assertEquals(List.of(), synced, "nothing renamed, nothing to sync");
+        } finally {
+            AtomicFiles.directorySynced = d -> {};
+        }
+    }
+
+    @Test void syncingADirectoryIsNothingOnAFileSystemWithoutOne() throws IOException {
+        List<Path> synced = new java.util.ArrayList<>();
+        AtomicFiles.directorySynced = synced::add;
+        try {
+            // Any file system other than the raw local one (HDFS, s3a; here a wrapper) has no directory to force.
+            org.apache.hadoop.fs.FileSystem wrapped = new org.apache.hadoop.fs.FilterFileSystem(
+                    org.apache.hadoop.fs.FileSystem.getLocal(conf).getRawFileSystem());
+            AtomicFiles.syncDirectory(new org.apache.hadoop.fs.Path(dir.toUri()), wrapped);
+            assertEquals(List.of(), synced);
+            AtomicFiles.syncDirectory(new org.apache.hadoop.fs.Path(dir.toUri()),
+                    org.apache.hadoop.fs.FileSystem.getLocal(conf).getRawFileSystem());
+            assertEquals(List.of(dir.toRealPath()), realPaths(synced));
+        } finally {
+            AtomicFiles.directorySynced = d -> {};
+        }
+    }
+
+    private static List<Path> realPaths(List<Path> paths) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path p : paths) out.add(p.toRealPath());
+        return out;
+    }
 }

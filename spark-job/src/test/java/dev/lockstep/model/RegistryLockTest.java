@@ -31,9 +31,7 @@ class RegistryLockTest {
     }
 
     private String runWithModel(Registry r, String id) throws Exception {
-        Path model = Path.of(r.modelFile(id));
-        Files.createDirectories(model.getParent());
-        Files.write(model, new byte[] {1});
+        ModelFile.write(CONF, r.modelFile(id), TestModels.small());
         return id;
     }
 
@@ -54,7 +52,7 @@ class RegistryLockTest {
                 int id = w;
                 done.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < each; i++) r.setStatus("run-" + id + "-" + i, "rejected", "test", Map.of());
+                    for (int i = 0; i < each; i++) r.setStatus(String.format("20261122-000000-%03d-%04x", i, id), "rejected", "test", Map.of());
                     return null;
                 }));
             }
@@ -74,8 +72,8 @@ class RegistryLockTest {
         r.promote(base, "first");
         for (int round = 0; round < 10; round++) {
             String current = r.current().orElseThrow();
-            String a = runWithModel(r, "a-" + round);
-            String b = runWithModel(r, "b-" + round);
+            String a = runWithModel(r, String.format("20261123-0000%02d-000-000a", round));
+            String b = runWithModel(r, String.format("20261123-0000%02d-000-000b", round));
             CyclicBarrier start = new CyclicBarrier(2);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             int wins = 0;
@@ -152,5 +150,42 @@ class RegistryLockTest {
             assertTrue(Files.readString(lockFile()).contains("\"second\""));
         }
         assertFalse(Files.exists(lockFile()));
+    }
+
+    @Test
+    void releasingLeavesALockFileThatIsEmptyOrUnreadableAndSaysSo() throws Exception {
+        String root = tmp.resolve("registry").toString();
+        for (String content : List.of("", "{not json", "{\"token\": 7}")) {
+            List<String> warnings = new ArrayList<>();
+            RegistryLock held = RegistryLock.acquire(CONF, root, "holder", Duration.ZERO, warnings::add);
+            // What another writer's lock looks like while it is being created, or a file we cannot make sense of.
+            Files.writeString(lockFile(), content);
+            held.close();
+            assertTrue(Files.exists(lockFile()), "a lock that does not name its holder is not deleted: '" + content + "'");
+            assertEquals(content, Files.readString(lockFile()));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("left the registry lock " ) && warnings.get(0).contains("delete it"), warnings.get(0));
+            Files.delete(lockFile());
+        }
+        // One that is simply gone (deleted by an operator) needs no warning.
+        List<String> warnings = new ArrayList<>();
+        RegistryLock held = RegistryLock.acquire(CONF, root, "holder", Duration.ZERO, warnings::add);
+        Files.delete(lockFile());
+        held.close();
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aLockThatNamesAnotherHolderIsLeftWithAWarningNamingIt() throws Exception {
+        String root = tmp.resolve("registry").toString();
+        List<String> warnings = new ArrayList<>();
+        RegistryLock first = RegistryLock.acquire(CONF, root, "first", Duration.ZERO, warnings::add);
+        Files.delete(lockFile());
+        try (RegistryLock second = RegistryLock.acquire(CONF, root, "second", Duration.ZERO)) {
+            first.close();
+            assertTrue(Files.readString(lockFile()).contains("\"second\""));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("\"second\" of pid"), warnings.get(0));
+        }
     }
 }
