@@ -23,8 +23,7 @@ final class RegistryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.EXIT_USAGE;
+        return Main.missingCommand(spec);
     }
 
     /** The --registry option every subcommand takes. */
