@@ -93,7 +93,7 @@ public final class ModelFile {
         if (arch.parameterCount() > MAX_PARAMETERS) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)", arch.parameterCount(),
-                    4L * arch.parameterCount() >> 20, MAX_PARAMETERS, 4L * MAX_PARAMETERS >> 20));
+                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20, MAX_PARAMETERS, 4L * MAX_PARAMETERS >> 20));
         }
     }
 
