@@ -123,6 +123,7 @@ final class RegistryCommand implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "K") int keep;
 
         @Override public Integer call() {
+            if (keep < 1) throw new ResolvedSettings.UsageException("bad value '" + keep + "' for --keep: expected a whole number of runs, 1 or more");
             List<String> gone = location.open().prune(keep);
             spec.commandLine().getErr().println("[lockstep] registry: removed " + (gone.isEmpty() ? "nothing" : String.join(", ", gone)));
             return 0;
