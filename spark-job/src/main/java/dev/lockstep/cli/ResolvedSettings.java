@@ -46,7 +46,7 @@ final class ResolvedSettings {
         if (v == null) return null;
         try {
             return (T) s.parse(v.text());
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // a parser's slip on odd text is still the value's fault, not a crash
             String why = e instanceof NumberFormatException || e.getMessage() == null ? "expected " + s.expected : e.getMessage();
             throw new UsageException(String.format("bad value '%s' for %s (from %s): %s", v.text(), s.flag, v.source(), why));
         }
