@@ -48,21 +48,29 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         CommandLine cli = new CommandLine(main);
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("lockstep: error: " + ex.getMessage() + " (see 'lockstep "
-                    + ex.getCommandLine().getCommandName() + " --help')");
+            err.println(ErrorLine.of(parameterProblem(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')"));
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            err.println("lockstep: error: " + describe(ex));
+            err.println(ErrorLine.of(describe(ex)));
             if (System.getenv("LOCKSTEP_DEBUG") != null) ex.printStackTrace(err);
             return ex instanceof ResolvedSettings.UsageException ? EXIT_USAGE : EXIT_FAILURE;
         });
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError | StackOverflowError e) { // picocli handles Exceptions only
-            err.println("lockstep: error: " + e + " (for OutOfMemoryError raise LOCKSTEP_DRIVER_MEMORY or --driver-memory)");
+            err.println(ErrorLine.of(e + " (for OutOfMemoryError raise LOCKSTEP_DRIVER_MEMORY or --driver-memory)"));
             return EXIT_FAILURE;
         }
+    }
+
+    /** Picocli's message, but a word that is no command of one that has commands is called so. */
+    private static String parameterProblem(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !ex.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return ex.getMessage();
     }
 
     /** The message a user can act on: ours when we threw it, even when Spark wrapped it on the way back. */
@@ -79,7 +87,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** No command given: show what there is. */
     @Override public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        return missingCommand(spec);
+    }
+
+    /** For a command that only groups others, called without one: an error line, then its usage; exit 2. */
+    static int missingCommand(CommandLine.Model.CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(ErrorLine.of("no command given (see '" + spec.qualifiedName() + " --help')"));
+        spec.commandLine().usage(err);
         return EXIT_USAGE;
     }
 

@@ -31,8 +31,7 @@ final class RegistryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.EXIT_USAGE;
+        return Main.missingCommand(spec);
     }
 
     /** The --registry option every subcommand takes. */
@@ -161,6 +160,7 @@ final class RegistryCommand implements Callable<Integer> {
         Duration grace;
 
         @Override public Integer call() {
+            if (keep < 1) throw new ResolvedSettings.UsageException("bad value '" + keep + "' for --keep: expected a whole number of runs, 1 or more");
             List<String> gone = location.open(spec).prune(keep, grace);
             spec.commandLine().getErr().println("[lockstep] registry: removed " + (gone.isEmpty() ? "nothing" : String.join(", ", gone)));
             return 0;

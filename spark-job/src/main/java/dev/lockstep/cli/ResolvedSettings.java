@@ -4,7 +4,6 @@ import dev.lockstep.LockstepException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /** The winning value of each setting that was given anywhere, and where it came from. */
 final class ResolvedSettings {
@@ -37,13 +36,18 @@ final class ResolvedSettings {
         return v == null ? "default" : v.source();
     }
 
-    /** Parses a setting's value, turning any failure into one line naming the setting, value and source. */
-    <T> T parse(Setting s, Function<String, T> parser, String expected) {
+    /**
+     * The setting's value, parsed and checked by the setting's own validator ({@link Setting#parse}), or null when
+     * it was not given; a bad value is one line naming the setting, the value, its source and what was expected.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T value(Setting s) {
         Value v = values.get(s);
+        if (v == null) return null;
         try {
-            return parser.apply(v.text());
-        } catch (RuntimeException e) {
-            String why = e instanceof NumberFormatException || e.getMessage() == null ? expected : e.getMessage();
+            return (T) s.parse(v.text());
+        } catch (RuntimeException e) { // a parser's slip on odd text is still the value's fault, not a crash
+            String why = e instanceof NumberFormatException || e.getMessage() == null ? "expected " + s.expected : e.getMessage();
             throw new UsageException(String.format("bad value '%s' for %s (from %s): %s", v.text(), s.flag, v.source(), why));
         }
     }

@@ -1,21 +1,15 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.nn.Activation;
-import dev.lockstep.nn.Architecture;
-import dev.lockstep.optim.OptimizerSpec;
-import dev.lockstep.optim.ScheduleSpec;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.CheckpointListener;
 import dev.lockstep.train.Checkpoints;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.StepTimingListener;
-import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
-import dev.lockstep.train.WirePrecision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -125,23 +119,33 @@ final class TrainCommand implements Callable<Integer> {
         if (settings.has(Setting.OUT) == settings.has(Setting.REGISTRY)) {
             throw new ResolvedSettings.UsageException("give either --out DIR or --registry URI (which makes a run directory in it)");
         }
+        if (!settings.has(Setting.DATA) && !settings.has(Setting.TRAIN)) {
+            throw new ResolvedSettings.UsageException("no training data given: use --data DIR or --train PATH");
+        }
+        for (Setting path : new Setting[] {Setting.DATA, Setting.TRAIN, Setting.TEST, Setting.OUT, Setting.REGISTRY, Setting.CHECKPOINT_DIR}) {
+            settings.value(path); // an empty one is refused here, not as a missing file later
+        }
         if (master != null) SparkSetup.checkMaster(master);
+        Integer everyGiven = settings.value(Setting.CHECKPOINT_EVERY);
+        int every = everyGiven == null ? 0 : everyGiven;
+        boolean resumeAsked = Boolean.TRUE.equals(settings.value(Setting.RESUME));
+        if (resumeAsked && settings.has(Setting.REGISTRY)) {
+            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory "
+                    + "(a YARN application's later attempt continues its own run without it)");
+        }
+        Double tolerance = settings.value(Setting.TOLERANCE);
+        Integer keepRuns = settings.value(Setting.KEEP);
+        // Before anything is read or written: a network this driver cannot hold would only end in OutOfMemoryError.
+        DriverMemory.check(config, every > 0, DriverMemory.localThreads(master != null ? master
+                : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER), config.partitions()), Runtime.getRuntime().maxMemory());
         Configuration hadoop = env.hadoop();
         RegistryRun registryRun = settings.has(Setting.REGISTRY) ? new RegistryRun(hadoop, settings.text(Setting.REGISTRY),
-                settings.has(Setting.TOLERANCE) ? settings.parse(Setting.TOLERANCE, v -> nonNegative(Double.parseDouble(v)), "a fraction >= 0") : DEFAULT_TOLERANCE,
-                settings.has(Setting.KEEP) ? settings.parse(Setting.KEEP, v -> positive(Integer.parseInt(v)), "a positive number of runs") : DEFAULT_KEEP,
+                tolerance != null ? tolerance : DEFAULT_TOLERANCE, keepRuns != null ? keepRuns : DEFAULT_KEEP,
                 yarnApplication(env.sparkConf()))
                 : null;
         String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
         RunOutputs outputs = new RunOutputs(hadoop, outDir);
         outputs.checkWritable();
-        int every = settings.has(Setting.CHECKPOINT_EVERY)
-                ? settings.parse(Setting.CHECKPOINT_EVERY, v -> positive(Integer.parseInt(v)), "a positive number of steps") : 0;
-        boolean resumeAsked = settings.has(Setting.RESUME) && settings.parse(Setting.RESUME, TrainCommand::parseBoolean, "true or false");
-        if (resumeAsked && registryRun != null) {
-            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory "
-                    + "(a YARN application's later attempt continues its own run without it)");
-        }
         boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
 
         ProgressListener.Mode progressMode = ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
@@ -154,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
+            inputs.checkFits(config.architecture());
             config = config.forTrainingRows(inputs.train().count());
             try {
                 Trainer.checkAgainstData(config, inputs.train().count()); // before Spark starts: a bad option fails fast
@@ -296,34 +301,27 @@ final class TrainCommand implements Callable<Integer> {
 
     static TrainConfig toConfig(ResolvedSettings s) {
         TrainConfig.Builder b = TrainConfig.builder();
-        Activation act = s.has(Setting.ACTIVATION) ? s.parse(Setting.ACTIVATION, Activation::parse, "relu, sigmoid or tanh") : Activation.RELU;
-        b.activation(act);
-        if (s.has(Setting.LAYERS)) b.layers(s.parse(Setting.LAYERS, v -> Architecture.parse(v, act).sizes(), "comma-separated layer sizes"));
-        if (s.has(Setting.EPOCHS)) b.epochs(s.parse(Setting.EPOCHS, v -> nonNegative(Integer.parseInt(v)), "a whole number of epochs"));
-        if (s.has(Setting.BATCH)) b.batchSize(s.parse(Setting.BATCH, v -> isAuto(v) ? TrainConfig.AUTO : positive(Integer.parseInt(v)), "a positive batch size or auto"));
-        if (s.has(Setting.OPTIMIZER)) b.optimizer(s.parse(Setting.OPTIMIZER, OptimizerSpec::parse, "sgd, momentum, nesterov or adam"));
-        if (s.has(Setting.LR) && !isAuto(s.text(Setting.LR))) b.learningRate(s.parse(Setting.LR, v -> positive(Double.parseDouble(v)), "a positive number or auto"));
-        if (s.has(Setting.SCHEDULE)) b.schedule(s.parse(Setting.SCHEDULE, ScheduleSpec::parse, "constant, cosine or step"));
-        if (s.has(Setting.WEIGHT_DECAY)) b.weightDecay(s.parse(Setting.WEIGHT_DECAY, v -> nonNegative(Double.parseDouble(v)), "a number >= 0"));
-        if (s.has(Setting.SEED)) b.seed(s.parse(Setting.SEED, Long::parseLong, "an integer"));
-        if (s.has(Setting.PARTITIONS)) b.partitions(s.parse(Setting.PARTITIONS, v -> positive(Integer.parseInt(v)), "a positive number of partitions"));
-        if (s.has(Setting.PARTITIONS_PER_TASK)) {
-            b.partitionsPerTask(s.parse(Setting.PARTITIONS_PER_TASK, v -> isAuto(v) ? 0 : positive(Integer.parseInt(v)), "a positive number or auto"));
-        }
-        if (s.has(Setting.TASK_LIFETIME)) b.taskLifetime(s.parse(Setting.TASK_LIFETIME, TaskLifetime::parse, "step, epoch or auto"));
-        if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.parse(Setting.AUGMENT_SHIFT, v -> isAuto(v) ? TrainConfig.AUTO : Integer.parseInt(v), "0 to 4 pixels or auto"));
-        if (s.has(Setting.TRANSFER)) b.transfer(s.parse(Setting.TRANSFER, WirePrecision::parse, "float32 or bf16"));
-        if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.parse(Setting.VALIDATION_FRACTION, Double::parseDouble, "a fraction in (0, 0.5]"));
+        if (s.has(Setting.ACTIVATION)) b.activation(s.value(Setting.ACTIVATION));
+        if (s.has(Setting.LAYERS)) b.layers(s.value(Setting.LAYERS));
+        if (s.has(Setting.EPOCHS)) b.epochs(s.value(Setting.EPOCHS));
+        if (s.has(Setting.BATCH)) b.batchSize(s.value(Setting.BATCH));
+        if (s.has(Setting.OPTIMIZER)) b.optimizer(s.value(Setting.OPTIMIZER));
+        if (s.has(Setting.LR)) b.learningRate(s.value(Setting.LR));
+        if (s.has(Setting.SCHEDULE)) b.schedule(s.value(Setting.SCHEDULE));
+        if (s.has(Setting.WEIGHT_DECAY)) b.weightDecay(s.value(Setting.WEIGHT_DECAY));
+        if (s.has(Setting.SEED)) b.seed(s.value(Setting.SEED));
+        if (s.has(Setting.PARTITIONS)) b.partitions(s.value(Setting.PARTITIONS));
+        if (s.has(Setting.PARTITIONS_PER_TASK)) b.partitionsPerTask(s.value(Setting.PARTITIONS_PER_TASK));
+        if (s.has(Setting.TASK_LIFETIME)) b.taskLifetime(s.value(Setting.TASK_LIFETIME));
+        if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.value(Setting.AUGMENT_SHIFT));
+        if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
+        if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));
         s.sources().forEach(b::source);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ResolvedSettings.UsageException(e.getMessage());
         }
-    }
-
-    private static boolean isAuto(String v) {
-        return v.strip().equalsIgnoreCase("auto");
     }
 
     /**
@@ -338,21 +336,5 @@ final class TrainCommand implements Callable<Integer> {
                     + "Spark's default depends on how many executors have registered when the job starts, so two runs "
                     + "could train on different partitionings");
         }
-    }
-
-    private static boolean parseBoolean(String v) {
-        if (v.equalsIgnoreCase("true")) return true;
-        if (v.equalsIgnoreCase("false")) return false;
-        throw new IllegalArgumentException("expected true or false");
-    }
-
-    private static <T extends Number> T positive(T v) {
-        if (v.doubleValue() <= 0 || Double.isNaN(v.doubleValue())) throw new IllegalArgumentException("must be positive");
-        return v;
-    }
-
-    private static <T extends Number> T nonNegative(T v) {
-        if (v.doubleValue() < 0 || Double.isNaN(v.doubleValue())) throw new IllegalArgumentException("must be 0 or more");
-        return v;
     }
 }

@@ -5,6 +5,7 @@ import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
+import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.InMemoryRows;
 import dev.lockstep.train.PreparedRows;
 import dev.lockstep.train.RowSource;
@@ -21,6 +22,26 @@ record TrainingInputs(RowSource train, RowSource eval, String evalName, String d
     /** What the rows were, by content: recorded in the model's sidecar and metrics. */
     String fingerprint() {
         return "train " + train.fingerprint() + "; " + evalName + " " + eval.fingerprint();
+    }
+
+    /**
+     * Refuses {@code --layers} that do not fit the rows, as a bad option (exit 2) before Spark starts: the input layer
+     * must take a row's pixels, the output layer have a class for every label.
+     */
+    void checkFits(Architecture arch) {
+        checkFits(arch, train, "training");
+        checkFits(arch, eval, evalName);
+    }
+
+    private static void checkFits(Architecture arch, RowSource rows, String what) {
+        if (rows.features() != arch.inputSize()) {
+            throw new ResolvedSettings.UsageException(String.format("the %s data has %d features per row (%dx%d) but --layers starts with %d",
+                    what, rows.features(), rows.height(), rows.width(), arch.inputSize()));
+        }
+        if (rows.maxLabel() >= arch.outputSize()) {
+            throw new ResolvedSettings.UsageException(String.format("the %s data has label %d but --layers ends with %d classes",
+                    what, rows.maxLabel(), arch.outputSize()));
+        }
     }
 
     static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,

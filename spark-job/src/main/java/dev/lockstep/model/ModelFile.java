@@ -74,6 +74,29 @@ public final class ModelFile {
         return PREFIX_LENGTH + (long) headerLength(n) + 4L * parameterCount + TRAILER_LENGTH;
     }
 
+    /**
+     * Refuses a network this format cannot hold, by the limits every reader applies, so that nothing is trained
+     * (or written) that {@code predict} and the registry would then reject.
+     *
+     * @throws IllegalArgumentException saying which limit, in the user's words
+     */
+    public static void checkStorable(Architecture arch) {
+        int n = arch.layerCount() + 1;
+        if (n < MIN_SIZES || n > MAX_SIZES) {
+            throw new IllegalArgumentException(n + " layer sizes; a model file holds " + MIN_SIZES + " to " + MAX_SIZES);
+        }
+        for (int size : arch.sizes()) {
+            if (size > MAX_LAYER_SIZE) {
+                throw new IllegalArgumentException("layer size " + size + "; a model file holds layers of at most " + MAX_LAYER_SIZE);
+            }
+        }
+        if (arch.parameterCount() > MAX_PARAMETERS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)", arch.parameterCount(),
+                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20, MAX_PARAMETERS, 4L * MAX_PARAMETERS >> 20));
+        }
+    }
+
     /** Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on failure. */
     public static void write(Configuration conf, String uri, MlpModel model) {
         AtomicFiles.write(conf, uri, out -> write(out, model));
@@ -82,6 +105,7 @@ public final class ModelFile {
     /** Writes the complete file to {@code out} and flushes it; does not close it. */
     public static void write(OutputStream out, MlpModel model) throws IOException {
         Architecture arch = model.architecture();
+        checkStorable(arch); // a file no reader accepts is worse than none
         float[] params = model.parametersView();
         CRC32C crc = new CRC32C();
         // Everything up to the trailer passes through the checksum; the trailer goes straight to 'out'.

@@ -61,7 +61,7 @@ public enum TaskLifetime {
     }
 
     /** The task slots of a local master: local, local[N], local[*], local[N,F], local[*,F]. */
-    static int localCores(String master) {
+    public static int localCores(String master) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?\\])?").matcher(master.trim());
         if (!m.matches()) throw new IllegalArgumentException("not a local master: " + master);
         if (m.group(1) == null) return 1;

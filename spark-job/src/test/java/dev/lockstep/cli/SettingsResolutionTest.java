@@ -56,6 +56,12 @@ class SettingsResolutionTest {
         assertEquals(3, TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
                 Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
 
+        Map<Setting, String> none = Map.of();
+        SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");
+        assertEquals("bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
+                assertThrows(ResolvedSettings.UsageException.class,
+                        () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none))).getMessage());
+
         SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
         String unknown = assertThrows(ResolvedSettings.UsageException.class,
                 () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();

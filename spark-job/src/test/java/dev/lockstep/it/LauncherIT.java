@@ -34,7 +34,7 @@ class LauncherIT {
         Processes.Result r = Processes.run(List.of(Processes.launcher().toString(), "train", "--data",
                 TestData.sampleDir().toString(), "--out", out.toString(), "--epochs", "-1"), TestData.projectDir(), 120);
         assertEquals(2, r.code());
-        assertEquals(List.of("lockstep: error: bad value '-1' for --epochs (from --epochs): must be 0 or more"),
+        assertEquals(List.of("lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 or more"),
                 r.err().lines().toList());
         assertFalse(Files.exists(out));
     }

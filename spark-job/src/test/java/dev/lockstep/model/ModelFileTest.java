@@ -46,6 +46,22 @@ class ModelFileTest {
         }
     }
 
+    @Test void networksBeyondTheFormatsLimitsAreRefusedBeforeAnythingIsWritten() {
+        ModelFile.checkStorable(new dev.lockstep.nn.Architecture(new int[] {784, 15000, 15000, 10}, Activation.RELU)); // 236,940,010
+        String big = assertThrows(IllegalArgumentException.class, () -> ModelFile.checkStorable(
+                new dev.lockstep.nn.Architecture(new int[] {784, 16384, 16384, 10}, Activation.RELU))).getMessage();
+        assertEquals("281,477,130 parameters (1,074 MB of float32); a model file holds at most 268,435,456 (1,024 MB)", big);
+        int[] deep = new int[ModelFile.MAX_SIZES + 1];
+        java.util.Arrays.fill(deep, 2);
+        assertEquals("65 layer sizes; a model file holds 2 to 64", assertThrows(IllegalArgumentException.class,
+                () -> ModelFile.checkStorable(new dev.lockstep.nn.Architecture(deep, Activation.RELU))).getMessage());
+        ModelFile.checkStorable(new dev.lockstep.nn.Architecture(java.util.Arrays.copyOf(deep, ModelFile.MAX_SIZES), Activation.RELU));
+        // What write refuses, read would have refused: a 65-size network made anyway is not written.
+        MlpModel tooDeep = new MlpModel(new dev.lockstep.nn.Architecture(deep, Activation.RELU),
+                new float[new dev.lockstep.nn.Architecture(deep, Activation.RELU).parameterCount()], InputScaling.UNIT);
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.write(new java.io.ByteArrayOutputStream(), tooDeep));
+    }
+
     @Test void streamRoundTripIsBitIdentical() throws IOException {
         MlpModel model = TestModels.small();
         byte[] b = TestModels.bytes(model);
