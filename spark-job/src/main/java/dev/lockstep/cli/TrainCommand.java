@@ -167,15 +167,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
-            Optional<Checkpoint> from = resuming ? checkpoints.latest(err) : Optional.empty();
+            Optional<Checkpoint> from = resuming ? checkpoints.latest(config, err) : Optional.empty();
             if (resuming && from.isEmpty()) {
                 err.println("[lockstep] " + (resumeAsked ? "--resume" : "registry") + ": no checkpoint in " + checkpoints.directory()
                         + ", starting from the beginning");
             }
-            if (every > 0 && !resuming) checkpoints.clear();
             StepTimingListener timings = new StepTimingListener();
             List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err, progressMode), timings));
-            if (every > 0) listeners.add(new CheckpointListener(checkpoints, every));
+            if (every > 0) listeners.add(new CheckpointListener(checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
                 requirePartitionsOnACluster(session, config);

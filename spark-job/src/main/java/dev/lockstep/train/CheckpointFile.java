@@ -2,17 +2,18 @@ package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
@@ -25,14 +26,25 @@ import org.apache.hadoop.fs.Path;
  * before it as a long. Version 2 adds the epoch's correct and counted rows after the train seconds, and per
  * history entry, after the confusion matrix: train accuracy, learning rate, and the step-time breakdown (int
  * steps, then its seven medians). Version 1 files still load, with those unknown. A reader checks length and checksum before parsing, so a file cut short by a crash
- * is rejected whole, never half-used.
+ * is rejected whole, never half-used; and it checks the file's length against what the format and the run can hold,
+ * and against the heap, before it allocates anything for it.
  */
 final class CheckpointFile {
     private static final byte[] MAGIC = "LKSTPCKP".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 2;
     static final int OLDEST_VERSION = 1;
-    /** 8 GiB of floats is far beyond any MLP this trains; a larger "checkpoint" is not one of ours. */
-    private static final long MAX_LENGTH = 1L << 31;
+    /** The longest file a reader can hold in one array (the JDK's limit), and so the longest checkpoint there is. */
+    static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
+    /** Magic, version, and the fields of a version-1 file with empty strings, no history, parameters or buffers. */
+    static final int MIN_LENGTH = 8 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4 + 4 + 8 + 4 + 8;
+    /** Magic to checksum, in the current version: everything but text, history and float arrays. */
+    private static final int FIXED_LENGTH = MIN_LENGTH + 8 + 8;
+    /** One history entry in the current version, without its confusion matrix. */
+    private static final int HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepBreakdown.NAMES.length;
+    /** One history entry of version 1, the shortest: a bound on how many entries a file of some length holds. */
+    private static final int MIN_HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4;
+    /** Room for the text a checkpoint holds (the settings' fingerprint, the optimizer's buffer names): far more than they take. */
+    private static final long TEXT_ALLOWANCE = 1 << 20;
 
     private CheckpointFile() {}
 
@@ -90,13 +102,35 @@ final class CheckpointFile {
         }
     }
 
+    /**
+     * The longest checkpoint a run of {@code config} writes: its parameters and each of its optimizer's buffers, a
+     * history entry per epoch, and room for its text. A longer file is not one of this run's checkpoints.
+     */
+    static long maxLength(TrainConfig config) {
+        Architecture arch = config.architecture();
+        int buffers = config.optimizer().create(1).state().bufferNames().size();
+        double classes = arch.outputSize();
+        double floatArrays = (1.0 + buffers) * (4 + 4 + 4.0 * arch.parameterCount()); // a name's and the array's length, the floats
+        double history = config.epochs() * (HISTORY_ENTRY_LENGTH + 8 * classes * classes);
+        return (long) Math.min(MAX_LENGTH, Math.ceil(FIXED_LENGTH + TEXT_ALLOWANCE + history + floatArrays));
+    }
+
+    /** Reads any checkpoint the format can hold. */
     static Checkpoint read(Configuration conf, String uri) {
+        return read(conf, uri, MAX_LENGTH);
+    }
+
+    /**
+     * Reads the checkpoint at {@code uri} if it is at most {@code maxLength} bytes long ({@link #maxLength}) and fits
+     * the heap; a file that is not is refused like a damaged one, before anything is allocated for it.
+     */
+    static Checkpoint read(Configuration conf, String uri, long maxLength) {
         Path path = new Path(uri);
         byte[] data;
         try {
             FileSystem fs = dev.lockstep.model.HadoopPaths.fileSystem(path, conf);
             long length = fs.getFileStatus(path).getLen();
-            if (length > MAX_LENGTH) throw new LockstepException("checkpoint " + uri + ": too large to be a checkpoint (" + length + " bytes)");
+            checkLength(uri, length, Math.min(maxLength, MAX_LENGTH));
             data = new byte[(int) length];
             try (InputStream in = fs.open(path)) {
                 int off = 0;
@@ -110,6 +144,23 @@ final class CheckpointFile {
             throw new LockstepException("checkpoint " + uri + ": " + e.getMessage(), e);
         }
         return decode(data, uri);
+    }
+
+    private static void checkLength(String uri, long length, long maxLength) {
+        if (length < MIN_LENGTH) {
+            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, too short to be a checkpoint", uri, length));
+        }
+        if (length > maxLength) {
+            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, more than %s can be (at most %,d)", uri, length,
+                    maxLength == MAX_LENGTH ? "a checkpoint" : "a checkpoint of this run's model and settings", maxLength));
+        }
+        // The file's bytes, and about as many again for the arrays they decode to.
+        Runtime heap = Runtime.getRuntime();
+        long free = heap.maxMemory() - (heap.totalMemory() - heap.freeMemory());
+        if (2 * length > free) {
+            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, reading it needs %,d MB but the heap has %,d MB free",
+                    uri, length, (2 * length) >> 20, free >> 20));
+        }
     }
 
     static Checkpoint decode(byte[] data, String name) {
@@ -137,7 +188,7 @@ final class CheckpointFile {
             double seconds = in.getDouble();
             long epochCorrect = version >= 2 ? in.getLong() : 0;
             long epochRows = version >= 2 ? in.getLong() : 0;
-            int historySize = count(in, 1);
+            int historySize = count(in, MIN_HISTORY_ENTRY_LENGTH);
             List<EpochSummary> history = new ArrayList<>(historySize);
             for (int i = 0; i < historySize; i++) {
                 int e = in.getInt();
@@ -170,7 +221,9 @@ final class CheckpointFile {
             if (in.hasRemaining()) throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
             return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLoss, seconds, history, params,
                     new OptimizerState(optimizerStep, state), epochCorrect, epochRows);
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (LockstepException e) {
+            throw e;
+        } catch (RuntimeException e) { // whatever a checksummed but wrong file makes the parser trip over, it is damaged
             throw new LockstepException("checkpoint " + name + ": malformed (" + e + ")");
         }
     }

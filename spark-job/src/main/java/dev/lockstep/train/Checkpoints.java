@@ -47,18 +47,38 @@ public final class Checkpoints {
         for (int i = keep; i < steps.size(); i++) delete(fileFor(steps.get(i)));
     }
 
-    /** Deletes every checkpoint here: a fresh run must neither resume nor be pruned by another run's files. */
-    public void clear() {
-        for (long step : steps()) delete(fileFor(step));
+    /**
+     * A fresh run's first checkpoint: written, then every other checkpoint here deleted, so that the run never
+     * resumes from or prunes by another run's files. Not before: a run that fails before its first checkpoint
+     * leaves the ones it found as they were.
+     */
+    void saveFirstOfFreshRun(Checkpoint c) {
+        String own = fileFor(c.globalStep());
+        CheckpointFile.write(conf, own, c);
+        for (long step : steps()) {
+            if (step != c.globalStep()) delete(fileFor(step));
+        }
     }
 
-    /** The newest checkpoint that reads back intact; damaged ones are reported and skipped. */
+    /** The newest checkpoint that reads back intact, whatever run wrote it; damaged ones are reported and skipped. */
     public Optional<Checkpoint> latest(PrintWriter warnings) {
+        return latest(CheckpointFile.MAX_LENGTH, warnings);
+    }
+
+    /**
+     * The newest checkpoint that reads back intact and could be one of a run of {@code config}. Damaged ones, and
+     * files too long for such a checkpoint or for the heap, are reported as warnings and skipped.
+     */
+    public Optional<Checkpoint> latest(TrainConfig config, PrintWriter warnings) {
+        return latest(CheckpointFile.maxLength(config), warnings);
+    }
+
+    private Optional<Checkpoint> latest(long maxLength, PrintWriter warnings) {
         for (long step : steps()) {
             try {
-                return Optional.of(CheckpointFile.read(conf, fileFor(step)));
+                return Optional.of(CheckpointFile.read(conf, fileFor(step), maxLength));
             } catch (LockstepException e) {
-                warnings.println("[lockstep] skipping " + e.getMessage());
+                warnings.println("[lockstep] warning: skipping " + e.getMessage());
             }
         }
         return Optional.empty();

@@ -15,12 +15,12 @@ final class LocalStepChannel implements StepChannel {
     private final long id = IDS.incrementAndGet();
     private final StepBoard board;
 
-    private LocalStepChannel(int tasks) {
-        board = new StepBoard(tasks);
+    private LocalStepChannel(AnswerShape shape) {
+        board = new StepBoard(shape);
     }
 
-    static LocalStepChannel open(int tasks) {
-        LocalStepChannel c = new LocalStepChannel(tasks);
+    static LocalStepChannel open(AnswerShape shape) {
+        LocalStepChannel c = new LocalStepChannel(shape);
         OPEN.put(c.id, c);
         return c;
     }
@@ -34,6 +34,7 @@ final class LocalStepChannel implements StepChannel {
     @Override public PartialGradient[] await(long stallMillis) { return board.await(stallMillis); }
     @Override public void end() { board.end(NOTHING); }
     @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
+    @Override public String refusals() { return board.refusals(); }
     @Override public Endpoint endpoint() { return new InJvm(id); }
 
     @Override public void close() {
@@ -42,21 +43,26 @@ final class LocalStepChannel implements StepChannel {
     }
 
     private record InJvm(long channel) implements Endpoint {
-        @Override public Link connect(int task) {
+        @Override public Link connect(TaskAttempt attempt) {
             LocalStepChannel c = OPEN.get(channel);
             if (c == null) {
                 throw new IllegalStateException("step channel " + channel + " is not open in this JVM: the epoch is over, "
                         + "or the task runs in another JVM than the driver (only local masters hand steps over in process)");
             }
             StepBoard board = c.board;
-            if (task < 0 || task >= board.tasks()) throw new IllegalArgumentException("no task " + task + " of " + board.tasks());
+            if (attempt.task() >= board.tasks()) throw new IllegalArgumentException("no task " + attempt.task() + " of " + board.tasks());
             return new Link() {
                 @Override public StepOrder next(long after, long waitMillis) throws InterruptedException {
                     return board.next(after, waitMillis);
                 }
 
                 @Override public void reply(long id, PartialGradient partial) {
-                    board.answer(task, id, partial);
+                    try {
+                        board.answer(attempt, id, partial);
+                    } catch (IllegalArgumentException e) {
+                        board.refuse(e.getMessage());
+                        throw e;
+                    }
                 }
 
                 @Override public void close() {}

@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.LockstepException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -85,10 +86,12 @@ final class ResidentEpoch implements EpochSteps {
         PartialGradient[] parts;
         try {
             parts = channel.await(stallMillis);
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) {
             failureReported = true;
             throw e;
         }
+        String refused = channel.refusals();
+        if (refused != null) warnings.accept(refused);
         if (parts == null) {
             onStall.run();
             abandon(String.format(java.util.Locale.ROOT, "no resident task answered step %d of epoch %d for %s (a task without a free slot?)",
@@ -115,7 +118,8 @@ final class ResidentEpoch implements EpochSteps {
                 return;
             }
         }
-        channel = sc.isLocal() && !overRpc ? LocalStepChannel.open(tasks) : RpcStepChannel.open(tasks);
+        AnswerShape shape = new AnswerShape(data.layout(), wire, parameterCount);
+        channel = sc.isLocal() && !overRpc ? LocalStepChannel.open(shape) : RpcStepChannel.open(shape);
         ResidentTask task = new ResidentTask(channel.endpoint(), work);
         StepChannel ch = channel;
         job = new Thread(() -> {
@@ -148,7 +152,7 @@ final class ResidentEpoch implements EpochSteps {
     @Override public void close() {
         if (channel == null) return;
         stopJob();
-        if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure);
+        if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure, channel.refusals());
     }
 
     /**
@@ -192,8 +196,13 @@ final class ResidentEpoch implements EpochSteps {
         }
     }
 
-    static IllegalStateException endedEarly(long step, Throwable failure) {
+    /**
+     * The failure of a step whose job ended first. When the driver refused an answer ({@link AnswerShape}), that is
+     * the likely reason (a task whose answer is refused fails), said in one line instead of Spark's task failures.
+     */
+    static RuntimeException endedEarly(long step, Throwable failure, String refused) {
         String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1) + " of the job was answered";
+        if (refused != null) return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
         return new IllegalStateException(failure == null ? what : what + ": " + failure.getMessage(), failure);
     }
 }

@@ -25,10 +25,11 @@ final class ResidentTask extends PartitionJob<RowBlock, Long> {
     @Override
     Long call(Iterator<RowBlock> blocks) {
         TaskContext context = TaskContext.get();
-        int task = context.partitionId();
+        TaskAttempt attempt = TaskAttempt.of(context);
+        int task = attempt.task();
         List<List<RowBlock>> partitions = gradient.layout().split(task, blocks);
         long computed = 0;
-        try (StepChannel.Link link = endpoint.connect(task)) {
+        try (StepChannel.Link link = endpoint.connect(attempt)) {
             long done = -1;
             while (true) {
                 StepOrder order = link.next(done, KILL_CHECK_MILLIS);

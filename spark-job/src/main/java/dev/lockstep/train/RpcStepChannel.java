@@ -52,15 +52,15 @@ final class RpcStepChannel implements StepChannel {
     private final List<RpcCallContext> polls = new ArrayList<>();
     private byte[] currentMessage;
 
-    private RpcStepChannel(int tasks) {
-        board = new StepBoard(tasks);
+    private RpcStepChannel(AnswerShape shape) {
+        board = new StepBoard(shape);
         env = SparkEnv.get().rpcEnv();
         name = "lockstep-steps-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
         self = env.setupEndpoint(name, new DriverEndpoint());
     }
 
-    static RpcStepChannel open(int tasks) {
-        return new RpcStepChannel(tasks);
+    static RpcStepChannel open(AnswerShape shape) {
+        return new RpcStepChannel(shape);
     }
 
     @Override public void publish(StepOrder order) {
@@ -82,6 +82,7 @@ final class RpcStepChannel implements StepChannel {
     }
 
     @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
+    @Override public String refusals() { return board.refusals(); }
 
     @Override public Endpoint endpoint() {
         RpcAddress a = env.address();
@@ -93,19 +94,29 @@ final class RpcStepChannel implements StepChannel {
         env.stop(self);
     }
 
-    /** On the driver's RPC threads, one message at a time. */
+    /**
+     * On the driver's RPC threads, one message at a time. Anyone who reaches the endpoint can send one, so a message
+     * that is damaged, does not fit the model ({@link AnswerShape}) or comes from no task of the epoch is refused:
+     * nothing of it is kept, the sender gets the reason as its failure, and the driver a warning.
+     */
     private void handle(RpcCallContext context, byte[] message) {
-        switch (StepMessages.type(message)) {
-            case StepMessages.NEXT -> {
-                StepMessages.Next n = StepMessages.readNext(message);
-                board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
+        try {
+            switch (StepMessages.type(message)) {
+                case StepMessages.NEXT -> {
+                    StepMessages.Next n = StepMessages.readNext(message);
+                    if (n.task() < 0 || n.task() >= board.tasks()) throw new IllegalArgumentException("a poll of no task: " + n.task());
+                    board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
+                }
+                case StepMessages.ANSWER -> {
+                    StepMessages.Answer a = StepMessages.readAnswer(message, board.shape());
+                    board.answer(a.from(), a.step(), a.partial());
+                    context.reply(ACK);
+                }
+                default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
             }
-            case StepMessages.ANSWER -> {
-                StepMessages.Answer a = StepMessages.readAnswer(message);
-                board.answer(a.task(), a.step(), a.partial());
-                context.reply(ACK);
-            }
-            default -> context.sendFailure(new IllegalArgumentException("unexpected step message " + message[0]));
+        } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            board.refuse(String.valueOf(e.getMessage()));
+            context.sendFailure(e);
         }
     }
 
@@ -130,30 +141,30 @@ final class RpcStepChannel implements StepChannel {
 
     /** Where tasks find the channel: the driver's RPC address and the endpoint's name. */
     private record Address(String host, int port, String name) implements StepChannel.Endpoint {
-        @Override public Link connect(int task) {
+        @Override public Link connect(TaskAttempt attempt) {
             RpcEnv executorEnv = SparkEnv.get().rpcEnv();
             RpcEndpointRef driver = executorEnv.setupEndpointRef(new RpcAddress(host, port), name);
-            return new RemoteLink(driver, task);
+            return new RemoteLink(driver, attempt);
         }
     }
 
     /** A task's end: at most one poll outstanding, waited on in slices so the task can notice it was killed. */
     private static final class RemoteLink implements Link {
         private final RpcEndpointRef driver;
-        private final int task;
+        private final TaskAttempt attempt;
         private final RpcTimeout pollTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step poll");
         private final RpcTimeout answerTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step answer");
         private Future<byte[]> poll;
         private long polledAfter;
 
-        RemoteLink(RpcEndpointRef driver, int task) {
+        RemoteLink(RpcEndpointRef driver, TaskAttempt attempt) {
             this.driver = driver;
-            this.task = task;
+            this.attempt = attempt;
         }
 
         @Override public StepOrder next(long after, long waitMillis) throws InterruptedException {
             if (poll == null || polledAfter != after) {
-                poll = driver.ask(StepMessages.next(task, after), pollTimeout, BYTES);
+                poll = driver.ask(StepMessages.next(attempt.task(), after), pollTimeout, BYTES);
                 polledAfter = after;
             }
             try {
@@ -177,7 +188,7 @@ final class RpcStepChannel implements StepChannel {
         }
 
         @Override public void reply(long id, PartialGradient partial) {
-            driver.askSync(StepMessages.answer(task, id, partial), answerTimeout, BYTES);
+            driver.askSync(StepMessages.answer(attempt, id, partial), answerTimeout, BYTES);
         }
 
         @Override public void close() {}

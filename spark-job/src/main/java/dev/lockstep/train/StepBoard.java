@@ -8,24 +8,30 @@ import java.util.function.Consumer;
 
 /**
  * The state a {@link StepChannel} shares between the driver and its tasks, whatever carries it: the current step,
- * the answers to it so far (by task), and whether the epoch or the job has ended. One lock guards it all.
+ * the answers to it so far (by task), and whether the epoch or the job has ended; and the messages refused since
+ * the driver last asked, for its warning. One lock guards it all.
  */
 final class StepBoard {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final AnswerShape shape;
     private final PartialGradient[] answers;
     private int answered;
     private StepOrder current;
     private boolean ended;
     private boolean jobDone;
     private Throwable jobFailure;
+    private String firstRefused; // why the first message since the last refusals() was refused; later ones only count
+    private long refused;
 
-    StepBoard(int tasks) {
-        if (tasks < 1) throw new IllegalArgumentException("tasks must be positive, got " + tasks);
-        answers = new PartialGradient[tasks];
+    StepBoard(AnswerShape shape) {
+        this.shape = shape;
+        answers = new PartialGradient[shape.tasks()];
     }
 
     int tasks() { return answers.length; }
+
+    AnswerShape shape() { return shape; }
 
     /** {@link StepChannel#publish}; {@code then} runs under the lock once the order is current. */
     void publish(StepOrder order, Runnable then) {
@@ -54,7 +60,7 @@ final class StepBoard {
             long left = stall;
             int seen = answered;
             while (answered < answers.length) {
-                if (jobDone) throw ResidentEpoch.endedEarly(current.id(), jobFailure);
+                if (jobDone) throw ResidentEpoch.endedEarly(current.id(), jobFailure, firstRefused);
                 if (answered > seen) {
                     seen = answered;
                     left = stall;
@@ -137,15 +143,50 @@ final class StepBoard {
         }
     }
 
-    /** Task {@code task}'s answer to step {@code step}: kept if that is the current step and the first answer. */
-    void answer(int task, long step, PartialGradient partial) {
-        if (task < 0 || task >= answers.length) throw new IllegalArgumentException("no task " + task + " of " + answers.length);
+    /**
+     * An answer of {@code from} to step {@code step}: kept if that is the current step and the task's first answer
+     * to it, and if it fits the {@link AnswerShape}; one that does not is never kept.
+     *
+     * @throws IllegalArgumentException if the answer does not fit the shape
+     */
+    void answer(TaskAttempt from, long step, PartialGradient partial) {
         lock.lock();
         try {
-            if (current == null || current.id() != step || answers[task] != null) return;
-            answers[task] = partial;
+            if (current == null || current.id() != step) {
+                shape.check(from, partial, Integer.MAX_VALUE); // not kept, but a malformed one is still news
+                return;
+            }
+            shape.check(from, partial, current.batchRows().length);
+            if (answers[from.task()] != null) return;
+            answers[from.task()] = partial;
             answered++;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records a message the driver refused (damaged, malformed, or from no task of the epoch). */
+    void refuse(String why) {
+        lock.lock();
+        try {
+            if (firstRefused == null) firstRefused = why;
+            refused++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The messages refused since the last call, in one line; null if none was. */
+    String refusals() {
+        lock.lock();
+        try {
+            if (refused == 0) return null;
+            String line = refused == 1 ? "refused a step message: " + firstRefused
+                    : "refused " + refused + " step messages, the first: " + firstRefused;
+            firstRefused = null;
+            refused = 0;
+            return line;
         } finally {
             lock.unlock();
         }

@@ -26,6 +26,9 @@ interface StepChannel extends AutoCloseable {
     /** Called once the job has ended, with its failure or null: a driver still waiting stops waiting. */
     void jobEnded(Throwable failure);
 
+    /** The messages refused since the last call ({@link AnswerShape}), in one line for a warning; null if none was. */
+    String refusals();
+
     Endpoint endpoint();
 
     /** Releases what the channel holds; tasks that connect afterwards fail. */
@@ -33,7 +36,8 @@ interface StepChannel extends AutoCloseable {
 
     /** How a task finds the channel; travels with the task. */
     interface Endpoint extends Serializable {
-        Link connect(int task);
+        /** The end of task attempt {@code attempt}, whose answers carry it. */
+        Link connect(TaskAttempt attempt);
     }
 
     /** A task's end of the channel. */

@@ -26,11 +26,14 @@ final class StepMessages {
 
     record Next(int task, long after) {}
 
+    static final int NEXT_BYTES = 1 + 4 + 8;
+
     static byte[] next(int task, long after) {
-        return ByteBuffer.allocate(13).put(NEXT).putInt(task).putLong(after).array();
+        return ByteBuffer.allocate(NEXT_BYTES).put(NEXT).putInt(task).putLong(after).array();
     }
 
     static Next readNext(byte[] m) {
+        if (m.length != NEXT_BYTES) throw new IllegalArgumentException("damaged step message: a poll of " + m.length + " bytes");
         ByteBuffer b = body(m, NEXT);
         return done(b, new Next(b.getInt(), b.getLong()));
     }
@@ -56,13 +59,20 @@ final class StepMessages {
         return done(b, new StepOrder(id, epoch, rows, params));
     }
 
-    record Answer(int task, long step, PartialGradient partial) {}
+    record Answer(TaskAttempt from, long step, PartialGradient partial) {}
 
-    static byte[] answer(int task, long step, PartialGradient p) {
-        int size = 1 + 4 + 8 + 4;
-        for (ExchangedBytes g : p.gradients) size += 4 + 4 + 8 + 4 + g.bytes().length;
-        size += 4 + 4 + 8 * 4;
-        ByteBuffer b = ByteBuffer.allocate(size).put(ANSWER).putInt(task).putLong(step).putInt(p.gradients.length);
+    /** An answer's bytes before its first node: type, task, attempt number, task attempt id, step, node count. */
+    static final int ANSWER_HEADER = 1 + 4 + 4 + 8 + 8 + 4;
+    /** Around each node's gradient bytes: its partitions [lo, hi), its loss, the gradient's length. */
+    static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
+    /** After the last node: rows, rows right, four timings. */
+    static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
+
+    static byte[] answer(TaskAttempt from, long step, PartialGradient p) {
+        int size = ANSWER_HEADER + ANSWER_TRAILER;
+        for (ExchangedBytes g : p.gradients) size += ANSWER_PER_NODE + g.bytes().length;
+        ByteBuffer b = ByteBuffer.allocate(size).put(ANSWER).putInt(from.task()).putInt(from.attemptNumber()).putLong(from.taskAttemptId())
+                .putLong(step).putInt(p.gradients.length);
         for (int i = 0; i < p.gradients.length; i++) {
             byte[] g = p.gradients[i].bytes();
             b.putInt(p.nodeLo[i]).putInt(p.nodeHi[i]).putDouble(p.losses[i]).putInt(g.length).put(g);
@@ -71,11 +81,21 @@ final class StepMessages {
         return b.array();
     }
 
-    static Answer readAnswer(byte[] m) {
+    /**
+     * An answer, its length first checked against the only one its task's answer can have ({@link AnswerShape}): a
+     * malformed or oversized one is refused before anything of it is copied. The caller checks the rest of the
+     * shape ({@link AnswerShape#check}).
+     */
+    static Answer readAnswer(byte[] m, AnswerShape shape) {
+        if (m.length < ANSWER_HEADER + ANSWER_TRAILER) throw new IllegalArgumentException("damaged step message: an answer of " + m.length + " bytes");
         ByteBuffer b = body(m, ANSWER);
-        int task = b.getInt();
+        TaskAttempt from = new TaskAttempt(b.getInt(), b.getInt(), b.getLong());
         long step = b.getLong();
-        int nodes = length(b, 4 + 4 + 8 + 4);
+        long expected = shape.messageBytes(from, ANSWER_HEADER, ANSWER_PER_NODE, ANSWER_TRAILER);
+        if (m.length != expected) {
+            throw AnswerShape.refused(from, String.format(java.util.Locale.ROOT, "%,d bytes, expected %,d", m.length, expected));
+        }
+        int nodes = length(b, ANSWER_PER_NODE);
         int[] lo = new int[nodes];
         int[] hi = new int[nodes];
         double[] losses = new double[nodes];
@@ -89,7 +109,7 @@ final class StepMessages {
             gradients[i] = ExchangedBytes.inline(g);
         }
         PartialGradient p = new PartialGradient(lo, hi, gradients, losses, b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
-        return done(b, new Answer(task, step, p));
+        return done(b, new Answer(from, step, p));
     }
 
     /** A length just read, checked against what is left: a damaged message fails here, not with a huge allocation. */

@@ -81,7 +81,71 @@ class CheckpointResumeTest {
         StringWriter warnings = new StringWriter();
         Checkpoint latest = checkpoints.latest(new PrintWriter(warnings, true)).orElseThrow();
         assertEquals(20, latest.globalStep());
-        assertTrue(warnings.toString().contains("checksum mismatch"), warnings.toString());
+        assertEquals("[lockstep] warning: skipping checkpoint " + checkpoints.fileFor(30) + ": checksum mismatch (incomplete or corrupt)",
+                warnings.toString().strip());
+    }
+
+    /**
+     * A file named like the newest checkpoint but longer than the format holds (2 GiB, sparse: no disk), or than
+     * a checkpoint of this run can be, is skipped with a warning before anything is allocated for it; the run
+     * resumes from the newest intact one and ends with the uninterrupted run's model.
+     */
+    @Test
+    void filesTooLongForTheFormatOrTheRunAreSkippedAndResumeUsesTheNewestIntactOne() throws Exception {
+        Checkpoints checkpoints = new Checkpoints(new Configuration(), tmp.resolve("ckpt").toString(), 100);
+        TrainingResult straight = new Trainer(SharedSpark.context(), config(), List.of(new CheckpointListener(checkpoints, 20)))
+                .fit(train, eval, "test");
+        assertEquals(List.of(60L, 40L, 20L), checkpoints.steps());
+        sparse(checkpoints.fileFor(60), 1L << 31);
+        sparse(checkpoints.fileFor(40), 64L << 20);
+        assertTrue(CheckpointFile.maxLength(config()) < 64L << 20, "a 64 MiB file is too long for this run's checkpoints");
+
+        StringWriter warnings = new StringWriter();
+        Checkpoint c = checkpoints.latest(config(), new PrintWriter(warnings, true)).orElseThrow();
+        assertEquals(20, c.globalStep());
+        List<String> lines = warnings.toString().lines().toList();
+        assertEquals(2, lines.size(), warnings.toString());
+        assertEquals("[lockstep] warning: skipping checkpoint " + checkpoints.fileFor(60) + ": 2,147,483,648 bytes, more than a "
+                + "checkpoint of this run's model and settings can be (at most " + String.format(java.util.Locale.ROOT, "%,d",
+                CheckpointFile.maxLength(config())) + ")", lines.get(0));
+        assertTrue(lines.get(1).startsWith("[lockstep] warning: skipping checkpoint " + checkpoints.fileFor(40) + ": 67,108,864 bytes, more than"),
+                lines.get(1));
+
+        TrainingResult resumed = new Trainer(SharedSpark.context(), config(), List.of()).fit(train, eval, "test", Optional.of(c));
+        assertArrayEquals(FloatBits.of(straight.parameters()), FloatBits.of(resumed.parameters()));
+
+        // Without a run to measure against, the format's own limit still holds: 2 GiB is no checkpoint of any run.
+        StringWriter any = new StringWriter();
+        assertEquals(20, checkpoints.latest(new PrintWriter(any, true)).orElseThrow().globalStep());
+        assertTrue(any.toString().startsWith("[lockstep] warning: skipping checkpoint " + checkpoints.fileFor(60)
+                + ": 2,147,483,648 bytes, more than a checkpoint can be"), any.toString());
+        assertTrue(any.toString().contains("skipping checkpoint " + checkpoints.fileFor(40) + ": "), any.toString());
+    }
+
+    /** A file of {@code length} zero bytes that takes no disk. */
+    private static void sparse(String file, long length) throws Exception {
+        Files.delete(Path.of(file));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file, "rw")) {
+            f.setLength(length);
+        }
+    }
+
+    @Test
+    void aFreshRunReplacesOtherRunsCheckpointsOnlyOnceItsFirstIsWritten() throws Exception {
+        Checkpoints checkpoints = new Checkpoints(new Configuration(), tmp.resolve("ckpt").toString(), 3);
+        TrainConfig oneEpoch = TrainConfig.builder().layers(new int[] {784, 16, 10}).epochs(1).batchSize(100).seed(3).partitions(2).build();
+        Files.createDirectories(tmp.resolve("ckpt"));
+        Path older = Path.of(checkpoints.fileFor(9999)); // a longer run's: it would outrank every checkpoint of this one
+        Files.writeString(older, "another run's");
+
+        CheckpointListener listener = new CheckpointListener(checkpoints, 10, true);
+        new Trainer(SharedSpark.context(), oneEpoch, List.of(new TrainingListener() {
+            @Override public void onStep(StepInfo step) {
+                if (step.globalStep() < 10) assertTrue(Files.exists(older), "still there before the first checkpoint, at step " + step.globalStep());
+                listener.onStep(step);
+            }
+        })).fit(train, eval, "test");
+        assertEquals(List.of(30L, 20L, 10L), checkpoints.steps());
     }
 
     @Test

@@ -179,6 +179,32 @@ class ResidentEpochTest {
         }
     }
 
+    /**
+     * Over Spark's RPC, as on a cluster, answers that do not fit the model the driver expects are refused: the tasks
+     * that sent them fail, and the step with one line naming the refused attempt, not Spark's task failures.
+     */
+    @Test
+    void answersThatDoNotFitTheModelFailTheStepWithOneLine() {
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        float[] params = Initializer.initialize(arch, 1);
+        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        JavaSparkContext sc = SharedSpark.context();
+        try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-refused")) {
+            WirePrecision wire = WirePrecision.BF16;
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            // The driver expects one parameter more than the tasks compute.
+            ResidentEpoch epoch = new ResidentEpoch(sc, rows, new TaskGradient(arch, wire, input, rows.layout()), wire, arch.parameterCount() + 1,
+                    0, SyncStep.jobGroup(0), "lockstep test epoch (resident tasks)", null, warnings::add, 60_000, () -> {}).overRpc();
+            LockstepException e = assertThrows(LockstepException.class, () -> epoch.gradient(params, new int[] {1, 5, 600, 900}, "step 1"));
+            long expected = StepMessages.ANSWER_HEADER + StepMessages.ANSWER_PER_NODE + StepMessages.ANSWER_TRAILER + 2L * (arch.parameterCount() + 1);
+            assertTrue(e.getMessage().matches("the Spark job of the epoch's resident tasks ended before step 1 of the job was answered; the driver "
+                    + "refused a step message: answer of task [01] attempt 0 \\(TID \\d+\\): [0-9,]+ bytes, expected "
+                    + String.format(java.util.Locale.ROOT, "%,d", expected)), e.getMessage());
+            epoch.close();
+            assertNoJobRunning();
+        }
+    }
+
     private static final CountDownLatch BLOCKER_STARTED = new CountDownLatch(1);
     private static final CountDownLatch RELEASE_BLOCKER = new CountDownLatch(1);
 

@@ -1,0 +1,88 @@
+package dev.lockstep.train;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the driver accepts as a task's answer to a step, from the model and the layout alone: the {@link SumTree}
+ * nodes covering exactly the partitions the task holds, each gradient as many values as the model has parameters
+ * (at the wire's precision for a single partition, in float32 for a sum of several), and no more rows than the
+ * step's batch. An answer over Spark's RPC is measured against it before any of it is copied; one that does not
+ * fit is refused, never kept: it could otherwise stand in for other tasks' partitions or fail the step's sum.
+ */
+final class AnswerShape {
+    private final PartitionLayout layout;
+    private final WirePrecision wire;
+    private final int parameterCount;
+
+    AnswerShape(PartitionLayout layout, WirePrecision wire, int parameterCount) {
+        if (parameterCount < 1) throw new IllegalArgumentException("parameter count must be positive, got " + parameterCount);
+        this.layout = layout;
+        this.wire = wire;
+        this.parameterCount = parameterCount;
+    }
+
+    int tasks() { return layout.tasks(); }
+
+    /** The nodes task {@code task} sends, left to right. */
+    List<SumTree.Node> nodes(int task) {
+        return SumTree.cover(layout.first(task), layout.end(task), layout.partitions());
+    }
+
+    /** The bytes of a node's gradient. */
+    long gradientBytes(SumTree.Node node) {
+        return (long) parameterCount * (node.isLeaf() ? wire : WirePrecision.FLOAT32).bytesPerValue();
+    }
+
+    /**
+     * The only length an answer of {@code from} may have, given the bytes of its header and those around each
+     * node's gradient and after the last ({@link StepMessages#answer}).
+     */
+    long messageBytes(TaskAttempt from, int headerBytes, int perNodeBytes, int trailerBytes) {
+        checkTask(from);
+        long bytes = headerBytes + trailerBytes;
+        for (SumTree.Node node : nodes(from.task())) bytes += perNodeBytes + gradientBytes(node);
+        return bytes;
+    }
+
+    /**
+     * Checks an answer of {@code from} against the shape; {@code batchRows} is the step's batch size.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    void check(TaskAttempt from, PartialGradient p, int batchRows) {
+        checkTask(from);
+        List<SumTree.Node> nodes = nodes(from.task());
+        int n = p.nodeLo.length;
+        if (p.nodeHi.length != n || p.gradients.length != n || p.losses.length != n || n != nodes.size()) {
+            throw refused(from, n + " nodes, expected " + nodes.size() + " for partitions " + describe(from.task()));
+        }
+        for (int i = 0; i < n; i++) {
+            SumTree.Node node = nodes.get(i);
+            if (p.nodeLo[i] != node.lo() || p.nodeHi[i] != node.hi()) {
+                throw refused(from, "node [" + p.nodeLo[i] + ", " + p.nodeHi[i] + ") is not [" + node.lo() + ", " + node.hi()
+                        + "), which its partitions " + describe(from.task()) + " send");
+            }
+            long bytes = p.gradients[i].bytes().length;
+            if (bytes != gradientBytes(node)) {
+                throw refused(from, String.format(Locale.ROOT, "gradient of node [%d, %d) has %,d bytes, expected %,d (%,d parameters)",
+                        node.lo(), node.hi(), bytes, gradientBytes(node), parameterCount));
+            }
+        }
+        if (p.rows < 0 || p.rows > batchRows || p.correct < 0 || p.correct > p.rows) {
+            throw refused(from, p.rows + " rows, " + p.correct + " right, in a batch of " + batchRows);
+        }
+    }
+
+    private void checkTask(TaskAttempt from) {
+        if (from.task() >= layout.tasks()) throw refused(from, "no such task: the epoch has " + layout.tasks());
+    }
+
+    private String describe(int task) {
+        return layout.first(task) + ".." + (layout.end(task) - 1) + " of " + layout.partitions();
+    }
+
+    static IllegalArgumentException refused(TaskAttempt from, String why) {
+        return new IllegalArgumentException("answer of " + from + ": " + why);
+    }
+}
