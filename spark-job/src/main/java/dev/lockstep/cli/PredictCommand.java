@@ -45,6 +45,7 @@ final class PredictCommand implements Callable<Integer> {
         Configuration hadoop = env.hadoop();
         MlpModel m = ModelFile.read(hadoop, model);
         List<PredictionInput> found = PredictionInput.expand(hadoop, inputs);
+        PredictionInput.requirePictureModel(found, m, model);
 
         if (out == null) {
             printLocally(new Classifier(m), hadoop, found, spec.commandLine().getOut());
