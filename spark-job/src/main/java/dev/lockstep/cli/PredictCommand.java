@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side, dark-on-light or light-on-dark),",
-            "IDX image files and CSV files. Without --out, scores on this machine without Spark and prints each",
-            "prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."})
+        description = {"Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
+            "light-on-dark), IDX image files and CSV files. Without --out, scores on this machine without Spark",
+            "and prints each prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
