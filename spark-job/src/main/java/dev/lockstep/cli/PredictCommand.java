@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Predict digits: for pictures (PNG, JPEG, GIF, BMP; any size, dark-on-light or light-on-dark),",
-            "IDX image files and CSV files. Without --out, scores on this machine without Spark and prints each",
-            "prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."})
+        description = {"Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
+            "light-on-dark), IDX image files and CSV files. Without --out, scores on this machine without Spark",
+            "and prints each prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -45,6 +45,7 @@ final class PredictCommand implements Callable<Integer> {
         Configuration hadoop = env.hadoop();
         MlpModel m = ModelFile.read(hadoop, model);
         List<PredictionInput> found = PredictionInput.expand(hadoop, inputs);
+        PredictionInput.requirePictureModel(found, m, model);
 
         if (out == null) {
             printLocally(new Classifier(m), hadoop, found, spec.commandLine().getOut());

@@ -6,6 +6,8 @@ import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.IdxReader;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.MnistImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -60,6 +61,24 @@ record PredictionInput(String uri, Kind kind) {
         return new PredictionInput(uri, Kind.IDX);
     }
 
+    /**
+     * Pictures are brought to MNIST's 28x28 form: a model taking another input size is refused, in the user's
+     * words, before any picture is read.
+     */
+    static void requirePictureModel(List<PredictionInput> inputs, MlpModel model, String modelUri) {
+        int pictureInputs = MnistImage.SIDE * MnistImage.SIDE;
+        int n = model.architecture().inputSize();
+        if (n == pictureInputs) return;
+        for (PredictionInput input : inputs) {
+            if (input.kind != Kind.IMAGE) continue;
+            int side = (int) Math.round(Math.sqrt(n));
+            String shape = side * side == n ? " (" + side + "x" + side + " images)" : "";
+            throw new LockstepException(input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
+                    + " images (" + pictureInputs + " inputs), but the model " + modelUri + " takes " + n + " inputs" + shape
+                    + "; score IDX or CSV files of " + n + "-pixel rows with it, or use a model trained on 28x28 images");
+        }
+    }
+
     static boolean isImage(String uri) {
         String name = uri.toLowerCase(Locale.ROOT);
         return IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
@@ -73,7 +92,7 @@ record PredictionInput(String uri, Kind kind) {
     }
 
     /** The rows, refused here when they do not fit the model (not later, as a failed task on every executor). */
-    LabeledImages rowsFor(Configuration conf, dev.lockstep.model.MlpModel model) {
+    LabeledImages rowsFor(Configuration conf, MlpModel model) {
         LabeledImages rows = rows(conf);
         if (rows.features() != model.architecture().inputSize()) {
             throw new LockstepException(uri + ": rows have " + rows.features() + " pixels but the model expects "
@@ -112,14 +131,8 @@ record PredictionInput(String uri, Kind kind) {
         }
     }
 
+    /** A picture, decoded only after its declared size is known to fit (see {@link PictureReader}). */
     static BufferedImage decode(InputStream in, String uri) throws IOException {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
-            throw new LockstepException(uri + ": cannot read image: corrupt or unsupported (" + e.getMessage() + ")");
-        }
-        if (image == null) throw new LockstepException(uri + ": cannot read image: not a PNG, JPEG, GIF or BMP file");
-        return image;
+        return PictureReader.decode(in, uri);
     }
 }

@@ -16,6 +16,7 @@ final class CsvParser {
     private static final int MNIST_SIDE = 28;
 
     private final InputFile in;
+    private final HeapBudget budget;
     private final byte[] buffer = new byte[1 << 16];
     private int bufferPos;
     private int bufferEnd;
@@ -24,16 +25,17 @@ final class CsvParser {
     private long lineNumber;
     private int[] values = new int[1024];
 
-    CsvParser(InputFile in) {
+    CsvParser(InputFile in, HeapBudget budget) {
         this.in = in;
+        this.budget = budget;
     }
 
     LabeledImages parse() {
         int columns = -1;
         long firstDataLine = -1;
         boolean sawHeader = false;
-        GrowableBytes labels = new GrowableBytes(1 << 12);
-        GrowableBytes pixels = new GrowableBytes(1 << 20);
+        GrowableBytes labels = new GrowableBytes(1 << 12, budget, bytes -> tooMuch(bytes, "labels"));
+        GrowableBytes pixels = new GrowableBytes(1 << 20, budget, bytes -> tooMuch(bytes, "pixel values"));
         skipByteOrderMark();
         while (nextLine()) {
             int fields = parseFields();
@@ -54,9 +56,8 @@ final class CsvParser {
                 throw error("expected " + columns + " fields (label + " + (columns - 1) + " pixels) as on line "
                         + firstDataLine + ", found " + fields);
             }
-            if (!labels.ensureRoom(1) || !pixels.ensureRoom(columns - 1)) {
-                throw error("too much data: more than " + IdxHeader.MAX_PAYLOAD_BYTES + " pixel values");
-            }
+            labels.ensureRoom(1);
+            pixels.ensureRoom(columns - 1);
             labels.add(checked(0, 0, LabeledImages.CLASSES - 1, "label"));
             for (int f = 1; f < columns; f++) {
                 pixels.add(checked(f, 0, 255, "pixel value"));
@@ -107,6 +108,10 @@ final class CsvParser {
         int fields = 0;
         int pos = 0;
         while (true) {
+            if (fields > LabeledImages.MAX_FEATURES) { // a label and the largest image's pixels already
+                throw error("more than " + LabeledImages.MAX_FEATURES + " pixel values, the largest image being "
+                        + IdxHeader.MAX_SIDE + "x" + IdxHeader.MAX_SIDE);
+            }
             if (fields == values.length) {
                 values = Arrays.copyOf(values, 2 * fields);
             }
@@ -209,6 +214,15 @@ final class CsvParser {
 
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    /** The data does not fit one array, or the heap free, once it reaches {@code bytes}. */
+    private DataFormatException tooMuch(long bytes, String what) {
+        if (bytes > IdxHeader.MAX_PAYLOAD_BYTES) {
+            return error("too much data: more than " + IdxHeader.MAX_PAYLOAD_BYTES + " " + what);
+        }
+        return error("too much data for the heap: holding " + HeapBudget.mb(bytes) + " of " + what
+                + " needs more than the " + budget.describe() + "; " + HeapBudget.RAISE);
     }
 
     private DataFormatException error(String problem) {

@@ -13,8 +13,12 @@ public final class CsvReader {
     }
 
     public static LabeledImages read(Configuration conf, String uri) {
+        return read(conf, uri, HeapBudget.JVM);
+    }
+
+    static LabeledImages read(Configuration conf, String uri, HeapBudget budget) {
         try (InputFile in = InputFile.open(conf, uri)) {
-            return new CsvParser(in).parse();
+            return new CsvParser(in, budget).parse();
         }
     }
 }

@@ -93,9 +93,24 @@ final class IdxHeader {
                 throw truncated(in, actual - headerBytes());
             }
             if (actual > expected) {
-                throw trailing(in, actual - expected);
+                throw trailing(in, actual - expected, false);
             }
         }
+    }
+
+    /**
+     * Refuses a payload that, with {@code alongside} more bytes read with it, the heap could not hold: checked
+     * before anything of that size is allocated, so a header that lies costs nothing.
+     */
+    void requireHeap(InputFile in, HeapBudget budget, long alongside) {
+        if (!budget.fits(payloadBytes() + alongside)) {
+            throw tooLargeForHeap(in, budget);
+        }
+    }
+
+    DataFormatException tooLargeForHeap(InputFile in, HeapBudget budget) {
+        return in.error("header declares " + describeCount() + " = " + HeapBudget.mb(payloadBytes()) + " of "
+                + payloadName() + ", more than the " + budget.describe() + "; " + HeapBudget.RAISE);
     }
 
     DataFormatException truncated(InputFile in, long payloadFound) {
@@ -103,8 +118,9 @@ final class IdxHeader {
                 + headerBytes() + "-byte header (" + describeCount() + ") but found only " + payloadFound);
     }
 
-    DataFormatException trailing(InputFile in, long extraBytes) {
-        return in.error(extraBytes + " unexpected bytes after the end of the " + payloadName() + " at offset "
+    /** {@code atLeast}: the rest was not read, so there may be more than {@code extraBytes}. */
+    DataFormatException trailing(InputFile in, long extraBytes, boolean atLeast) {
+        return in.error((atLeast ? "at least " : "") + extraBytes + " unexpected bytes after the end of the " + payloadName() + " at offset "
                 + (headerBytes() + payloadBytes()) + " (header declares " + describeCount() + ")");
     }
 

@@ -110,13 +110,15 @@ final class InputFile implements AutoCloseable {
     }
 
     /**
-     * Reads to the end and returns how many bytes were left. Draining a gzip stream makes it check
-     * its CRC, so corruption is reported as such rather than as a wrong length.
+     * Reads to the end and returns how many bytes were left, but stops once more than {@code limit} are found:
+     * a gzip stream can inflate to far more than any file holds, and its excess need not be read to be refused.
+     * Draining a gzip stream makes it check its CRC, so corruption is reported as such rather than as a wrong
+     * length.
      */
-    long remaining() {
+    long remaining(long limit) {
         byte[] scratch = new byte[BUFFER_BYTES];
         long start = position;
-        while (readSome(scratch, 0, scratch.length) >= 0) {
+        while (position - start <= limit && readSome(scratch, 0, scratch.length) >= 0) {
             // keep reading
         }
         return position - start;

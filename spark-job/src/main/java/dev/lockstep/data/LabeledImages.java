@@ -12,6 +12,8 @@ import java.util.Arrays;
 public final class LabeledImages {
     /** Labels are digits (or Fashion-MNIST's ten classes). */
     public static final int CLASSES = 10;
+    /** Pixels of the largest image read: 1024x1024, IDX's limit, and a CSV row's or prepared record's too. */
+    public static final int MAX_FEATURES = IdxHeader.MAX_SIDE * IdxHeader.MAX_SIDE;
 
     private final int rows;
     private final int cols;

@@ -29,6 +29,8 @@ public final class PreparedDataset {
 
     /** Records per checksummed block: 1024 MNIST records are 785 KB, what a reader may read beyond its own rows. */
     public static final int BLOCK_RECORDS = 1024;
+    /** What a records file's name may be: a plain name inside the dataset's directory, no scheme, path or "..". */
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
 
     /**
      * One records file: {@code count} records of the dataset's record length, the CRC32C of the whole file, and of
@@ -95,9 +97,13 @@ public final class PreparedDataset {
             throw new DataFormatException(meta + ": prepared format version " + version + " is not supported (this"
                     + " Lockstep reads version " + VERSION + "; run 'lockstep prepare' again)");
         }
-        int rows = (int) f.number("rows", 1, 65536);
-        int cols = (int) f.number("cols", 1, 65536);
-        long recordLength = f.number("record_length", 1, Integer.MAX_VALUE);
+        int rows = (int) f.number("rows", 1, LabeledImages.MAX_FEATURES);
+        int cols = (int) f.number("cols", 1, LabeledImages.MAX_FEATURES);
+        if ((long) rows * cols > LabeledImages.MAX_FEATURES) {
+            throw new DataFormatException(meta + ": images of " + rows + "x" + cols + " are " + (long) rows * cols
+                    + " pixels, more than the " + LabeledImages.MAX_FEATURES + " of the largest image Lockstep reads");
+        }
+        long recordLength = f.number("record_length", 2, 1 + LabeledImages.MAX_FEATURES);
         if (recordLength != 1L + (long) rows * cols) {
             throw new DataFormatException(meta + ": record_length " + recordLength + " does not match " + rows + "x"
                     + cols + " images (expected " + (1L + (long) rows * cols) + ")");
@@ -112,13 +118,24 @@ public final class PreparedDataset {
         Fields f = top.object(name);
         if (f == null) return null;
         String file = f.text("file");
-        if (file.isEmpty() || file.contains("/") || file.startsWith(".")) {
-            throw new DataFormatException(meta + ": " + name + ".file '" + file + "' must be a plain file name in " + dir);
+        if (!FILE_NAME.matcher(file).matches()) {
+            throw new DataFormatException(meta + ": " + name + ".file '" + file + "' must be a plain file name in " + dir
+                    + " (letters, digits, '.', '_' and '-', not starting with '.')");
         }
         long count = f.number("count", 0, Long.MAX_VALUE / recordLength);
+        // Training cuts rows into blocks of up to RowBlocks.DEFAULT_BLOCK_ROWS rows, each one array.
+        if (Math.min(count, RowBlocks.DEFAULT_BLOCK_ROWS) * (recordLength - 1) > IdxHeader.MAX_PAYLOAD_BYTES) {
+            throw new DataFormatException(meta + ": " + name + " has " + count + " images of " + (recordLength - 1)
+                    + " pixels: blocks of " + RowBlocks.DEFAULT_BLOCK_ROWS + " of them would not fit a Java array");
+        }
         long[] labelCounts = f.counts("label_counts", LabeledImages.CLASSES);
         long sum = 0;
-        for (long c : labelCounts) sum += c;
+        for (long c : labelCounts) {
+            if (c > count) {
+                throw new DataFormatException(meta + ": " + name + ".label_counts has " + c + ", more than count " + count);
+            }
+            sum += c; // no overflow: each of the ten is at most count
+        }
         if (sum != count) {
             throw new DataFormatException(meta + ": " + name + ".label_counts add up to " + sum + ", not count " + count);
         }
@@ -128,12 +145,6 @@ public final class PreparedDataset {
         } catch (NumberFormatException e) {
             throw new DataFormatException(meta + ": " + name + ".crc32c is not a hexadecimal checksum");
         }
-        int blockRecords = 0;
-        int[] blockCrcs = null;
-        if (f.map().containsKey("block_records")) {
-            blockRecords = (int) f.number("block_records", 1, 1 << 30);
-            blockCrcs = hexWords(f.text("block_crc32c"), (count + blockRecords - 1) / blockRecords, meta + ": " + name + ".block_crc32c");
-        }
         String uri = HadoopFiles.child(dir, file);
         FileStatus status = HadoopFiles.existingFile(conf, uri);
         long expected = count * recordLength;
@@ -142,12 +153,19 @@ public final class PreparedDataset {
                     "%s: %,d bytes, but %s says %,d records of %d bytes (%,d bytes): the file is truncated or does"
                             + " not belong to this metadata", uri, status.getLen(), meta, count, recordLength, expected));
         }
+        int blockRecords = 0;
+        int[] blockCrcs = null;
+        if (f.map().containsKey("block_records")) {
+            // Readers hold one block in one array: no more records than prepare writes, and no more bytes than an array.
+            blockRecords = (int) f.number("block_records", 1, Math.min(BLOCK_RECORDS, IdxHeader.MAX_PAYLOAD_BYTES / recordLength));
+            blockCrcs = hexWords(f.text("block_crc32c"), (count + blockRecords - 1) / blockRecords, meta + ": " + name + ".block_crc32c");
+        }
         return new Part(name, uri, count, labelCounts, crc, blockRecords, blockCrcs);
     }
 
     /** {@code words} checksums written as 8 hexadecimal digits each, one after another. */
     private static int[] hexWords(String hex, long words, String what) {
-        if (hex.length() != words * 8) {
+        if (words > Integer.MAX_VALUE / 8 || hex.length() != words * 8) {
             throw new DataFormatException(what + " holds " + hex.length() / 8.0 + " checksums, expected " + words);
         }
         int[] out = new int[(int) words];

@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.FSDataInputStream;
 public final class PreparedRecords {
     /** 4096 MNIST records are 3.2 MB: large sequential reads, small transient buffer. */
     private static final int CHUNK_RECORDS = 4096;
+    /** ...and larger records are read fewer at a time, so that the buffer stays this small. */
+    private static final int CHUNK_BYTES = 1 << 22;
 
     private PreparedRecords() {
     }
@@ -144,10 +146,11 @@ public final class PreparedRecords {
         int length = features + 1;
         byte[] pixels = new byte[Math.multiplyExact(slice.count(), features)];
         byte[] labels = new byte[slice.count()];
-        byte[] chunk = new byte[Math.multiplyExact(Math.min(slice.fileSpan(), CHUNK_RECORDS), length)];
+        int chunkRecords = Math.max(1, Math.min(CHUNK_RECORDS, CHUNK_BYTES / length));
+        byte[] chunk = new byte[Math.multiplyExact(Math.min(slice.fileSpan(), chunkRecords), length)];
         int kept = 0;
         for (int done = 0; done < slice.fileSpan(); ) {
-            int n = Math.min(CHUNK_RECORDS, slice.fileSpan() - done);
+            int n = Math.min(chunkRecords, slice.fileSpan() - done);
             input.read(slice.fileStart() + done, chunk, n);
             for (int i = 0; i < n; i++) {
                 if (!slice.keeps(done + i)) continue;

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelFile;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -119,6 +123,35 @@ class PredictCommandTest {
             assertTrue(lines.get(0).startsWith("lockstep: error: "), o.err());
         }
         assertTrue(predict(cases[2]).err().contains("checksum"), "corrupt model named as such");
+    }
+
+    @Test
+    void picturesWithAModelNotTaking28x28SayWhatTheModelTakes() throws Exception {
+        Path one = draw("shape-one.png", g -> g.drawLine(105, 30, 95, 210));
+        Path small = tmp.resolve("ten-by-ten.lsm");
+        Architecture arch = new Architecture(new int[] {100, 8, 10}, Activation.RELU);
+        ModelFile.write(new org.apache.hadoop.conf.Configuration(), small.toString(),
+                new MlpModel(arch, new float[arch.parameterCount()]));
+
+        Outcome o = predict("--model", small.toString(), one.toString());
+
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(List.of("lockstep: error: " + one + ": pictures are scored as 28x28 images (784 inputs), but the model "
+                + small + " takes 100 inputs (10x10 images); score IDX or CSV files of 100-pixel rows with it, or use a"
+                + " model trained on 28x28 images"), o.err().lines().toList());
+        assertEquals("", o.out());
+    }
+
+    @Test
+    void aPictureDeclaringHugeDimensionsIsOneLine() throws Exception {
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, PictureReaderTest.PictureFiles.pngDeclaring(30000, 30000));
+
+        Outcome o = predict("--model", model.toString(), bomb.toString());
+
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(List.of("lockstep: error: " + bomb + ": the picture is 30000x30000 pixels, more than the 8192 pixels"
+                + " a side predict reads; scale it down (20x20 to 1000x1000 is plenty)"), o.err().lines().toList());
     }
 
     static Outcome predict(String... args) {

@@ -92,6 +92,32 @@ class PrepareCommandTest {
     }
 
     @Test
+    void metadataPointingOutsideTheDatasetOrOverflowingFailsWithOneLine() throws Exception {
+        Path prepared = tmp.resolve("prepared");
+        assertEquals(0, run("prepare", "--data", TestData.sampleDir().toString(), "--out", prepared.toString()).code());
+        Path meta = prepared.resolve("prepared.json");
+        String good = Files.readString(meta);
+        String[][] cases = {
+            {"\"file\": \"train.records\"", "\"file\": \"x:y\"", "train.file 'x:y' must be a plain file name in " + prepared},
+            {"\"file\": \"train.records\"", "\"file\": \"file:passwd\"", "train.file 'file:passwd' must be a plain file name"},
+            {"\"file\": \"train.records\"", "\"file\": \"../other\"", "train.file '../other' must be a plain file name"},
+            {"\"block_records\": 1024", "\"block_records\": 4194304", "block_records 4194304 is out of range (1..1024)"},
+        };
+        for (String[] c : cases) {
+            String bad = good.replace(c[0], c[1]);
+            assertFalse(bad.equals(good), "case did not apply: " + c[0]);
+            Files.writeString(meta, bad);
+
+            Outcome o = run("train", "--data", prepared.toString(), "--out", tmp.resolve("run").toString(), "--epochs", "1");
+
+            assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+            assertEquals(List.of(o.err().strip()), o.errorLines());
+            assertTrue(o.err().startsWith("lockstep: error: " + meta) && o.err().contains(c[2]), o.err());
+            assertFalse(Files.exists(tmp.resolve("run/model.lsm")));
+        }
+    }
+
+    @Test
     void verifyReadsEveryByteAndNamesTheCorruptFile() throws Exception {
         Path prepared = tmp.resolve("prepared");
         assertEquals(0, run("prepare", "--data", TestData.sampleDir().toString(), "--out", prepared.toString()).code());

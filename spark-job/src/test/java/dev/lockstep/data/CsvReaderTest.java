@@ -128,6 +128,32 @@ class CsvReaderTest {
     }
 
     @Test
+    void rowsBeyondTheHeapFreeAreRefusedNamingTheLine() {
+        // 3,000 rows of 784 pixels are 2.2 MB; doubling from 1 MB, the array would grow to 4 MB, beyond the 3 MB free.
+        LabeledImages data = TestData.random(3000, 28, 28, 9);
+        String file = write(TestData.csv(data, false));
+
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> CsvReader.read(CONF, file, HeapBudget.fixed(3 << 20)));
+
+        assertEquals(file + ": line 2675: too much data for the heap: holding 4 MB of pixel values needs more than the"
+                + " 3 MB of heap free (of 3 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
+                + " --driver-memory)", e.getMessage());
+        assertEquals(3000, CsvReader.read(CONF, file, HeapBudget.fixed(8 << 20)).count());
+    }
+
+    @Test
+    void rowsOfMorePixelsThanTheLargestImageAreRefused() {
+        StringBuilder line = new StringBuilder("label\n1");
+        for (int i = 0; i <= LabeledImages.MAX_FEATURES; i++) line.append(",0");
+        String file = write(line.append('\n').toString());
+
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(CONF, file));
+
+        assertEquals(file + ": line 2: more than 1048576 pixel values, the largest image being 1024x1024", e.getMessage());
+    }
+
+    @Test
     void missingFile() {
         String file = dir.resolve("missing.csv").toString();
 

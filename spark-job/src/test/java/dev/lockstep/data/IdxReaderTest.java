@@ -211,6 +211,53 @@ class IdxReaderTest {
     }
 
     @Test
+    void headerLargerThanTheHeapFreeIsRefusedBeforeReading() {
+        // 10,000 28x28 images are 7.5 MB; this "heap" has 4 MB free, and the files hold 100 bytes each.
+        int count = 10_000;
+        String images = TestData.write(dir.resolve("big-images.gz"), TestData.gzip(
+                TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100])));
+        String labels = TestData.write(dir.resolve("big-labels.gz"), TestData.gzip(
+                TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {count}, new byte[100])));
+        HeapBudget fourMegabytes = HeapBudget.fixed(4 << 20);
+
+        DataFormatException pair = assertThrows(DataFormatException.class,
+                () -> IdxReader.read(CONF, images, labels, fourMegabytes));
+        DataFormatException alone = assertThrows(DataFormatException.class,
+                () -> IdxReader.readImagesOnly(CONF, images, fourMegabytes));
+
+        String expected = images + ": header declares 10000 images of 28x28 = 8 MB of pixel data, more than the 4 MB"
+                + " of heap free (of 4 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)";
+        assertEquals(expected, pair.getMessage());
+        assertEquals(expected, alone.getMessage());
+        // The same files on a heap that holds them are only truncated.
+        DataFormatException truncated = assertThrows(DataFormatException.class,
+                () -> IdxReader.read(CONF, images, labels, HeapBudget.fixed(64 << 20)));
+        assertTrue(truncated.getMessage().contains("but found only 100"), truncated.getMessage());
+    }
+
+    @Test
+    void gzipInflatingFarBeyondItsHeaderIsRefusedWithoutInflatingTheRest() throws Exception {
+        // 50 labels, then 256 MB of zeros in 256 KB of gzip: the reader stops a little past the declared end.
+        Path labels = dir.resolve("bomb-labels.gz");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels), 1 << 16)) {
+            gz.write(TestData.labelsIdx(data));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) gz.write(zeros);
+        }
+        String[] files = TestData.writeIdxPair(dir, "train", data, true);
+
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> IdxReader.read(CONF, files[0], labels.toString()));
+
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(labels.toString())
+                + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 \\(header declares 50 labels\\)")
+                .matcher(e.getMessage());
+        assertTrue(m.matches(), e.getMessage());
+        long read = Long.parseLong(m.group(1));
+        assertTrue(read > IdxReader.TRAILING_PROBE_BYTES && read < 2 * IdxReader.TRAILING_PROBE_BYTES, e.getMessage());
+    }
+
+    @Test
     void badDimensions() {
         String images = TestData.write(dir.resolve("wide-images"),
                 TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {1, 1, 2000}, new byte[2000]));

@@ -123,6 +123,56 @@ class PreparedDatasetTest {
     }
 
     @Test
+    void fileNamesStayInsideTheDataset() throws IOException {
+        prepare(TestData.random(100, 2, 2, 6), null);
+        Path meta = tmp.resolve("prepared.json");
+        String good = Files.readString(meta);
+        for (String name : new String[] {"x:y", "file:passwd", "hdfs://elsewhere/train.records", "../other", "/etc/passwd",
+                "", "..", ".hidden", "a\\\\b", "sub/train.records", "train records"}) {
+            Files.writeString(meta, good.replace("\"file\": \"train.records\"", "\"file\": \"" + name + "\""));
+            DataFormatException e = assertThrows(DataFormatException.class,
+                    () -> PreparedDataset.open(TestData.CONF, tmp.toString()), name);
+            String shown = name.replace("\\\\", "\\");
+            assertEquals(meta + ": train.file '" + shown + "' must be a plain file name in " + tmp
+                    + " (letters, digits, '.', '_' and '-', not starting with '.')", e.getMessage());
+        }
+        Files.writeString(meta, good);
+        assertEquals(100, PreparedDataset.open(TestData.CONF, tmp.toString()).train().count());
+    }
+
+    @Test
+    void sizesThatWouldOverflowAreRefused() throws IOException {
+        prepare(TestData.random(100, 2, 2, 7), null);
+        Path meta = tmp.resolve("prepared.json");
+        String good = Files.readString(meta);
+        String[][] cases = {
+            // Blocks of 2^22 or 2^30 records: one block would not fit an int-sized array.
+            {"\"block_records\": 1024", "\"block_records\": 4194304", "block_records 4194304 is out of range (1..1024)"},
+            {"\"block_records\": 1024", "\"block_records\": 1073741824", "block_records 1073741824 is out of range (1..1024)"},
+            {"\"rows\": 2", "\"rows\": 2000000", "rows 2000000 is out of range (1..1048576)"},
+            {"\"rows\": 2", "\"rows\": 0", "rows 0 is out of range (1..1048576)"},
+            {"\"cols\": 2", "\"cols\": 1048576", "images of 2x1048576 are 2097152 pixels, more than the 1048576"},
+            {"\"record_length\": 5", "\"record_length\": 4294967297", "record_length 4294967297 is out of range (2..1048577)"},
+            {"\"count\": 100", "\"count\": -1", "count -1 is out of range"},
+            {"\"count\": 100", "\"count\": 9223372036854775807", "count 9223372036854775807 is out of range"},
+            {"\"count\": 100", "\"count\": 1e3", "field 'count' is missing or not a whole number"},
+            // Label counts that wrap around to the right sum.
+            {"\"label_counts\"\\s*:\\s*\\[[^\\]]*\\]", "\"label_counts\": [9223372036854775807, 9223372036854775807, 102, 0, 0, 0, 0, 0, 0, 0]",
+                "label_counts has 9223372036854775807, more than count 100"},
+        };
+        for (String[] c : cases) {
+            String pattern = c[0].startsWith("\"label_counts") ? c[0] : java.util.regex.Pattern.quote(c[0]);
+            String bad = good.replaceFirst(pattern, java.util.regex.Matcher.quoteReplacement(c[1]));
+            assertFalse(bad.equals(good), "case did not apply: " + c[0]);
+            Files.writeString(meta, bad);
+            DataFormatException e = assertThrows(DataFormatException.class,
+                    () -> PreparedDataset.open(TestData.CONF, tmp.toString()), c[1]);
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+            assertTrue(e.getMessage().startsWith(meta.toString()), e.getMessage());
+        }
+    }
+
+    @Test
     void labelsBeyondTheMetadataAreRefusedOnRead() throws IOException {
         LabeledImages data = new LabeledImages(1, 2, new byte[6], new byte[] {0, 1, 1}, "tiny");
         prepare(data, null);
