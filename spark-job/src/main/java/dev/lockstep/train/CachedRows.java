@@ -51,9 +51,17 @@ final class CachedRows implements AutoCloseable {
             blocks = new JavaRDD<>(grouped, blocks.classTag());
         }
         JavaRDD<RowBlock> rdd = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
-        rdd.count(); // materialise the cache now, so the first step's timing is the step's alone
+        // Materialise the cache now, so the first step's timing is the step's alone; as a PartitionJob, so that bad
+        // rows found while reading end the run with their own message, not a failed (and retried) task.
+        PartitionJob.of(CachedRows::count).runOn(sc, rdd, Long.class);
         source.afterCaching();
         return new CachedRows(rdd, source.count(), partitions, perTask, source);
+    }
+
+    private static Long count(java.util.Iterator<RowBlock> blocks) {
+        long n = 0;
+        while (blocks.hasNext()) n += blocks.next().count();
+        return n;
     }
 
     JavaRDD<RowBlock> rdd() { return rdd; }
