@@ -53,7 +53,13 @@ final class CachedRows implements AutoCloseable {
         JavaRDD<RowBlock> rdd = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
         // Materialise the cache now, so the first step's timing is the step's alone; as a PartitionJob, so that bad
         // rows found while reading end the run with their own message, not a failed (and retried) task.
-        PartitionJob.of(CachedRows::count).runOn(sc, rdd, Long.class);
+        try {
+            PartitionJob.of(CachedRows::count).runOn(sc, rdd, Long.class);
+        } catch (RuntimeException e) { // bad rows: no CachedRows for the caller to close, so release them here
+            rdd.unpersist(false);
+            source.close();
+            throw e;
+        }
         source.afterCaching();
         return new CachedRows(rdd, source.count(), partitions, perTask, source);
     }
