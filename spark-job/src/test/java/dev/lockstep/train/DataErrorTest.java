@@ -60,6 +60,18 @@ class DataErrorTest {
         assertTrue(failed.size() >= 1 && failed.stream().allMatch(f -> f.contains("a bug")), failed.toString());
     }
 
+    @Test
+    void anErrorWhoseCauseCannotTravelKeepsItsMessageAndStack() {
+        RuntimeException unserializable = new RuntimeException("held") {
+            private final Object lock = new Object();
+        };
+        DataFormatException thrown = new DataFormatException("f: cannot read image", unserializable);
+        DataError d = DataError.of(thrown);
+        assertEquals("f: cannot read image", d.error().getMessage());
+        assertEquals(List.of(thrown.getStackTrace()), List.of(d.error().getStackTrace()));
+        assertEquals(null, d.error().getCause());
+    }
+
     /** Rows found bad while a partition is cached: caching fails with their exception, and frees what it held. */
     @Test
     void badRowsFoundWhileCachingEndCaching() {
