@@ -94,7 +94,7 @@ class DataErrorConsoleTest {
             if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect")) cmd.add(a);
         }
         cmd.addAll(List.of("-Dlog4j2.configurationFile=file:" + conf.resolve("log4j2.properties"), "-Dlockstep.conf.dir=" + conf,
-                "-Dspark.extraListeners=" + ConsoleRun.Attempts.class.getName(), "-Dspark.ui.enabled=false",
+                "-Dspark.extraListeners=" + ConsoleRun.Attempts.class.getName(),
                 "-cp", System.getProperty("java.class.path"), ConsoleRun.class.getName()));
         cmd.addAll(List.of(command));
         cmd.addAll(List.of("--master", "local[2,4]"));
