@@ -4,17 +4,22 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.train.PartitionJob;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.input.PortableDataStream;
+import scala.Tuple2;
 
 /**
  * Scoring on the cluster: pictures are read and decoded by the executors ({@code binaryFiles}); IDX and CSV rows
@@ -31,18 +36,21 @@ final class BatchPredictions {
             List<String> images = inputs.stream().filter(i -> i.kind() == PredictionInput.Kind.IMAGE)
                     .map(PredictionInput::uri).collect(Collectors.toList());
             if (!images.isEmpty()) {
-                all.addAll(sc.binaryFiles(String.join(",", images), Math.max(1, sc.defaultParallelism()))
-                        .mapPartitions(files -> {
-                            Classifier c = new Classifier(decode(modelBytes.value()));
-                            List<Prediction> out = new ArrayList<>();
-                            while (files.hasNext()) {
-                                var f = files.next();
-                                try (InputStream in = f._2().open()) {
-                                    out.add(Prediction.of(f._1(), -1, -1, c.probabilities(PredictionInput.decode(in, f._1()))));
-                                }
-                            }
-                            return out.iterator();
-                        }).collect());
+                JavaRDD<Tuple2<String, PortableDataStream>> files = sc.binaryFiles(String.join(",", images),
+                        Math.max(1, sc.defaultParallelism())).rdd().toJavaRDD();
+                PartitionJob.<Tuple2<String, PortableDataStream>, ArrayList<Prediction>>of(part -> {
+                    Classifier c = new Classifier(decode(modelBytes.value()));
+                    ArrayList<Prediction> out = new ArrayList<>();
+                    while (part.hasNext()) {
+                        var f = part.next();
+                        try (InputStream in = f._2().open()) {
+                            out.add(Prediction.of(f._1(), -1, -1, c.probabilities(PredictionInput.decode(in, f._1()))));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return out;
+                }).runOn(sc, files, listType()).forEach(all::addAll);
             }
             for (PredictionInput input : inputs) {
                 if (input.kind() == PredictionInput.Kind.IMAGE) continue;
@@ -56,12 +64,12 @@ final class BatchPredictions {
                 Broadcast<byte[]> pixels = sc.broadcast(rows.pixels());
                 Broadcast<byte[]> labels = sc.broadcast(rows.labels());
                 try {
-                    all.addAll(sc.parallelize(ranges, parts).mapPartitions(it -> {
+                    PartitionJob.<int[], ArrayList<Prediction>>of(it -> {
                         Classifier c = new Classifier(decode(modelBytes.value()));
                         byte[] px = pixels.value();
                         byte[] lb = labels.value();
                         float[] row = new float[features];
-                        List<Prediction> out = new ArrayList<>();
+                        ArrayList<Prediction> out = new ArrayList<>();
                         while (it.hasNext()) {
                             int[] range = it.next();
                             for (int r = range[0]; r < range[1]; r++) {
@@ -69,8 +77,8 @@ final class BatchPredictions {
                                 out.add(Prediction.of(uri, r, labelled ? lb[r] : -1, c.probabilities(row)));
                             }
                         }
-                        return out.iterator();
-                    }).collect());
+                        return out;
+                    }).runOn(sc, sc.parallelize(ranges, parts), listType()).forEach(all::addAll);
                 } finally {
                     pixels.destroy();
                     labels.destroy();
@@ -83,6 +91,12 @@ final class BatchPredictions {
         }
     }
 
+    /** Each task's predictions come back as one list (Spark needs the class of a job's results). */
+    @SuppressWarnings("unchecked")
+    private static Class<ArrayList<Prediction>> listType() {
+        return (Class<ArrayList<Prediction>>) (Class<?>) ArrayList.class;
+    }
+
     private static byte[] encode(MlpModel model) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -93,7 +107,11 @@ final class BatchPredictions {
         }
     }
 
-    private static MlpModel decode(byte[] bytes) throws IOException {
-        return ModelFile.read(new ByteArrayInputStream(bytes), "model", bytes.length);
+    private static MlpModel decode(byte[] bytes) {
+        try {
+            return ModelFile.read(new ByteArrayInputStream(bytes), "model", bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

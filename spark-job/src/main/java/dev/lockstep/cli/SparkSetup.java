@@ -25,6 +25,9 @@ final class SparkSetup {
     static final String CONF_DIR_ENV = "LOCKSTEP_CONF_DIR";
     static final String CONF_DIR_PROPERTY = "lockstep.conf.dir";
     static final String DEFAULT_MASTER = "local[*]";
+    /** Where Spark binds its web UI (it has no conf key for that); Spark's own environment variable. */
+    static final String LOCAL_IP_ENV = "SPARK_LOCAL_IP";
+    static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
     private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
@@ -69,13 +72,47 @@ final class SparkSetup {
      * only a context it started.
      */
     static Session start(SparkConf conf, String masterFlag, String appName) {
-        if (masterFlag != null) conf.setMaster(masterFlag);
-        else conf.setIfMissing("spark.master", DEFAULT_MASTER);
-        conf.setIfMissing("spark.app.name", appName);
+        configure(conf, masterFlag, appName, System.getenv(LOCAL_IP_ENV));
         // getActive is package-private in Scala but public in bytecode; it is the only way to ask without creating one.
         boolean existing = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkContext sc = SparkContext.getOrCreate(conf);
         return new Session(JavaSparkContext.fromSparkContext(sc), !existing);
+    }
+
+    /** The master, the application's name, and for a local master where it listens: the conf {@link #start} starts. */
+    static void configure(SparkConf conf, String masterFlag, String appName, String sparkLocalIp) {
+        if (masterFlag != null) conf.setMaster(masterFlag);
+        else conf.setIfMissing("spark.master", DEFAULT_MASTER);
+        conf.setIfMissing("spark.app.name", appName);
+        if (isLocal(conf.get("spark.master"))) listenOnLoopback(conf, sparkLocalIp);
+    }
+
+    /** A master whose executors run in this JVM: no other process needs to reach the driver. */
+    static boolean isLocal(String master) {
+        return master.equals("local") || master.startsWith("local[");
+    }
+
+    /**
+     * Defaults for a local master; settings given in the conf files, by spark-submit or with -D win. The driver's
+     * RPC endpoint and block manager listen on loopback only: by default Spark binds them to the address the host name
+     * resolves to, and its RPC accepts (and deserializes) messages from any peer unless authentication is on. The web
+     * UI has no such setting: Spark binds it to SPARK_LOCAL_IP, or else to every interface. So it is off unless
+     * SPARK_LOCAL_IP is a loopback address, and its kill links (which stop jobs for anyone who can reach it) are off.
+     */
+    static void listenOnLoopback(SparkConf conf, String sparkLocalIp) {
+        conf.setIfMissing("spark.driver.host", LOOPBACK);
+        conf.setIfMissing("spark.driver.bindAddress", LOOPBACK);
+        conf.setIfMissing("spark.ui.killEnabled", "false");
+        if (!isLoopback(sparkLocalIp)) conf.setIfMissing("spark.ui.enabled", "false");
+    }
+
+    private static boolean isLoopback(String address) {
+        if (address == null || address.isBlank()) return false;
+        try {
+            return java.net.InetAddress.getByName(address.trim()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     record Session(JavaSparkContext context, boolean owned) implements AutoCloseable {

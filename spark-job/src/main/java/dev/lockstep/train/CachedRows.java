@@ -51,9 +51,23 @@ final class CachedRows implements AutoCloseable {
             blocks = new JavaRDD<>(grouped, blocks.classTag());
         }
         JavaRDD<RowBlock> rdd = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
-        rdd.count(); // materialise the cache now, so the first step's timing is the step's alone
+        // Materialise the cache now, so the first step's timing is the step's alone; as a PartitionJob, so that bad
+        // rows found while reading end the run with their own message, not a failed (and retried) task.
+        try {
+            PartitionJob.of(CachedRows::count).runOn(sc, rdd, Long.class);
+        } catch (RuntimeException e) { // bad rows: no CachedRows for the caller to close, so release them here
+            rdd.unpersist(false);
+            source.close();
+            throw e;
+        }
         source.afterCaching();
         return new CachedRows(rdd, source.count(), partitions, perTask, source);
+    }
+
+    private static Long count(java.util.Iterator<RowBlock> blocks) {
+        long n = 0;
+        while (blocks.hasNext()) n += blocks.next().count();
+        return n;
     }
 
     JavaRDD<RowBlock> rdd() { return rdd; }

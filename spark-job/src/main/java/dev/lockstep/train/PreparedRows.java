@@ -143,6 +143,14 @@ public final class PreparedRows implements RowSource {
 
         @Override
         public java.util.Iterator<RowBlock> call(Task task) {
+            try {
+                return read(task).iterator();
+            } catch (LockstepException e) {
+                return DataError.inPlaceOf(e); // not a failed (and retried) task: the job's function raises it
+            }
+        }
+
+        private List<RowBlock> read(Task task) {
             List<RowBlock> blocks = new ArrayList<>(task.slices().size());
             if (!task.slices().isEmpty()) {
                 Path path = new Path(uri);
@@ -155,7 +163,7 @@ public final class PreparedRows implements RowSource {
                     throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
                 }
             }
-            return blocks.iterator();
+            return blocks;
         }
     }
 }

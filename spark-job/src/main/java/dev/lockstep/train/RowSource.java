@@ -35,7 +35,8 @@ public interface RowSource extends AutoCloseable {
     /**
      * The rows as {@code partitions} partitions of {@link RowBlock}s: partition p holds the global rows
      * [{@code RowBlocks.partitionBounds(count, partitions)[p]}, {@code [p + 1]}) in order. The RDD must be
-     * deterministic, so a lost partition recomputes to the same bytes.
+     * deterministic, so a lost partition recomputes to the same bytes. Rows that cannot be read (bad input) are
+     * one {@link DataError} in their partition's place, not an exception ({@link DataError#inPlaceOf}).
      */
     JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions);
 

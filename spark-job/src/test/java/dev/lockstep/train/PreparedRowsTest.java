@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
@@ -122,13 +123,13 @@ class PreparedRowsTest {
         assertTrue(failure(old).contains("train.records: label 42 of record 60"), failure(old));
     }
 
-    /** The message of the DataFormatException that reading the dataset's training part fails with on an executor. */
+    /**
+     * The message of the DataFormatException that caching the dataset's training part fails with: found by an
+     * executor, thrown on the driver as it was (not wrapped in Spark's exception for a failed task).
+     */
     private static String failure(PreparedDataset d) {
-        Exception e = assertThrows(Exception.class, () -> collect(PreparedRows.of(CONF, d, d.train()), 2));
-        Throwable cause = e;
-        while (cause != null && !(cause instanceof dev.lockstep.data.DataFormatException)) cause = cause.getCause();
-        assertTrue(cause != null, "the executor's DataFormatException reaches the driver: " + e);
-        return cause.getMessage();
+        return assertThrows(DataFormatException.class,
+                () -> CachedRows.cache(SharedSpark.context(), PreparedRows.of(CONF, d, d.train()), 2, "bad rows")).getMessage();
     }
 
     /** The dataset in tmp with its metadata's block checksums removed, as prepare wrote it before it had them. */

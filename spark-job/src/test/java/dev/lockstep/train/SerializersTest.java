@@ -70,6 +70,12 @@ class SerializersTest {
 
         float[] params = {0.25f, -3f};
         assertArrayEquals(params, roundTrip(s, params));
+
+        DataError d = roundTrip(s, DataError.of(new dev.lockstep.data.DataFormatException("f: label 12 of record 7 is out of range",
+                new java.io.IOException("cause"))));
+        assertEquals(dev.lockstep.data.DataFormatException.class, d.error().getClass(), "a task's data error keeps its class");
+        assertEquals("f: label 12 of record 7 is out of range", d.error().getMessage());
+        assertEquals("cause", d.error().getCause().getMessage());
     }
 
     /** parallelize() keeps its elements in the partitions, written with the data serializer: Kryo too. */

@@ -1,0 +1,72 @@
+package dev.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.lockstep.TestData;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/** Where an embedded Spark listens: on a local master, loopback only, unless the user's settings say otherwise. */
+class SparkSetupTest {
+    private static SparkConf configured(String masterFlag, String sparkLocalIp, Map<String, String> given) {
+        SparkConf conf = new SparkConf(false);
+        given.forEach(conf::set);
+        SparkSetup.configure(conf, masterFlag, "lockstep-test", sparkLocalIp);
+        return conf;
+    }
+
+    @Test
+    void aLocalMasterListensOnLoopbackWithTheUiOff() {
+        for (String master : new String[] {null, "local", "local[2]", "local[*]", "local[2,4]"}) {
+            SparkConf c = configured(master, null, Map.of());
+            assertEquals("127.0.0.1", c.get("spark.driver.host"), master);
+            assertEquals("127.0.0.1", c.get("spark.driver.bindAddress"), master);
+            assertEquals("false", c.get("spark.ui.enabled"), "the UI would bind to every interface: " + master);
+            assertEquals("false", c.get("spark.ui.killEnabled"), master);
+        }
+        assertEquals("local[*]", configured(null, null, Map.of()).get("spark.master"));
+    }
+
+    @Test
+    void theUiIsOnWhereSparkLocalIpPutsItOnLoopback() {
+        for (String ip : new String[] {"127.0.0.1", "::1", "localhost"}) {
+            SparkConf c = configured("local[2]", ip, Map.of());
+            assertFalse(c.contains("spark.ui.enabled"), "Spark's default, on: " + ip);
+            assertEquals("false", c.get("spark.ui.killEnabled"));
+        }
+        assertEquals("false", configured("local[2]", "192.0.2.7", Map.of()).get("spark.ui.enabled"), "not loopback");
+        assertEquals("false", configured("local[2]", "no-such-host.invalid", Map.of()).get("spark.ui.enabled"));
+    }
+
+    @Test
+    void theUsersSettingsWin() {
+        SparkConf c = configured("local[2]", null, Map.of("spark.ui.enabled", "true", "spark.ui.killEnabled", "true",
+                "spark.driver.host", "10.1.2.3", "spark.driver.bindAddress", "0.0.0.0"));
+        assertEquals("true", c.get("spark.ui.enabled"));
+        assertEquals("true", c.get("spark.ui.killEnabled"));
+        assertEquals("10.1.2.3", c.get("spark.driver.host"));
+        assertEquals("0.0.0.0", c.get("spark.driver.bindAddress"));
+    }
+
+    /** Executors on other hosts must reach the driver: a cluster keeps Spark's defaults. */
+    @Test
+    void aClusterMasterIsLeftAlone() {
+        for (String master : new String[] {"spark://host:7077", "yarn", "k8s://host:443", "local-cluster[2,1,1024]"}) {
+            SparkConf c = configured(master, null, Map.of());
+            for (String key : new String[] {"spark.driver.host", "spark.driver.bindAddress", "spark.ui.enabled", "spark.ui.killEnabled"}) {
+                assertFalse(c.contains(key), master + " " + key);
+            }
+        }
+    }
+
+    /** What deploy/lockstep reads: conf/spark-defaults.conf does not undo the above. */
+    @Test
+    void theShippedDefaultsKeepLoopback() {
+        SparkConf c = SparkSetup.sparkConf(SparkSetup.ConfFiles.load(TestData.projectDir().resolve("conf").toString()));
+        SparkSetup.configure(c, null, "lockstep-test", null);
+        assertEquals("127.0.0.1", c.get("spark.driver.bindAddress"));
+        assertEquals("false", c.get("spark.ui.enabled"));
+    }
+}
