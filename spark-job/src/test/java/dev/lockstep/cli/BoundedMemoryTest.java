@@ -3,24 +3,18 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * end with exit 1 and one {@code lockstep: error:} line, never an {@code OutOfMemoryError}.
  */
 class BoundedMemoryTest {
-    private static final String HEAP = "-Xmx256m";
+    private static final String HEAP = "256m";
     /** How much the bombs inflate to past their IDX header. */
     private static final int ZERO_GIGABYTES = 4;
 
@@ -122,33 +116,10 @@ class BoundedMemoryTest {
         return bytes.toByteArray();
     }
 
-    /** Runs {@code lockstep ARGS} in a child JVM with a small heap, on this JVM's class path. */
+    /** Runs {@code lockstep ARGS} in a child JVM with a small heap, as deploy/lockstep would. */
     static Result lockstep(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(HEAP);
-        // The module flags this JVM runs with (Spark's --add-opens, the Vector API), nothing else of it.
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-modules") || arg.startsWith("-Djdk.reflect")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        File err = tmp.resolve("child.err").toFile();
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err);
-        pb.environment().remove("LOCKSTEP_DEBUG");
-        pb.environment().remove("LOCKSTEP_CONF_DIR");
-        Process process = pb.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            fail("no answer within 5 minutes: " + String.join(" ", args));
-        }
-        return new Result(String.join(" ", args), process.exitValue(), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        ChildJvm.Result r = ChildJvm.run(tmp, HEAP, List.of(), Main.class, List.of(args));
+        return new Result(String.join(" ", args), r.code(), r.err());
     }
 
     record Result(String command, int code, String err) {

@@ -11,16 +11,12 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -86,25 +82,12 @@ class DataErrorConsoleTest {
         }
     }
 
-    /** {@code Main} in a child JVM on this class path, with conf/ as deploy/lockstep passes it, on local[2,4]. */
+    /** The command in a JVM of its own, as deploy/lockstep runs it, on local[2,4], counting Spark's task attempts. */
     private Result run(String... command) throws Exception {
-        Path conf = TestData.projectDir().resolve("conf");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect")) cmd.add(a);
-        }
-        cmd.addAll(List.of("-Dlog4j2.configurationFile=file:" + conf.resolve("log4j2.properties"), "-Dlockstep.conf.dir=" + conf,
-                "-Dspark.extraListeners=" + ConsoleRun.Attempts.class.getName(),
-                "-cp", System.getProperty("java.class.path"), ConsoleRun.class.getName()));
-        cmd.addAll(List.of(command));
-        cmd.addAll(List.of("--master", "local[2,4]"));
-        File out = tmp.resolve("stdout").toFile();
-        File err = tmp.resolve("stderr").toFile();
-        Process p = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + String.join(" ", command));
-        }
-        return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--master", "local[2,4]"));
+        ChildJvm.Result r = ChildJvm.run(tmp, "1g", List.of("-Dspark.extraListeners=" + ConsoleRun.Attempts.class.getName()),
+                ConsoleRun.class, args);
+        return new Result(r.code(), r.out(), r.err());
     }
 }
