@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import java.util.ArrayList;
@@ -76,14 +77,10 @@ final class DriverMemory {
             list.append(p.what());
         }
         throw new ResolvedSettings.UsageException(String.format(Locale.ROOT,
-                "--layers %s has %,d parameters (%,d MB a copy): training holds at least %s copies on the driver (%s), "
-                        + "%,d MB, but its heap is %,d MB; use smaller layers, or raise LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
-                config.architecture().layersString(), config.architecture().parameterCount(), mbUp(arrayBytes),
-                arrays == Math.rint(arrays) ? String.valueOf((long) arrays) : String.valueOf(arrays), list, mbUp(needed),
-                maxHeapBytes >> 20));
-    }
-
-    private static long mbUp(long bytes) {
-        return (bytes + (1 << 20) - 1) >> 20;
+                "--layers %s has %,d parameters (%s a copy): training holds at least %s copies on the driver (%s), "
+                        + "%s, but its heap is %s; use smaller layers, or %s",
+                config.architecture().layersString(), config.architecture().parameterCount(), HeapBudget.mb(arrayBytes),
+                arrays == Math.rint(arrays) ? String.valueOf((long) arrays) : String.valueOf(arrays), list, HeapBudget.mb(needed),
+                HeapBudget.mb(maxHeapBytes), HeapBudget.RAISE));
     }
 }

@@ -123,8 +123,8 @@ class TrainRefusalsTest {
         String line = refused(out, "--layers", "784,15000,15000,10", "--master", "local[2]");
         assertEquals("lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training holds "
                 + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a gradient on the wire, "
-                + "the networks of 2 local task threads), 10,847 MB, but its heap is " + String.format(java.util.Locale.ROOT, "%,d", heap >> 20)
-                + " MB; use smaller layers, or raise LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)", line);
+                + "the networks of 2 local task threads), 10,847 MB, but its heap is " + dev.lockstep.data.HeapBudget.mb(heap)
+                + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)", line);
         assertFalse(Files.exists(out), "refused before anything was written");
     }
 
