@@ -2,8 +2,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.LabeledImages;
-import dev.lockstep.model.AtomicFiles;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.Json;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.KernelBench;

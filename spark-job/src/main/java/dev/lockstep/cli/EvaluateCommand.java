@@ -2,8 +2,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.LabeledImages;
-import dev.lockstep.model.AtomicFiles;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.Evaluation;

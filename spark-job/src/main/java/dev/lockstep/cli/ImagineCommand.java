@@ -1,6 +1,6 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.report.Imagine;

@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;

@@ -46,7 +46,7 @@ final class Promotion {
         if (current.isEmpty()) return new Decision(true, "first model in the registry", details);
         details.put("current_run", current.get());
         MlpModel serving;
-        if (!dev.lockstep.model.HadoopPaths.exists(conf, registry.modelFile(current.get()))) {
+        if (!dev.lockstep.io.HadoopPaths.exists(conf, registry.modelFile(current.get()))) {
             return new Decision(true, "the current run " + current.get() + " has no model file", details);
         }
         try {

@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.Registry;
 import dev.lockstep.model.RunIds;

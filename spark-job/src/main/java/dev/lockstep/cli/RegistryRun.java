@@ -1,6 +1,6 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.Registry;
 import dev.lockstep.train.RowSource;
 import dev.lockstep.train.TrainingResult;

@@ -1,9 +1,9 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.InputScaling;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;

@@ -1,7 +1,7 @@
 package dev.lockstep.data;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.lockstep.data;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.AtomicFiles;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

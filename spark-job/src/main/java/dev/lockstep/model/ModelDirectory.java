@@ -1,5 +1,6 @@
 package dev.lockstep.model;
 
+import dev.lockstep.io.HadoopPaths;
 import org.apache.hadoop.fs.Path;
 
 /**

@@ -1,6 +1,8 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.nn.Architecture;
 import java.io.DataOutputStream;
 import java.io.FileNotFoundException;

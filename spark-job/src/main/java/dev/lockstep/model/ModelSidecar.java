@@ -1,5 +1,7 @@
 package dev.lockstep.model;
 
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.Json;
 import dev.lockstep.nn.Architecture;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,9 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.HadoopPaths;
+import dev.lockstep.io.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.io.HadoopPaths;
+import dev.lockstep.io.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;

@@ -56,7 +56,7 @@ final class EvalData {
         PreparedRecords.Slice slice = records == null ? new PreparedRecords.Slice(0, n, 0, n, null)
                 : PreparedRecords.Slice.selecting(0, records, 0, n);
         Path path = new Path(part.uri());
-        try (FSDataInputStream in = dev.lockstep.model.HadoopPaths.fileSystem(path, conf).open(path)) {
+        try (FSDataInputStream in = dev.lockstep.io.HadoopPaths.fileSystem(path, conf).open(path)) {
             PreparedRecords.RecordInput input = PreparedRecords.input(in, part.uri(), d.features() + 1,
                     part.checksums(slice.fileStart(), slice.fileStart() + slice.fileSpan()));
             RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), slice);

@@ -1,7 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
 import java.io.ByteArrayOutputStream;
@@ -128,7 +128,7 @@ final class CheckpointFile {
         Path path = new Path(uri);
         byte[] data;
         try {
-            FileSystem fs = dev.lockstep.model.HadoopPaths.fileSystem(path, conf);
+            FileSystem fs = dev.lockstep.io.HadoopPaths.fileSystem(path, conf);
             long length = fs.getFileStatus(path).getLen();
             checkLength(uri, length, Math.min(maxLength, MAX_LENGTH));
             data = new byte[(int) length];

@@ -1,7 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.AtomicFiles;
+import dev.lockstep.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

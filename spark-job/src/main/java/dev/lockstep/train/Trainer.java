@@ -1,7 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

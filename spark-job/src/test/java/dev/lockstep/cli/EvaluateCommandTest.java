@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

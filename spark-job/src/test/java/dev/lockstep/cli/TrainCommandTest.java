@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import java.nio.file.Files;

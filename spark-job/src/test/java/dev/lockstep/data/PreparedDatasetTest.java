@@ -66,7 +66,7 @@ class PreparedDatasetTest {
         assertArrayEquals(expected.pixels(), some.pixels());
         assertArrayEquals(expected.labels(), some.labels());
 
-        Map<String, Object> meta = dev.lockstep.model.Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
+        Map<String, Object> meta = dev.lockstep.io.Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
         assertEquals("lockstep-prepared", meta.get("format"));
         assertEquals(1, meta.get("version"));
         assertEquals(16, meta.get("record_length"));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedWriter;
-import dev.lockstep.model.Json;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.lockstep.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lockstep.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /** Fixed models and byte-level helpers shared by the model tests. */
-final class TestModels {
+public final class TestModels {
     private TestModels() {}
 
     /** 4-3-2 tanh, 23 parameters including awkward bit patterns (-0.0, a subnormal, MAX_VALUE), non-default scaling. */
-    static MlpModel small() {
+    public static MlpModel small() {
         Architecture arch = new Architecture(new int[] {4, 3, 2}, Activation.TANH);
         float[] p = new float[arch.parameterCount()];
         for (int i = 0; i < p.length; i++) p[i] = (i - 11) * 0.125f;

@@ -1,4 +1,4 @@
-package dev.lockstep.model;
+package dev.lockstep.io;
 
 import dev.lockstep.LockstepException;
 import java.io.IOException;
@@ -21,7 +21,7 @@ public final class HadoopPaths {
         return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
-    static Path of(String uri) {
+    public static Path of(String uri) {
         if (uri == null || uri.isBlank()) throw new LockstepException("a file path is required, got an empty one");
         try {
             return new Path(uri);

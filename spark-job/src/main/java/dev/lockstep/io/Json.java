@@ -1,4 +1,4 @@
-package dev.lockstep.model;
+package dev.lockstep.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

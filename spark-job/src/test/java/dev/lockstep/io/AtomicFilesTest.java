@@ -1,8 +1,10 @@
-package dev.lockstep.model;
+package dev.lockstep.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.TestModels;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

@@ -1,4 +1,4 @@
-package dev.lockstep.model;
+package dev.lockstep.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package dev.lockstep.model;
+package dev.lockstep.io;
 
 import dev.lockstep.LockstepException;
 import java.io.FileNotFoundException;
