@@ -10,7 +10,6 @@ import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.ModelSidecar;
 import dev.lockstep.train.EpochSummary;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -67,8 +66,7 @@ final class RunOutputs {
      */
     void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
                Map<String, Object> dataLocation, Map<String, Object> stepMillis) {
-        MlpModel model = new MlpModel(result.architecture(), result.parameters(),
-                new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
+        MlpModel model = new MlpModel(result.architecture(), result.parameters(), InputScaling.UNIT);
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
         metrics.put("data_fingerprint", dataFingerprint);
         metrics.put("data_location", dataLocation);

@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.model.InputScaling;
 import java.io.Serializable;
 
 /** Turns a row of pixel bytes into the network's float input: scaling, plus augmentation while training. */
@@ -20,12 +21,13 @@ final class InputTransform implements Serializable {
 
     /** What training feeds the network: pixels scaled to 0..1, shifted as the run's augmentation says. */
     static InputTransform forTraining(TrainConfig config, int height, int width) {
-        return new InputTransform(config.architecture().inputSize(), Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET,
+        return new InputTransform(config.architecture().inputSize(), InputScaling.UNIT.scale(), InputScaling.UNIT.offset(),
                 new Augmentation(config.seed(), config.augmentShift(), height, width));
     }
 
-    static InputTransform plain(int features, float scale, float offset) {
-        return new InputTransform(features, scale, offset, null);
+    /** What evaluation feeds the network: pixels scaled as {@code scaling} says, nothing shifted. */
+    static InputTransform plain(int features, InputScaling scaling) {
+        return new InputTransform(features, scaling.scale(), scaling.offset(), null);
     }
 
     void copy(byte[] pixels, int from, long globalRow, int epoch, float[] dst, int dstOffset) {

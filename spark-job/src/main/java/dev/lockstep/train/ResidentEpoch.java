@@ -1,6 +1,5 @@
 package dev.lockstep.train;
 
-import dev.lockstep.LockstepException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -152,7 +151,7 @@ final class ResidentEpoch implements EpochSteps {
     @Override public void close() {
         if (channel == null) return;
         stopJob();
-        if (failure != null && !failureReported) throw endedEarly(nextId - 1, failure, channel.refusals());
+        if (failure != null && !failureReported) throw StepBoard.endedEarly(nextId - 1, failure, channel.refusals());
     }
 
     /**
@@ -196,15 +195,5 @@ final class ResidentEpoch implements EpochSteps {
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The failure of a step whose job ended first. When the driver refused an answer ({@link AnswerShape}), that is
-     * the likely reason (a task whose answer is refused fails), said in one line instead of Spark's task failures.
-     */
-    static RuntimeException endedEarly(long step, Throwable failure, String refused) {
-        String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1) + " of the job was answered";
-        if (refused != null) return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
-        return new IllegalStateException(failure == null ? what : what + ": " + failure.getMessage(), failure);
     }
 }

@@ -86,10 +86,10 @@ public final class SparkStepBench {
         JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         long heapAtLast = -1;
-        int perTask = Trainer.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
+        int perTask = Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
-            TaskLifetime trained = Trainer.taskLifetime(sc, config.taskLifetime(), rows.layout().tasks());
+            TaskLifetime trained = Placement.taskLifetime(sc, config.taskLifetime(), rows.layout().tasks());
             List<TaskLifetime> kinds = trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
             TaskLifetime[] lifetimeOf = new TaskLifetime[total];
             for (int s = 0; s < total; s++) {

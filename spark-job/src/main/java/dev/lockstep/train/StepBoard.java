@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.LockstepException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -60,7 +61,7 @@ final class StepBoard {
             long left = stall;
             int seen = answered;
             while (answered < answers.length) {
-                if (jobDone) throw ResidentEpoch.endedEarly(current.id(), jobFailure, firstRefused);
+                if (jobDone) throw endedEarly(current.id(), jobFailure, firstRefused);
                 if (answered > seen) {
                     seen = answered;
                     left = stall;
@@ -190,5 +191,15 @@ final class StepBoard {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The failure of a step whose job ended first. When the driver refused an answer ({@link AnswerShape}), that is
+     * the likely reason (a task whose answer is refused fails), said in one line instead of Spark's task failures.
+     */
+    static RuntimeException endedEarly(long step, Throwable failure, String refused) {
+        String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1) + " of the job was answered";
+        if (refused != null) return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
+        return new IllegalStateException(failure == null ? what : what + ": " + failure.getMessage(), failure);
     }
 }

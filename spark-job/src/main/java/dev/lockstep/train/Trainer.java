@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.Json;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
@@ -17,10 +18,6 @@ import org.apache.spark.api.java.JavaSparkContext;
  * the driver. Everything else (progress, history, checkpoints) hangs off {@link TrainingListener}s.
  */
 public final class Trainer {
-    /** Pixels 0..255 become 0..1. */
-    public static final float PIXEL_SCALE = 1f / 255f;
-    public static final float PIXEL_OFFSET = 0f;
-
     private final JavaSparkContext sc;
     private final TrainConfig config;
     private final List<TrainingListener> listeners;
@@ -65,15 +62,15 @@ public final class Trainer {
     public TrainingResult fit(RowSource train, RowSource eval, String evalName, Optional<Checkpoint> resume) {
         TrainConfig config = this.config.forTrainingRows(train.count());
         Architecture arch = config.architecture();
-        checkCompatible(arch, train, "training");
-        checkCompatible(arch, eval, evalName);
+        DataFit.LAYERS.check(arch, train, "the training data");
+        DataFit.LAYERS.check(arch, eval, "the " + evalName + " data");
         try {
             checkAgainstData(config, train.count());
         } catch (IllegalArgumentException e) {
             throw new LockstepException(e.getMessage());
         }
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-        int perTask = partitionsPerTask(sc, config.partitionsPerTask(), partitions);
+        int perTask = Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
         long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
         String fingerprint = fingerprint(config, partitions, train, eval);
@@ -83,12 +80,12 @@ public final class Trainer {
         // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
         ParameterUpdate update = ParameterUpdate.forRun(config, Math.max(1, totalSteps), plan.stepsPerEpoch());
         InputTransform trainInput = InputTransform.forTraining(config, train.height(), train.width());
-        InputTransform evalInput = InputTransform.plain(arch.inputSize(), PIXEL_SCALE, PIXEL_OFFSET);
+        InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
         try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, perTask, "lockstep-train");
              CachedRows evalRows = CachedRows.cache(sc, eval, partitions, perTask, "lockstep-" + evalName)) {
-            TaskLifetime lifetime = taskLifetime(sc, config.taskLifetime(), trainRows.layout().tasks());
+            TaskLifetime lifetime = Placement.taskLifetime(sc, config.taskLifetime(), trainRows.layout().tasks());
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(config, train.count(), eval.count(), evalName, partitions,
                     trainRows.partitionsPerTask(), lifetime, plan.stepsPerEpoch(), run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
@@ -142,27 +139,6 @@ public final class Trainer {
                     run.globalStep * plan.batchSize(), run.trainSeconds, partitions, trainRows.partitionsPerTask(), lifetime);
             listeners.forEach(l -> l.onEnd(result));
             return result;
-        }
-    }
-
-    /**
-     * Partitions per task: {@code requested} when positive; 0 leaves it to the master, as many as it has cores,
-     * capped at the partition count. On a local master that is one task per step when the partitions are the
-     * cores (the default), its threads using the cores; on a cluster, {@code spark.executor.cores} when set (one
-     * task and one result per executor instead of one per core: BENCHMARKS.md), else one.
-     */
-    static int partitionsPerTask(JavaSparkContext sc, int requested, int partitions) {
-        if (requested > 0) return requested;
-        int cores = sc.isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
-        return Math.max(1, Math.min(partitions, cores));
-    }
-
-    /** The lifetime of a run's training tasks: {@link TaskLifetime#resolve}, its refusal as the user's error. */
-    static TaskLifetime taskLifetime(JavaSparkContext sc, TaskLifetime requested, int tasks) {
-        try {
-            return TaskLifetime.resolve(sc, requested, tasks);
-        } catch (IllegalArgumentException e) {
-            throw new LockstepException(e.getMessage());
         }
     }
 
@@ -220,18 +196,6 @@ public final class Trainer {
         @Override public Checkpoint snapshot() {
             return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history,
                     params.clone(), optimizer.state(), epochCorrect, epochRows);
-        }
-    }
-
-    private static void checkCompatible(Architecture arch, RowSource data, String what) {
-        if (data.features() != arch.inputSize()) {
-            throw new LockstepException(String.format("the %s data has %d features per row (%dx%d) but --layers starts with %d",
-                    what, data.features(), data.height(), data.width(), arch.inputSize()));
-        }
-        int maxLabel = data.maxLabel();
-        if (maxLabel >= arch.outputSize()) {
-            throw new LockstepException(String.format("the %s data has label %d but --layers ends with %d classes",
-                    what, maxLabel, arch.outputSize()));
         }
     }
 }

@@ -25,7 +25,7 @@ class ImagineTest {
         TrainingResult r = new Trainer(SharedSpark.context(), config, List.of())
                 .fit(new InMemoryRows(sample.slice(0, 8000)), new InMemoryRows(sample.slice(8000, 10000)), "test");
         assertTrue(r.finalEvaluation().accuracy() > 0.85, "a decent model: " + r.finalEvaluation().accuracy());
-        MlpModel model = new MlpModel(r.architecture(), r.parameters(), new InputScaling(Trainer.PIXEL_SCALE, Trainer.PIXEL_OFFSET));
+        MlpModel model = new MlpModel(r.architecture(), r.parameters(), InputScaling.UNIT);
         Classifier classifier = new Classifier(model);
         for (int digit = 0; digit < 10; digit++) {
             float[] raw = Imagine.input(model, digit);

@@ -9,6 +9,7 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -99,7 +100,7 @@ class DataErrorTest {
         JavaSparkContext sc = SharedSpark.context();
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 1);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         int[] batch = {1, 5, 600, 900};
         try (CachedRows rows = CachedRows.cache(sc, new BadRows(), 2, 1, "resident-bad-rows")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);

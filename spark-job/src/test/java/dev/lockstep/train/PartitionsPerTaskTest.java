@@ -9,6 +9,7 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -27,7 +28,7 @@ class PartitionsPerTaskTest {
         Architecture arch = Architecture.parse("784,16,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 5);
         int[] batch = {0, 3, 399, 400, 401, 799, 1000, 1203, 1601, 1602, 1999};
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         for (WirePrecision wire : WirePrecision.values()) {
             SyncStep.Result reference = null;
             Evaluation referenceEval = null;
@@ -62,7 +63,7 @@ class PartitionsPerTaskTest {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 9);
         int[] batch = {0, 1, 2};
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         float[] reference = null;
         for (int perTask : new int[] {1, 2, 5}) {
             // 3 rows over 5 partitions: partitions 0 and 2 hold none.

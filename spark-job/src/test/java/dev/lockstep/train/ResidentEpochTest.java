@@ -13,6 +13,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -158,7 +159,7 @@ class ResidentEpochTest {
     void aFailingTaskEndsTheEpochWithItsCauseAndLeavesNothingRunning() {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 1);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         JavaSparkContext sc = SharedSpark.context();
         int[] batch = {1, 5, 600, 900};
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 2, "resident-failure")) {
@@ -187,7 +188,7 @@ class ResidentEpochTest {
     void answersThatDoNotFitTheModelFailTheStepWithOneLine() {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 1);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         JavaSparkContext sc = SharedSpark.context();
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-refused")) {
             WirePrecision wire = WirePrecision.BF16;
@@ -217,7 +218,7 @@ class ResidentEpochTest {
     void aStalledEpochGoesOnWithAJobPerStepAndTheSameBits() throws Exception {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 2);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         JavaSparkContext sc = SharedSpark.context();
         int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}};
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-stall")) {
@@ -262,7 +263,7 @@ class ResidentEpochTest {
     void closingAnEpochWhoseTaskNeverStartedCancelsItsJob() throws Exception {
         JavaSparkContext sc = SharedSpark.context();
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-never-started")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
             JavaFutureAction<Void> slotTaker = sc.parallelize(List.of(1, 2), 2).foreachAsync(x -> {

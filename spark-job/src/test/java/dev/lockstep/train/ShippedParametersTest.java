@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -35,7 +36,7 @@ class ShippedParametersTest {
         Architecture arch = Architecture.parse("784,16,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 3);
         int[] batch = {1, 5, 8, 400, 999, 1500, 1999};
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         try (CachedRows rows = CachedRows.cache(SharedSpark.context(), new InMemoryRows(TestData.sample().slice(0, 2000)), 3, "shipped-test")) {
             int heldBefore = ExchangedBytes.heldCount();
             for (WirePrecision wire : WirePrecision.values()) {

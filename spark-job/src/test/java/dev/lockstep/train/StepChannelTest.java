@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -193,7 +194,7 @@ class StepChannelTest {
     void stepsHandedOverSparksRpcGiveTheBitsOfAJobPerStep() {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 4);
-        InputTransform input = InputTransform.plain(784, Trainer.PIXEL_SCALE, 0f);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
         JavaSparkContext sc = SharedSpark.context();
         int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}, {0, 999}};
         for (WirePrecision wire : WirePrecision.values()) {
