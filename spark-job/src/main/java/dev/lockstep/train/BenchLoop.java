@@ -28,7 +28,7 @@ final class BenchLoop {
         this.params = Initializer.initialize(arch, this.config.seed());
         this.optimizer = this.config.optimizer().create(arch.parameterCount());
         this.update = ParameterUpdate.forRun(this.config, totalSteps, plan.stepsPerEpoch());
-        this.input = InputTransform.forTraining(this.config, height, width);
+        this.input = InputTransform.forTraining(arch.inputSize(), this.config.seed(), this.config.augmentShift(), height, width);
     }
 
     int epochOf(long globalStep) { return (int) (globalStep / plan.stepsPerEpoch()); }

@@ -19,10 +19,13 @@ final class InputTransform implements Serializable {
         this.augmentation = augmentation != null && augmentation.enabled() ? augmentation : null;
     }
 
-    /** What training feeds the network: pixels scaled to 0..1, shifted as the run's augmentation says. */
-    static InputTransform forTraining(TrainConfig config, int height, int width) {
-        return new InputTransform(config.architecture().inputSize(), InputScaling.UNIT.scale(), InputScaling.UNIT.offset(),
-                new Augmentation(config.seed(), config.augmentShift(), height, width));
+    /**
+     * What training feeds the network: pixels scaled to 0..1 ({@link InputScaling#UNIT}), shifted as the run's
+     * augmentation says ({@code maxShift} pixels at most, 0: none).
+     */
+    static InputTransform forTraining(int features, long seed, int maxShift, int height, int width) {
+        return new InputTransform(features, InputScaling.UNIT.scale(), InputScaling.UNIT.offset(),
+                new Augmentation(seed, maxShift, height, width));
     }
 
     /** What evaluation feeds the network: pixels scaled as {@code scaling} says, nothing shifted. */

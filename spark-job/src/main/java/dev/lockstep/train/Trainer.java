@@ -79,7 +79,8 @@ public final class Trainer {
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
         ParameterUpdate update = ParameterUpdate.forRun(config, Math.max(1, totalSteps), plan.stepsPerEpoch());
-        InputTransform trainInput = InputTransform.forTraining(config, train.height(), train.width());
+        InputTransform trainInput = InputTransform.forTraining(arch.inputSize(), config.seed(), config.augmentShift(),
+                train.height(), train.width());
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
