@@ -11,7 +11,7 @@ import dev.lockstep.train.SparkFreeLoop;
 import dev.lockstep.train.SparkStepBench;
 import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.WirePrecision;
+import dev.lockstep.train.sum.WirePrecision;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
 import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.WirePrecision;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.Locale;
 import java.util.function.Function;
 

@@ -1,5 +1,7 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
 import java.util.Locale;
 

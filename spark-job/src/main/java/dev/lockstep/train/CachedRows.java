@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.sum.SumTree;
 import java.io.Serializable;
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;

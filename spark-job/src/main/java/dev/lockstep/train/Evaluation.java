@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.sum.SumTree;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.lockstep.train;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;

@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.model.MlpModel;
+import dev.lockstep.train.sum.WirePrecision;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** Scores a trained model on a dataset with the cluster, the same distributed pass training uses after each epoch. */

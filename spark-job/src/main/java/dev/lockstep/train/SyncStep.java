@@ -1,6 +1,9 @@
 package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.sum.NodeSum;
+import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

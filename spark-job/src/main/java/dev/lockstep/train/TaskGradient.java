@@ -2,6 +2,9 @@ package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.sum.NodeSum;
+import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.sum.WirePrecision;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;

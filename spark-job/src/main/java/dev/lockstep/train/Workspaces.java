@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
+import dev.lockstep.train.sum.WirePrecision;
 
 /**
  * Per executor thread, kept across tasks (Spark reuses task threads): the {@link Mlp} with its activation buffers,

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.WirePrecision;
+import dev.lockstep.train.sum.WirePrecision;
 import org.junit.jupiter.api.Test;
 
 /** The driver's arrays of the parameter count, counted from the settings alone. */

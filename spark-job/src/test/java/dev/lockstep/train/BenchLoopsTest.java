@@ -8,6 +8,7 @@ import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -17,6 +17,7 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

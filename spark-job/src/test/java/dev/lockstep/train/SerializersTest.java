@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;

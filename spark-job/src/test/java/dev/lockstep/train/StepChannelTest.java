@@ -15,6 +15,7 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.sum.WirePrecision;
 import org.apache.spark.api.java.JavaSparkContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;

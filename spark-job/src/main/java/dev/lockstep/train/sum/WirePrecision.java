@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.sum;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,36 +16,36 @@ public enum WirePrecision {
     /** Exact: the executors see the driver's weights and the driver sees the executors' sums, bit for bit. */
     FLOAT32(4) {
         // Bulk copies through a FloatBuffer view: 2-4x faster than a loop of VarHandle accesses, measured.
-        @Override byte[] encode(float[] v) {
+        @Override public byte[] encode(float[] v) {
             byte[] out = new byte[v.length * 4];
             ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
             return out;
         }
-        @Override void decode(byte[] in, float[] out) {
+        @Override public void decode(byte[] in, float[] out) {
             ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         }
         @Override void addTo(byte[] in, float[] sum) {
             for (int i = 0; i < sum.length; i++) sum[i] += (float) FLOATS.get(in, i * 4);
         }
-        @Override void round(float[] v) {}
+        @Override public void round(float[] v) {}
     },
     /**
      * bfloat16: the top 16 bits of a float32, rounded to nearest even. Keeps float32's range (no overflow or
      * underflow to manage, unlike fp16), with 8 bits of mantissa.
      */
     BF16(2) {
-        @Override byte[] encode(float[] v) {
+        @Override public byte[] encode(float[] v) {
             byte[] out = new byte[v.length * 2];
             for (int i = 0; i < v.length; i++) SHORTS.set(out, i * 2, toBf16(v[i]));
             return out;
         }
-        @Override void decode(byte[] in, float[] out) {
+        @Override public void decode(byte[] in, float[] out) {
             for (int i = 0; i < out.length; i++) out[i] = fromBf16((short) SHORTS.get(in, i * 2));
         }
         @Override void addTo(byte[] in, float[] sum) {
             for (int i = 0; i < sum.length; i++) sum[i] += fromBf16((short) SHORTS.get(in, i * 2));
         }
-        @Override void round(float[] v) {
+        @Override public void round(float[] v) {
             for (int i = 0; i < v.length; i++) v[i] = fromBf16(toBf16(v[i]));
         }
     };
@@ -59,19 +59,19 @@ public enum WirePrecision {
         this.bytesPerValue = bytesPerValue;
     }
 
-    int bytesPerValue() { return bytesPerValue; }
+    public int bytesPerValue() { return bytesPerValue; }
 
     /** A new array holding {@code v} at this precision. */
-    abstract byte[] encode(float[] v);
+    public abstract byte[] encode(float[] v);
 
     /** Fills all of {@code out} from {@code in}, which must hold {@code out.length} values. */
-    abstract void decode(byte[] in, float[] out);
+    public abstract void decode(byte[] in, float[] out);
 
     /** {@code sum[i] += value i of in}, in index order: the same float additions as summing decoded arrays. */
     abstract void addTo(byte[] in, float[] sum);
 
     /** Rounds {@code v} in place to the values it would have after {@code decode(encode(v))}. */
-    abstract void round(float[] v);
+    public abstract void round(float[] v);
 
     static short toBf16(float f) {
         int bits = Float.floatToRawIntBits(f);

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.sum;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +13,16 @@ import java.util.function.BinaryOperator;
  * send one sum, while the result stays bit for bit the same as with one task per partition. For up to three
  * partitions the tree is the plain left-to-right sum.
  */
-final class SumTree {
+public final class SumTree {
     private SumTree() {}
 
     /** A node of the tree: partitions [lo, hi). */
-    record Node(int lo, int hi) {
-        Node {
+    public record Node(int lo, int hi) {
+        public Node {
             if (lo < 0 || hi <= lo) throw new IllegalArgumentException("empty or negative node [" + lo + ", " + hi + ")");
         }
 
-        boolean isLeaf() { return hi - lo == 1; }
+        public boolean isLeaf() { return hi - lo == 1; }
 
         int mid() { return lo + (hi - lo + 1) / 2; }
     }
@@ -32,7 +32,7 @@ final class SumTree {
      * what a task holding those partitions sends. One node when the range is a node of the tree (as with tasks
      * of a power-of-two number of partitions each, over a power-of-two total); never more than about 2 log P.
      */
-    static List<Node> cover(int lo, int hi, int partitions) {
+    public static List<Node> cover(int lo, int hi, int partitions) {
         if (lo < 0 || hi <= lo || hi > partitions) {
             throw new IllegalArgumentException("range [" + lo + ", " + hi + ") is not inside 0.." + partitions);
         }
@@ -57,7 +57,7 @@ final class SumTree {
      *
      * @throws IllegalStateException if some partition of {@code root} is in none of {@code known}
      */
-    static <V> V combine(Node root, Map<Node, V> known, BinaryOperator<V> plus) {
+    public static <V> V combine(Node root, Map<Node, V> known, BinaryOperator<V> plus) {
         V v = known.get(root);
         if (v != null) return v;
         if (root.isLeaf()) throw new IllegalStateException("no result for partition " + root.lo());
@@ -65,12 +65,12 @@ final class SumTree {
     }
 
     /** Losses add as the gradients do ({@link NodeSum}): a run reports the same loss however its partitions were grouped. */
-    static Double add(Double left, Double right) {
+    public static Double add(Double left, Double right) {
         return (0.0 + left) + right;
     }
 
     /** The loss of all {@code partitions} from the nodes that cover them, as {@code 0 + total} (see {@link NodeSum#total}). */
-    static double totalLoss(int partitions, Map<Node, Double> nodes) {
+    public static double totalLoss(int partitions, Map<Node, Double> nodes) {
         return 0.0 + combine(new Node(0, partitions), nodes, SumTree::add);
     }
 }

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.sum;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import java.util.Map;
  * or already added up. Sums are {@code (0 + left) + right} element by element, the additions the step has always
  * made (the leading 0 turns a -0 into +0), and an encoded right half is added straight from its bytes.
  */
-final class NodeSum {
+public final class NodeSum {
     private final byte[] encoded;
     private final WirePrecision wire;
     private final int length;
@@ -25,7 +25,7 @@ final class NodeSum {
     }
 
     /** A node's sum as it travelled: {@code length} values at {@code wire} precision. */
-    static NodeSum encoded(byte[] encoded, WirePrecision wire, int length) {
+    public static NodeSum encoded(byte[] encoded, WirePrecision wire, int length) {
         if (encoded.length != (long) length * wire.bytesPerValue()) {
             throw new IllegalArgumentException("expected " + length + " " + wire.displayName() + " values, got " + encoded.length + " bytes");
         }
@@ -33,12 +33,12 @@ final class NodeSum {
     }
 
     /** A node's sum computed in this JVM; taken over, not copied. */
-    static NodeSum of(float[] values) {
+    public static NodeSum of(float[] values) {
         return new NodeSum(null, null, values.length, values, false);
     }
 
     /** Left half plus right half, in the left half's storage when it has one. */
-    static NodeSum plus(NodeSum left, NodeSum right) {
+    public static NodeSum plus(NodeSum left, NodeSum right) {
         return plus(left, right, null);
     }
 
@@ -55,7 +55,7 @@ final class NodeSum {
     }
 
     /** The values as {@code 0 + v}: decoded into a new array, or the own array made so in place. */
-    float[] toArray() {
+    public float[] toArray() {
         return toArray(null);
     }
 
@@ -83,7 +83,7 @@ final class NodeSum {
     }
 
     /** The whole tree's sum from the nodes that cover it, as {@code 0 + total}. */
-    static float[] total(int partitions, Map<SumTree.Node, NodeSum> nodes) {
+    public static float[] total(int partitions, Map<SumTree.Node, NodeSum> nodes) {
         ArrayDeque<float[]> spare = new ArrayDeque<>();
         return SumTree.combine(new SumTree.Node(0, partitions), nodes, (l, r) -> plus(l, r, spare)).toArray(spare);
     }
