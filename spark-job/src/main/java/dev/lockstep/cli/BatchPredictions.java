@@ -4,7 +4,7 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
-import dev.lockstep.train.PartitionJob;
+import dev.lockstep.train.rows.PartitionJob;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.Evaluation;
 import dev.lockstep.train.Evaluator;
-import dev.lockstep.train.InMemoryRows;
+import dev.lockstep.train.rows.InMemoryRows;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -6,7 +6,7 @@ import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.Registry;
 import dev.lockstep.train.Evaluation;
 import dev.lockstep.train.Evaluator;
-import dev.lockstep.train.RowSource;
+import dev.lockstep.train.rows.RowSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

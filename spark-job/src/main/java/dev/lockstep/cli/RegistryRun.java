@@ -2,7 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.Registry;
-import dev.lockstep.train.RowSource;
+import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Map;

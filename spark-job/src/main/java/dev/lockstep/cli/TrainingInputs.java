@@ -6,9 +6,9 @@ import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.nn.Architecture;
-import dev.lockstep.train.InMemoryRows;
-import dev.lockstep.train.PreparedRows;
-import dev.lockstep.train.RowSource;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.PreparedRows;
+import dev.lockstep.train.rows.RowSource;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 

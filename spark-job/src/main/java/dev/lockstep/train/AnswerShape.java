@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;

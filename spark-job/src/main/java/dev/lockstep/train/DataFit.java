@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.rows.RowSource;
 
 /**
  * The check that data fits a network before Spark caches it: as many features per row as the network has inputs,

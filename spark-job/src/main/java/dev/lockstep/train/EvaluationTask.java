@@ -3,6 +3,8 @@ package dev.lockstep.train;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
+import dev.lockstep.train.rows.PartitionJob;
+import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Iterator;
 import java.util.List;
@@ -25,7 +27,7 @@ final class EvaluationTask extends PartitionJob<RowBlock, Evaluation[]> {
     }
 
     @Override
-    Evaluation[] call(Iterator<RowBlock> blocks) {
+    protected Evaluation[] call(Iterator<RowBlock> blocks) {
         List<List<RowBlock>> partitions = layout.split(TaskContext.getPartitionId(), blocks);
         byte[] encoded = parameters.bytes();
         return PartitionThreads.map(partitions.size(), i -> score(partitions.get(i), encoded)).toArray(new Evaluation[0]);

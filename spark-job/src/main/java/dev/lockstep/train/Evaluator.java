@@ -1,6 +1,8 @@
 package dev.lockstep.train;
 
 import dev.lockstep.model.MlpModel;
+import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.sum.WirePrecision;
 import org.apache.spark.api.java.JavaSparkContext;
 

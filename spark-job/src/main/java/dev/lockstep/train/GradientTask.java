@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.rows.PartitionJob;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -25,7 +26,7 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     }
 
     @Override
-    PartialGradient call(Iterator<RowBlock> blocks) {
+    protected PartialGradient call(Iterator<RowBlock> blocks) {
         long startMicros = WallClock.micros();
         long start = System.nanoTime();
         int task = TaskContext.getPartitionId();

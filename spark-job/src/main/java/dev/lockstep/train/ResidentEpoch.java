@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.time.Duration;
 import java.util.Arrays;

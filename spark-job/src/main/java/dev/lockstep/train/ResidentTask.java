@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.rows.PartitionJob;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -23,7 +24,7 @@ final class ResidentTask extends PartitionJob<RowBlock, Long> {
     }
 
     @Override
-    Long call(Iterator<RowBlock> blocks) {
+    protected Long call(Iterator<RowBlock> blocks) {
         TaskContext context = TaskContext.get();
         TaskAttempt attempt = TaskAttempt.of(context);
         int task = attempt.task();

@@ -2,6 +2,9 @@ package dev.lockstep.train;
 
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.PartitionJob;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -246,7 +249,7 @@ public final class SparkStepBench {
     private static final class NothingTask extends PartitionJob<Integer, Integer> {
         private static final long serialVersionUID = 1L;
 
-        @Override Integer call(java.util.Iterator<Integer> partition) {
+        @Override protected Integer call(java.util.Iterator<Integer> partition) {
             return 0;
         }
     }
@@ -270,7 +273,7 @@ public final class SparkStepBench {
             this.resultBytes = resultBytes;
         }
 
-        @Override byte[] call(java.util.Iterator<RowBlock> partition) {
+        @Override protected byte[] call(java.util.Iterator<RowBlock> partition) {
             if (broadcast != null) broadcast.value();
             return new byte[resultBytes];
         }

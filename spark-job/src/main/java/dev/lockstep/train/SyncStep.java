@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;

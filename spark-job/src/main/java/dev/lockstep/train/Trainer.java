@@ -6,6 +6,8 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
+import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.RowSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

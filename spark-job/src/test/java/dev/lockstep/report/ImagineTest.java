@@ -9,7 +9,7 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
-import dev.lockstep.train.InMemoryRows;
+import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;

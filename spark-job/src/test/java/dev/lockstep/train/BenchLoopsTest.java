@@ -8,6 +8,8 @@ import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.PartitionJob;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -77,7 +79,7 @@ class BenchLoopsTest {
     private static final class FirstElement extends PartitionJob<Integer, Integer> {
         private static final long serialVersionUID = 1L;
 
-        @Override Integer call(Iterator<Integer> partition) {
+        @Override protected Integer call(Iterator<Integer> partition) {
             return partition.next();
         }
     }

@@ -10,6 +10,8 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.RowSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

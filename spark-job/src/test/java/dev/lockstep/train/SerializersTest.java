@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.rows.DataError;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.PreparedRows;
+import dev.lockstep.train.rows.ShippedConf;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;

@@ -12,6 +12,8 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;

@@ -9,6 +9,7 @@ import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.rows.InMemoryRows;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

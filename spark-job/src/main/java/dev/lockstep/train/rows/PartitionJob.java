@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.rows;
 
 import dev.lockstep.LockstepException;
 import java.io.Serializable;
@@ -35,7 +35,7 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
     private static final AtomicLong JOBS = new AtomicLong();
 
     /** The work on one partition's elements, on an executor. */
-    abstract U call(Iterator<T> partition);
+    protected abstract U call(Iterator<T> partition);
 
     /** A job of {@code f}, for code outside this package. */
     public static <T, U> PartitionJob<T, U> of(PartitionFunction<T, U> f) {
@@ -50,7 +50,7 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
             this.f = f;
         }
 
-        @Override U call(Iterator<T> partition) { return f.apply(partition); }
+        @Override protected U call(Iterator<T> partition) { return f.apply(partition); }
     }
 
     /** What {@link #of} runs on each partition; serializable, since it travels to the executors. */
@@ -91,7 +91,7 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
     }
 
     /** Runs this function on the first {@code partitions} partitions only (the bench measures what a task costs). */
-    final List<U> runOn(JavaSparkContext sc, JavaRDD<T> rdd, Class<U> resultType, int partitions) {
+    public final List<U> runOn(JavaSparkContext sc, JavaRDD<T> rdd, Class<U> resultType, int partitions) {
         Object[] results = new Object[partitions];
         List<Object> ids = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) ids.add(p);

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.rows;
 
 import dev.lockstep.LockstepException;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.io.Serializable;
  * <p>Java-serialized under Kryo too: Kryo cannot rebuild a Throwable's internals.
  */
 @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
-final class DataError implements Serializable {
+public final class DataError implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final LockstepException error;
@@ -29,7 +29,7 @@ final class DataError implements Serializable {
     }
 
     /** The error as it was thrown, or, should something in its cause chain not serialize, its message and stack alone. */
-    static DataError of(LockstepException error) {
+    public static DataError of(LockstepException error) {
         try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
             out.writeObject(error);
             return new DataError(error);
@@ -42,10 +42,10 @@ final class DataError implements Serializable {
 
     /** One element standing for the rows of a partition that could not be read, in an RDD of some other type. */
     @SuppressWarnings("unchecked") // only PartitionJob reads such an RDD, and it checks for this element first
-    static <T> java.util.Iterator<T> inPlaceOf(LockstepException error) {
+    public static <T> java.util.Iterator<T> inPlaceOf(LockstepException error) {
         return (java.util.Iterator<T>) java.util.List.of((Object) of(error)).iterator();
     }
 
     /** The exception the task threw, with the executor's stack trace. */
-    LockstepException error() { return error; }
+    public LockstepException error() { return error; }
 }

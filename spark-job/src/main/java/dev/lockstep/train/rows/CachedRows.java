@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.rows;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.train.sum.SumTree;
@@ -21,7 +21,7 @@ import scala.Option;
  * [t * perTask, (t + 1) * perTask), its blocks in partition order, and computes them on as many threads. How many
  * partitions a task holds changes where the work runs, never the model.
  */
-final class CachedRows implements AutoCloseable {
+public final class CachedRows implements AutoCloseable {
     private final JavaRDD<RowBlock> rdd;
     private final long rows;
     private final int partitions;
@@ -36,11 +36,11 @@ final class CachedRows implements AutoCloseable {
         this.source = source;
     }
 
-    static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, String name) {
+    public static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, String name) {
         return cache(sc, source, partitions, 1, name);
     }
 
-    static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, int partitionsPerTask, String name) {
+    public static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, int partitionsPerTask, String name) {
         if (partitions < 1 || partitionsPerTask < 1) {
             throw new IllegalArgumentException("partitions " + partitions + " and partitions per task " + partitionsPerTask + " must be positive");
         }
@@ -71,13 +71,13 @@ final class CachedRows implements AutoCloseable {
         return n;
     }
 
-    JavaRDD<RowBlock> rdd() { return rdd; }
+    public JavaRDD<RowBlock> rdd() { return rdd; }
     long rows() { return rows; }
     /** The partitions the rows are cut into: what the step's sum is over. */
-    int partitions() { return partitions; }
-    int partitionsPerTask() { return perTask; }
+    public int partitions() { return partitions; }
+    public int partitionsPerTask() { return perTask; }
     /** What the tasks need to know of the above. */
-    PartitionLayout layout() { return new PartitionLayout(rows, partitions, perTask); }
+    public PartitionLayout layout() { return new PartitionLayout(rows, partitions, perTask); }
 
     @Override public void close() {
         rdd.unpersist(false);

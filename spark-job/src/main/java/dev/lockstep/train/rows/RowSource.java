@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.rows;
 
 import dev.lockstep.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;

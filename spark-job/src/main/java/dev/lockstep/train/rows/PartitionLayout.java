@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.rows;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
@@ -11,7 +11,7 @@ import java.util.List;
  * Which rows each partition owns ({@link RowBlocks#partitionBounds}) and which partitions each task holds
  * ({@link CachedRows}): task t holds [t * perTask, min(P, (t + 1) * perTask)). Travels with every task.
  */
-final class PartitionLayout implements Serializable {
+public final class PartitionLayout implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long rows;
@@ -19,7 +19,7 @@ final class PartitionLayout implements Serializable {
     private final int perTask;
     private transient long[] bounds;
 
-    PartitionLayout(long rows, int partitions, int perTask) {
+    public PartitionLayout(long rows, int partitions, int perTask) {
         if (rows < 0 || partitions < 1 || perTask < 1 || perTask > partitions) {
             throw new IllegalArgumentException("bad layout: " + rows + " rows, " + partitions + " partitions, " + perTask + " per task");
         }
@@ -28,18 +28,18 @@ final class PartitionLayout implements Serializable {
         this.perTask = perTask;
     }
 
-    int partitions() { return partitions; }
+    public int partitions() { return partitions; }
 
-    int tasks() { return (partitions + perTask - 1) / perTask; }
+    public int tasks() { return (partitions + perTask - 1) / perTask; }
 
     /** The first partition task {@code task} holds. */
-    int first(int task) {
+    public int first(int task) {
         checkTask(task);
         return task * perTask;
     }
 
     /** One past the last partition task {@code task} holds. */
-    int end(int task) {
+    public int end(int task) {
         checkTask(task);
         return Math.min(partitions, (task + 1) * perTask);
     }
@@ -49,7 +49,7 @@ final class PartitionLayout implements Serializable {
      *
      * @throws IllegalStateException if a block lies outside the task's partitions or straddles two
      */
-    List<List<RowBlock>> split(int task, Iterator<RowBlock> blocks) {
+    public List<List<RowBlock>> split(int task, Iterator<RowBlock> blocks) {
         if (bounds == null) bounds = RowBlocks.partitionBounds(rows, partitions);
         int first = first(task);
         int end = end(task);
