@@ -1,6 +1,8 @@
 package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.exchange.ExchangedBytes;
+import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.rows.PartitionJob;
 import java.util.Iterator;
 import java.util.List;

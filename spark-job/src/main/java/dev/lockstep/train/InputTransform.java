@@ -4,7 +4,7 @@ import dev.lockstep.model.InputScaling;
 import java.io.Serializable;
 
 /** Turns a row of pixel bytes into the network's float input: scaling, plus augmentation while training. */
-final class InputTransform implements Serializable {
+public final class InputTransform implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int features;
@@ -29,7 +29,7 @@ final class InputTransform implements Serializable {
     }
 
     /** What evaluation feeds the network: pixels scaled as {@code scaling} says, nothing shifted. */
-    static InputTransform plain(int features, InputScaling scaling) {
+    public static InputTransform plain(int features, InputScaling scaling) {
         return new InputTransform(features, scaling.scale(), scaling.offset(), null);
     }
 

@@ -1,5 +1,12 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.exchange.AnswerShape;
+import dev.lockstep.train.exchange.LocalStepChannel;
+import dev.lockstep.train.exchange.PartialGradient;
+import dev.lockstep.train.exchange.RpcStepChannel;
+import dev.lockstep.train.exchange.StepBoard;
+import dev.lockstep.train.exchange.StepChannel;
+import dev.lockstep.train.exchange.StepOrder;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.time.Duration;
@@ -21,7 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * finds no free slot), the job is cancelled and the epoch goes on with a job per step from the step it had
  * reached, with a warning; the bits are the same.
  */
-final class ResidentEpoch implements EpochSteps {
+public final class ResidentEpoch implements EpochSteps {
     static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
     /** How long the tasks get to return once the epoch is over, before their job is cancelled (at most the stall time). */
     static final long JOB_END_MILLIS = TimeUnit.SECONDS.toMillis(10);
@@ -68,13 +75,13 @@ final class ResidentEpoch implements EpochSteps {
     }
 
     /** For tests on a local master: hand the steps over Spark's RPC, as on a cluster. Before the first step. */
-    ResidentEpoch overRpc() {
+    public ResidentEpoch overRpc() {
         overRpc = true;
         return this;
     }
 
     /** Whether the epoch went on with a job per step. */
-    boolean fellBack() { return onPerStep; }
+    public boolean fellBack() { return onPerStep; }
 
     @Override public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
         start();

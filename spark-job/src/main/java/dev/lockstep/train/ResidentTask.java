@@ -1,6 +1,9 @@
 package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.exchange.StepChannel;
+import dev.lockstep.train.exchange.StepOrder;
+import dev.lockstep.train.exchange.TaskAttempt;
 import dev.lockstep.train.rows.PartitionJob;
 import java.util.Iterator;
 import java.util.List;

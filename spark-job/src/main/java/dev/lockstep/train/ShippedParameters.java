@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.exchange.ExchangedBytes;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;

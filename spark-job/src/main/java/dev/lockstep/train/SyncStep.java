@@ -1,6 +1,8 @@
 package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.exchange.ExchangedBytes;
+import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
@@ -20,7 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * as {@link ShippedParameters}; on a local master, parameters and gradients stay in this JVM
  * ({@link ExchangedBytes}) and only their keys go through Spark.
  */
-final class SyncStep {
+public final class SyncStep {
     private final JavaSparkContext sc;
     private final Architecture arch;
     private final WirePrecision wire;
@@ -41,7 +43,7 @@ final class SyncStep {
         }
     }
 
-    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
+    public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
         this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, Layout.defaultFor(sc));
     }
 
@@ -59,11 +61,11 @@ final class SyncStep {
      * Sums of gradient and loss over one batch, its row count, the rows predicted right before the update, and the
      * step's timings so far (no update yet).
      */
-    record Result(float[] gradientSum, double lossSum, int rows, int correct, long shipNanos, long jobNanos,
+    public record Result(float[] gradientSum, double lossSum, int rows, int correct, long shipNanos, long jobNanos,
                   long slowestFetchNanos, long slowestComputeNanos, long combineNanos, long launchNanos, long returnNanos, long firstLaunchNanos) {}
 
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
-    Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
+    public Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
         long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
         ShippedParameters shipped = ShippedParameters.ship(sc, wire.encode(parameters), maxInTaskBytes, exchange);
@@ -87,8 +89,8 @@ final class SyncStep {
      *
      * @param epochDescription names a resident epoch's job in the Spark UI
      */
-    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
-                     Consumer<String> warnings) {
+    public EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
+                            Consumer<String> warnings) {
         return epoch(lifetime, data, epoch, input, epochDescription, warnings, ResidentEpoch.STALL_MILLIS);
     }
 

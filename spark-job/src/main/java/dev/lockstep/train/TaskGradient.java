@@ -2,6 +2,8 @@ package dev.lockstep.train;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.exchange.ExchangedBytes;
+import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;

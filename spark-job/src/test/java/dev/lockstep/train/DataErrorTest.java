@@ -13,6 +13,7 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.exchange.LocalStepChannel;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.DataError;
 import dev.lockstep.train.rows.InMemoryRows;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.exchange.ExchangedBytes;
+import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.rows.DataError;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PreparedRows;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import dev.lockstep.LockstepException;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * the answers to it so far (by task), and whether the epoch or the job has ended; and the messages refused since
  * the driver last asked, for its warning. One lock guards it all.
  */
-final class StepBoard {
+public final class StepBoard {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AnswerShape shape;
@@ -197,7 +197,7 @@ final class StepBoard {
      * The failure of a step whose job ended first. When the driver refused an answer ({@link AnswerShape}), that is
      * the likely reason (a task whose answer is refused fails), said in one line instead of Spark's task failures.
      */
-    static RuntimeException endedEarly(long step, Throwable failure, String refused) {
+    public static RuntimeException endedEarly(long step, Throwable failure, String refused) {
         String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1) + " of the job was answered";
         if (refused != null) return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
         return new IllegalStateException(failure == null ? what : what + ": " + failure.getMessage(), failure);

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.SumTree;
@@ -13,12 +13,12 @@ import java.util.Locale;
  * step's batch. An answer over Spark's RPC is measured against it before any of it is copied; one that does not
  * fit is refused, never kept: it could otherwise stand in for other tasks' partitions or fail the step's sum.
  */
-final class AnswerShape {
+public final class AnswerShape {
     private final PartitionLayout layout;
     private final WirePrecision wire;
     private final int parameterCount;
 
-    AnswerShape(PartitionLayout layout, WirePrecision wire, int parameterCount) {
+    public AnswerShape(PartitionLayout layout, WirePrecision wire, int parameterCount) {
         if (parameterCount < 1) throw new IllegalArgumentException("parameter count must be positive, got " + parameterCount);
         this.layout = layout;
         this.wire = wire;

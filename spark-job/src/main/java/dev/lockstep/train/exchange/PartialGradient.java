@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
@@ -11,21 +11,21 @@ import java.io.Serializable;
  * in float32 (sums of partitions already rounded to the wire's precision, so the driver's total is the same
  * whichever task added them).
  */
-final class PartialGradient implements Serializable {
+public final class PartialGradient implements Serializable {
     private static final long serialVersionUID = 2L;
 
     final int[] nodeLo;
     final int[] nodeHi;
-    final ExchangedBytes[] gradients;
-    final double[] losses;
-    final int rows;
-    final int correct;
-    final long fetchNanos;   // reading the broadcast parameters
-    final long computeNanos; // assembling rows, forward and backward, on all of the task's threads
-    final long startMicros;  // wall clock when the task's function began and ended: with the driver's own clock
-    final long endMicros;    // (same host) they split a job into launch, run and result return
+    public final ExchangedBytes[] gradients;
+    public final double[] losses;
+    public final int rows;
+    public final int correct;
+    public final long fetchNanos;   // reading the broadcast parameters
+    public final long computeNanos; // assembling rows, forward and backward, on all of the task's threads
+    public final long startMicros;  // wall clock when the task's function began and ended: with the driver's own clock
+    public final long endMicros;    // (same host) they split a job into launch, run and result return
 
-    PartialGradient(int[] nodeLo, int[] nodeHi, ExchangedBytes[] gradients, double[] losses, int rows, int correct,
+    public PartialGradient(int[] nodeLo, int[] nodeHi, ExchangedBytes[] gradients, double[] losses, int rows, int correct,
                     long fetchNanos, long computeNanos, long startMicros, long endMicros) {
         this.nodeLo = nodeLo;
         this.nodeHi = nodeHi;
@@ -39,7 +39,7 @@ final class PartialGradient implements Serializable {
         this.endMicros = endMicros;
     }
 
-    SumTree.Node node(int i) {
+    public SumTree.Node node(int i) {
         return new SumTree.Node(nodeLo[i], nodeHi[i]);
     }
 }

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ import scala.util.Try;
  *
  * <p>Spark's RPC classes are internal to Spark; this class is the one place Lockstep uses them.
  */
-final class RpcStepChannel implements StepChannel {
+public final class RpcStepChannel implements StepChannel {
     private static final AtomicLong IDS = new AtomicLong();
     private static final ClassTag<byte[]> BYTES = ClassTag$.MODULE$.apply(byte[].class);
     /** How long one poll for the next step may wait at the driver before the task asks again. */
@@ -59,7 +59,7 @@ final class RpcStepChannel implements StepChannel {
         self = env.setupEndpoint(name, new DriverEndpoint());
     }
 
-    static RpcStepChannel open(AnswerShape shape) {
+    public static RpcStepChannel open(AnswerShape shape) {
         return new RpcStepChannel(shape);
     }
 

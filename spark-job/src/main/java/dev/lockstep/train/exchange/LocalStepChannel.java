@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link StepChannel} for tasks in the driver's own JVM (a local master): orders and answers are handed over as
  * objects, nothing is copied or serialized. Tasks find it by its id in a table of this JVM.
  */
-final class LocalStepChannel implements StepChannel {
+public final class LocalStepChannel implements StepChannel {
     private static final ConcurrentHashMap<Long, LocalStepChannel> OPEN = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong();
     private static final Runnable NOTHING = () -> {};
@@ -19,14 +19,14 @@ final class LocalStepChannel implements StepChannel {
         board = new StepBoard(shape);
     }
 
-    static LocalStepChannel open(AnswerShape shape) {
+    public static LocalStepChannel open(AnswerShape shape) {
         LocalStepChannel c = new LocalStepChannel(shape);
         OPEN.put(c.id, c);
         return c;
     }
 
     /** Channels open in this JVM (tests check that closing removes them). */
-    static int openCount() {
+    public static int openCount() {
         return OPEN.size();
     }
 

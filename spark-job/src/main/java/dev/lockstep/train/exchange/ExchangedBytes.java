@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.sum.SumTree;
 import java.io.Serializable;
@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * each {@link SumTree} node they send (a retried attempt puts the same bytes again), and closing the exchange drops whatever it still holds, also
  * when the job failed.
  */
-final class ExchangedBytes implements Serializable {
+public final class ExchangedBytes implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ConcurrentHashMap<Slot, byte[]> HELD = new ConcurrentHashMap<>();
     private static final AtomicLong EXCHANGES = new AtomicLong();
     /** The index the driver's own bytes (the parameters) are held under; tasks use their partition's. */
-    static final int DRIVER = -1;
+    public static final int DRIVER = -1;
 
     private record Slot(long exchange, int index) {}
 
@@ -34,29 +34,29 @@ final class ExchangedBytes implements Serializable {
         this.index = index;
     }
 
-    static ExchangedBytes inline(byte[] bytes) {
+    public static ExchangedBytes inline(byte[] bytes) {
         return new ExchangedBytes(bytes, 0, 0);
     }
 
     /** A new exchange for one job's held bytes; never 0. */
-    static long openExchange() {
+    public static long openExchange() {
         return EXCHANGES.incrementAndGet();
     }
 
     /** Keeps {@code bytes} in this JVM under ({@code exchange}, {@code index}); only the key is serialized. */
-    static ExchangedBytes hold(long exchange, int index, byte[] bytes) {
+    public static ExchangedBytes hold(long exchange, int index, byte[] bytes) {
         if (exchange <= 0) throw new IllegalArgumentException("no exchange open: " + exchange);
         HELD.put(new Slot(exchange, index), bytes);
         return new ExchangedBytes(null, exchange, index);
     }
 
     /** Drops every byte array the exchange still holds. */
-    static void closeExchange(long exchange) {
+    public static void closeExchange(long exchange) {
         HELD.keySet().removeIf(s -> s.exchange() == exchange);
     }
 
     /** Byte arrays held in this JVM, over all open exchanges (tests check that closing drops them). */
-    static int heldCount() {
+    public static int heldCount() {
         return HELD.size();
     }
 
@@ -65,7 +65,7 @@ final class ExchangedBytes implements Serializable {
     }
 
     /** The bytes; they stay where they are (every task of a job, and any retry, reads the same parameters). */
-    byte[] bytes() {
+    public byte[] bytes() {
         if (inline != null) return inline;
         byte[] held = HELD.get(new Slot(exchange, index));
         if (held == null) {

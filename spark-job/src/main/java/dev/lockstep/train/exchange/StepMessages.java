@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import java.nio.ByteBuffer;
 
@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * The messages of {@link RpcStepChannel}, each a plain byte array: Spark's RPC deserializes what arrives on its
  * own threads, whose class loader need not see the job's classes, and a byte array needs none.
  */
-final class StepMessages {
+public final class StepMessages {
     static final byte NEXT = 1;   // task -> driver: the first step after a given one, please (long poll)
     static final byte ORDER = 2;  // driver -> task: a step
     static final byte END = 3;    // driver -> task: the epoch is over
@@ -62,11 +62,11 @@ final class StepMessages {
     record Answer(TaskAttempt from, long step, PartialGradient partial) {}
 
     /** An answer's bytes before its first node: type, task, attempt number, task attempt id, step, node count. */
-    static final int ANSWER_HEADER = 1 + 4 + 4 + 8 + 8 + 4;
+    public static final int ANSWER_HEADER = 1 + 4 + 4 + 8 + 8 + 4;
     /** Around each node's gradient bytes: its partitions [lo, hi), its loss, the gradient's length. */
-    static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
+    public static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
     /** After the last node: rows, rows right, four timings. */
-    static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
+    public static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
 
     static byte[] answer(TaskAttempt from, long step, PartialGradient p) {
         int size = ANSWER_HEADER + ANSWER_TRAILER;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,10 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.InputTransform;
+import dev.lockstep.train.ResidentEpoch;
+import dev.lockstep.train.SyncStep;
+import dev.lockstep.train.TaskLifetime;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PartitionLayout;

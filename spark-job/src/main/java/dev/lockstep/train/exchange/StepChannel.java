@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.exchange;
 
 import java.io.Serializable;
 
@@ -8,7 +8,7 @@ import java.io.Serializable;
  * late (a retry) takes up whatever step is current; a reply to any other step, or a second one to the current
  * step, is dropped (the bits are the same: a step's result depends only on its order).
  */
-interface StepChannel extends AutoCloseable {
+public interface StepChannel extends AutoCloseable {
     /** Makes {@code order} the current step; its id must be higher than the last one's. */
     void publish(StepOrder order);
 
