@@ -9,7 +9,7 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.KernelBench;
 import dev.lockstep.train.SparkFreeLoop;
 import dev.lockstep.train.SparkStepBench;
-import dev.lockstep.train.TaskLifetime;
+import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.sum.WirePrecision;
 import java.io.PrintWriter;

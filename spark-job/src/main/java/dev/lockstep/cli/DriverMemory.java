@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.data.HeapBudget;
-import dev.lockstep.train.TaskLifetime;
+import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;

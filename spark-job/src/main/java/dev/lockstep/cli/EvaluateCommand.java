@@ -6,7 +6,7 @@ import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
-import dev.lockstep.train.Evaluation;
+import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.Evaluator;
 import dev.lockstep.train.rows.InMemoryRows;
 import java.io.PrintWriter;

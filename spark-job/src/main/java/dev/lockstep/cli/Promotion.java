@@ -4,7 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.Registry;
-import dev.lockstep.train.Evaluation;
+import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.Evaluator;
 import dev.lockstep.train.rows.RowSource;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
-import dev.lockstep.train.TaskLifetime;
+import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Locale;

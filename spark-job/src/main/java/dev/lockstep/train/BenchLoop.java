@@ -3,6 +3,7 @@ package dev.lockstep.train;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
+import dev.lockstep.train.step.InputTransform;
 import java.util.Arrays;
 
 /**

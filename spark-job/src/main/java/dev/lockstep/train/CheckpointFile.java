@@ -4,6 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
+import dev.lockstep.train.step.Evaluation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

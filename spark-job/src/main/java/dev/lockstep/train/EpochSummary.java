@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.step.Evaluation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

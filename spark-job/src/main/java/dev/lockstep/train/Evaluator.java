@@ -3,6 +3,10 @@ package dev.lockstep.train;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.RowSource;
+import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.train.step.InputTransform;
+import dev.lockstep.train.step.Placement;
+import dev.lockstep.train.step.SyncStep;
 import dev.lockstep.train.sum.WirePrecision;
 import org.apache.spark.api.java.JavaSparkContext;
 

@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.step.TaskLifetime;
 import java.io.PrintWriter;
 import java.util.Locale;
 

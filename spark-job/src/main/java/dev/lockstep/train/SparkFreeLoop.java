@@ -3,6 +3,8 @@ package dev.lockstep.train;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
+import dev.lockstep.train.step.BatchGradient;
+import dev.lockstep.train.step.Workspaces;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.step.ShippedParameters;
+
 /**
  * Where one step's wall time went, in nanoseconds. {@code ship} is encoding the parameters (and broadcasting them,
  * for a model too large to ride in the task: see {@link ShippedParameters}). {@code job} is the Spark job from

@@ -1,5 +1,7 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.step.TaskLifetime;
+
 /**
  * Hooks around the training loop. Progress, history, checkpoints and early stopping live in listeners, not in
  * the loop. A listener that throws stops the run.

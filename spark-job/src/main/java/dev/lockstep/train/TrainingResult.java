@@ -1,6 +1,8 @@
 package dev.lockstep.train;
 
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.train.step.TaskLifetime;
 import java.util.List;
 
 /** The trained parameters and what was measured on the way. */

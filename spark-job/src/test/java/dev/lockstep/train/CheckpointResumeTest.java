@@ -12,6 +12,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.RowSource;
+import dev.lockstep.train.step.Evaluation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

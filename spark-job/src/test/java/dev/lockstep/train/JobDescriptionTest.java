@@ -6,6 +6,7 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.step.TaskLifetime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.scheduler.SparkListener;

@@ -10,6 +10,7 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.step.Evaluation;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;

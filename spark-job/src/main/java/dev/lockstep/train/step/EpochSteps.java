@@ -1,11 +1,11 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 /**
  * The training steps of one epoch, computed on the cluster: a Spark job per step ({@link TaskLifetime#STEP}) or
  * one job whose tasks stay for the epoch ({@link ResidentEpoch}). Both give the same {@link SyncStep.Result}s,
  * bit for bit. Closing ends whatever job is still running.
  */
-interface EpochSteps extends AutoCloseable {
+public interface EpochSteps extends AutoCloseable {
     /**
      * The summed gradient of one step on {@code parameters}, without the update.
      *

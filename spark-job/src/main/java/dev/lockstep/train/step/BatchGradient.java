@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Mlp;
@@ -11,15 +11,15 @@ import java.util.Iterator;
  * input chunk by chunk, and add their gradient to a sum. {@link GradientTask} runs it on executors; the benchmark's
  * Spark-free loop runs the very same code on threads.
  */
-final class BatchGradient {
-    double loss;
-    int rows;
+public final class BatchGradient {
+    public double loss;
+    public int rows;
     int correct;
 
     private BatchGradient() {}
 
     /** Adds the gradient of the rows of {@code batchRows} that lie in {@code blocks} to {@code gradient}. */
-    static BatchGradient accumulate(Iterator<RowBlock> blocks, Mlp mlp, int[] batchRows, int epoch, InputTransform input,
+    public static BatchGradient accumulate(Iterator<RowBlock> blocks, Mlp mlp, int[] batchRows, int epoch, InputTransform input,
                                     float[] gradient) {
         BatchGradient g = new BatchGradient();
         byte[] labels = new byte[mlp.maxBatch()];
@@ -49,7 +49,7 @@ final class BatchGradient {
         rows += n;
     }
 
-    static int lowerBound(int[] sorted, long key) {
+    public static int lowerBound(int[] sorted, long key) {
         int i = Arrays.binarySearch(sorted, (int) Math.min(key, Integer.MAX_VALUE));
         if (i < 0) return -i - 1;
         while (i > 0 && sorted[i - 1] == key) i--;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Architecture;

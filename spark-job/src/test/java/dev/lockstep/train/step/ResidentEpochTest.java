@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,10 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingListener;
+import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.exchange.LocalStepChannel;
 import dev.lockstep.train.exchange.StepMessages;
 import dev.lockstep.train.rows.CachedRows;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.train.sum.SumTree;
 import java.io.Serializable;
@@ -15,7 +15,7 @@ public final class Evaluation implements Serializable {
     private final double lossSum;
     private final long[] confusion; // [label * classes + predicted]
 
-    Evaluation(int classes, double lossSum, long[] confusion) {
+    public Evaluation(int classes, double lossSum, long[] confusion) {
         this.classes = classes;
         this.lossSum = lossSum;
         this.confusion = confusion;
@@ -50,8 +50,8 @@ public final class Evaluation implements Serializable {
     public double loss() { return rows() == 0 ? Double.NaN : lossSum / rows(); }
     public long count(int label, int predicted) { return confusion[label * classes + predicted]; }
     public int classes() { return classes; }
-    double lossSum() { return lossSum; }
-    long[] confusion() { return confusion.clone(); }
+    public double lossSum() { return lossSum; }
+    public long[] confusion() { return confusion.clone(); }
 
     /** Rows are true labels, columns predictions. */
     public List<List<Long>> confusionMatrix() {

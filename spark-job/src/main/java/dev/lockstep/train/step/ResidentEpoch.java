@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.train.exchange.AnswerShape;
 import dev.lockstep.train.exchange.LocalStepChannel;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Mlp;
@@ -9,13 +9,13 @@ import dev.lockstep.train.sum.WirePrecision;
  * the decoded parameters and the gradient sum, so a step allocates nothing of the model's size but what it sends
  * back. The thread owns these arrays; nothing of a step's broadcast stays referenced after the task.
  */
-final class Workspaces {
+public final class Workspaces {
     static final int CHUNK_ROWS = 256;
     private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
 
     private Workspaces() {}
 
-    static Workspace forThread(Architecture arch) {
+    public static Workspace forThread(Architecture arch) {
         Workspace w = CURRENT.get();
         if (w == null || !w.mlp.architecture().equals(arch)) {
             w = new Workspace(arch);
@@ -24,8 +24,8 @@ final class Workspaces {
         return w;
     }
 
-    static final class Workspace {
-        final Mlp mlp;
+    public static final class Workspace {
+        public final Mlp mlp;
         final float[] parameters;
         final float[] gradient;
 

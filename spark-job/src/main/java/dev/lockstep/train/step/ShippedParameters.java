@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.train.exchange.ExchangedBytes;
 import java.io.Serializable;
@@ -15,13 +15,13 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>above that, where Spark would warn of a large task binary on every step, in a broadcast of their own.
  * </ul>
  */
-final class ShippedParameters implements Serializable {
+public final class ShippedParameters implements Serializable {
     private static final long serialVersionUID = 1L;
     /**
      * Below Spark's large-task-binary warning (1,000 KiB) with 24 KiB for the rest of the task; 784-256-128-10 in
      * float32 is 919 KiB.
      */
-    static final int MAX_IN_TASK_BYTES = 976 * 1024;
+    public static final int MAX_IN_TASK_BYTES = 976 * 1024;
 
     private final ExchangedBytes carried;
     private final Broadcast<byte[]> broadcast;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.model.InputScaling;
 import java.io.Serializable;
@@ -23,7 +23,7 @@ public final class InputTransform implements Serializable {
      * What training feeds the network: pixels scaled to 0..1 ({@link InputScaling#UNIT}), shifted as the run's
      * augmentation says ({@code maxShift} pixels at most, 0: none).
      */
-    static InputTransform forTraining(int features, long seed, int maxShift, int height, int width) {
+    public static InputTransform forTraining(int features, long seed, int maxShift, int height, int width) {
         return new InputTransform(features, InputScaling.UNIT.scale(), InputScaling.UNIT.offset(),
                 new Augmentation(seed, maxShift, height, width));
     }

@@ -1,10 +1,10 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.LockstepException;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** Where a run's work goes on the master at hand: how many partitions a task takes, and how long tasks live. */
-final class Placement {
+public final class Placement {
     private Placement() {}
 
     /**
@@ -13,14 +13,14 @@ final class Placement {
      * cores (the default), its threads using the cores; on a cluster, {@code spark.executor.cores} when set (one
      * task and one result per executor instead of one per core: BENCHMARKS.md), else one.
      */
-    static int partitionsPerTask(JavaSparkContext sc, int requested, int partitions) {
+    public static int partitionsPerTask(JavaSparkContext sc, int requested, int partitions) {
         if (requested > 0) return requested;
         int cores = sc.isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
         return Math.max(1, Math.min(partitions, cores));
     }
 
     /** The lifetime of a run's training tasks: {@link TaskLifetime#resolve}, its refusal as the user's error. */
-    static TaskLifetime taskLifetime(JavaSparkContext sc, TaskLifetime requested, int tasks) {
+    public static TaskLifetime taskLifetime(JavaSparkContext sc, TaskLifetime requested, int tasks) {
         try {
             return TaskLifetime.resolve(sc, requested, tasks);
         } catch (IllegalArgumentException e) {

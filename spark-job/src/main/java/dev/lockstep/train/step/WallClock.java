@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 /** Wall-clock microseconds, comparable between JVMs on one host (System.nanoTime is not). */
 final class WallClock {

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.step;
 
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.exchange.ExchangedBytes;
@@ -32,7 +32,7 @@ public final class SyncStep {
     private boolean residentGivenUp;
 
     /** How a step runs its partitions and moves its bytes; every layout gives the same bits. */
-    enum Layout {
+    public enum Layout {
         /** Parameters and gradients go through Spark. Any master. */
         SENT,
         /** Bytes stay in this JVM ({@link ExchangedBytes}). Local masters only. */
@@ -48,7 +48,7 @@ public final class SyncStep {
     }
 
     /** For tests and the bench: where parameters stop riding in the task and get a broadcast of their own; the layout. */
-    SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, Layout layout) {
+    public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, Layout layout) {
         if (layout != Layout.SENT && !sc.isLocal()) throw new IllegalArgumentException(layout + " needs a local master");
         this.sc = sc;
         this.arch = arch;
@@ -156,7 +156,7 @@ public final class SyncStep {
     }
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
-    Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
+    public Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
         long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
         ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
         try {
