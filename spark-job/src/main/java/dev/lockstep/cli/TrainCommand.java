@@ -2,8 +2,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.train.Checkpoint;
-import dev.lockstep.train.CheckpointListener;
-import dev.lockstep.train.Checkpoints;
+import dev.lockstep.train.checkpoint.CheckpointListener;
+import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.StepTimingListener;
 import dev.lockstep.train.TrainConfig;

@@ -11,16 +11,16 @@ import java.util.Map;
 public record StepBreakdown(int steps, double total, double ship, double schedulingAndReturn, double fetch,
                             double compute, double combine, double update) {
     /** Field names in metrics.json and history.jsonl, in the order of {@link #values()}. */
-    static final String[] NAMES = {"total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"};
+    public static final String[] NAMES = {"total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"};
 
     public static final StepBreakdown NONE = of(0, new double[NAMES.length]);
 
-    static StepBreakdown of(int steps, double[] v) {
+    public static StepBreakdown of(int steps, double[] v) {
         if (steps == 0) v = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         return new StepBreakdown(steps, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
     }
 
-    double[] values() { return new double[] {total, ship, schedulingAndReturn, fetch, compute, combine, update}; }
+    public double[] values() { return new double[] {total, ship, schedulingAndReturn, fetch, compute, combine, update}; }
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -153,7 +153,7 @@ class TrainCommandTest {
         assertFalse(Files.exists(out.resolve("model.lsm")));
         assertFalse(Files.exists(out.resolve("metrics.json")));
         int failedStep = Integer.parseInt(o.errorLines().get(0).replaceAll(".*at step (\\d+) .*", "$1"));
-        dev.lockstep.train.Checkpoints kept = new dev.lockstep.train.Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
+        dev.lockstep.train.checkpoint.Checkpoints kept = new dev.lockstep.train.checkpoint.Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
         assertTrue(failedStep > 1, "the run should have had good steps before diverging: " + o.err());
         dev.lockstep.train.Checkpoint last = kept.latest(new java.io.PrintWriter(System.err)).orElseThrow();
         assertEquals(failedStep - 1, last.globalStep());

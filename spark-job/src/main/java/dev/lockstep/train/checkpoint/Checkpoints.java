@@ -1,7 +1,9 @@
-package dev.lockstep.train;
+package dev.lockstep.train.checkpoint;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,9 +1,13 @@
-package dev.lockstep.train;
+package dev.lockstep.train.checkpoint;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.EpochSummary;
+import dev.lockstep.train.StepBreakdown;
+import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.step.Evaluation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

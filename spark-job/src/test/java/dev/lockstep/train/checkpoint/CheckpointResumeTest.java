@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.train.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,13 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.EpochSummary;
+import dev.lockstep.train.StepBreakdown;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingListener;
+import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Evaluation;

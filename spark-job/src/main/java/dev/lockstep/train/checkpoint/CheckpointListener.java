@@ -1,4 +1,6 @@
-package dev.lockstep.train;
+package dev.lockstep.train.checkpoint;
+
+import dev.lockstep.train.TrainingListener;
 
 /**
  * Saves a checkpoint every N global steps; {@code --resume} continues from the newest. A fresh run's first
