@@ -8,7 +8,7 @@ package dev.lockstep.nn;
  * {@code --add-modules jdk.incubator.vector}, else {@link ScalarKernels}; {@code -Dlockstep.kernels=scalar} forces
  * the scalar ones. Both compute the same bits (see {@link Kernels}), so executors may differ in this.
  */
-final class DenseKernels {
+public final class DenseKernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Kernels VECTOR = loadVector();
     private static Kernels impl = System.getProperty("lockstep.kernels", "").equalsIgnoreCase("scalar") || VECTOR == null
@@ -43,7 +43,7 @@ final class DenseKernels {
     }
 
     /** What runs, for logs: "vector (512-bit)" or "scalar". */
-    static String description() { return impl.description(); }
+    public static String description() { return impl.description(); }
 
     /** Tile edge of the transpose: a 32 x 32 tile of reads and one of writes stay in L1. */
     private static final int TILE = 32;
@@ -52,7 +52,7 @@ final class DenseKernels {
      * dst[c * rows + r] = src[offset + r * cols + c]: a [rows][cols] block to [cols][rows], tile by tile (the plain
      * double loop strides through dst a row at a time and misses the cache on nearly every write).
      */
-    static void transpose(float[] src, int offset, int rows, int cols, float[] dst) {
+    public static void transpose(float[] src, int offset, int rows, int cols, float[] dst) {
         for (int r0 = 0; r0 < rows; r0 += TILE) {
             int r1 = Math.min(rows, r0 + TILE);
             for (int c0 = 0; c0 < cols; c0 += TILE) {
@@ -70,7 +70,7 @@ final class DenseKernels {
      * the zero skipping of {@link Kernels}: most pixels of a digit are background, and ReLU zeroes about half of
      * each hidden layer.
      */
-    static void affine(float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
+    public static void affine(float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
         affine(impl, x, n, in, wT, params, biasOffset, out, dst);
     }
 
@@ -90,7 +90,7 @@ final class DenseKernels {
     }
 
     /** grad[j][k] += sum_r delta[r][j] * x[r][k], rows r in order (fused multiply-adds). */
-    static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+    public static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
         accumulateWeightGradient(impl, delta, x, n, in, out, grad, weightOffset);
     }
 
@@ -106,7 +106,7 @@ final class DenseKernels {
     }
 
     /** prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs. */
-    static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+    public static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
         backpropagate(impl, delta, n, out, params, weightOffset, in, prev);
     }
 

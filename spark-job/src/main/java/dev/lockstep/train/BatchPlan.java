@@ -10,12 +10,12 @@ import java.util.SplittableRandom;
  * every step averages the same number of rows. Because the plan never looks at partitions, 1, 2 or 64
  * partitions train on exactly the same batches.
  */
-final class BatchPlan {
+public final class BatchPlan {
     private final long seed;
     private final int rows;
     private final int batchSize;
 
-    BatchPlan(long seed, long rows, int batchSize) {
+    public BatchPlan(long seed, long rows, int batchSize) {
         if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31 training rows");
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive");
         if (rows < batchSize) {
@@ -26,11 +26,11 @@ final class BatchPlan {
         this.batchSize = batchSize;
     }
 
-    int stepsPerEpoch() { return rows / batchSize; }
-    int batchSize() { return batchSize; }
+    public int stepsPerEpoch() { return rows / batchSize; }
+    public int batchSize() { return batchSize; }
 
     /** The epoch's row order (Fisher-Yates from a stream derived from the seed and the epoch). */
-    int[] permutation(int epoch) {
+    public int[] permutation(int epoch) {
         int[] p = new int[rows];
         for (int i = 0; i < rows; i++) p[i] = i;
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.PERMUTATION, epoch));
@@ -44,7 +44,7 @@ final class BatchPlan {
     }
 
     /** The global rows of one step, sorted ascending so each partition can find its share by binary search. */
-    int[] batch(int[] permutation, int step) {
+    public int[] batch(int[] permutation, int step) {
         if (step < 0 || step >= stepsPerEpoch()) throw new IllegalArgumentException("step " + step + " out of range");
         int[] b = Arrays.copyOfRange(permutation, step * batchSize, (step + 1) * batchSize);
         Arrays.sort(b);

@@ -9,7 +9,7 @@ import dev.lockstep.optim.WeightDecay;
  * The driver's half of a step, the same whoever computed the gradient (Spark, or the benchmark's threads): average
  * the summed gradient, refuse anything non-finite, fold in weight decay, apply the scheduled optimizer step.
  */
-final class ParameterUpdate {
+public final class ParameterUpdate {
     private final LearningRateSchedule schedule;
     private final WeightDecay decay;
 
@@ -19,7 +19,7 @@ final class ParameterUpdate {
     }
 
     /** The update a run of {@code totalSteps} steps applies: its schedule, and weight decay on the weights only. */
-    static ParameterUpdate forRun(TrainConfig config, long totalSteps, int stepsPerEpoch) {
+    public static ParameterUpdate forRun(TrainConfig config, long totalSteps, int stepsPerEpoch) {
         return new ParameterUpdate(config.schedule().create(config.learningRate(), totalSteps, stepsPerEpoch),
                 new WeightDecay((float) config.weightDecay(), config.architecture().weightRanges()));
     }
@@ -30,7 +30,7 @@ final class ParameterUpdate {
      *
      * @return the learning rate applied
      */
-    double apply(float[] params, Optimizer optimizer, float[] gradientSum, double lossSum, int rows, long globalStep,
+    public double apply(float[] params, Optimizer optimizer, float[] gradientSum, double lossSum, int rows, long globalStep,
                  int epoch, int step) {
         float[] gradient = average(gradientSum, lossSum, rows, globalStep + 1, epoch, step);
         double rate = schedule.rate(globalStep);

@@ -3,7 +3,7 @@ package dev.lockstep.train;
 import java.util.Arrays;
 
 /** Every step's {@link StepTimings}, kept as columns of nanoseconds so that medians can be taken per part. */
-final class TimingSamples {
+public final class TimingSamples {
     private long[][] samples = new long[StepBreakdown.NAMES.length][256];
     private int count;
 
@@ -27,7 +27,7 @@ final class TimingSamples {
     }
 
     /** Median of the first {@code n} values (sorted in a copy). */
-    static double median(long[] v, int n) {
+    public static double median(long[] v, int n) {
         long[] s = Arrays.copyOf(v, n);
         Arrays.sort(s);
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;

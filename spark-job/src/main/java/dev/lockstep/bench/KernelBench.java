@@ -1,5 +1,7 @@
-package dev.lockstep.nn;
+package dev.lockstep.bench;
 
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.nn.DenseKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -8,7 +10,7 @@ import java.util.SplittableRandom;
  * GFLOP/s of the three dense-layer products, per layer of a network and batch size, in this JVM: the quick
  * in-process figure for {@code lockstep bench}. The JMH benchmarks in {@code bench/} are the careful one. Every
  * shape is warmed up before any is measured, because training runs them all in one JVM and the JIT compiles them
- * with all of them seen (see the note in {@link VectorKernels} on why that matters).
+ * with all of them seen (see the note in {@code nn.VectorKernels} on why that matters).
  */
 public final class KernelBench {
     public static final String[] PRODUCTS = {"forward", "weight_gradient", "backpropagate"};

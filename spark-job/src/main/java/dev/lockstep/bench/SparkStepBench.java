@@ -1,7 +1,10 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.train.ParameterUpdate;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PartitionJob;

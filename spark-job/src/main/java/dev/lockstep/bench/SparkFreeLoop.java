@@ -1,8 +1,10 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
+import dev.lockstep.train.ParameterUpdate;
+import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.step.BatchGradient;
 import dev.lockstep.train.step.Workspaces;
 import dev.lockstep.train.sum.NodeSum;

@@ -1,8 +1,13 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
+import dev.lockstep.train.BatchPlan;
+import dev.lockstep.train.ParameterUpdate;
+import dev.lockstep.train.TimingSamples;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
 import dev.lockstep.train.step.InputTransform;
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,9 @@ import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PartitionJob;
 import dev.lockstep.train.sum.WirePrecision;

@@ -1,4 +1,4 @@
-package dev.lockstep.train;
+package dev.lockstep.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
