@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.io.AtomicFiles;
@@ -73,16 +74,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (partitionsPerTask < 0) throw new ResolvedSettings.UsageException("--partitions-per-task must be positive, or 0 for train's choice");
+        if (partitionsPerTask < 0) throw new UsageException("--partitions-per-task must be positive, or 0 for train's choice");
         if (partitions < 1 || steps < 1 || compareSteps < 1 || warmupSteps < 0 || loopSteps < 1 || kernelMillis < 0) {
-            throw new ResolvedSettings.UsageException("--partitions, --steps, --compare-steps and --loop-steps must be positive; "
+            throw new UsageException("--partitions, --steps, --compare-steps and --loop-steps must be positive; "
                     + "--warmup-steps and --kernel-millis 0 or more");
         }
         int lastStep = warmupSteps + steps; // the heap's second reading
         if (heapFirstStep < 1 || heapFirstStep >= lastStep) {
-            throw new ResolvedSettings.UsageException("--heap-first-step must be between 1 and the last of the steps alone (" + (lastStep - 1) + ")");
+            throw new UsageException("--heap-first-step must be between 1 and the last of the steps alone (" + (lastStep - 1) + ")");
         }
-        for (int t : threads) if (t < 1) throw new ResolvedSettings.UsageException("--threads must be positive");
+        for (int t : threads) if (t < 1) throw new UsageException("--threads must be positive");
         if (master != null) SparkSetup.checkMaster(master);
         TrainConfig.Builder b = TrainConfig.builder().partitions(partitions).partitionsPerTask(partitionsPerTask);
         try {
@@ -90,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
             if (batch != null) b.batchSize(batch);
         } catch (IllegalArgumentException e) {
-            throw new ResolvedSettings.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
         SparkSetup.Environment env = SparkSetup.Environment.load();
         // Two local threads unless spark-submit names a cluster: the Spark-free loop's 2 threads are the yardstick.
@@ -102,10 +103,10 @@ final class BenchCommand implements Callable<Integer> {
         try {
             config = b.build().forTrainingRows(rows.count());
         } catch (IllegalArgumentException e) {
-            throw new ResolvedSettings.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
         if (config.batchSize() > rows.count()) {
-            throw new ResolvedSettings.UsageException("--batch " + config.batchSize() + " is larger than the " + rows.count() + " rows");
+            throw new UsageException("--batch " + config.batchSize() + " is larger than the " + rows.count() + " rows");
         }
 
         Map<String, Object> doc = new LinkedHashMap<>();

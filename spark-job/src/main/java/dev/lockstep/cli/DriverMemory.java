@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.data.HeapBudget;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
@@ -76,7 +77,7 @@ final class DriverMemory {
             if (list.length() > 0) list.append(", ");
             list.append(p.what());
         }
-        throw new ResolvedSettings.UsageException(String.format(Locale.ROOT,
+        throw new UsageException(String.format(Locale.ROOT,
                 "--layers %s has %,d parameters (%s a copy): training holds at least %s copies on the driver (%s), "
                         + "%s, but its heap is %s; use smaller layers, or %s",
                 config.architecture().layersString(), config.architecture().parameterCount(), HeapBudget.mb(arrayBytes),

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.io.AtomicFiles;
@@ -41,8 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((data == null) == (test == null)) throw new ResolvedSettings.UsageException("give either --data DIR or --test PATH");
-        if (partitions != null && partitions < 1) throw new ResolvedSettings.UsageException("--partitions must be positive");
+        if ((data == null) == (test == null)) throw new UsageException("give either --data DIR or --test PATH");
+        if (partitions != null && partitions < 1) throw new UsageException("--partitions must be positive");
         if (master != null) SparkSetup.checkMaster(master);
         SparkSetup.Environment env = SparkSetup.Environment.load();
         SparkConf sparkConf = env.sparkConf();

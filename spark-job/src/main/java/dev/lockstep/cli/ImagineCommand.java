@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
@@ -28,7 +29,7 @@ final class ImagineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (scale < 1 || scale > 32) throw new ResolvedSettings.UsageException("--scale must be 1 to 32");
+        if (scale < 1 || scale > 32) throw new UsageException("--scale must be 1 to 32");
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         MlpModel m = ModelFile.read(hadoop, model);
         int classes = m.architecture().outputSize();
@@ -43,7 +44,7 @@ final class ImagineCommand implements Callable<Integer> {
                 d = -1;
             }
             if (d < 0 || d >= classes) {
-                throw new ResolvedSettings.UsageException("bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
+                throw new UsageException("bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
             }
             image = Imagine.image(m, d, scale);
         }

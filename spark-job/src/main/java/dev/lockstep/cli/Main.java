@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -52,9 +53,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            err.println(ErrorLine.of(describe(ex)));
+            err.println(ErrorLine.of(LockstepException.describe(ex)));
             if (System.getenv("LOCKSTEP_DEBUG") != null) ex.printStackTrace(err);
-            return ex instanceof ResolvedSettings.UsageException ? EXIT_USAGE : EXIT_FAILURE;
+            return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILURE;
         });
         try {
             return cli.execute(args);
@@ -71,18 +72,6 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             return "unknown command '" + u.getUnmatched().get(0) + "'";
         }
         return ex.getMessage();
-    }
-
-    /** The message a user can act on: ours when we threw it, even when Spark wrapped it on the way back. */
-    static String describe(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof LockstepException) return t.getMessage();
-        }
-        Throwable root = ex;
-        while (root.getCause() != null) root = root.getCause();
-        String msg = root.getMessage();
-        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""))
-                + " (set LOCKSTEP_DEBUG=1 for the stack trace)";
     }
 
     /** No command given: show what there is. */

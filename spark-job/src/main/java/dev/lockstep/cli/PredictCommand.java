@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
@@ -37,8 +38,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (top < 1) throw new ResolvedSettings.UsageException("--top must be positive");
-        if (master != null && out == null) throw new ResolvedSettings.UsageException("--master only applies with --out");
+        if (top < 1) throw new UsageException("--top must be positive");
+        if (master != null && out == null) throw new UsageException("--master only applies with --out");
         if (master != null) SparkSetup.checkMaster(master);
         SparkSetup.Environment env = SparkSetup.Environment.load();
         SparkConf sparkConf = env.sparkConf();

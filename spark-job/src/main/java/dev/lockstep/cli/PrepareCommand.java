@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
@@ -40,16 +41,16 @@ final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         if (verify != null) {
             if (data != null || train != null || test != null || out != null) {
-                throw new ResolvedSettings.UsageException("--verify DIR takes no other option");
+                throw new UsageException("--verify DIR takes no other option");
             }
             return verify(SparkSetup.Environment.load().hadoop());
         }
-        if (out == null) throw new ResolvedSettings.UsageException("missing --out DIR");
+        if (out == null) throw new UsageException("missing --out DIR");
         if (data != null && train != null) {
-            throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
+            throw new UsageException("give either --data DIR or --train PATH, not both");
         }
         if (data == null && train == null) {
-            throw new ResolvedSettings.UsageException("no input given: use --data DIR or --train PATH");
+            throw new UsageException("no input given: use --data DIR or --train PATH");
         }
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         DataFiles files = DataFiles.resolve(hadoop, data, train, test);

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.train.ProgressListener.Mode;
 import java.util.Locale;
 
@@ -28,7 +29,7 @@ final class ProgressChoice {
         return switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "bar" -> Mode.BAR;
             case "lines" -> Mode.LINES;
-            default -> throw new ResolvedSettings.UsageException("bad value '" + v + "' for " + where + ": expected bar or lines");
+            default -> throw new UsageException("bad value '" + v + "' for " + where + ": expected bar or lines");
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.Registry;
@@ -60,7 +61,7 @@ final class RegistryCommand implements Callable<Integer> {
     /** A RUN argument: a run id of this registry, never a path. */
     static String runArgument(String run) {
         if (!RunIds.isValid(run)) {
-            throw new ResolvedSettings.UsageException("RUN must be a run id such as " + RunIds.EXAMPLE + " (see 'lockstep registry list'), not "
+            throw new UsageException("RUN must be a run id such as " + RunIds.EXAMPLE + " (see 'lockstep registry list'), not "
                     + (run.isEmpty() ? "an empty one" : "'" + run.replaceAll("\\p{Cntrl}", "?") + "'"));
         }
         return run;
@@ -160,7 +161,7 @@ final class RegistryCommand implements Callable<Integer> {
         Duration grace;
 
         @Override public Integer call() {
-            if (keep < 1) throw new ResolvedSettings.UsageException("bad value '" + keep + "' for --keep: expected a whole number of runs, 1 or more");
+            if (keep < 1) throw new UsageException("bad value '" + keep + "' for --keep: expected a whole number of runs, 1 or more");
             List<String> gone = location.open(spec).prune(keep, grace);
             spec.commandLine().getErr().println("[lockstep] registry: removed " + (gone.isEmpty() ? "nothing" : String.join(", ", gone)));
             return 0;

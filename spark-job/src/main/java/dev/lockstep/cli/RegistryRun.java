@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.Registry;
 import dev.lockstep.train.rows.RowSource;
@@ -86,7 +87,7 @@ final class RegistryRun {
     void failed(Throwable cause, String log) {
         if (concluded) return;
         writeLog(log);
-        registry.setStatus(runId, "failed", Main.describe(cause), Map.of());
+        registry.setStatus(runId, "failed", LockstepException.describe(cause), Map.of());
     }
 
     /** Decides, records and applies promotion; returns the command's exit code. */
@@ -108,7 +109,7 @@ final class RegistryRun {
         try {
             for (String gone : registry.prune(keep)) err.println("[lockstep] registry: removed old run " + gone);
         } catch (RuntimeException e) {
-            err.println("[lockstep] warning: could not prune old runs: " + Main.describe(e)); // the outcome stands
+            err.println("[lockstep] warning: could not prune old runs: " + LockstepException.describe(e)); // the outcome stands
         }
         return d.promote() ? 0 : EXIT_NOT_PROMOTED;
     }

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.report.RegistryReport;
 import dev.lockstep.report.RunReport;
 import java.io.PrintWriter;
@@ -26,8 +27,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((run == null) == (registry == null)) throw new ResolvedSettings.UsageException("give either --run DIR or --registry URI");
-        if (data != null && run == null) throw new ResolvedSettings.UsageException("--data only applies with --run");
+        if ((run == null) == (registry == null)) throw new UsageException("give either --run DIR or --registry URI");
+        if (data != null && run == null) throw new UsageException("--data only applies with --run");
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         PrintWriter err = spec.commandLine().getErr();
         RunReport.Written w = run != null ? RunReport.write(hadoop, run, data)

@@ -1,6 +1,6 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,12 +56,5 @@ final class ResolvedSettings {
         Map<String, String> m = new LinkedHashMap<>();
         for (Setting s : Setting.values()) m.put(s.key, source(s));
         return m;
-    }
-
-    /** A bad option or setting: exit code 2. */
-    static final class UsageException extends LockstepException {
-        UsageException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class SparkSetup {
 
     static void checkMaster(String master) {
         if (!MASTER.matcher(master).matches()) {
-            throw new ResolvedSettings.UsageException("bad value '" + master
+            throw new UsageException("bad value '" + master
                     + "' for --master: expected local[*], local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT");
         }
     }

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
@@ -114,13 +115,13 @@ final class TrainCommand implements Callable<Integer> {
         settings.preferFlag(Setting.DATA, Setting.TRAIN);
         settings.preferFlag(Setting.OUT, Setting.REGISTRY);
         if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
-            throw new ResolvedSettings.UsageException("give either --data DIR or --train PATH, not both");
+            throw new UsageException("give either --data DIR or --train PATH, not both");
         }
         if (settings.has(Setting.OUT) == settings.has(Setting.REGISTRY)) {
-            throw new ResolvedSettings.UsageException("give either --out DIR or --registry URI (which makes a run directory in it)");
+            throw new UsageException("give either --out DIR or --registry URI (which makes a run directory in it)");
         }
         if (!settings.has(Setting.DATA) && !settings.has(Setting.TRAIN)) {
-            throw new ResolvedSettings.UsageException("no training data given: use --data DIR or --train PATH");
+            throw new UsageException("no training data given: use --data DIR or --train PATH");
         }
         for (Setting path : new Setting[] {Setting.DATA, Setting.TRAIN, Setting.TEST, Setting.OUT, Setting.REGISTRY, Setting.CHECKPOINT_DIR}) {
             settings.value(path); // an empty one is refused here, not as a missing file later
@@ -130,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         int every = everyGiven == null ? 0 : everyGiven;
         boolean resumeAsked = Boolean.TRUE.equals(settings.value(Setting.RESUME));
         if (resumeAsked && settings.has(Setting.REGISTRY)) {
-            throw new ResolvedSettings.UsageException("--resume needs --out DIR: each --registry run starts a new run directory "
+            throw new UsageException("--resume needs --out DIR: each --registry run starts a new run directory "
                     + "(a YARN application's later attempt continues its own run without it)");
         }
         Double tolerance = settings.value(Setting.TOLERANCE);
@@ -163,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Trainer.checkAgainstData(config, inputs.train().count()); // before Spark starts: a bad option fails fast
             } catch (IllegalArgumentException e) {
-                throw new ResolvedSettings.UsageException(e.getMessage());
+                throw new UsageException(e.getMessage());
             }
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
@@ -226,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             ReportCommand.print(err, dev.lockstep.report.RunReport.write(hadoop, outDir, null));
         } catch (RuntimeException | LinkageError e) {
-            err.println("[lockstep] warning: no report: " + Main.describe(e));
+            err.println("[lockstep] warning: no report: " + LockstepException.describe(e));
         }
     }
 
@@ -287,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
         for (scala.Tuple2<String, String> kv : sparkConf.getAllWithPrefix(Setting.PREFIX)) {
             Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
             if (setting == null) {
-                throw new ResolvedSettings.UsageException("unknown setting " + Setting.PREFIX + kv._1()
+                throw new UsageException("unknown setting " + Setting.PREFIX + kv._1()
                         + " (known: " + java.util.Arrays.stream(Setting.values()).map(x -> x.key).collect(java.util.stream.Collectors.joining(", ")) + ")");
             }
             // The conf file's entries were copied into the Spark conf; only a different value came from elsewhere.
@@ -319,7 +320,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ResolvedSettings.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
     }
 
@@ -331,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
         org.apache.spark.SparkConf conf = session.context().getConf();
         boolean local = session.context().master().startsWith("local");
         if (config.partitions() == 0 && !local && !conf.contains("spark.default.parallelism")) {
-            throw new ResolvedSettings.UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
+            throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
                     + "Spark's default depends on how many executors have registered when the job starts, so two runs "
                     + "could train on different partitionings");
         }

@@ -1,11 +1,13 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.DataFit;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PreparedRows;
 import dev.lockstep.train.rows.RowSource;
@@ -34,14 +36,8 @@ record TrainingInputs(RowSource train, RowSource eval, String evalName, String d
     }
 
     private static void checkFits(Architecture arch, RowSource rows, String what) {
-        if (rows.features() != arch.inputSize()) {
-            throw new ResolvedSettings.UsageException(String.format("the %s data has %d features per row (%dx%d) but --layers starts with %d",
-                    what, rows.features(), rows.height(), rows.width(), arch.inputSize()));
-        }
-        if (rows.maxLabel() >= arch.outputSize()) {
-            throw new ResolvedSettings.UsageException(String.format("the %s data has label %d but --layers ends with %d classes",
-                    what, rows.maxLabel(), arch.outputSize()));
-        }
+        String misfit = DataFit.LAYERS.misfit(arch, rows, "the " + what + " data");
+        if (misfit != null) throw new UsageException(misfit);
     }
 
     static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,

@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.sum.WirePrecision;
@@ -47,7 +48,7 @@ class DriverMemoryTest {
         DriverMemory.check(standard, true, 16, 64L << 20);
         TrainConfig wide = config("sgd", WirePrecision.FLOAT32, 784, 8192, 10); // 6,512,650 parameters, 25 MB a copy
         DriverMemory.check(wide, false, 0, 100L << 20);
-        String message = assertThrows(ResolvedSettings.UsageException.class, () -> DriverMemory.check(wide, false, 0, 99L << 20)).getMessage();
+        String message = assertThrows(UsageException.class, () -> DriverMemory.check(wide, false, 0, 99L << 20)).getMessage();
         assertEquals("--layers 784,8192,10 has 6,512,650 parameters (25 MB a copy): training holds at least 4 copies on the driver "
                 + "(parameters, gradient, parameters and a gradient on the wire), 100 MB, but its heap is 99 MB; use smaller layers, "
                 + "or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)", message);

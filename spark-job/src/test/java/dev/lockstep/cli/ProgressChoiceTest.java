@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.train.ProgressListener.Mode;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,6 @@ class ProgressChoiceTest {
         assertEquals(Mode.BAR, ProgressChoice.choose(null, "bar", false, false, null));
         assertEquals(Mode.LINES, ProgressChoice.choose("lines", "bar", true, true, "xterm"), "the flag wins over the environment");
         assertEquals(Mode.BAR, ProgressChoice.choose("BAR", null, false, false, null));
-        assertThrows(ResolvedSettings.UsageException.class, () -> ProgressChoice.choose("fancy", null, true, true, "xterm"));
+        assertThrows(UsageException.class, () -> ProgressChoice.choose("fancy", null, true, true, "xterm"));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.UsageException;
 import dev.lockstep.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,11 @@ class SettingsResolutionTest {
     void badValuesNameTheSettingAndItsSource() {
         SparkConf spark = new SparkConf(false).set("spark.lockstep.lr", "fast");
         ResolvedSettings s = TrainCommand.resolve(SparkSetup.ConfFiles.load(null), spark, Map.of());
-        String msg = assertThrows(ResolvedSettings.UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
+        String msg = assertThrows(UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
         assertTrue(msg.contains("'fast'") && msg.contains("--lr") && msg.contains("spark.lockstep.lr"), msg);
 
         Map<Setting, String> zero = Map.of(Setting.PARTITIONS_PER_TASK, "0");
-        String perTask = assertThrows(ResolvedSettings.UsageException.class,
+        String perTask = assertThrows(UsageException.class,
                 () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero))).getMessage();
         assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
         assertEquals(3, TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
@@ -59,11 +60,11 @@ class SettingsResolutionTest {
         Map<Setting, String> none = Map.of();
         SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");
         assertEquals("bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
-                assertThrows(ResolvedSettings.UsageException.class,
+                assertThrows(UsageException.class,
                         () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none))).getMessage());
 
         SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
-        String unknown = assertThrows(ResolvedSettings.UsageException.class,
+        String unknown = assertThrows(UsageException.class,
                 () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();
         assertTrue(unknown.contains("unknown setting spark.lockstep.epoch"), unknown);
     }
