@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.workflow.RegistryRun;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -8,6 +8,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.workflow.PictureReaderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.workflow.RegistryRun;
 import org.junit.jupiter.api.Test;
 
 /** A cluster-mode driver returns from main when the run did its work, so YARN records success, not a failed attempt. */

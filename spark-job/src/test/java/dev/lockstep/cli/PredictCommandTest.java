@@ -11,6 +11,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.workflow.PictureReaderTest;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
 import dev.lockstep.model.Registry;
+import dev.lockstep.workflow.RegistryRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

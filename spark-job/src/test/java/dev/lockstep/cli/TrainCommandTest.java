@@ -10,6 +10,7 @@ import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.workflow.RunOutputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.HeapBudget;

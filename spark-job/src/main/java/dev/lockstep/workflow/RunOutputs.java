@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
@@ -25,23 +25,23 @@ import org.apache.hadoop.fs.Path;
  * nothing is written until training has succeeded, so a failed run leaves whatever the directory held before
  * untouched.
  */
-final class RunOutputs {
+public final class RunOutputs {
     private final Configuration conf;
     private final String dir;
 
-    RunOutputs(Configuration conf, String dir) {
+    public RunOutputs(Configuration conf, String dir) {
         this.conf = conf;
         this.dir = dir;
     }
 
-    String modelUri() { return ModelDirectory.modelFile(dir); }
+    public String modelUri() { return ModelDirectory.modelFile(dir); }
 
     /**
      * Fails before any training when the output location is unusable: a file, or a directory (or, while it does not
      * exist yet, its nearest existing ancestor) where a file cannot be created. The probe is an empty hidden file,
      * deleted at once, so a run that fails later still leaves nothing behind.
      */
-    void checkWritable() {
+    public void checkWritable() {
         Path p = new Path(dir);
         try {
             FileSystem fs = p.getFileSystem(conf);
@@ -64,7 +64,7 @@ final class RunOutputs {
      * @param dataFingerprint what the rows were, by content
      * @param dataLocation where the data came from ({@code data}, {@code train}, {@code test}), for the report to find it again
      */
-    void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
+    public void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
                Map<String, Object> dataLocation, Map<String, Object> stepMillis) {
         MlpModel model = new MlpModel(result.architecture(), result.parameters(), InputScaling.UNIT);
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);

@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** Pictures are sized from their headers before they are decoded. */
-class PictureReaderTest {
+public class PictureReaderTest {
     private static final String TOO_LARGE = ": the picture is 30000x30000 pixels, more than the 8192 pixels a side predict"
             + " reads; scale it down (20x20 to 1000x1000 is plenty)";
 
@@ -108,11 +108,11 @@ class PictureReaderTest {
     }
 
     /** Valid picture files whose headers declare any size, with next to no pixel data. */
-    static final class PictureFiles {
+    public static final class PictureFiles {
         private PictureFiles() {}
 
         /** A 1x1 PNG whose IHDR chunk is rewritten to declare {@code width x height} (with a valid CRC). */
-        static byte[] pngDeclaring(int width, int height) throws IOException {
+        public static byte[] pngDeclaring(int width, int height) throws IOException {
             byte[] png = encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png");
             ByteBuffer b = ByteBuffer.wrap(png);
             if (b.getInt(12) != 0x49484452) throw new AssertionError("IHDR is not the first chunk");
@@ -125,7 +125,7 @@ class PictureReaderTest {
         }
 
         /** A 1x1 GIF whose logical screen and first image descriptor are rewritten to declare {@code width x height}. */
-        static byte[] gifDeclaring(int width, int height) throws IOException {
+        public static byte[] gifDeclaring(int width, int height) throws IOException {
             byte[] gif = encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_INDEXED), "gif");
             putShortLe(gif, 6, width);
             putShortLe(gif, 8, height);

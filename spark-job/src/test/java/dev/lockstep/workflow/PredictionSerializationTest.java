@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

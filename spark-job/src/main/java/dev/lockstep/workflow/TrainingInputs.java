@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
@@ -19,10 +19,10 @@ import org.apache.hadoop.conf.Configuration;
  * otherwise a seeded hold-out of the training rows. A --data directory holding a prepared dataset is read by the
  * executors; everything else by the driver.
  */
-record TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
+public record TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
 
     /** What the rows were, by content: recorded in the model's sidecar and metrics. */
-    String fingerprint() {
+    public String fingerprint() {
         return "train " + train.fingerprint() + "; " + evalName + " " + eval.fingerprint();
     }
 
@@ -30,7 +30,7 @@ record TrainingInputs(RowSource train, RowSource eval, String evalName, String d
      * Refuses {@code --layers} that do not fit the rows, as a bad option (exit 2) before Spark starts: the input layer
      * must take a row's pixels, the output layer have a class for every label.
      */
-    void checkFits(Architecture arch) {
+    public void checkFits(Architecture arch) {
         checkFits(arch, train, "training");
         checkFits(arch, eval, evalName);
     }
@@ -40,7 +40,7 @@ record TrainingInputs(RowSource train, RowSource eval, String evalName, String d
         if (misfit != null) throw new UsageException(misfit);
     }
 
-    static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
+    public static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
                                double validationFraction, long seed) {
         if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {
             return prepared(hadoop, dataDir, testPath, validationFraction, seed);

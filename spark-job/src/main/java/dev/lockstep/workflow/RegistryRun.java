@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
@@ -21,9 +21,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * application again after losing that driver, the new attempt finds the run it left unfinished and continues it,
  * from its newest checkpoint with {@code --checkpoint-every}, instead of starting a second run.
  */
-final class RegistryRun {
+public final class RegistryRun {
     /** Exit code of a run that trained fine but did not replace the serving model. */
-    static final int EXIT_NOT_PROMOTED = 3;
+    public static final int EXIT_NOT_PROMOTED = 3;
 
     private final Configuration conf;
     private final Registry registry;
@@ -40,7 +40,7 @@ final class RegistryRun {
     private boolean concluded;
 
     /** @param application the YARN application whose driver this is, if YARN runs it */
-    RegistryRun(Configuration conf, String root, double tolerance, int keep, Optional<String> application) {
+    public RegistryRun(Configuration conf, String root, double tolerance, int keep, Optional<String> application) {
         this.conf = conf;
         this.registry = new Registry(conf, root);
         Optional<String> earlier = application.flatMap(registry::runClaimedBy);
@@ -57,13 +57,13 @@ final class RegistryRun {
     }
 
     /** Whether an earlier attempt of this YARN application started this run, so that it resumes rather than starts. */
-    boolean continuesEarlierAttempt() { return continuing; }
+    public boolean continuesEarlierAttempt() { return continuing; }
 
     /**
      * Before training: claims a new run for this application, or says which run it continues. Returns the exit code
      * when an earlier attempt already decided the run's outcome and there is nothing left to do.
      */
-    OptionalInt begin(PrintWriter err) {
+    public OptionalInt begin(PrintWriter err) {
         if (decidedEarlier != null) {
             if (!decidedEarlier.equals(earlierStatus)) { // served, its status never written
                 registry.setStatus(runId, decidedEarlier, "promoted by an earlier attempt of " + application.orElseThrow(), Map.of());
@@ -82,16 +82,16 @@ final class RegistryRun {
         return OptionalInt.empty();
     }
 
-    String outDir() { return registry.runDir(runId); }
+    public String outDir() { return registry.runDir(runId); }
 
-    void failed(Throwable cause, String log) {
+    public void failed(Throwable cause, String log) {
         if (concluded) return;
         writeLog(log);
         registry.setStatus(runId, "failed", LockstepException.describe(cause), Map.of());
     }
 
     /** Decides, records and applies promotion; returns the command's exit code. */
-    int conclude(JavaSparkContext sc, TrainingResult result, RowSource eval, String evalName, PrintWriter err) {
+    public int conclude(JavaSparkContext sc, TrainingResult result, RowSource eval, String evalName, PrintWriter err) {
         Promotion.Decision d = Promotion.decide(sc, conf, registry, runId, result.finalEvaluation().accuracy(), eval, evalName,
                 result.partitions(), tolerance);
         if (d.promote()) {
@@ -115,7 +115,7 @@ final class RegistryRun {
     }
 
     /** The run's log; after the outcome is recorded, failing to write it is only a warning. */
-    void writeLog(String log) {
+    public void writeLog(String log) {
         try {
             AtomicFiles.writeString(conf, new Path(outDir(), "train.log").toString(), log);
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.CsvReader;
@@ -22,13 +22,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** One file to score: a picture, an IDX image file (labels used when found beside it) or a CSV file. */
-record PredictionInput(String uri, Kind kind) {
+public record PredictionInput(String uri, Kind kind) {
     enum Kind { IMAGE, IDX, CSV }
 
     private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
 
     /** The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files skipped). */
-    static List<PredictionInput> expand(Configuration conf, List<String> uris) {
+    public static List<PredictionInput> expand(Configuration conf, List<String> uris) {
         List<PredictionInput> found = new ArrayList<>();
         for (String uri : uris) {
             Path p = new Path(uri);
@@ -65,7 +65,7 @@ record PredictionInput(String uri, Kind kind) {
      * Pictures are brought to MNIST's 28x28 form: a model taking another input size is refused, in the user's
      * words, before any picture is read.
      */
-    static void requirePictureModel(List<PredictionInput> inputs, MlpModel model, String modelUri) {
+    public static void requirePictureModel(List<PredictionInput> inputs, MlpModel model, String modelUri) {
         int pictureInputs = MnistImage.SIDE * MnistImage.SIDE;
         int n = model.architecture().inputSize();
         if (n == pictureInputs) return;
@@ -105,7 +105,7 @@ record PredictionInput(String uri, Kind kind) {
         return kind == Kind.CSV || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
     }
 
-    List<Prediction> score(Classifier classifier, Configuration conf) {
+    public List<Prediction> score(Classifier classifier, Configuration conf) {
         if (kind == Kind.IMAGE) {
             return List.of(Prediction.of(uri, -1, -1, classifier.probabilities(readImage(conf, uri))));
         }

@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import java.io.Serializable;
 import java.util.Locale;
@@ -7,7 +7,7 @@ import java.util.Locale;
  * One scored item: a picture, or one row of an IDX or CSV file. {@code label} is -1 when unknown. A class, not a
  * record, because predictions come back from executors and Kryo, a common cluster serializer, cannot build records.
  */
-final class Prediction implements Serializable {
+public final class Prediction implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String input;
     private final long row;
@@ -25,15 +25,15 @@ final class Prediction implements Serializable {
 
     String input() { return input; }
     long row() { return row; }
-    int label() { return label; }
-    int predicted() { return predicted; }
+    public int label() { return label; }
+    public int predicted() { return predicted; }
 
     static Prediction of(String input, long row, int label, float[] probabilities) {
         return new Prediction(input, row, label, dev.lockstep.model.Classifier.mostProbable(probabilities), probabilities);
     }
 
     /** "digit.png  7  (7 0.9821, 1 0.0113, 9 0.0040)", with "#row" for rows of a file. */
-    String describe(int top) {
+    public String describe(int top) {
         StringBuilder b = new StringBuilder(row < 0 ? input : input + "#" + row);
         b.append("  ").append(predicted);
         if (label >= 0) b.append(label == predicted ? "  (label " + label + ")" : "  (label " + label + ", wrong)");
@@ -51,7 +51,7 @@ final class Prediction implements Serializable {
         return b.append(']').toString();
     }
 
-    String csvLine() {
+    public String csvLine() {
         StringBuilder b = new StringBuilder();
         b.append(input.contains(",") || input.contains("\"") ? '"' + input.replace("\"", "\"\"") + '"' : input);
         b.append(',').append(row < 0 ? "" : Long.toString(row));

@@ -1,4 +1,4 @@
-package dev.lockstep.cli;
+package dev.lockstep.workflow;
 
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
@@ -26,10 +26,10 @@ import scala.Tuple2;
  * are read by the driver and scored in partitions. The model travels in its own file format, so executors load
  * it exactly as {@code ModelFile.read} does.
  */
-final class BatchPredictions {
+public final class BatchPredictions {
     private BatchPredictions() {}
 
-    static List<Prediction> score(JavaSparkContext sc, Configuration conf, MlpModel model, List<PredictionInput> inputs) {
+    public static List<Prediction> score(JavaSparkContext sc, Configuration conf, MlpModel model, List<PredictionInput> inputs) {
         Broadcast<byte[]> modelBytes = sc.broadcast(encode(model));
         try {
             List<Prediction> all = new ArrayList<>();
