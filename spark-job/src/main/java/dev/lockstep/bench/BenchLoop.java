@@ -7,12 +7,11 @@ import dev.lockstep.train.BatchPlan;
 import dev.lockstep.train.ParameterUpdate;
 import dev.lockstep.train.TimingSamples;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.Trainer;
 import dev.lockstep.train.step.InputTransform;
 import java.util.Arrays;
 
 /**
- * What the benchmark loops share with {@link Trainer}: the batch plan, the initial parameters, the optimizer and
+ * What the benchmark loops share with {@link dev.lockstep.train.Trainer}: the batch plan, the initial parameters, the optimizer and
  * the update, for a run of {@code totalSteps} steps that wraps around epochs. No evaluation, no listeners: the
  * loops measure the steps and nothing else.
  */

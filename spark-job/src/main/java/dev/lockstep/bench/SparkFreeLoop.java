@@ -3,7 +3,6 @@ package dev.lockstep.bench;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
-import dev.lockstep.train.ParameterUpdate;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.step.BatchGradient;
 import dev.lockstep.train.step.Workspaces;
@@ -20,7 +19,7 @@ import java.util.concurrent.Future;
 
 /**
  * The training loop with Spark taken out, the baseline Spark's overhead is measured against: the same batches,
- * the same per-partition {@link BatchGradient}, the same {@link SumTree} sum and the same {@link ParameterUpdate},
+ * the same per-partition {@link BatchGradient}, the same {@link SumTree} sum and the same {@link dev.lockstep.train.ParameterUpdate},
  * with the partitions' work spread over {@code threads} threads of this JVM. Nothing is encoded or sent.
  */
 public final class SparkFreeLoop {

@@ -2,9 +2,7 @@ package dev.lockstep.bench;
 
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
-import dev.lockstep.train.ParameterUpdate;
 import dev.lockstep.train.TrainConfig;
-import dev.lockstep.train.Trainer;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PartitionJob;
@@ -28,7 +26,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.RDDInfo;
 
 /**
- * The training steps on Spark, measured: the same {@link SyncStep} and {@link ParameterUpdate} as {@link Trainer},
+ * The training steps on Spark, measured: the same {@link SyncStep} and {@link dev.lockstep.train.ParameterUpdate} as {@link dev.lockstep.train.Trainer},
  * with every part of every step timed, in two phases. First the steps alone, as training runs them: their
  * throughput and medians. Where training's tasks live for an epoch ({@link TaskLifetime}), the epochs of this
  * phase alternate between resident tasks and a job per step, so that both are measured in the same JVM, on the

@@ -1,10 +1,9 @@
 package dev.lockstep.train;
 
-import dev.lockstep.train.step.ShippedParameters;
 
 /**
  * Where one step's wall time went, in nanoseconds. {@code ship} is encoding the parameters (and broadcasting them,
- * for a model too large to ride in the task: see {@link ShippedParameters}). {@code job} is the Spark job from
+ * for a model too large to ride in the task: see {@link dev.lockstep.train.step.ShippedParameters}). {@code job} is the Spark job from
  * submission to the last result; the slowest task's {@code fetch} (reading the parameters) and {@code compute}
  * happen inside it, and the rest of it is scheduling, task launch and returning the gradients.
  */

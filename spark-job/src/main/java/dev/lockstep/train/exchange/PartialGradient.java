@@ -1,13 +1,12 @@
 package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.sum.SumTree;
-import dev.lockstep.train.sum.WirePrecision;
 import java.io.Serializable;
 
 /**
  * One task's contribution to a step: for each {@link SumTree} node it covers, the summed (not averaged) gradient
  * of the node's rows and their loss; then its rows' count and how many of them the parameters before the step
- * already predicted right. A node of one partition travels at the run's {@link WirePrecision}, a node of several
+ * already predicted right. A node of one partition travels at the run's {@link dev.lockstep.train.sum.WirePrecision}, a node of several
  * in float32 (sums of partitions already rounded to the wire's precision, so the driver's total is the same
  * whichever task added them).
  */

@@ -1,7 +1,6 @@
 package dev.lockstep.train.step;
 
 import dev.lockstep.data.RowBlock;
-import dev.lockstep.train.exchange.ExchangedBytes;
 import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.rows.PartitionJob;
 import java.util.Iterator;
@@ -18,7 +17,7 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     private final int epoch;
     private final long exchange;
 
-    /** @param exchange where to hold the result in this JVM ({@link ExchangedBytes}), or 0 to send it back */
+    /** @param exchange where to hold the result in this JVM ({@link dev.lockstep.train.exchange.ExchangedBytes}), or 0 to send it back */
     GradientTask(ShippedParameters parameters, TaskGradient gradient, int[] batchRows, int epoch, long exchange) {
         this.parameters = parameters;
         this.gradient = gradient;

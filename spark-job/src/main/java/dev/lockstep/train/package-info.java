@@ -1,0 +1,14 @@
+/**
+ * Training on Spark, as a library: {@link dev.lockstep.train.Trainer} runs the synchronous loop on a
+ * {@link dev.lockstep.train.TrainConfig}, reports to {@link dev.lockstep.train.TrainingListener}s (progress, step
+ * timings) and returns a {@link dev.lockstep.train.TrainingResult}; {@link dev.lockstep.train.Evaluator} scores a
+ * saved model. Here too: the batch plan, the driver's parameter update, and the
+ * {@link dev.lockstep.train.Checkpoint} a run resumes from.
+ *
+ * <p>The machinery lives in subpackages, each depending only on those after it: {@code checkpoint} (checkpoint
+ * files; builds on this package), then {@code step} (the step engine and its tasks), {@code exchange} (how
+ * parameters and gradients travel between the driver and resident tasks), {@code rows} (the data as the cluster
+ * caches it) and {@code sum} (the deterministic sum). This package may depend on {@code step}, {@code rows},
+ * {@code sum}, {@code nn}, {@code optim}, {@code model} and {@code io}.
+ */
+package dev.lockstep.train;
