@@ -6,6 +6,6 @@
  * the Spark job that runs a function on each cached partition ({@link dev.lockstep.train.rows.PartitionJob}), and a
  * task's bad data carried back to the driver as the user's error ({@link dev.lockstep.train.rows.DataError}).
  *
- * <p>May depend on {@code data} and Spark; on nothing of {@code train} but the sum order it names.
+ * <p>May depend on {@code data} and Spark; on nothing else of {@code train}.
  */
 package dev.lockstep.train.rows;
