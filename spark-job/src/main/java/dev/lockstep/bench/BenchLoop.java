@@ -11,9 +11,9 @@ import dev.lockstep.train.step.InputTransform;
 import java.util.Arrays;
 
 /**
- * What the benchmark loops share with {@link dev.lockstep.train.Trainer}: the batch plan, the initial parameters, the optimizer and
- * the update, for a run of {@code totalSteps} steps that wraps around epochs. No evaluation, no listeners: the
- * loops measure the steps and nothing else.
+ * What the benchmark loops share with {@link dev.lockstep.train.Trainer}: the batch plan, the initial parameters, the
+ * optimizer and the update, for a run of {@code totalSteps} steps that wraps around epochs. No evaluation, no
+ * listeners: the loops measure the steps and nothing else.
  */
 final class BenchLoop {
     final TrainConfig config;
@@ -33,7 +33,8 @@ final class BenchLoop {
         this.params = Initializer.initialize(arch, this.config.seed());
         this.optimizer = this.config.optimizer().create(arch.parameterCount());
         this.update = ParameterUpdate.forRun(this.config, totalSteps, plan.stepsPerEpoch());
-        this.input = InputTransform.forTraining(arch.inputSize(), this.config.seed(), this.config.augmentShift(), height, width);
+        this.input = InputTransform.forTraining(arch.inputSize(), this.config.seed(), this.config.augmentShift(),
+                height, width);
     }
 
     int epochOf(long globalStep) { return (int) (globalStep / plan.stepsPerEpoch()); }

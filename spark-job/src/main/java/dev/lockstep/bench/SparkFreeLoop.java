@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
 
 /**
  * The training loop with Spark taken out, the baseline Spark's overhead is measured against: the same batches,
- * the same per-partition {@link BatchGradient}, the same {@link SumTree} sum and the same {@link dev.lockstep.train.ParameterUpdate},
- * with the partitions' work spread over {@code threads} threads of this JVM. Nothing is encoded or sent.
+ * the same per-partition {@link BatchGradient}, the same {@link SumTree} sum and the same {@link
+ * dev.lockstep.train.ParameterUpdate}, with the partitions' work spread over {@code threads} threads of this JVM.
+ * Nothing is encoded or sent.
  */
 public final class SparkFreeLoop {
     /** Examples per second over the measured steps, and the median step and median slowest-partition compute. */

@@ -26,16 +26,16 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.RDDInfo;
 
 /**
- * The training steps on Spark, measured: the same {@link SyncStep} and {@link dev.lockstep.train.ParameterUpdate} as {@link dev.lockstep.train.Trainer},
- * with every part of every step timed, in two phases. First the steps alone, as training runs them: their
- * throughput and medians. Where training's tasks live for an epoch ({@link TaskLifetime}), the epochs of this
- * phase alternate between resident tasks and a job per step, so that both are measured in the same JVM, on the
- * same data, at the same point of its warm-up. Then more steps, each with a job of its own, with empty jobs on the
- * same cached RDD after every fourth (so steps and empty jobs see the same load and the same warm JVM): the
- * comparison of a step's overhead with Spark's floor. Kept apart so that the throughput is that of steps run back
- * to back, as training runs them: the side jobs change the timing of the steps around them (BENCHMARKS.md). Also
- * the CPU the JVM's threads used during the steps alone ({@link ThreadCpu}), the bytes the cached training rows
- * take, and the driver's heap after a full GC at two points of the run.
+ * The training steps on Spark, measured: the same {@link SyncStep} and {@link dev.lockstep.train.ParameterUpdate} as
+ * {@link dev.lockstep.train.Trainer}, with every part of every step timed, in two phases. First the steps alone, as
+ * training runs them: their throughput and medians. Where training's tasks live for an epoch ({@link TaskLifetime}),
+ * the epochs of this phase alternate between resident tasks and a job per step, so that both are measured in the same
+ * JVM, on the same data, at the same point of its warm-up. Then more steps, each with a job of its own, with empty
+ * jobs on the same cached RDD after every fourth (so steps and empty jobs see the same load and the same warm JVM):
+ * the comparison of a step's overhead with Spark's floor. Kept apart so that the throughput is that of steps run back
+ * to back, as training runs them: the side jobs change the timing of the steps around them (BENCHMARKS.md). Also the
+ * CPU the JVM's threads used during the steps alone ({@link ThreadCpu}), the bytes the cached training rows take, and
+ * the driver's heap after a full GC at two points of the run.
  */
 public final class SparkStepBench {
     /** The steps alone of one task lifetime: their throughput, median milliseconds per part and CPU per step. */

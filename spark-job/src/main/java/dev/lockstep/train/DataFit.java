@@ -31,7 +31,9 @@ public enum DataFit {
                     what, data.features(), data.height(), data.width(), inputs, arch.inputSize());
         }
         int maxLabel = data.maxLabel();
-        if (maxLabel >= arch.outputSize()) return String.format("%s has label %d but " + classes, what, maxLabel, arch.outputSize());
+        if (maxLabel >= arch.outputSize()) {
+            return String.format("%s has label %d but " + classes, what, maxLabel, arch.outputSize());
+        }
         return null;
     }
 

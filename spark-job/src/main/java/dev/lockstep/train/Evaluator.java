@@ -17,7 +17,8 @@ public final class Evaluator {
     public static Evaluation evaluate(JavaSparkContext sc, MlpModel model, RowSource data, int partitions) {
         DataFit.MODEL.check(model.architecture(), data, "the data");
         InputTransform input = InputTransform.plain(model.architecture().inputSize(), model.scaling());
-        try (CachedRows rows = CachedRows.cache(sc, data, partitions, Placement.partitionsPerTask(sc, 0, partitions), "lockstep-evaluate")) {
+        int perTask = Placement.partitionsPerTask(sc, 0, partitions);
+        try (CachedRows rows = CachedRows.cache(sc, data, partitions, perTask, "lockstep-evaluate")) {
             return new SyncStep(sc, model.architecture(), WirePrecision.FLOAT32).evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
         }
     }

@@ -62,7 +62,8 @@ public final class RunOutputs {
 
     /**
      * @param dataFingerprint what the rows were, by content
-     * @param dataLocation where the data came from ({@code data}, {@code train}, {@code test}), for the report to find it again
+     * @param dataLocation where the data came from ({@code data}, {@code train}, {@code test}), for the report to
+     * find it again
      */
     public void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
                Map<String, Object> dataLocation, Map<String, Object> stepMillis) {

@@ -30,9 +30,9 @@ import org.apache.hadoop.fs.Path;
  * (big-endian; strings as int length + UTF-8; arrays as int length + elements), then a CRC32C of everything
  * before it as a long. Version 2 adds the epoch's correct and counted rows after the train seconds, and per
  * history entry, after the confusion matrix: train accuracy, learning rate, and the step-time breakdown (int
- * steps, then its seven medians). Version 1 files still load, with those unknown. A reader checks length and checksum before parsing, so a file cut short by a crash
- * is rejected whole, never half-used; and it checks the file's length against what the format and the run can hold,
- * and against the heap, before it allocates anything for it.
+ * steps, then its seven medians). Version 1 files still load, with those unknown. A reader checks length and checksum
+ * before parsing, so a file cut short by a crash is rejected whole, never half-used; and it checks the file's length
+ * against what the format and the run can hold, and against the heap, before it allocates anything for it.
  */
 final class CheckpointFile {
     private static final byte[] MAGIC = "LKSTPCKP".getBytes(StandardCharsets.US_ASCII);

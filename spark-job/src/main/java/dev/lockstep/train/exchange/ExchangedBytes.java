@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * there the bytes stay in a table of this JVM and only their key travels (measured by {@code lockstep bench}).
  *
  * <p>Held bytes belong to an exchange, one per job: its tasks put their results under the first partition of
- * each {@link dev.lockstep.train.sum.SumTree} node they send (a retried attempt puts the same bytes again), and closing the exchange drops whatever it still holds, also
- * when the job failed.
+ * each {@link dev.lockstep.train.sum.SumTree} node they send (a retried attempt puts the same bytes again), and
+ * closing the exchange drops whatever it still holds, also when the job failed.
  */
 public final class ExchangedBytes implements Serializable {
     private static final long serialVersionUID = 1L;

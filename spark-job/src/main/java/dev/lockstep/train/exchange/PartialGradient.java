@@ -6,9 +6,9 @@ import java.io.Serializable;
 /**
  * One task's contribution to a step: for each {@link SumTree} node it covers, the summed (not averaged) gradient
  * of the node's rows and their loss; then its rows' count and how many of them the parameters before the step
- * already predicted right. A node of one partition travels at the run's {@link dev.lockstep.train.sum.WirePrecision}, a node of several
- * in float32 (sums of partitions already rounded to the wire's precision, so the driver's total is the same
- * whichever task added them).
+ * already predicted right. A node of one partition travels at the run's {@link dev.lockstep.train.sum.WirePrecision},
+ * a node of several in float32 (sums of partitions already rounded to the wire's precision, so the driver's total is
+ * the same whichever task added them).
  */
 public final class PartialGradient implements Serializable {
     private static final long serialVersionUID = 2L;

@@ -15,10 +15,10 @@ import scala.Option;
  * A dataset held in executor memory for the length of a run: a cached RDD of {@link RowBlock}s, a few byte
  * arrays per partition (one byte per pixel and per label), never one object per row.
  *
- * <p>The rows are cut into {@code partitions} partitions, the unit of the step's arithmetic ({@link dev.lockstep.train.sum.SumTree}), and
- * cached as tasks of {@code partitionsPerTask} consecutive partitions each: task t holds partitions
- * [t * perTask, (t + 1) * perTask), its blocks in partition order, and computes them on as many threads. How many
- * partitions a task holds changes where the work runs, never the model.
+ * <p>The rows are cut into {@code partitions} partitions, the unit of the step's arithmetic ({@link
+ * dev.lockstep.train.sum.SumTree}), and cached as tasks of {@code partitionsPerTask} consecutive partitions each:
+ * task t holds partitions [t * perTask, (t + 1) * perTask), its blocks in partition order, and computes them on as
+ * many threads. How many partitions a task holds changes where the work runs, never the model.
  */
 public final class CachedRows implements AutoCloseable {
     private final JavaRDD<RowBlock> rdd;

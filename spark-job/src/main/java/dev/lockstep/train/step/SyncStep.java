@@ -122,7 +122,8 @@ public final class SyncStep {
     /**
      * Adds a step's partial results up in the tree's order, with the step's timings: {@code shipNanos} and
      * {@code jobNanos} as the caller measured them, launch and return from the tasks' wall clocks against the
-     * driver's when it handed the step over ({@code submittedMicros}) and got the last result ({@code collectedMicros}).
+     * driver's when it handed the step over ({@code submittedMicros}) and got the last result ({@code
+     * collectedMicros}).
      */
     static Result combine(List<PartialGradient> parts, int partitions, WirePrecision wire, int parameterCount, long shipNanos,
                           long jobNanos, long submittedMicros, long collectedMicros) {
