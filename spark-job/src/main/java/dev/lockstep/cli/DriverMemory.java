@@ -2,8 +2,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.data.HeapBudget;
-import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.step.TaskLifetime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

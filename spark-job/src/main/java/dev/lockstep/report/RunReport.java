@@ -2,8 +2,8 @@ package dev.lockstep.report;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.LabeledImages;
-import dev.lockstep.model.Classifier;
 import dev.lockstep.io.Json;
+import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;

@@ -2,8 +2,8 @@ package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
-import dev.lockstep.model.InputScaling;
 import dev.lockstep.io.Json;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;

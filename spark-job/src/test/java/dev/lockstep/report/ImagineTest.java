@@ -9,10 +9,10 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
-import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.rows.InMemoryRows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
