@@ -71,7 +71,7 @@ public final class InMemoryRows implements RowSource {
      * What the executors need to rebuild the dataset: its arrays, shared without copying on the driver. A class,
      * not a record: Kryo, a common cluster serializer, cannot build records.
      */
-    public static final class Payload implements Serializable {
+    static final class Payload implements Serializable {
         private static final long serialVersionUID = 1L;
         private final int rows;
         private final int cols;
@@ -79,7 +79,7 @@ public final class InMemoryRows implements RowSource {
         private final byte[] labels;
         private final String source;
 
-        public Payload(int rows, int cols, byte[] pixels, byte[] labels, String source) {
+        Payload(int rows, int cols, byte[] pixels, byte[] labels, String source) {
             this.rows = rows;
             this.cols = cols;
             this.pixels = pixels;
@@ -87,7 +87,7 @@ public final class InMemoryRows implements RowSource {
             this.source = source;
         }
 
-        public LabeledImages images() {
+        LabeledImages images() {
             return new LabeledImages(rows, cols, pixels, labels, source);
         }
     }

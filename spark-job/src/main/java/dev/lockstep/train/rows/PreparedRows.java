@@ -124,7 +124,7 @@ public final class PreparedRows implements RowSource {
      * serializer, and Kryo (conf/spark-cluster.conf, conf/spark-yarn.conf) cannot build records: Java serialization.
      */
     @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
-    public record Task(List<Slice> slices, PreparedRecords.BlockChecksums checksums) implements Serializable {
+    record Task(List<Slice> slices, PreparedRecords.BlockChecksums checksums) implements Serializable {
     }
 
     private static final class ReadTask implements FlatMapFunction<Task, RowBlock> {

@@ -13,14 +13,14 @@ import org.apache.hadoop.conf.Configuration;
  * its own {@code Writable} form (tens of kilobytes), in a broadcast fetched once per executor. Kept as bytes, not
  * through writeObject hooks, because Kryo (a common cluster setting) ignores those.
  */
-public final class ShippedConf implements Serializable {
+final class ShippedConf implements Serializable {
     private static final long serialVersionUID = 2L;
 
     /** The configuration in its Writable form: plain bytes survive Java and Kryo serialization alike. */
     private final byte[] written;
     private transient Configuration conf;
 
-    public ShippedConf(Configuration conf) {
+    ShippedConf(Configuration conf) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             new Configuration(conf).write(out); // a snapshot: later changes on the driver do not leak in
@@ -30,7 +30,7 @@ public final class ShippedConf implements Serializable {
         this.written = bytes.toByteArray();
     }
 
-    public synchronized Configuration get() {
+    synchronized Configuration get() {
         if (conf == null) {
             Configuration c = new Configuration(false);
             try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(written))) {

@@ -28,7 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * finds no free slot), the job is cancelled and the epoch goes on with a job per step from the step it had
  * reached, with a warning; the bits are the same.
  */
-public final class ResidentEpoch implements EpochSteps {
+final class ResidentEpoch implements EpochSteps {
     static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
     /** How long the tasks get to return once the epoch is over, before their job is cancelled (at most the stall time). */
     static final long JOB_END_MILLIS = TimeUnit.SECONDS.toMillis(10);
@@ -75,13 +75,13 @@ public final class ResidentEpoch implements EpochSteps {
     }
 
     /** For tests on a local master: hand the steps over Spark's RPC, as on a cluster. Before the first step. */
-    public ResidentEpoch overRpc() {
+    ResidentEpoch overRpc() {
         overRpc = true;
         return this;
     }
 
     /** Whether the epoch went on with a job per step. */
-    public boolean fellBack() { return onPerStep; }
+    boolean fellBack() { return onPerStep; }
 
     @Override public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
         start();

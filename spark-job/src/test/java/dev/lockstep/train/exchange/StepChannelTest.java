@@ -2,28 +2,14 @@ package dev.lockstep.train.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.FloatBits;
 import dev.lockstep.SharedSpark;
-import dev.lockstep.TestData;
-import dev.lockstep.model.InputScaling;
-import dev.lockstep.nn.Activation;
-import dev.lockstep.nn.Architecture;
-import dev.lockstep.nn.Initializer;
-import dev.lockstep.train.step.InputTransform;
-import dev.lockstep.train.step.ResidentEpoch;
-import dev.lockstep.train.step.SyncStep;
-import dev.lockstep.train.step.TaskLifetime;
-import dev.lockstep.train.rows.CachedRows;
-import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.WirePrecision;
-import org.apache.spark.api.java.JavaSparkContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -194,40 +180,6 @@ class StepChannelTest {
             PartialGradient[] answers = channel.await(10_000);
             assertEquals(List.of(1.0, 2.0), List.of(answers[0].losses[0], answers[1].losses[0]));
             assertNull(channel.refusals());
-        }
-    }
-
-    /** Spark's RPC, as on a cluster, between the driver and tasks of this JVM: the bits of a job per step. */
-    @Test
-    void stepsHandedOverSparksRpcGiveTheBitsOfAJobPerStep() {
-        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
-        float[] params = Initializer.initialize(arch, 4);
-        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
-        JavaSparkContext sc = SharedSpark.context();
-        int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}, {0, 999}};
-        for (WirePrecision wire : WirePrecision.values()) {
-            for (int perTask : new int[] {1, 2}) {
-                try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TestData.sample().slice(0, 1000)), 2, perTask, "rpc-channel")) {
-                    SyncStep step = new SyncStep(sc, arch, wire);
-                    // Before the epoch's job takes both of local[2]'s slots.
-                    SyncStep.Result[] expected = new SyncStep.Result[batches.length];
-                    for (int i = 0; i < batches.length; i++) expected[i] = step.gradient(rows, params, batches[i], 0, input, "reference");
-                    ResidentEpoch epoch = ((ResidentEpoch) step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)",
-                            w -> {})).overRpc();
-                    try {
-                        for (int i = 0; i < batches.length; i++) {
-                            SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
-                            String what = wire + ", " + perTask + " per task, step " + (i + 1);
-                            assertArrayEquals(FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
-                            assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
-                            assertEquals(expected[i].correct(), got.correct(), what);
-                        }
-                        assertFalse(epoch.fellBack(), "every step was answered by the resident tasks");
-                    } finally {
-                        epoch.close();
-                    }
-                }
-            }
         }
     }
 }

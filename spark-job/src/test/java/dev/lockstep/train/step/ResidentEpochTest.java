@@ -325,4 +325,38 @@ class ResidentEpochTest {
         for (; t != null; t = t.getCause()) b.append(t.getMessage()).append(" | ");
         return b.toString();
     }
+
+    /** Spark's RPC, as on a cluster, between the driver and tasks of this JVM: the bits of a job per step. */
+    @Test
+    void stepsHandedOverSparksRpcGiveTheBitsOfAJobPerStep() {
+        Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
+        float[] params = Initializer.initialize(arch, 4);
+        InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
+        JavaSparkContext sc = SharedSpark.context();
+        int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}, {0, 999}};
+        for (WirePrecision wire : WirePrecision.values()) {
+            for (int perTask : new int[] {1, 2}) {
+                try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TestData.sample().slice(0, 1000)), 2, perTask, "rpc-channel")) {
+                    SyncStep step = new SyncStep(sc, arch, wire);
+                    // Before the epoch's job takes both of local[2]'s slots.
+                    SyncStep.Result[] expected = new SyncStep.Result[batches.length];
+                    for (int i = 0; i < batches.length; i++) expected[i] = step.gradient(rows, params, batches[i], 0, input, "reference");
+                    ResidentEpoch epoch = ((ResidentEpoch) step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)",
+                            w -> {})).overRpc();
+                    try {
+                        for (int i = 0; i < batches.length; i++) {
+                            SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
+                            String what = wire + ", " + perTask + " per task, step " + (i + 1);
+                            assertArrayEquals(FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
+                            assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
+                            assertEquals(expected[i].correct(), got.correct(), what);
+                        }
+                        assertFalse(epoch.fellBack(), "every step was answered by the resident tasks");
+                    } finally {
+                        epoch.close();
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package dev.lockstep.train.step;
+package dev.lockstep.train.rows;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.train.exchange.ExchangedBytes;
 import dev.lockstep.train.exchange.PartialGradient;
-import dev.lockstep.train.rows.DataError;
-import dev.lockstep.train.rows.InMemoryRows;
-import dev.lockstep.train.rows.PreparedRows;
-import dev.lockstep.train.rows.ShippedConf;
+import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
