@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.model.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ public final class Checkpoints {
 
     /**
      * The newest checkpoint that reads back intact and could be one of a run of {@code config}. Damaged ones, and
-     * files too long for such a checkpoint or for the heap, are reported as warnings and skipped.
+     * files too long for such a checkpoint, are reported as warnings and skipped; one the heap cannot read fails.
      */
     public Optional<Checkpoint> latest(TrainConfig config, PrintWriter warnings) {
         return latest(CheckpointFile.maxLength(config), warnings);
@@ -77,6 +78,8 @@ public final class Checkpoints {
         for (long step : steps()) {
             try {
                 return Optional.of(CheckpointFile.read(conf, fileFor(step), maxLength));
+            } catch (HeapBudget.Exceeded e) {
+                throw e; // an intact checkpoint too big for this heap: falling back to an older one would lose steps
             } catch (LockstepException e) {
                 warnings.println("[lockstep] warning: skipping " + e.getMessage());
             }
