@@ -69,4 +69,15 @@ class SparkSetupTest {
         assertEquals("127.0.0.1", c.get("spark.driver.bindAddress"));
         assertEquals("false", c.get("spark.ui.enabled"));
     }
+
+    @Test
+    void aHeapBelowSparksFloorIsRefusedInWords() {
+        SparkConf conf = new SparkConf(false);
+        SparkSetup.requireSparksMinimumHeap(conf, 450L << 20);
+        ResolvedSettings.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(ResolvedSettings.UsageException.class,
+                () -> SparkSetup.requireSparksMinimumHeap(conf, 256L << 20));
+        assertEquals("the driver's heap is 256 MB, but Spark needs at least 450 MB to start; raise LOCKSTEP_DRIVER_MEMORY "
+                + "(spark-submit: --driver-memory)", e.getMessage());
+        SparkSetup.requireSparksMinimumHeap(conf.set("spark.testing.memory", "536870912"), 256L << 20); // Spark's own override
+    }
 }
