@@ -105,8 +105,16 @@ public final class AtomicFiles {
                 throw new LockstepException("cannot write " + uri + ": it is a directory");
             }
             Path parent = target.getParent();
-            if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
-                throw new IOException("could not create directory " + parent);
+            if (parent != null && !fs.exists(parent)) {
+                Path highestNew = parent;
+                while (highestNew.getParent() != null && !fs.exists(highestNew.getParent())) highestNew = highestNew.getParent();
+                if (!fs.mkdirs(parent)) throw new IOException("could not create directory " + parent);
+                // A new directory is an entry in its parent, as a renamed file is: synced too, or a power loss could
+                // keep the file's rename but lose the directory it went into (a registry's new run).
+                for (Path made = parent; ; made = made.getParent()) {
+                    syncDirectory(made.getParent(), fs);
+                    if (made.equals(highestNew)) break;
+                }
             }
             return fs;
         } catch (IOException e) {
