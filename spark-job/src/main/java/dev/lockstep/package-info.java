@@ -1,7 +1,8 @@
 /**
  * Lockstep: synchronous data-parallel training of multi-layer perceptrons on Apache Spark. This package holds only
- * the failures every other package may throw: {@link dev.lockstep.LockstepException} (a message for the user) and
- * {@link dev.lockstep.UsageException} (a bad option or setting, exit code 2).
+ * what every other package may use to speak to the user: the failures {@link dev.lockstep.LockstepException} (a
+ * message for the user) and {@link dev.lockstep.UsageException} (a bad option or setting, exit code 2), and
+ * {@link dev.lockstep.Printable} (quoted text made safe for a terminal).
  *
  * <p>The packages, from the bottom up: {@code nn} and {@code optim} (the network and its optimizers; pure Java),
  * {@code io} (JSON and files), {@code data} (reading training data), {@code model} (trained models and the

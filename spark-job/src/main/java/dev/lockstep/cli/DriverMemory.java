@@ -52,7 +52,7 @@ final class DriverMemory {
      */
     static int localThreads(String master, int partitions) {
         String m = master.trim();
-        if (!m.equals("local") && !m.startsWith("local[")) return 0; // local-cluster[...] starts executor JVMs
+        if (!SparkSetup.isLocal(m)) return 0; // local-cluster[...] starts executor JVMs
         int cores;
         try {
             cores = TaskLifetime.localCores(m);

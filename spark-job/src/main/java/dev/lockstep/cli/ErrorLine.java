@@ -1,10 +1,10 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.Printable;
+
 /**
  * The one line an error ends a command with. Messages quote what came in (a file's bytes, a value from a conf file,
- * an argument), so before they reach what may be a terminal, every control character is escaped: no escape
- * sequence can recolour, retitle or rewrite the terminal, no NUL can cut the line, and no line break can make a
- * second line that looks like the tool's own.
+ * an argument), so the message is made {@link Printable} before it reaches what may be a terminal.
  */
 final class ErrorLine {
     static final String PREFIX = "lockstep: error: ";
@@ -12,41 +12,6 @@ final class ErrorLine {
     private ErrorLine() {}
 
     static String of(String message) {
-        return PREFIX + escape(message == null ? "" : message);
-    }
-
-    /**
-     * {@code \n}, {@code \r} and {@code \t} by name; the other C0 controls, DEL and the C1 controls as {@code \xHH};
-     * line and paragraph separators and the invisible format characters (bidirectional overrides among them) as
-     * {@code \}{@code uHHHH}. Everything else, including any other non-ASCII text, is kept.
-     */
-    static String escape(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String e = escaped(c);
-            if (e == null) {
-                if (b != null) b.append(c);
-                continue;
-            }
-            if (b == null) b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            b.append(e);
-        }
-        return b == null ? s : b.toString();
-    }
-
-    private static String escaped(char c) {
-        switch (c) {
-            case '\n': return "\\n";
-            case '\r': return "\\r";
-            case '\t': return "\\t";
-            default:
-        }
-        if (Character.isISOControl(c)) return String.format("\\x%02x", (int) c);
-        int type = Character.getType(c);
-        if (type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT) {
-            return String.format("\\u%04x", (int) c);
-        }
-        return null;
+        return PREFIX + Printable.escape(message == null ? "" : message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.Printable;
 import dev.lockstep.UsageException;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.ModelDirectory;
@@ -52,7 +53,7 @@ final class RegistryCommand implements Callable<Integer> {
         Registry open(Configuration conf, CommandSpec spec) {
             PrintWriter err = spec.commandLine().getErr();
             return new Registry(conf, uri, m -> {
-                err.println("[lockstep] warning: " + m);
+                err.println(Printable.warning(m));
                 err.flush();
             });
         }
@@ -62,7 +63,7 @@ final class RegistryCommand implements Callable<Integer> {
     static String runArgument(String run) {
         if (!RunIds.isValid(run)) {
             throw new UsageException("RUN must be a run id such as " + RunIds.EXAMPLE + " (see 'lockstep registry list'), not "
-                    + (run.isEmpty() ? "an empty one" : "'" + run.replaceAll("\\p{Cntrl}", "?") + "'"));
+                    + (run.isEmpty() ? "an empty one" : "'" + Printable.escape(run) + "'"));
         }
         return run;
     }
@@ -176,7 +177,7 @@ final class RegistryCommand implements Callable<Integer> {
             Matcher m = AMOUNT.matcher(value.trim());
             if (!m.matches() || (m.group(2).isEmpty() && Long.parseLong(m.group(1)) != 0)) {
                 throw new CommandLine.TypeConversionException("expected a time such as 24h, 90m, 7d or 0, got '"
-                        + value.replaceAll("\\p{Cntrl}", "?") + "'");
+                        + Printable.escape(value) + "'");
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.Printable;
 import dev.lockstep.UsageException;
 import dev.lockstep.report.RegistryReport;
 import dev.lockstep.report.RunReport;
@@ -32,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         PrintWriter err = spec.commandLine().getErr();
         RunReport.Written w = run != null ? RunReport.write(hadoop, run, data)
-                : RegistryReport.write(hadoop, registry, m -> err.println("[lockstep] warning: " + m));
+                : RegistryReport.write(hadoop, registry, m -> err.println(Printable.warning(m)));
         print(err, w);
         return 0;
     }

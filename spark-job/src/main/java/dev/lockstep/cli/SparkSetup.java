@@ -28,6 +28,8 @@ final class SparkSetup {
     static final String DEFAULT_MASTER = "local[*]";
     /** Where Spark binds its web UI (it has no conf key for that); Spark's own environment variable. */
     static final String LOCAL_IP_ENV = "SPARK_LOCAL_IP";
+    /** Spark's own floor for the driver's heap: 1.5 x its 300 MB of reserved memory. */
+    static final long SPARK_MIN_HEAP_BYTES = 450L << 20;
     static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
@@ -74,10 +76,22 @@ final class SparkSetup {
      */
     static Session start(SparkConf conf, String masterFlag, String appName) {
         configure(conf, masterFlag, appName, System.getenv(LOCAL_IP_ENV));
+        requireSparksMinimumHeap(conf, Runtime.getRuntime().maxMemory());
         // getActive is package-private in Scala but public in bytecode; it is the only way to ask without creating one.
         boolean existing = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkContext sc = SparkContext.getOrCreate(conf);
         return new Session(JavaSparkContext.fromSparkContext(sc), !existing);
+    }
+
+    /**
+     * Spark's driver refuses to start on a heap below 1.5 times the 300 MB it reserves (UnifiedMemoryManager), with
+     * an exception of its own; say it in the user's words, with the setting that raises it.
+     */
+    static void requireSparksMinimumHeap(SparkConf conf, long maxHeapBytes) {
+        if (conf.contains("spark.testing.memory") || maxHeapBytes >= SPARK_MIN_HEAP_BYTES) return;
+        throw new UsageException(String.format(java.util.Locale.ROOT,
+                "the driver's heap is %d MB, but Spark needs at least %d MB to start; raise LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit: --driver-memory)", maxHeapBytes >> 20, SPARK_MIN_HEAP_BYTES >> 20));
     }
 
     /** The master, the application's name, and for a local master where it listens: the conf {@link #start} starts. */

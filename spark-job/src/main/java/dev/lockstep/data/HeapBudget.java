@@ -1,5 +1,6 @@
 package dev.lockstep.data;
 
+import dev.lockstep.LockstepException;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -44,6 +45,22 @@ public final class HeapBudget {
         if (!collectFirst) return false;
         System.gc();
         return bytes <= free.getAsLong();
+    }
+
+    /**
+     * Refuses {@code bytes} that do not fit, with {@link Exceeded}: the file is fine, this JVM is too small for it.
+     *
+     * @param what what needs them, as the message starts: {@code "checkpoint hdfs://.../ckpt-200: reading it"}
+     */
+    public void require(long bytes, String what) {
+        if (!fits(bytes)) throw new Exceeded(what + " needs " + mb(bytes) + ", more than the " + describe() + "; " + RAISE);
+    }
+
+    /** More heap asked for than this JVM has free: a matter of the machine, not of the data. */
+    public static final class Exceeded extends LockstepException {
+        Exceeded(String message) {
+            super(message);
+        }
     }
 
     /** The limit in a user's words: {@code 190 MB of heap free (of 256 MB)}. */

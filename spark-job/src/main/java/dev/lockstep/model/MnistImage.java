@@ -1,6 +1,6 @@
 package dev.lockstep.model;
 
-import dev.lockstep.LockstepException;
+import dev.lockstep.data.DataFormatException;
 import java.awt.image.BufferedImage;
 
 /**
@@ -29,7 +29,7 @@ public final class MnistImage {
             g[i] = Math.max(0, g[i] - background);
             max = Math.max(max, g[i]);
         }
-        if (max < 16) throw new LockstepException("no digit found: the image is blank or has almost no contrast");
+        if (max < 16) throw new DataFormatException("no digit found: the image is blank or has almost no contrast");
         for (int i = 0; i < g.length; i++) g[i] = g[i] * 255 / max;
 
         int x0 = w, y0 = h, x1 = -1, y1 = -1;

@@ -1,6 +1,7 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.Printable;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.io.Json;
@@ -64,7 +65,7 @@ public final class Registry {
     public static final Duration PRUNE_GRACE = Duration.ofHours(24);
 
     /** Warnings to the process's standard error, as Lockstep prints them. */
-    public static final Consumer<String> STDERR_WARNINGS = m -> System.err.println("[lockstep] warning: " + m);
+    public static final Consumer<String> STDERR_WARNINGS = m -> System.err.println(Printable.warning(m));
 
     private final Configuration conf;
     private final String root;

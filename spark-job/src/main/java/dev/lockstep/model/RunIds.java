@@ -1,6 +1,7 @@
 package dev.lockstep.model;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.Printable;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -59,11 +60,6 @@ public final class RunIds {
     static String describe(Object value) {
         if (value == null) return "null";
         String s = String.valueOf(value);
-        StringBuilder b = new StringBuilder("'");
-        for (int i = 0; i < Math.min(s.length(), 80); i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c)); else b.append(c);
-        }
-        return b.append(s.length() > 80 ? "...'" : "'").toString();
+        return "'" + Printable.escape(s.length() > 80 ? s.substring(0, 80) : s) + (s.length() > 80 ? "...'" : "'");
     }
 }

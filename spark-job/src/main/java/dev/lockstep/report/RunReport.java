@@ -1,6 +1,7 @@
 package dev.lockstep.report;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.Printable;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.Classifier;
@@ -146,10 +147,10 @@ public final class RunReport {
         return m;
     }
 
-    /** A JSON value as an error message shows it: strings quoted, long ones cut, control characters replaced. */
+    /** A JSON value as an error message shows it: strings quoted, long ones cut, control characters escaped. */
     private static String shown(Object v) {
         String s = v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
-        s = s.replaceAll("\\p{Cntrl}", "?");
+        s = Printable.escape(s);
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 

@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.Printable;
 import dev.lockstep.train.step.TaskLifetime;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -103,7 +104,7 @@ public final class ProgressListener implements TrainingListener {
 
     @Override public void onWarning(String message) {
         clearBar();
-        out.println("[lockstep] warning: " + message);
+        out.println(Printable.warning(message));
         out.flush();
     }
 

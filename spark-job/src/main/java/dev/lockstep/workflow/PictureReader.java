@@ -1,6 +1,6 @@
 package dev.lockstep.workflow;
 
-import dev.lockstep.LockstepException;
+import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.HeapBudget;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -63,25 +63,25 @@ final class PictureReader {
     /** Refuses a declared size above the cap, or one whose decoding needs more heap than is free. */
     static void checkSize(String uri, int width, int height, HeapBudget budget) {
         if (width < 1 || height < 1) {
-            throw new LockstepException(uri + ": cannot read image: it declares " + width + "x" + height + " pixels");
+            throw new DataFormatException(uri + ": cannot read image: it declares " + width + "x" + height + " pixels");
         }
         if (width > MAX_SIDE || height > MAX_SIDE) {
-            throw new LockstepException(uri + ": the picture is " + width + "x" + height + " pixels, more than the "
+            throw new DataFormatException(uri + ": the picture is " + width + "x" + height + " pixels, more than the "
                     + MAX_SIDE + " pixels a side predict reads; scale it down (20x20 to 1000x1000 is plenty)");
         }
         long bytes = (long) width * height * BYTES_PER_PIXEL;
         if (!budget.fits(bytes)) {
-            throw new LockstepException(uri + ": scoring a picture of " + width + "x" + height + " pixels needs about "
+            throw new DataFormatException(uri + ": scoring a picture of " + width + "x" + height + " pixels needs about "
                     + HeapBudget.mb(bytes) + ", more than the " + budget.describe() + "; scale it down, or "
                     + HeapBudget.RAISE + " (spark.executor.memory for predict --out on a cluster)");
         }
     }
 
-    private static LockstepException notAPicture(String uri) {
-        return new LockstepException(uri + ": cannot read image: not a PNG, JPEG, GIF or BMP file");
+    private static DataFormatException notAPicture(String uri) {
+        return new DataFormatException(uri + ": cannot read image: not a PNG, JPEG, GIF or BMP file");
     }
 
-    private static LockstepException corrupt(String uri, Exception e) {
-        return new LockstepException(uri + ": cannot read image: corrupt or unsupported (" + e.getMessage() + ")");
+    private static DataFormatException corrupt(String uri, Exception e) {
+        return new DataFormatException(uri + ": cannot read image: corrupt or unsupported (" + e.getMessage() + ")");
     }
 }

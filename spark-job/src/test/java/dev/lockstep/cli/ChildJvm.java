@@ -44,6 +44,7 @@ final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out).redirectError(err);
         pb.environment().remove("LOCKSTEP_DEBUG");
         pb.environment().remove("LOCKSTEP_CONF_DIR");
+        pb.environment().remove("SPARK_LOCAL_IP"); // the UI and addresses as a user gets them by default
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);

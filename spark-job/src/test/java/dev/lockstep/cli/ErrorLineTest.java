@@ -22,7 +22,7 @@ class ErrorLineTest {
                 ErrorLine.of("a\u001b[2J\u001b]0;title\u0007 b\u0000c\u007f\u009b d\ne\rf\tg"));
         assertEquals("lockstep: error: abc\\u202eexe.txt \\u2028 \\ufeff", ErrorLine.of("abc\u202eexe.txt \u2028 \ufeff"));
         String plain = "cannot read /tmp/données/日本.csv: line 3 — 'x'";
-        assertSame(plain, ErrorLine.escape(plain), "nothing to escape: the same string");
+        assertSame(plain, dev.lockstep.Printable.escape(plain), "nothing to escape: the same string");
         assertEquals("lockstep: error: ", ErrorLine.of(null));
     }
 

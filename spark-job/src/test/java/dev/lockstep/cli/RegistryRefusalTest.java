@@ -147,6 +147,7 @@ class RegistryRefusalTest {
         Path status = root.resolve("runs").resolve(C).resolve("status.json");
         Files.writeString(status, "{\"status\": [\"rejected\"], \"reason\": 7}");
         Files.createDirectories(root.resolve("runs").resolve("..backup"));
+        Files.createDirectories(root.resolve("runs").resolve("x\u001b[2Jy")); // a name that would clear the screen
 
         CommandRun.Outcome list = registryCommand("registry", "list");
         assertEquals(0, list.code(), list.err());
@@ -154,6 +155,7 @@ class RegistryRefusalTest {
         assertFalse(list.out().contains(C), list.out());
         assertTrue(list.err().contains("[lockstep] warning: skipping run " + C + ": " + status + ": \"status\" is"), list.err());
         assertTrue(list.err().contains("..backup: not a run directory"), list.err());
+        assertTrue(list.err().contains("x\\x1b[2Jy: not a run directory") && !list.err().contains("\u001b"), list.err());
 
         CommandRun.Outcome report = registryCommand("report");
         assertEquals(0, report.code(), report.err());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.lockstep.TestData;
+import dev.lockstep.UsageException;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,36 @@ class SparkSetupTest {
         SparkSetup.configure(c, null, "lockstep-test", null);
         assertEquals("127.0.0.1", c.get("spark.driver.bindAddress"));
         assertEquals("false", c.get("spark.ui.enabled"));
+    }
+
+    @Test
+    void aHeapBelowSparksFloorIsRefusedInWords() {
+        SparkConf conf = new SparkConf(false);
+        SparkSetup.requireSparksMinimumHeap(conf, 450L << 20);
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> SparkSetup.requireSparksMinimumHeap(conf, 256L << 20));
+        assertEquals("the driver's heap is 256 MB, but Spark needs at least 450 MB to start; raise LOCKSTEP_DRIVER_MEMORY "
+                + "(spark-submit: --driver-memory)", e.getMessage());
+        SparkSetup.requireSparksMinimumHeap(conf.set("spark.testing.memory", "536870912"), 256L << 20); // Spark's own override
+    }
+
+    /** A context actually started as commands start theirs: every address it listens on is loopback, and no UI. */
+    @Test
+    void aStartedLocalContextListensOnLoopbackOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(tmp, "1g", java.util.List.of(), StartedContext.class, java.util.List.of());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(java.util.List.of("rpc 127.0.0.1", "blocks 127.0.0.1", "ui none"), r.out().lines().toList(), r.err());
+    }
+
+    /** Starts Spark through {@link SparkSetup#start} on {@code local[1]} with the shipped conf/ and prints where it listens. */
+    public static final class StartedContext {
+        public static void main(String[] args) {
+            try (SparkSetup.Session s = SparkSetup.start(SparkSetup.Environment.load().sparkConf(), "local[1]", "listen-test")) {
+                org.apache.spark.SparkEnv env = s.context().sc().env();
+                System.out.println("rpc " + env.rpcEnv().address().host());
+                System.out.println("blocks " + env.blockManager().blockManagerId().host());
+                System.out.println("ui " + (s.context().sc().uiWebUrl().isDefined() ? s.context().sc().uiWebUrl().get() : "none"));
+            }
+        }
     }
 }

@@ -139,8 +139,13 @@ class AtomicFilesTest {
                     Map.entry(dir.resolve("run/model.lsm").toString(), AtomicFiles.utf8("m")),
                     Map.entry(dir.resolve("run/model.json").toString(), AtomicFiles.utf8("j")),
                     Map.entry(dir.resolve("other/metrics.json").toString(), AtomicFiles.utf8("x"))));
-            assertEquals(List.of(dir.resolve("run").toRealPath(), dir.resolve("other").toRealPath()), realPaths(synced),
-                    "each directory once, after its files are in place");
+            assertEquals(List.of(dir.toRealPath(), dir.toRealPath(), dir.resolve("run").toRealPath(), dir.resolve("other").toRealPath()),
+                    realPaths(synced), "the parent of each directory made, then each directory once, after its files are in place");
+
+            synced.clear();
+            AtomicFiles.writeString(conf, dir.resolve("a/b/c.json").toString(), "{}\n");
+            assertEquals(List.of(dir.resolve("a").toRealPath(), dir.toRealPath(), dir.resolve("a/b").toRealPath()), realPaths(synced),
+                    "every directory made is synced into its parent");
 
             synced.clear();
             assertThrows(LockstepException.class, () -> AtomicFiles.write(conf, dir.resolve("run/model.lsm").toString(), out -> {

@@ -1,6 +1,7 @@
 package dev.lockstep.train.checkpoint;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
@@ -160,12 +161,7 @@ final class CheckpointFile {
                     maxLength == MAX_LENGTH ? "a checkpoint" : "a checkpoint of this run's model and settings", maxLength));
         }
         // The file's bytes, and about as many again for the arrays they decode to.
-        Runtime heap = Runtime.getRuntime();
-        long free = heap.maxMemory() - (heap.totalMemory() - heap.freeMemory());
-        if (2 * length > free) {
-            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, reading it needs %,d MB but the heap has %,d MB free",
-                    uri, length, (2 * length) >> 20, free >> 20));
-        }
+        HeapBudget.JVM.require(2 * length, String.format(Locale.ROOT, "checkpoint %s: reading its %,d bytes", uri, length));
     }
 
     static Checkpoint decode(byte[] data, String name) {

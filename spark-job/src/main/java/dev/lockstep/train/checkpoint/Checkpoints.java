@@ -1,6 +1,7 @@
 package dev.lockstep.train.checkpoint;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.TrainConfig;
@@ -69,7 +70,7 @@ public final class Checkpoints {
 
     /**
      * The newest checkpoint that reads back intact and could be one of a run of {@code config}. Damaged ones, and
-     * files too long for such a checkpoint or for the heap, are reported as warnings and skipped.
+     * files too long for such a checkpoint, are reported as warnings and skipped; one the heap cannot read fails.
      */
     public Optional<Checkpoint> latest(TrainConfig config, PrintWriter warnings) {
         return latest(CheckpointFile.maxLength(config), warnings);
@@ -79,6 +80,8 @@ public final class Checkpoints {
         for (long step : steps()) {
             try {
                 return Optional.of(CheckpointFile.read(conf, fileFor(step), maxLength));
+            } catch (HeapBudget.Exceeded e) {
+                throw e; // an intact checkpoint too big for this heap: falling back to an older one would lose steps
             } catch (LockstepException e) {
                 warnings.println("[lockstep] warning: skipping " + e.getMessage());
             }

@@ -1,6 +1,6 @@
 package dev.lockstep.train.rows;
 
-import dev.lockstep.LockstepException;
+import dev.lockstep.data.DataFormatException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ import scala.runtime.BoxedUnit;
  * {@code local[2]} that took about 5 ms of a 7 ms empty job, measured; a plain named class handed straight to
  * {@code SparkContext.runJob} is not a closure to clean, and the same empty job takes about 2 ms.
  *
- * <p>Bad input found by a task (a {@link LockstepException} thrown by the function, or a {@link DataError} among a
+ * <p>Bad input found by a task (a {@link DataFormatException} thrown by the function, or a {@link DataError} among a
  * cached partition's elements) does not fail the task: it comes back as the task's result, the driver cancels the
  * job's other tasks and {@link #runOn} throws the task's exception itself. So Spark neither retries the task nor
  * logs its failure.
@@ -63,7 +63,7 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
     @Override public final U apply(TaskContext context, scala.collection.Iterator<T> partition) {
         try {
             return call(new Checked<>(scala.jdk.javaapi.CollectionConverters.asJava(partition)));
-        } catch (LockstepException e) {
+        } catch (DataFormatException e) {
             return (U) DataError.of(e);
         }
     }

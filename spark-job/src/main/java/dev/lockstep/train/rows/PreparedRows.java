@@ -145,7 +145,7 @@ public final class PreparedRows implements RowSource {
         public java.util.Iterator<RowBlock> call(Task task) {
             try {
                 return read(task).iterator();
-            } catch (LockstepException e) {
+            } catch (DataFormatException e) {
                 return DataError.inPlaceOf(e); // not a failed (and retried) task: the job's function raises it
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.DataFormatException;
@@ -54,18 +55,22 @@ class DataErrorTest {
         assertEquals(List.of(1, 2, 3, 4), PartitionJob.<Integer, Integer>of(it -> it.next()).runOn(sc, rdd, Integer.class), "later jobs run");
     }
 
+    /** A bug, and a file that could not be read just now (which a second attempt may well read), fail the task. */
     @Test
     void otherFailuresAreStillSparks() {
         JavaSparkContext sc = SharedSpark.context();
         JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2), 2);
-        List<String> failed = failedTasks(() -> {
-            Exception e = assertThrows(Exception.class, () -> PartitionJob.<Integer, Integer>of(it -> {
-                throw new IllegalStateException("a bug");
-            }).runOn(sc, rdd, Integer.class));
-            assertInstanceOf(SparkException.class, e);
-            assertTrue(e.getMessage().contains("IllegalStateException: a bug"), e.getMessage());
-        });
-        assertTrue(failed.size() >= 1 && failed.stream().allMatch(f -> f.contains("a bug")), failed.toString());
+        for (RuntimeException thrown : List.of(new IllegalStateException("a bug"),
+                new LockstepException("cannot read rows.bin: Connection reset by peer"))) {
+            List<String> failed = failedTasks(() -> {
+                Exception e = assertThrows(Exception.class, () -> PartitionJob.<Integer, Integer>of(it -> {
+                    throw thrown;
+                }).runOn(sc, rdd, Integer.class));
+                assertInstanceOf(SparkException.class, e);
+                assertTrue(e.getMessage().contains(thrown.getClass().getSimpleName() + ": " + thrown.getMessage()), e.getMessage());
+            });
+            assertTrue(failed.size() >= 1 && failed.stream().allMatch(f -> f.contains(thrown.getMessage())), failed.toString());
+        }
     }
 
     @Test
@@ -103,7 +108,7 @@ class DataErrorTest {
      * resident tasks' job ends at once with their exception, the other resident task cancelled, nothing left running.
      */
     @Test
-    void badRowsFoundByAResidentTaskEndTheEpoch() {
+    void badRowsFoundByAResidentTaskEndTheEpoch() throws InterruptedException {
         JavaSparkContext sc = SharedSpark.context();
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 1);
@@ -124,7 +129,7 @@ class DataErrorTest {
             assertTrue(failed.stream().noneMatch(f -> f.contains("DataFormatException")), "no task failed with it: " + failed);
             assertEquals(0, LocalStepChannel.openCount());
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+            while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(0, sc.statusTracker().getActiveJobIds().length, "no job left running");
         } finally {
             badRows = false;
