@@ -6,11 +6,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import scala.Option;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
@@ -103,15 +108,43 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
                     ClassTag$.MODULE$.apply(resultType));
         } catch (Exception e) { // SparkException: checked in Java's eyes, undeclared in Scala's, rethrown as it came
             // A data error's cancel ends the job with "Job N cancelled": the task's own exception is the news.
-            if (collect.dataError != null) throw collect.dataError.error();
-            throw e;
+            if (collect.dataError == null) throw e;
         } finally {
             sc.sc().removeJobTag(tag);
         }
-        if (collect.dataError != null) throw collect.dataError.error(); // the other tasks had finished first
+        if (collect.dataError != null) {
+            awaitKilledTasks(sc.sc(), tag);
+            throw collect.dataError.error();
+        }
         @SuppressWarnings("unchecked")
         List<U> list = (List<U>) Arrays.asList(results);
         return list;
+    }
+
+    /**
+     * Waits, a bounded while, until the tasks a data error's cancel killed have ended: the job is over for the
+     * scheduler at once, but a killed task runs on until it sees the kill, and a caller that stops Spark meanwhile
+     * (a command ending on the error) races it, and Spark then prints its own traces of rejected work.
+     */
+    private static void awaitKilledTasks(SparkContext sc, String tag) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (hasActiveTasks(sc.statusTracker(), tag) && System.nanoTime() < deadline) Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean hasActiveTasks(SparkStatusTracker tracker, String tag) {
+        for (int job : tracker.getJobIdsForTag(tag)) {
+            Option<SparkJobInfo> info = tracker.getJobInfo(job);
+            if (info.isEmpty()) continue;
+            for (int stage : info.get().stageIds()) {
+                Option<SparkStageInfo> s = tracker.getStageInfo(stage);
+                if (s.isDefined() && s.get().numActiveTasks() > 0) return true;
+            }
+        }
+        return false;
     }
 
     /**
