@@ -14,6 +14,8 @@ import dev.lockstep.train.step.InputTransform;
 import dev.lockstep.train.step.Placement;
 import dev.lockstep.train.step.SyncStep;
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +102,7 @@ public final class Trainer {
             Evaluation evaluation = run.history.isEmpty()
                     ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
-            TimingSamples epochTimings = new TimingSamples();
+            StepTimeSamples epochTimings = new StepTimeSamples();
             for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
                 int firstStep = run.nextStep; // not 0 when this epoch resumed from a checkpoint
@@ -125,8 +127,7 @@ public final class Trainer {
                         run.epochRows += r.rows();
                         run.globalStep++;
                         run.nextStep++;
-                        StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
-                                r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
+                        StepTime timings = r.time().with(StepTime.Part.UPDATE, t2 - t1).with(StepTime.Part.TOTAL, t2 - t0);
                         TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
                                 run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
                         epochTimings.add(timings);
