@@ -151,8 +151,33 @@ public final class TrainConfig {
     public WirePrecision transfer() { return transfer; }
     public Map<String, String> sources() { return sources; }
 
-    /** The resolved values, as written to metrics.json. */
+    /** The resolved values, as written to metrics.json: what the run learns, with where it works after the partitions. */
     public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        learned(partitions).forEach((key, value) -> {
+            m.put(key, value);
+            if (key.equals("partitions")) m.putAll(placement());
+        });
+        return m;
+    }
+
+    /**
+     * Where the run works, which never changes what it computes: partitions per task and task lifetime, as
+     * metrics.json names them.
+     */
+    Map<String, Object> placement() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partitions_per_task", partitionsPerTask == 0 ? "auto" : partitionsPerTask);
+        m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
+        return m;
+    }
+
+    /**
+     * What the run learns: every setting that changes its model, on {@code partitions} partitions (they set the
+     * order in which gradients add up), in metrics.json's order and names. The wire precision is among them: it
+     * rounds the gradients.
+     */
+    Map<String, Object> learned(int partitions) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layers", architecture.layersString());
         m.put("activation", architecture.hidden().displayName());
@@ -164,8 +189,6 @@ public final class TrainConfig {
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("partitions", partitions);
-        m.put("partitions_per_task", partitionsPerTask == 0 ? "auto" : partitionsPerTask);
-        m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
         m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
