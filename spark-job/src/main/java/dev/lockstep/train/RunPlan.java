@@ -89,12 +89,12 @@ public final class RunPlan {
      */
     public Placed placedOn(JavaSparkContext sc) {
         boolean local = sc.master().startsWith("local");
-        if (config.partitions() == 0 && !local && !sc.getConf().contains("spark.default.parallelism")) {
+        if (config.partitions().isEmpty() && !local && !sc.getConf().contains("spark.default.parallelism")) {
             throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
                     + "Spark's default depends on how many executors have registered when the job starts, so two runs "
                     + "could train on different partitionings");
         }
-        int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+        int partitions = config.partitions().orElseGet(sc::defaultParallelism);
         int perTask = Math.min(partitions, Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions));
         return new Placed(this, partitions, perTask, fingerprint(config, partitions, train, eval));
     }

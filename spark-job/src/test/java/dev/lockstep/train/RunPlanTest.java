@@ -14,6 +14,9 @@ import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class RunPlanTest {
@@ -76,6 +79,25 @@ class RunPlanTest {
         assertTrue(placed.partitionsPerTask() >= 1 && placed.partitionsPerTask() <= placed.partitions());
         assertEquals(3, RunPlan.of(TrainConfig.builder().partitions(3).partitionsPerTask(5).build(), TRAIN, EVAL, "test")
                 .placedOn(SharedSpark.context()).partitionsPerTask(), "no more per task than there are partitions");
+    }
+
+    @Test
+    void autoIsNullToTheBuilderAndUnsetInTheConfig() {
+        TrainConfig auto = TrainConfig.builder().batchSize(null).learningRate(null).augmentShift(null).partitions(null)
+                .partitionsPerTask(null).taskLifetime(null).build();
+        assertThrows(IllegalStateException.class, auto::batchSize, "chosen for the data, read only after");
+        assertThrows(IllegalStateException.class, auto::learningRate);
+        assertThrows(IllegalStateException.class, auto::augmentShift);
+        assertEquals(OptionalInt.empty(), auto.partitions());
+        assertEquals(OptionalInt.empty(), auto.partitionsPerTask());
+        assertEquals(Optional.empty(), auto.taskLifetime());
+        Map<String, Object> m = auto.toMap();
+        for (String key : List.of("batch", "lr", "augment_shift", "partitions_per_task", "task_lifetime")) {
+            assertEquals("auto", m.get(key), key);
+        }
+        assertEquals(0, m.get("partitions"), "as metrics.json has always said");
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().partitions(0).build());
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().partitionsPerTask(0).build());
     }
 
     /** metrics.json's config keeps its keys and order: what the run learns, with where it works after the partitions. */
