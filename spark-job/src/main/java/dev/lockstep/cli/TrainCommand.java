@@ -163,7 +163,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
-            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName()); // before Spark: a bad option fails fast
+            // Before Spark starts: a bad option fails fast.
+            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
             config = plan.config();
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
@@ -177,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
             if (every > 0) listeners.add(new CheckpointListener(checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-                TrainingResult result = new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
+                TrainingResult result = new Trainer(session.context(), listeners)
+                        .fit(plan.placedOn(session.context()), from);
                 Map<String, Object> location = new java.util.LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));

@@ -14,8 +14,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * loops. Some settings depend on the cluster, so they are settled in stages, all of them here:
  * <ol>
  * <li>{@link #of}, before Spark starts: batch, learning rate and augmentation for the training rows
- *     ({@link TrainConfig#forTrainingRows}), then the checks that the data fits the layers and that the batch and the
- *     schedule fit the data (the only place they run: a bad setting fails before Spark starts), and the batch plan.</li>
+ *     ({@link TrainConfig#forTrainingRows}), then the checks that the data fits the layers and that the batch and
+ *     the schedule fit the data (the only place they run: a bad setting fails before Spark starts), and the batch
+ *     plan.</li>
  * <li>{@link #placedOn}, at the start of training: the partitions (Spark's default parallelism when not given, on a
  *     local master only), the partitions per task (from the master's cores) and the checkpoint fingerprint.</li>
  * <li>{@link Placed#taskLifetime}, once the training rows are cached: it counts the task slots of the executors
@@ -52,7 +53,8 @@ public final class RunPlan {
         checkFits(c, eval, "the " + evalName + " data");
         long rows = train.count();
         if (rows < c.batchSize()) {
-            throw new UsageException(String.format("--batch %d is larger than the %,d training rows", c.batchSize(), rows));
+            throw new UsageException(
+                    String.format("--batch %d is larger than the %,d training rows", c.batchSize(), rows));
         }
         RunPlan plan = new RunPlan(c, train, eval, evalName, new BatchPlan(c.seed(), rows, c.batchSize()));
         try {
@@ -68,7 +70,7 @@ public final class RunPlan {
         if (misfit != null) throw new UsageException(misfit);
     }
 
-    /** The run's parameter update; a zero-epoch run (a baseline of the untrained network) still needs a valid schedule. */
+    /** The run's parameter update; a zero-epoch run (a baseline of the untrained network) still needs a schedule. */
     ParameterUpdate update() {
         return ParameterUpdate.forRun(config, Math.max(1, totalSteps), batches.stepsPerEpoch());
     }
@@ -113,7 +115,7 @@ public final class RunPlan {
 
     /** A plan placed on a cluster: {@code partitionsPerTask} is at most {@code partitions}. */
     public record Placed(RunPlan plan, int partitions, int partitionsPerTask, String fingerprint) {
-        /** How long training tasks live: as asked, or the longest the cluster can hold. Call once the rows are cached. */
+        /** How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached. */
         public TaskLifetime taskLifetime(JavaSparkContext sc, CachedRows trainRows) {
             return Placement.taskLifetime(sc, plan.config.taskLifetime(), trainRows.layout().tasks());
         }

@@ -1,10 +1,11 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.timing.StepTime;
 import dev.lockstep.train.timing.StepTimeMedians;
 import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.Map;
 
-/** Collects every step's {@link dev.lockstep.train.timing.StepTime} over the whole run and summarises them as medians per part. */
+/** Collects every step's {@link StepTime} over the whole run and summarises them as medians per part. */
 public final class StepTimingListener implements TrainingListener {
     private final StepTimeSamples samples = new StepTimeSamples();
 

@@ -69,8 +69,10 @@ public final class TrainConfig {
                 "learning rate must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
         require(partitions == null || partitions >= 1, "partitions must be positive, got " + partitions);
-        require(partitionsPerTask == null || partitionsPerTask >= 1, "partitions per task must be positive, got " + partitionsPerTask);
-        require(augmentShift == null || augmentShift >= 0 && augmentShift <= 4, "augment shift must be 0..4 pixels, got " + augmentShift);
+        require(partitionsPerTask == null || partitionsPerTask >= 1,
+                "partitions per task must be positive, got " + partitionsPerTask);
+        require(augmentShift == null || augmentShift >= 0 && augmentShift <= 4,
+                "augment shift must be 0..4 pixels, got " + augmentShift);
         require(validationFraction > 0 && validationFraction <= 0.5,
                 "validation fraction must be in (0, 0.5], got " + validationFraction);
     }
@@ -151,7 +153,7 @@ public final class TrainConfig {
     public long seed() { return seed; }
     /** Empty: Spark's default parallelism, on a local master ({@link RunPlan#placedOn}). */
     public OptionalInt partitions() { return optional(partitions); }
-    /** How many partitions each task computes, on as many threads; empty: chosen for the master. Never changes the model. */
+    /** Partitions each task computes, on as many threads; empty: chosen for the master. Never changes the model. */
     public OptionalInt partitionsPerTask() { return optional(partitionsPerTask); }
     /** How long training tasks live; empty: chosen for the master. Never changes the model. */
     public Optional<TaskLifetime> taskLifetime() { return Optional.ofNullable(taskLifetime); }
@@ -174,7 +176,7 @@ public final class TrainConfig {
         return value == null ? "auto" : value;
     }
 
-    /** The resolved values, as written to metrics.json: what the run learns, with where it works after the partitions. */
+    /** The values as metrics.json has them: what the run learns, with where it works after the partitions. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         // Auto partitions read 0 here, as metrics.json has always said; the run's own count is in its results.
