@@ -5,9 +5,9 @@ import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
 import dev.lockstep.train.BatchPlan;
 import dev.lockstep.train.ParameterUpdate;
-import dev.lockstep.train.TimingSamples;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.step.InputTransform;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.Arrays;
 
 /**
@@ -53,6 +53,6 @@ final class BenchLoop {
 
     /** Median of {@code nanos[from, to)}, in milliseconds; NaN for none. */
     static double medianMillis(long[] nanos, int from, int to) {
-        return to <= from ? Double.NaN : TimingSamples.median(Arrays.copyOfRange(nanos, from, to), to - from) / 1e6;
+        return to <= from ? Double.NaN : StepTimeSamples.median(Arrays.copyOfRange(nanos, from, to), to - from) / 1e6;
     }
 }

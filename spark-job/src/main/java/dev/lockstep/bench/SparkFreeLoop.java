@@ -8,6 +8,10 @@ import dev.lockstep.train.step.BatchGradient;
 import dev.lockstep.train.step.Workspaces;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTime.Part;
+import dev.lockstep.train.timing.StepTimeMedians;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,8 +46,7 @@ public final class SparkFreeLoop {
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         List<List<RowBlock>> blocks = RowBlocks.byPartition(data, partitions);
         float[][] partial = new float[partitions][loop.arch.parameterCount()];
-        long[] stepNanos = new long[total];
-        long[] computeNanos = new long[total];
+        StepTimeSamples times = new StepTimeSamples(List.of(Part.TOTAL, Part.COMPUTE));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "lockstep-spark-free");
             t.setDaemon(true);
@@ -83,13 +86,16 @@ public final class SparkFreeLoop {
                 float[] sum = NodeSum.total(partitions, sums);
                 double loss = SumTree.totalLoss(partitions, losses);
                 loop.update.apply(loop.params, loop.optimizer, sum, loss, count, s, epoch, loop.stepOf(s));
-                stepNanos[s] = System.nanoTime() - t0;
-                computeNanos[s] = Arrays.stream(partNanos).max().orElse(0);
+                if (s >= warmupSteps) {
+                    times.add(StepTime.NONE.with(Part.TOTAL, System.nanoTime() - t0)
+                            .with(Part.COMPUTE, Arrays.stream(partNanos).max().orElse(0)));
+                }
             }
             double seconds = (System.nanoTime() - measuredFrom) / 1e9;
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
+            StepTimeMedians medians = times.medians();
             return new Throughput(threads, partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / seconds,
-                    BenchLoop.medianMillis(stepNanos, warmupSteps, total), BenchLoop.medianMillis(computeNanos, warmupSteps, total));
+                    medians.millis(Part.TOTAL), medians.millis(Part.COMPUTE));
         } finally {
             pool.shutdownNow();
         }

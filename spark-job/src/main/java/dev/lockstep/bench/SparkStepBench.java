@@ -11,6 +11,9 @@ import dev.lockstep.train.step.Placement;
 import dev.lockstep.train.step.ShippedParameters;
 import dev.lockstep.train.step.SyncStep;
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTime.Part;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +22,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -80,10 +82,9 @@ public final class SparkStepBench {
         // the same parameters and rows, shows what that saves (and must give the same bits).
         SyncStep wireStep = sc.isLocal()
                 ? new SyncStep(sc, loop.arch, loop.config.transfer(), ShippedParameters.MAX_IN_TASK_BYTES, SyncStep.Layout.SENT) : null;
-        String[] parts = {"total", "ship", "launch", "launch_first", "fetch", "compute", "return", "combine", "update", "overhead"};
-        String[] wireParts = {"total", "launch", "launch_first", "compute", "return", "combine", "overhead"};
-        long[][] t = new long[parts.length][total];
-        long[][] w = new long[wireParts.length][compareSteps / 4 + 1];
+        Map<TaskLifetime, StepTimeSamples> aloneTimes = new EnumMap<>(TaskLifetime.class);
+        StepTimeSamples interleavedTimes = new StepTimeSamples(PARTS);
+        StepTimeSamples wireTimes = new StepTimeSamples(WIRE_PARTS);
         int emptyJobs = 0;
         long[] empty = new long[compareSteps / 4 + 1];
         long[] broadcastEmpty = new long[compareSteps / 4 + 1];
@@ -130,8 +131,7 @@ public final class SparkStepBench {
                     long t1 = System.nanoTime();
                     boolean sideJobs = s >= compareFrom && (s - compareFrom) % 4 == 0;
                     if (sideJobs && wireStep != null) {
-                        long[] wv = sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total);
-                        for (int i = 0; i < wv.length; i++) w[i][emptyJobs] = wv[i];
+                        wireTimes.add(sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total));
                     }
                     long tu = System.nanoTime();
                     loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
@@ -139,9 +139,11 @@ public final class SparkStepBench {
                     long stepNanos = (t1 - t0) + (t2 - tu);
                     if (s >= warmupSteps && s < compareFrom) measuredNanos.merge(lifetimeOf[s], stepNanos, Long::sum);
                     if (s >= compareFrom) interleavedNanos += stepNanos;
-                    long[] v = {stepNanos, r.shipNanos(), r.launchNanos(), r.firstLaunchNanos(), r.slowestFetchNanos(),
-                            r.slowestComputeNanos(), r.returnNanos(), r.combineNanos(), t2 - tu, stepNanos - r.slowestComputeNanos()};
-                    for (int i = 0; i < v.length; i++) t[i][s] = v[i];
+                    StepTime time = r.time().with(Part.UPDATE, t2 - tu).with(Part.TOTAL, stepNanos);
+                    if (s >= warmupSteps && s < compareFrom) {
+                        aloneTimes.computeIfAbsent(lifetimeOf[s], k -> new StepTimeSamples(PARTS)).add(time);
+                    }
+                    if (s >= compareFrom) interleavedTimes.add(time);
                     if (sideJobs) {
                         byte[] encoded = loop.config.transfer().encode(loop.params);
                         empty[emptyJobs] = emptyJob(sc, rows, null, false);
@@ -184,20 +186,14 @@ public final class SparkStepBench {
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             List<StepsAlone> alone = new ArrayList<>();
             for (TaskLifetime kind : kinds) {
-                int[] measured = IntStream.range(warmupSteps, compareFrom).filter(s -> lifetimeOf[s] == kind).toArray();
-                if (measured.length == 0) continue;
-                Map<String, Double> medians = new LinkedHashMap<>();
-                for (int i = 0; i < parts.length; i++) {
-                    long[] row = t[i];
-                    medians.put(parts[i], BenchLoop.medianMillis(IntStream.of(measured).mapToLong(s -> row[s]).toArray(), 0, measured.length));
-                }
-                alone.add(new StepsAlone(kind, measured.length, (double) measured.length * loop.plan.batchSize() / (measuredNanos.get(kind) / 1e9),
-                        medians, cpu.get(kind).millisPerStep(measured.length)));
+                StepTimeSamples times = aloneTimes.get(kind);
+                if (times == null) continue;
+                int measured = times.count();
+                alone.add(new StepsAlone(kind, measured, (double) measured * loop.plan.batchSize() / (measuredNanos.get(kind) / 1e9),
+                        times.medians().byName(), cpu.get(kind).millisPerStep(measured)));
             }
-            Map<String, Double> interleaved = new LinkedHashMap<>();
-            for (int i = 0; i < parts.length; i++) interleaved.put(parts[i], BenchLoop.medianMillis(t[i], compareFrom, total));
-            Map<String, Double> wireMedians = new LinkedHashMap<>();
-            for (int i = 0; wireStep != null && i < wireParts.length; i++) wireMedians.put(wireParts[i], BenchLoop.medianMillis(w[i], 0, emptyJobs));
+            Map<String, Double> interleaved = interleavedTimes.medians().byName();
+            Map<String, Double> wireMedians = wireStep != null ? wireTimes.medians().byName() : new LinkedHashMap<>();
             return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), alone,
                     ThreadCpu.source(), compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
                     BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
@@ -208,11 +204,18 @@ public final class SparkStepBench {
         }
     }
 
+    /** The parts of the steps alone and interleaved, in the order of the report's JSON. */
+    private static final List<Part> PARTS = List.of(Part.TOTAL, Part.SHIP, Part.LAUNCH, Part.LAUNCH_FIRST, Part.FETCH,
+            Part.COMPUTE, Part.RETURN, Part.COMBINE, Part.UPDATE, Part.OVERHEAD);
+    /** The parts of the same steps through Spark, in the order of the report's JSON. */
+    private static final List<Part> WIRE_PARTS = List.of(Part.TOTAL, Part.LAUNCH, Part.LAUNCH_FIRST, Part.COMPUTE,
+            Part.RETURN, Part.COMBINE, Part.OVERHEAD);
+
     /**
-     * Step {@code s} again, before its update, with its bytes sent through Spark: its timings in the order of the
-     * report's wire parts. Its gradient must equal the step's own, bit for bit; it is then dropped.
+     * Step {@code s} again, before its update, with its bytes sent through Spark: its time, the whole of it as the
+     * total. Its gradient must equal the step's own, bit for bit; it is then dropped.
      */
-    private static long[] sameStepThroughSpark(SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop,
+    private static StepTime sameStepThroughSpark(SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop,
                                                int s, int epoch, int total) {
         long start = System.nanoTime();
         SyncStep.Result sent = wireStep.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
@@ -221,8 +224,7 @@ public final class SparkStepBench {
         if (!Arrays.equals(sent.gradientSum(), kept.gradientSum())) {
             throw new IllegalStateException("step " + (s + 1) + ": the gradient sent through Spark differs from the one kept in process");
         }
-        return new long[] {nanos, sent.launchNanos(), sent.firstLaunchNanos(), sent.slowestComputeNanos(), sent.returnNanos(),
-                sent.combineNanos(), nanos - sent.slowestComputeNanos()};
+        return sent.time().with(Part.TOTAL, nanos);
     }
 
     /**

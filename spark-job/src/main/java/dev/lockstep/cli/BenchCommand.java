@@ -85,7 +85,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int t : threads) if (t < 1) throw new UsageException("--threads must be positive");
         if (master != null) SparkSetup.checkMaster(master);
-        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions).partitionsPerTask(partitionsPerTask);
+        // --partitions-per-task 0 is train's choice, as the flag says: auto.
+        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions)
+                .partitionsPerTask(partitionsPerTask == 0 ? null : partitionsPerTask);
         try {
             b.taskLifetime(TaskLifetime.parse(taskLifetime));
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));

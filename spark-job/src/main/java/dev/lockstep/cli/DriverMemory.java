@@ -7,6 +7,7 @@ import dev.lockstep.train.step.TaskLifetime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * The least heap the driver needs for a network, counted in arrays of the parameter count P that it holds at once,
@@ -50,7 +51,7 @@ final class DriverMemory {
      * Task threads that run in the driver's JVM: a local master's cores, at most one per partition; 0 for a
      * cluster, whose executors have heaps of their own.
      */
-    static int localThreads(String master, int partitions) {
+    static int localThreads(String master, OptionalInt partitions) {
         String m = master.trim();
         if (!SparkSetup.isLocal(m)) return 0; // local-cluster[...] starts executor JVMs
         int cores;
@@ -59,7 +60,7 @@ final class DriverMemory {
         } catch (IllegalArgumentException e) {
             return 0; // not a master Spark would start; SparkSetup refuses it with its own message
         }
-        return partitions > 0 ? Math.min(cores, partitions) : cores;
+        return partitions.isPresent() ? Math.min(cores, partitions.getAsInt()) : cores;
     }
 
     /**

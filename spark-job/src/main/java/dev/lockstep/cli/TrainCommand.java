@@ -6,6 +6,7 @@ import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.train.ProgressListener;
+import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.StepTimingListener;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
@@ -162,13 +163,9 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
                     settings.text(Setting.TEST), config.validationFraction(), config.seed());
-            inputs.checkFits(config.architecture());
-            config = config.forTrainingRows(inputs.train().count());
-            try {
-                Trainer.checkAgainstData(config, inputs.train().count()); // before Spark starts: a bad option fails fast
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+            // Before Spark starts: a bad option fails fast.
+            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
+            config = plan.config();
             Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(config, err) : Optional.empty();
@@ -181,9 +178,8 @@ final class TrainCommand implements Callable<Integer> {
             if (every > 0) listeners.add(new CheckpointListener(checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-                requirePartitionsOnACluster(session, config);
-                TrainingResult result = new Trainer(session.context(), config, listeners)
-                        .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
+                TrainingResult result = new Trainer(session.context(), listeners)
+                        .fit(plan.placedOn(session.context()), from);
                 Map<String, Object> location = new java.util.LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
@@ -330,14 +326,4 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Spark's default parallelism on a cluster counts the executor cores registered when the job starts, which
      * varies from run to run; the partition count is part of what makes a run reproducible, so it must be chosen.
-     */
-    private static void requirePartitionsOnACluster(SparkSetup.Session session, TrainConfig config) {
-        org.apache.spark.SparkConf conf = session.context().getConf();
-        boolean local = session.context().master().startsWith("local");
-        if (config.partitions() == 0 && !local && !conf.contains("spark.default.parallelism")) {
-            throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
-                    + "Spark's default depends on how many executors have registered when the job starts, so two runs "
-                    + "could train on different partitionings");
-        }
-    }
-}
+     */}

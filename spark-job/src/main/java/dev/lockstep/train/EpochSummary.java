@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.train.timing.StepTimeMedians;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,11 +15,11 @@ import java.util.Map;
  *                      counts only the steps after the resume)
  */
 public record EpochSummary(int epoch, long steps, double trainLoss, Evaluation eval, double seconds, double examplesPerSecond,
-                           double trainAccuracy, double learningRate, StepBreakdown stepTimes) {
+                           double trainAccuracy, double learningRate, StepTimeMedians stepTimes) {
 
     /** The fields version-1 checkpoints held; the rest unknown. */
     public EpochSummary(int epoch, long steps, double trainLoss, Evaluation eval, double seconds, double examplesPerSecond) {
-        this(epoch, steps, trainLoss, eval, seconds, examplesPerSecond, Double.NaN, Double.NaN, StepBreakdown.NONE);
+        this(epoch, steps, trainLoss, eval, seconds, examplesPerSecond, Double.NaN, Double.NaN, StepTimeMedians.NONE);
     }
 
     public Map<String, Object> toMap() {

@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.Printable;
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -69,7 +70,7 @@ public final class ProgressListener implements TrainingListener {
         long now = System.nanoTime();
         if (epochStart < 0) {
             // Timed from the end of the epoch's first step seen here: that step's own time is not known.
-            epochStart = now - step.timings().total();
+            epochStart = now - step.time().nanos(StepTime.Part.TOTAL);
             epochFirstStep = step.step() - 1;
         }
         runningLoss += step.loss();

@@ -1,18 +1,21 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTimeMedians;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.Map;
 
-/** Collects every step's {@link StepTimings} over the whole run and summarises them as medians per part. */
+/** Collects every step's {@link StepTime} over the whole run and summarises them as medians per part. */
 public final class StepTimingListener implements TrainingListener {
-    private final TimingSamples samples = new TimingSamples();
+    private final StepTimeSamples samples = new StepTimeSamples();
 
     @Override public void onStep(StepInfo step) {
-        samples.add(step.timings());
+        samples.add(step.time());
     }
 
     public int steps() { return samples.count(); }
 
-    public StepBreakdown breakdown() { return samples.medians(); }
+    public StepTimeMedians breakdown() { return samples.medians(); }
 
     /** Median milliseconds per part, in the order: total, broadcast, scheduling_and_return, fetch, compute, combine, update. */
     public Map<String, Object> medianMillis() { return breakdown().toMap(); }

@@ -9,31 +9,36 @@ import dev.lockstep.train.sum.WirePrecision;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything that decides what a training run learns, validated when built and immutable after. Carries the
  * provenance of each setting (default, a conf file, a Spark conf key, a command-line flag) so that metrics.json
  * can say where every value came from.
+ *
+ * <p>"Auto" has one form: null, given to the builder and held here. Batch, learning rate and augmentation are chosen
+ * for the data ({@link #forTrainingRows}, by {@link RunPlan}) and read only after; partitions, partitions per task and
+ * task lifetime read as empty optionals until the plan is placed on a cluster, which chooses them.
  */
 public final class TrainConfig {
     private final Architecture architecture;
     private final int epochs;
-    private final int batchSize;
+    private final Integer batchSize;
     private final OptimizerSpec optimizer;
-    private final double learningRate;
+    private final Double learningRate;
     private final ScheduleSpec schedule;
     private final double weightDecay;
     private final long seed;
-    private final int partitions; // 0: Spark's default parallelism
-    private final int partitionsPerTask; // 0: auto, from the master (Trainer)
-    private final TaskLifetime taskLifetime; // null: auto, from the master (Trainer)
-    private final int augmentShift;
+    private final Integer partitions;
+    private final Integer partitionsPerTask;
+    private final TaskLifetime taskLifetime;
+    private final Integer augmentShift;
     private final double validationFraction;
     private final WirePrecision transfer;
     private final Map<String, String> sources;
 
-    /** Batch size and augmentation that are still to be chosen for the data ({@link #forTrainingRows}). */
-    public static final int AUTO = -1;
     /** The largest auto batch: beyond it, the learning-rate schedule would need retuning. */
     static final int MAX_AUTO_BATCH = 1024;
     static final int MIN_AUTO_BATCH = 128;
@@ -47,7 +52,7 @@ public final class TrainConfig {
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.optimizer = b.optimizer;
-        this.learningRate = b.learningRate != null ? b.learningRate : Double.NaN; // NaN: auto, from the batch size
+        this.learningRate = b.learningRate;
         this.schedule = b.schedule;
         this.weightDecay = b.weightDecay;
         this.seed = b.seed;
@@ -59,13 +64,15 @@ public final class TrainConfig {
         this.transfer = b.transfer;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         require(epochs >= 0, "epochs must be 0 or more, got " + epochs);
-        require(batchSize >= 1 || batchSize == AUTO, "batch size must be positive, got " + batchSize);
-        require(Double.isNaN(learningRate) || learningRate > 0 && Double.isFinite(learningRate),
+        require(batchSize == null || batchSize >= 1, "batch size must be positive, got " + batchSize);
+        require(learningRate == null || learningRate > 0 && Double.isFinite(learningRate),
                 "learning rate must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
-        require(partitions >= 0, "partitions must be positive, got " + partitions);
-        require(partitionsPerTask >= 0, "partitions per task must be positive, got " + partitionsPerTask);
-        require(augmentShift >= 0 && augmentShift <= 4 || augmentShift == AUTO, "augment shift must be 0..4 pixels, got " + augmentShift);
+        require(partitions == null || partitions >= 1, "partitions must be positive, got " + partitions);
+        require(partitionsPerTask == null || partitionsPerTask >= 1,
+                "partitions per task must be positive, got " + partitionsPerTask);
+        require(augmentShift == null || augmentShift >= 0 && augmentShift <= 4,
+                "augment shift must be 0..4 pixels, got " + augmentShift);
         require(validationFraction > 0 && validationFraction <= 0.5,
                 "validation fraction must be in (0, 0.5], got " + validationFraction);
     }
@@ -81,7 +88,7 @@ public final class TrainConfig {
 
     /** Whether batch size, learning rate and augmentation are all settled (no auto value left). */
     public boolean isResolved() {
-        return batchSize != AUTO && augmentShift != AUTO && !Double.isNaN(learningRate);
+        return batchSize != null && augmentShift != null && learningRate != null;
     }
 
     /**
@@ -101,16 +108,18 @@ public final class TrainConfig {
         if (isResolved()) return this;
         Builder b = toBuilder();
         String auto = String.format(java.util.Locale.ROOT, "auto for %,d training rows", rows);
-        int batch = batchSize;
-        if (batch == AUTO) {
+        int batch;
+        if (batchSize != null) {
+            batch = batchSize;
+        } else {
             batch = MIN_AUTO_BATCH;
             while (batch * 2 <= MAX_AUTO_BATCH && (long) batch * 2 * AUTO_STEPS_PER_EPOCH <= rows) batch *= 2;
             b.batchSize(batch).source("batch", auto(auto, "batch"));
         }
-        if (Double.isNaN(learningRate)) {
+        if (learningRate == null) {
             b.learningRate(defaultLearningRate(optimizer) * Math.sqrt(Math.max(1, batch / 128.0))).source("lr", auto("auto for batch " + batch, "lr"));
         }
-        if (augmentShift == AUTO) b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
+        if (augmentShift == null) b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
         return b.build();
     }
 
@@ -120,9 +129,8 @@ public final class TrainConfig {
 
     private Builder toBuilder() {
         Builder b = new Builder().layers(architecture.sizes()).activation(architecture.hidden()).epochs(epochs)
-                .batchSize(batchSize).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
+                .batchSize(batchSize).learningRate(learningRate).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
                 .partitions(partitions).partitionsPerTask(partitionsPerTask).taskLifetime(taskLifetime).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
-        if (!Double.isNaN(learningRate)) b.learningRate(learningRate);
         sources.forEach(b::source);
         return b;
     }
@@ -135,38 +143,79 @@ public final class TrainConfig {
 
     public Architecture architecture() { return architecture; }
     public int epochs() { return epochs; }
-    public int batchSize() { return batchSize; }
+    /** @throws IllegalStateException while auto: it is chosen for the data ({@link #forTrainingRows}) */
+    public int batchSize() { return chosen(batchSize, "batch"); }
     public OptimizerSpec optimizer() { return optimizer; }
-    public double learningRate() { return learningRate; }
+    /** @throws IllegalStateException while auto: it is chosen for the batch ({@link #forTrainingRows}) */
+    public double learningRate() { return chosen(learningRate, "lr"); }
     public ScheduleSpec schedule() { return schedule; }
     public double weightDecay() { return weightDecay; }
     public long seed() { return seed; }
-    public int partitions() { return partitions; }
-    /** How many partitions each task computes, on as many threads; 0: chosen for the master. Never changes the model. */
-    public int partitionsPerTask() { return partitionsPerTask; }
-    /** How long training tasks live, or null to choose for the master. Never changes the model. */
-    public TaskLifetime taskLifetime() { return taskLifetime; }
-    public int augmentShift() { return augmentShift; }
+    /** Empty: Spark's default parallelism, on a local master ({@link RunPlan#placedOn}). */
+    public OptionalInt partitions() { return optional(partitions); }
+    /** Partitions each task computes, on as many threads; empty: chosen for the master. Never changes the model. */
+    public OptionalInt partitionsPerTask() { return optional(partitionsPerTask); }
+    /** How long training tasks live; empty: chosen for the master. Never changes the model. */
+    public Optional<TaskLifetime> taskLifetime() { return Optional.ofNullable(taskLifetime); }
+    /** @throws IllegalStateException while auto: it is chosen for the data ({@link #forTrainingRows}) */
+    public int augmentShift() { return chosen(augmentShift, "augment_shift"); }
     public double validationFraction() { return validationFraction; }
     public WirePrecision transfer() { return transfer; }
     public Map<String, String> sources() { return sources; }
 
-    /** The resolved values, as written to metrics.json. */
+    private static <T> T chosen(T value, String key) {
+        if (value == null) throw new IllegalStateException(key + " is auto until chosen for the data (forTrainingRows)");
+        return value;
+    }
+
+    private static OptionalInt optional(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    private static Object orAuto(Object value) {
+        return value == null ? "auto" : value;
+    }
+
+    /** The values as metrics.json has them: what the run learns, with where it works after the partitions. */
     public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        // Auto partitions read 0 here, as metrics.json has always said; the run's own count is in its results.
+        learned(partitions == null ? 0 : partitions).forEach((key, value) -> {
+            m.put(key, value);
+            if (key.equals("partitions")) m.putAll(placement());
+        });
+        return m;
+    }
+
+    /**
+     * Where the run works, which never changes what it computes: partitions per task and task lifetime, as
+     * metrics.json names them.
+     */
+    Map<String, Object> placement() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partitions_per_task", orAuto(partitionsPerTask));
+        m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
+        return m;
+    }
+
+    /**
+     * What the run learns: every setting that changes its model, on {@code partitions} partitions (they set the
+     * order in which gradients add up), in metrics.json's order and names. The wire precision is among them: it
+     * rounds the gradients.
+     */
+    Map<String, Object> learned(int partitions) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layers", architecture.layersString());
         m.put("activation", architecture.hidden().displayName());
         m.put("epochs", epochs);
-        m.put("batch", batchSize == AUTO ? "auto" : batchSize);
+        m.put("batch", orAuto(batchSize));
         m.put("optimizer", optimizer.describe());
-        m.put("lr", Double.isNaN(learningRate) ? "auto" : learningRate);
+        m.put("lr", orAuto(learningRate));
         m.put("schedule", schedule.describe());
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("partitions", partitions);
-        m.put("partitions_per_task", partitionsPerTask == 0 ? "auto" : partitionsPerTask);
-        m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
-        m.put("augment_shift", augmentShift == AUTO ? "auto" : augmentShift);
+        m.put("augment_shift", orAuto(augmentShift));
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
         return m;
@@ -176,16 +225,16 @@ public final class TrainConfig {
         private int[] layers = {784, 256, 128, 10};
         private Activation activation = Activation.RELU;
         private int epochs = 10;
-        private int batchSize = AUTO;
+        private Integer batchSize;
         private OptimizerSpec optimizer = OptimizerSpec.parse("adam");
         private Double learningRate;
         private ScheduleSpec schedule = ScheduleSpec.parse("cosine:warmup=5%");
         private double weightDecay = 1e-4;
         private long seed = 1;
-        private int partitions;
-        private int partitionsPerTask;
+        private Integer partitions;
+        private Integer partitionsPerTask;
         private TaskLifetime taskLifetime;
-        private int augmentShift = AUTO;
+        private Integer augmentShift;
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
         private final Map<String, String> sources = new LinkedHashMap<>();
@@ -193,19 +242,19 @@ public final class TrainConfig {
         public Builder layers(int[] v) { layers = v.clone(); return this; }
         public Builder activation(Activation v) { activation = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
+        /** null: auto, as for every setting that has an auto value. */
+        public Builder batchSize(Integer v) { batchSize = v; return this; }
         public Builder optimizer(OptimizerSpec v) { optimizer = v; return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder learningRate(Double v) { learningRate = v; return this; }
         public Builder schedule(ScheduleSpec v) { schedule = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
-        public Builder partitions(int v) { partitions = v; return this; }
-        public Builder partitionsPerTask(int v) { partitionsPerTask = v; return this; }
-        /** null: auto. */
+        public Builder partitions(Integer v) { partitions = v; return this; }
+        public Builder partitionsPerTask(Integer v) { partitionsPerTask = v; return this; }
         public Builder taskLifetime(TaskLifetime v) { taskLifetime = v; return this; }
-        public Builder augmentShift(int v) { augmentShift = v; return this; }
+        public Builder augmentShift(Integer v) { augmentShift = v; return this; }
         public Builder validationFraction(double v) { validationFraction = v; return this; }
-        public Builder transfer(WirePrecision v) { transfer = java.util.Objects.requireNonNull(v); return this; }
+        public Builder transfer(WirePrecision v) { transfer = Objects.requireNonNull(v); return this; }
         /** Records where a setting's value came from, e.g. ("epochs", "--epochs"). */
         public Builder source(String key, String source) { sources.put(key, source); return this; }
 

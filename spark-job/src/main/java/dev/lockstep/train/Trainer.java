@@ -1,7 +1,6 @@
 package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.io.Json;
 import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
@@ -11,49 +10,36 @@ import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.EpochSteps;
 import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.step.InputTransform;
-import dev.lockstep.train.step.Placement;
 import dev.lockstep.train.step.SyncStep;
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The synchronous training loop: for each step, the batch plan names the rows, the cluster computes the summed
  * gradient, and the driver averages it and applies weight decay and the optimizer. Optimizer state never leaves
- * the driver. Everything else (progress, history, checkpoints) hangs off {@link TrainingListener}s.
+ * the driver. Everything else (progress, history, checkpoints) hangs off {@link TrainingListener}s. What the loop
+ * runs is settled beforehand, in a {@link RunPlan}.
  */
 public final class Trainer {
     private final JavaSparkContext sc;
     private final TrainConfig config;
     private final List<TrainingListener> listeners;
 
+    /** A trainer for plans made by the caller ({@link #fit(RunPlan.Placed, Optional)}). */
+    public Trainer(JavaSparkContext sc, List<TrainingListener> listeners) {
+        this(sc, null, listeners);
+    }
+
+    /** A trainer that plans runs of {@code config} itself, for the fits that take the data. */
     public Trainer(JavaSparkContext sc, TrainConfig config, List<TrainingListener> listeners) {
         this.sc = sc;
         this.config = config;
         this.listeners = List.copyOf(listeners);
-    }
-
-    /**
-     * The checks of {@code config} that need the training set's size, for callers to make before they start Spark
-     * and cache the data: the batch fits in the data, the schedule's warm-up is shorter than the run.
-     *
-     * @throws IllegalArgumentException naming the setting at fault
-     */
-    public static void checkAgainstData(TrainConfig config, long trainRows) {
-        TrainConfig c = config.forTrainingRows(trainRows);
-        if (trainRows < c.batchSize()) {
-            throw new IllegalArgumentException(String.format("--batch %d is larger than the %,d training rows", c.batchSize(), trainRows));
-        }
-        BatchPlan plan = new BatchPlan(c.seed(), trainRows, c.batchSize());
-        long totalSteps = (long) plan.stepsPerEpoch() * c.epochs();
-        try {
-            c.schedule().create(c.learningRate(), Math.max(1, totalSteps), plan.stepsPerEpoch());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--schedule " + c.schedule() + ": " + e.getMessage(), e);
-        }
     }
 
     /** Trains from scratch. */
@@ -62,45 +48,47 @@ public final class Trainer {
     }
 
     /**
-     * Trains on {@code train} and evaluates on {@code eval} after every epoch, continuing from {@code resume} when
-     * given: the result is then bit-for-bit the one an uninterrupted run would have produced.
+     * Trains on {@code train} and evaluates on {@code eval} after every epoch, as {@link #fit(RunPlan.Placed,
+     * Optional)} with the plan of this trainer's config.
      *
      * @param evalName "test" or "validation", for messages
      */
     public TrainingResult fit(RowSource train, RowSource eval, String evalName, Optional<Checkpoint> resume) {
-        TrainConfig config = this.config.forTrainingRows(train.count());
-        Architecture arch = config.architecture();
-        DataFit.LAYERS.check(arch, train, "the training data");
-        DataFit.LAYERS.check(arch, eval, "the " + evalName + " data");
-        try {
-            checkAgainstData(config, train.count());
-        } catch (IllegalArgumentException e) {
-            throw new LockstepException(e.getMessage());
-        }
-        int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-        int perTask = Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
-        BatchPlan plan = new BatchPlan(config.seed(), train.count(), config.batchSize());
-        long totalSteps = (long) plan.stepsPerEpoch() * config.epochs();
-        String fingerprint = fingerprint(config, partitions, train, eval);
+        return fit(RunPlan.of(config, train, eval, evalName).placedOn(sc), resume);
+    }
 
-        RunState run = new RunState(fingerprint, Initializer.initialize(arch, config.seed()), config.optimizer().create(arch.parameterCount()));
+    /**
+     * Runs {@code placed}, continuing from {@code resume} when given: the result is then bit-for-bit the one an
+     * uninterrupted run would have produced.
+     */
+    public TrainingResult fit(RunPlan.Placed placed, Optional<Checkpoint> resume) {
+        RunPlan runPlan = placed.plan();
+        TrainConfig config = runPlan.config();
+        RowSource train = runPlan.train();
+        RowSource eval = runPlan.eval();
+        String evalName = runPlan.evalName();
+        Architecture arch = config.architecture();
+        int partitions = placed.partitions();
+        BatchPlan plan = runPlan.batches();
+
+        RunState run = new RunState(placed.fingerprint(), Initializer.initialize(arch, config.seed()),
+                config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
-        // A zero-epoch run (a baseline of the untrained network) still needs a valid schedule, though it never asks it.
-        ParameterUpdate update = ParameterUpdate.forRun(config, Math.max(1, totalSteps), plan.stepsPerEpoch());
+        ParameterUpdate update = runPlan.update();
         InputTransform trainInput = InputTransform.forTraining(arch.inputSize(), config.seed(), config.augmentShift(),
                 train.height(), train.width());
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
-        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, perTask, "lockstep-train");
-             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, perTask, "lockstep-" + evalName)) {
-            TaskLifetime lifetime = Placement.taskLifetime(sc, config.taskLifetime(), trainRows.layout().tasks());
+        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
+             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
+            TaskLifetime lifetime = placed.taskLifetime(sc, trainRows);
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(config, train.count(), eval.count(), evalName, partitions,
                     trainRows.partitionsPerTask(), lifetime, plan.stepsPerEpoch(), run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
                     ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
-            TimingSamples epochTimings = new TimingSamples();
+            StepTimeSamples epochTimings = new StepTimeSamples();
             for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
                 int firstStep = run.nextStep; // not 0 when this epoch resumed from a checkpoint
@@ -125,8 +113,7 @@ public final class Trainer {
                         run.epochRows += r.rows();
                         run.globalStep++;
                         run.nextStep++;
-                        StepTimings timings = new StepTimings(r.shipNanos(), r.jobNanos(), r.slowestFetchNanos(),
-                                r.slowestComputeNanos(), r.combineNanos(), t2 - t1, t2 - t0);
+                        StepTime timings = r.time().with(StepTime.Part.UPDATE, t2 - t1).with(StepTime.Part.TOTAL, t2 - t0);
                         TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
                                 run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
                         epochTimings.add(timings);
@@ -149,17 +136,6 @@ public final class Trainer {
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
-    }
-
-    /** The settings and data a checkpoint must share with the run resuming it for the result to be the same. */
-    static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
-        Map<String, Object> m = config.toMap();
-        m.remove("partitions_per_task"); // where the work runs, not what it computes: resuming under another grouping is fine
-        m.remove("task_lifetime");
-        m.put("partitions", partitions);
-        m.put("train_data", train.fingerprint());
-        m.put("eval_data", eval.fingerprint());
-        return Json.line(m);
     }
 
     /** The mutable position of a run, and its snapshot for checkpoints. */

@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
 
 /**
  * Hooks around the training loop. Progress, history, checkpoints and early stopping live in listeners, not in
@@ -27,7 +28,7 @@ public interface TrainingListener {
      * {@code state} can snapshot the run as it stands after this step's update.
      */
     record StepInfo(int epoch, int step, long globalStep, int stepsPerEpoch, double loss, double learningRate,
-                    StepTimings timings, TrainingState state) {}
+                    StepTime time, TrainingState state) {}
 
     /** The run's state between steps. */
     interface TrainingState {

@@ -8,7 +8,8 @@
  * <p>The machinery lives in subpackages, each depending only on those after it: {@code checkpoint} (checkpoint
  * files; builds on this package), then {@code step} (the step engine and its tasks), {@code exchange} (how
  * parameters and gradients travel between the driver and resident tasks), {@code rows} (the data as the cluster
- * caches it) and {@code sum} (the deterministic sum). This package may depend on {@code step}, {@code rows},
- * {@code sum}, {@code nn}, {@code optim}, {@code model} and {@code io}.
+ * caches it), {@code sum} (the deterministic sum) and {@code timing} (where a step's time goes). This package may
+ * depend on {@code step}, {@code rows}, {@code sum}, {@code timing}, {@code nn}, {@code optim}, {@code model} and
+ * {@code io}.
  */
 package dev.lockstep.train;

@@ -1,13 +1,10 @@
 package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
-import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
-import dev.lockstep.nn.Architecture;
-import dev.lockstep.train.DataFit;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.PreparedRows;
 import dev.lockstep.train.rows.RowSource;
@@ -30,16 +27,6 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
      * Refuses {@code --layers} that do not fit the rows, as a bad option (exit 2) before Spark starts: the input layer
      * must take a row's pixels, the output layer have a class for every label.
      */
-    public void checkFits(Architecture arch) {
-        checkFits(arch, train, "training");
-        checkFits(arch, eval, evalName);
-    }
-
-    private static void checkFits(Architecture arch, RowSource rows, String what) {
-        String misfit = DataFit.LAYERS.misfit(arch, rows, "the " + what + " data");
-        if (misfit != null) throw new UsageException(misfit);
-    }
-
     public static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
                                double validationFraction, long seed) {
         if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {

@@ -7,6 +7,7 @@ import dev.lockstep.UsageException;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.sum.WirePrecision;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The driver's arrays of the parameter count, counted from the settings alone. */
@@ -32,14 +33,14 @@ class DriverMemoryTest {
 
     @Test
     void onlyLocalMastersRunTasksInTheDriversHeap() {
-        assertEquals(1, DriverMemory.localThreads("local", 0));
-        assertEquals(4, DriverMemory.localThreads("local[4]", 0));
-        assertEquals(2, DriverMemory.localThreads("local[4]", 2), "no more threads than partitions");
-        assertEquals(3, DriverMemory.localThreads("local[3,2]", 8));
-        assertEquals(Runtime.getRuntime().availableProcessors(), DriverMemory.localThreads("local[*]", 0));
-        assertEquals(0, DriverMemory.localThreads("local-cluster[2,1,1024]", 0));
-        assertEquals(0, DriverMemory.localThreads("yarn", 0));
-        assertEquals(0, DriverMemory.localThreads("spark://host:7077", 0));
+        assertEquals(1, DriverMemory.localThreads("local", OptionalInt.empty()));
+        assertEquals(4, DriverMemory.localThreads("local[4]", OptionalInt.empty()));
+        assertEquals(2, DriverMemory.localThreads("local[4]", OptionalInt.of(2)), "no more threads than partitions");
+        assertEquals(3, DriverMemory.localThreads("local[3,2]", OptionalInt.of(8)));
+        assertEquals(Runtime.getRuntime().availableProcessors(), DriverMemory.localThreads("local[*]", OptionalInt.empty()));
+        assertEquals(0, DriverMemory.localThreads("local-cluster[2,1,1024]", OptionalInt.empty()));
+        assertEquals(0, DriverMemory.localThreads("yarn", OptionalInt.empty()));
+        assertEquals(0, DriverMemory.localThreads("spark://host:7077", OptionalInt.empty()));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class SettingsResolutionTest {
         String perTask = assertThrows(UsageException.class,
                 () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero))).getMessage();
         assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
-        assertEquals(3, TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
+        assertEquals(OptionalInt.of(3), TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
                 Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
 
         Map<Setting, String> none = Map.of();

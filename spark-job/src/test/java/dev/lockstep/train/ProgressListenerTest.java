@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.step.TaskLifetime;
+import dev.lockstep.train.timing.StepTime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class ProgressListenerTest {
         ProgressListener p = new ProgressListener(new PrintWriter(buf), mode, 0);
         TrainConfig config = TrainConfig.builder().layers(new int[] {4, 3, 2}).epochs(2).batchSize(8).build();
         p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, TaskLifetime.STEP, 10, 0));
-        StepTimings t = new StepTimings(1, 2, 0, 1, 0, 1, 5_000_000);
+        StepTime t = StepTime.NONE.with(StepTime.Part.SHIP, 1).with(StepTime.Part.JOB, 2).with(StepTime.Part.COMPUTE, 1)
+                .with(StepTime.Part.UPDATE, 1).with(StepTime.Part.TOTAL, 5_000_000);
         long global = 0;
         for (int epoch = 1; epoch <= 2; epoch++) {
             for (int step = 1; step <= 10; step++) {

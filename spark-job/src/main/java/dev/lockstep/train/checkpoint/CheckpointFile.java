@@ -7,8 +7,9 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.EpochSummary;
-import dev.lockstep.train.StepBreakdown;
 import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTimeMedians;
 import dev.lockstep.train.step.Evaluation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -46,7 +47,7 @@ final class CheckpointFile {
     /** Magic to checksum, in the current version: everything but text, history and float arrays. */
     private static final int FIXED_LENGTH = MIN_LENGTH + 8 + 8;
     /** One history entry in the current version, without its confusion matrix. */
-    private static final int HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepBreakdown.NAMES.length;
+    private static final int HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepTime.REPORTED.size();
     /** One history entry of version 1, the shortest: a bound on how many entries a file of some length holds. */
     private static final int MIN_HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4;
     /** Room for the text a checkpoint holds (the settings' fingerprint, the optimizer's buffer names): far more than they take. */
@@ -88,7 +89,7 @@ final class CheckpointFile {
                 out.writeDouble(e.trainAccuracy());
                 out.writeDouble(e.learningRate());
                 out.writeInt(e.stepTimes().steps());
-                for (double v : e.stepTimes().values()) out.writeDouble(v);
+                for (StepTime.Part part : StepTime.REPORTED) out.writeDouble(e.stepTimes().millis(part));
             }
             writeFloats(out, c.parameters());
             out.writeLong(c.optimizer().step());
@@ -209,10 +210,10 @@ final class CheckpointFile {
                 double trainAccuracy = in.getDouble();
                 double rate = in.getDouble();
                 int timedSteps = in.getInt();
-                double[] medians = new double[StepBreakdown.NAMES.length];
+                double[] medians = new double[StepTime.REPORTED.size()];
                 for (int k = 0; k < medians.length; k++) medians[k] = in.getDouble();
                 history.add(new EpochSummary(e, steps, trainLoss, eval, epochSeconds, eps, trainAccuracy, rate,
-                        StepBreakdown.of(timedSteps, medians)));
+                        StepTimeMedians.reported(timedSteps, medians)));
             }
             float[] params = readFloats(in);
             long optimizerStep = in.getLong();

@@ -1,6 +1,7 @@
 package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.sum.SumTree;
+import dev.lockstep.train.timing.StepTime;
 import java.io.Serializable;
 
 /**
@@ -11,7 +12,7 @@ import java.io.Serializable;
  * the same whichever task added them).
  */
 public final class PartialGradient implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     final int[] nodeLo;
     final int[] nodeHi;
@@ -19,23 +20,24 @@ public final class PartialGradient implements Serializable {
     public final double[] losses;
     public final int rows;
     public final int correct;
-    public final long fetchNanos;   // reading the broadcast parameters
-    public final long computeNanos; // assembling rows, forward and backward, on all of the task's threads
-    public final long startMicros;  // wall clock when the task's function began and ended: with the driver's own clock
-    public final long endMicros;    // (same host) they split a job into launch, run and result return
+    /** The task's own parts: {@code FETCH}, {@code COMPUTE}, {@code TASK_START} and {@code TASK_END}. */
+    public final StepTime time;
 
     public PartialGradient(int[] nodeLo, int[] nodeHi, ExchangedBytes[] gradients, double[] losses, int rows, int correct,
-                    long fetchNanos, long computeNanos, long startMicros, long endMicros) {
+                    StepTime time) {
         this.nodeLo = nodeLo;
         this.nodeHi = nodeHi;
         this.gradients = gradients;
         this.losses = losses;
         this.rows = rows;
         this.correct = correct;
-        this.fetchNanos = fetchNanos;
-        this.computeNanos = computeNanos;
-        this.startMicros = startMicros;
-        this.endMicros = endMicros;
+        this.time = time;
+    }
+
+    /** A task's time: what reading the parameters and computing took, and its wall clock (micros) at start and end. */
+    public static StepTime taskTime(long fetchNanos, long computeNanos, long startMicros, long endMicros) {
+        return StepTime.NONE.with(StepTime.Part.FETCH, fetchNanos).with(StepTime.Part.COMPUTE, computeNanos)
+                .with(StepTime.Part.TASK_START, startMicros * 1000).with(StepTime.Part.TASK_END, endMicros * 1000);
     }
 
     public SumTree.Node node(int i) {

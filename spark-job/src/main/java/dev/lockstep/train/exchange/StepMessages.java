@@ -1,6 +1,8 @@
 package dev.lockstep.train.exchange;
 
+import dev.lockstep.train.timing.StepTime;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The messages of {@link RpcStepChannel}, each a plain byte array: Spark's RPC deserializes what arrives on its
@@ -65,7 +67,10 @@ public final class StepMessages {
     public static final int ANSWER_HEADER = 1 + 4 + 4 + 8 + 8 + 4;
     /** Around each node's gradient bytes: its partitions [lo, hi), its loss, the gradient's length. */
     public static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
-    /** After the last node: rows, rows right, four timings. */
+    /** The parts of its time a task's answer carries, in their order on the wire. */
+    private static final List<StepTime.Part> TASK_PARTS = List.of(StepTime.Part.FETCH, StepTime.Part.COMPUTE,
+            StepTime.Part.TASK_START, StepTime.Part.TASK_END);
+    /** After the last node: rows, rows right, the task's time. */
     public static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
 
     static byte[] answer(TaskAttempt from, long step, PartialGradient p) {
@@ -77,7 +82,8 @@ public final class StepMessages {
             byte[] g = p.gradients[i].bytes();
             b.putInt(p.nodeLo[i]).putInt(p.nodeHi[i]).putDouble(p.losses[i]).putInt(g.length).put(g);
         }
-        b.putInt(p.rows).putInt(p.correct).putLong(p.fetchNanos).putLong(p.computeNanos).putLong(p.startMicros).putLong(p.endMicros);
+        b.putInt(p.rows).putInt(p.correct);
+        for (StepTime.Part part : TASK_PARTS) b.putLong(p.time.nanos(part));
         return b.array();
     }
 
@@ -108,7 +114,11 @@ public final class StepMessages {
             b.get(g);
             gradients[i] = ExchangedBytes.inline(g);
         }
-        PartialGradient p = new PartialGradient(lo, hi, gradients, losses, b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
+        int rows = b.getInt();
+        int correct = b.getInt();
+        StepTime time = StepTime.NONE;
+        for (StepTime.Part part : TASK_PARTS) time = time.with(part, b.getLong());
+        PartialGradient p = new PartialGradient(lo, hi, gradients, losses, rows, correct, time);
         return done(b, new Answer(from, step, p));
     }
 

@@ -9,6 +9,7 @@
  * dev.lockstep.train.exchange.PartialGradient}, whose bytes travel as {@link
  * dev.lockstep.train.exchange.ExchangedBytes}). A new way of moving gradients starts here.
  *
- * <p>May depend on {@code train.sum}, {@code train.rows} and Spark; not on {@code train.step} or {@code train}.
+ * <p>May depend on {@code train.sum}, {@code train.rows}, {@code train.timing} and Spark; not on {@code train.step} or
+ * {@code train}.
  */
 package dev.lockstep.train.exchange;

@@ -7,6 +7,8 @@ import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
+import dev.lockstep.train.timing.StepTime;
+import dev.lockstep.train.timing.StepTime.Part;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,10 +61,10 @@ public final class SyncStep {
 
     /**
      * Sums of gradient and loss over one batch, its row count, the rows predicted right before the update, and the
-     * step's timings so far (no update yet).
+     * step's time so far (no update yet): ship, job, the slowest task's fetch and compute, combine, launch, first
+     * launch and return.
      */
-    public record Result(float[] gradientSum, double lossSum, int rows, int correct, long shipNanos, long jobNanos,
-                  long slowestFetchNanos, long slowestComputeNanos, long combineNanos, long launchNanos, long returnNanos, long firstLaunchNanos) {}
+    public record Result(float[] gradientSum, double lossSum, int rows, int correct, StepTime time) {}
 
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
     public Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
@@ -133,7 +135,8 @@ public final class SyncStep {
         int rows = 0;
         int correct = 0;
         PartialGradient slowest = parts.get(0);
-        long lastStart = submittedMicros;
+        long submitted = submittedMicros * 1000;
+        long lastStart = submitted;
         long firstStart = Long.MAX_VALUE;
         long lastEnd = 0;
         for (PartialGradient p : parts) {
@@ -144,16 +147,24 @@ public final class SyncStep {
             }
             rows += p.rows;
             correct += p.correct;
-            if (p.fetchNanos + p.computeNanos > slowest.fetchNanos + slowest.computeNanos) slowest = p;
-            lastStart = Math.max(lastStart, p.startMicros);
-            firstStart = Math.min(firstStart, p.startMicros);
-            lastEnd = Math.max(lastEnd, p.endMicros);
+            if (busy(p) > busy(slowest)) slowest = p;
+            lastStart = Math.max(lastStart, p.time.nanos(Part.TASK_START));
+            firstStart = Math.min(firstStart, p.time.nanos(Part.TASK_START));
+            lastEnd = Math.max(lastEnd, p.time.nanos(Part.TASK_END));
         }
         float[] sum = NodeSum.total(partitions, sums);
         double loss = SumTree.totalLoss(partitions, losses);
         long end = System.nanoTime();
-        return new Result(sum, loss, rows, correct, shipNanos, jobNanos, slowest.fetchNanos, slowest.computeNanos, end - start,
-                (lastStart - submittedMicros) * 1000, Math.max(0, collectedMicros - lastEnd) * 1000, (firstStart - submittedMicros) * 1000);
+        StepTime time = StepTime.NONE.with(Part.SHIP, shipNanos).with(Part.JOB, jobNanos)
+                .with(Part.FETCH, slowest.time.nanos(Part.FETCH)).with(Part.COMPUTE, slowest.time.nanos(Part.COMPUTE))
+                .with(Part.COMBINE, end - start).with(Part.LAUNCH, lastStart - submitted)
+                .with(Part.RETURN, Math.max(0, collectedMicros * 1000 - lastEnd)).with(Part.LAUNCH_FIRST, firstStart - submitted);
+        return new Result(sum, loss, rows, correct, time);
+    }
+
+    /** A task's time reading parameters and computing: the slowest task's sets the step's pace. */
+    private static long busy(PartialGradient p) {
+        return p.time.nanos(Part.FETCH) + p.time.nanos(Part.COMPUTE);
     }
 
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */

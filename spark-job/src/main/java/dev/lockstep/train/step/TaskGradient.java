@@ -93,6 +93,7 @@ final class TaskGradient implements Serializable {
             nodeLosses[n] = SumTree.combine(node, losses, SumTree::add);
         }
         long done = System.nanoTime();
-        return new PartialGradient(lo, hi, gradients, nodeLosses, rows, correct, fetchNanos, done - fetched, startMicros, WallClock.micros());
+        return new PartialGradient(lo, hi, gradients, nodeLosses, rows, correct,
+                PartialGradient.taskTime(fetchNanos, done - fetched, startMicros, WallClock.micros()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.train.step;
 
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -39,11 +40,11 @@ public enum TaskLifetime {
      *
      * @throws IllegalArgumentException when EPOCH is asked for where it cannot run
      */
-    static TaskLifetime resolve(JavaSparkContext sc, TaskLifetime requested, int tasks) {
+    static TaskLifetime resolve(JavaSparkContext sc, Optional<TaskLifetime> requested, int tasks) {
         String why = whyNotResident(sc, tasks);
-        if (requested == null) return why == null ? EPOCH : STEP;
-        if (requested == EPOCH && why != null) throw new IllegalArgumentException("--task-lifetime epoch: " + why);
-        return requested;
+        if (requested.isEmpty()) return why == null ? EPOCH : STEP;
+        if (requested.get() == EPOCH && why != null) throw new IllegalArgumentException("--task-lifetime epoch: " + why);
+        return requested.get();
     }
 
     private static String whyNotResident(JavaSparkContext sc, int tasks) {

@@ -7,7 +7,7 @@
  * ({@link dev.lockstep.train.step.Placement}), and the distributed evaluation
  * ({@link dev.lockstep.train.step.Evaluation}).
  *
- * <p>May depend on {@code train.exchange}, {@code train.rows}, {@code train.sum}, {@code nn}, {@code data}, {@code
- * model} and Spark; not on {@code train} itself, which drives it.
+ * <p>May depend on {@code train.exchange}, {@code train.rows}, {@code train.sum}, {@code train.timing}, {@code nn},
+ * {@code data}, {@code model} and Spark; not on {@code train} itself, which drives it.
  */
 package dev.lockstep.train.step;

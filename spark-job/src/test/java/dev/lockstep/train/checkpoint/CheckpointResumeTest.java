@@ -12,7 +12,6 @@ import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.EpochSummary;
-import dev.lockstep.train.StepBreakdown;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
@@ -20,6 +19,7 @@ import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.train.timing.StepTimeMedians;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -204,7 +204,7 @@ class CheckpointResumeTest {
     /** A version-2 file keeps the new fields; a version-1 file, as older Lockstep wrote it, still loads. */
     @Test
     void versionTwoKeepsEpochMetricsAndVersionOneStillLoads() throws Exception {
-        StepBreakdown times = new StepBreakdown(10, 20.5, 1, 2, 3, 4, 5, 6);
+        StepTimeMedians times = StepTimeMedians.reported(10, new double[] {20.5, 1, 2, 3, 4, 5, 6});
         Evaluation eval = new Evaluation(2, 1.5, new long[] {3, 1, 0, 4});
         Checkpoint c = new Checkpoint("{\"seed\":1}", 1, 2, 12, 0.5, 3.0,
                 List.of(new EpochSummary(1, 10, 0.7, eval, 2.0, 100, 0.875, 1e-3, times)),

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.WirePrecision;
+import dev.lockstep.train.timing.StepTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class StepChannelTest {
     private static PartialGradient partial(int lo, int hi, byte[] gradient, double loss) {
         return new PartialGradient(new int[] {lo}, new int[] {hi}, new ExchangedBytes[] {ExchangedBytes.inline(gradient)},
-                new double[] {loss}, 1, 0, 11, 13, 17, 19);
+                new double[] {loss}, 1, 0, PartialGradient.taskTime(11, 13, 17, 19));
     }
 
     private static TaskAttempt attempt(int task) {
@@ -78,7 +79,7 @@ class StepChannelTest {
 
         PartialGradient p = new PartialGradient(new int[] {0, 2}, new int[] {2, 3},
                 new ExchangedBytes[] {ExchangedBytes.inline(new byte[] {1, 2, 3, 4}), ExchangedBytes.inline(new byte[] {5, 6})},
-                new double[] {0.25, -1e-300}, 100, 42, 5L, 6L, 7L, 8L);
+                new double[] {0.25, -1e-300}, 100, 42, PartialGradient.taskTime(5, 6, 7, 8));
         // Task 0 of four partitions in tasks of three: the sum of partitions 0 and 1 in float32, partition 2 in bf16.
         AnswerShape shape = new AnswerShape(new PartitionLayout(1000, 4, 3), WirePrecision.BF16, 1);
         StepMessages.Answer a = StepMessages.readAnswer(StepMessages.answer(new TaskAttempt(0, 2, 57), 41, p), shape);
@@ -89,7 +90,8 @@ class StepChannelTest {
         assertArrayEquals(p.nodeHi, q.nodeHi);
         assertArrayEquals(p.losses, q.losses);
         for (int i = 0; i < 2; i++) assertArrayEquals(p.gradients[i].bytes(), q.gradients[i].bytes());
-        assertEquals(List.of(100, 42, 5L, 6L, 7L, 8L), List.of(q.rows, q.correct, q.fetchNanos, q.computeNanos, q.startMicros, q.endMicros));
+        assertEquals(List.of(100, 42, 5L, 6L, 7000L, 8000L), List.of(q.rows, q.correct, q.time.nanos(StepTime.Part.FETCH),
+                q.time.nanos(StepTime.Part.COMPUTE), q.time.nanos(StepTime.Part.TASK_START), q.time.nanos(StepTime.Part.TASK_END)));
 
         StepMessages.Next n = StepMessages.readNext(StepMessages.next(2, -1));
         assertEquals(2, n.task());
@@ -147,7 +149,7 @@ class StepChannelTest {
         e = assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(0), 7, partial(0, 1, new byte[8], 0.5)));
         assertEquals("answer of task 0 attempt 0 (TID 100): gradient of node [0, 1) has 8 bytes, expected 6 (3 parameters)", e.getMessage());
         PartialGradient tooManyRows = new PartialGradient(new int[] {0}, new int[] {1}, new ExchangedBytes[] {ExchangedBytes.inline(new byte[6])},
-                new double[] {0}, 4, 0, 0, 0, 0, 0);
+                new double[] {0}, 4, 0, StepTime.NONE);
         e = assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(0), 7, tooManyRows));
         assertEquals("answer of task 0 attempt 0 (TID 100): 4 rows, 0 right, in a batch of 3", e.getMessage());
         board.answer(attempt(1), 7, partial(1, 2, new byte[6], 0.5));

@@ -43,17 +43,19 @@ class SerializersTest {
     void taskResultsAndBroadcastValuesSurvive(Serializer s) {
         byte[] encoded = WirePrecision.FLOAT32.encode(new float[] {1.5f, -0f, Float.MIN_VALUE});
         PartialGradient g = roundTrip(s, new PartialGradient(new int[] {2, 3}, new int[] {3, 5},
-                new ExchangedBytes[] {ExchangedBytes.inline(encoded), ExchangedBytes.inline(new byte[4])}, new double[] {2.25, 0.5}, 7, 5, 11, 13, 17, 19));
+                new ExchangedBytes[] {ExchangedBytes.inline(encoded), ExchangedBytes.inline(new byte[4])}, new double[] {2.25, 0.5}, 7, 5,
+                PartialGradient.taskTime(11, 13, 17, 19)));
         assertArrayEquals(encoded, g.gradients[0].bytes());
         assertEquals(new SumTree.Node(3, 5), g.node(1));
         assertEquals(0.5, g.losses[1]);
         assertEquals(7, g.rows);
         assertEquals(5, g.correct);
-        assertEquals(13, g.computeNanos);
+        assertEquals(PartialGradient.taskTime(11, 13, 17, 19), g.time);
         long exchange = ExchangedBytes.openExchange();
         try {
             PartialGradient held = roundTrip(s, new PartialGradient(new int[] {1}, new int[] {2},
-                    new ExchangedBytes[] {ExchangedBytes.hold(exchange, 1, encoded)}, new double[] {2.25}, 7, 5, 11, 13, 17, 19));
+                    new ExchangedBytes[] {ExchangedBytes.hold(exchange, 1, encoded)}, new double[] {2.25}, 7, 5,
+                    PartialGradient.taskTime(11, 13, 17, 19)));
             assertSame(encoded, held.gradients[0].bytes(), "a held gradient's key survives, on a local master with Kryo too");
         } finally {
             ExchangedBytes.closeExchange(exchange);

@@ -27,6 +27,7 @@ import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -83,10 +84,10 @@ class ResidentEpochTest {
     @Test
     void autoChoosesResidentTasksOnlyWhereAllOfThemCanRunAtOnce() {
         JavaSparkContext sc = SharedSpark.context(); // local[2]
-        assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, null, 2));
-        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, null, 3));
-        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, TaskLifetime.STEP, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, TaskLifetime.EPOCH, 3));
+        assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, Optional.empty(), 2));
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.empty(), 3));
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.of(TaskLifetime.STEP), 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, Optional.of(TaskLifetime.EPOCH), 3));
         assertTrue(e.getMessage().contains("3 tasks per step cannot all run at once on local[2]'s 2 cores"), e.getMessage());
         LockstepException refused = assertThrows(LockstepException.class,
                 () -> fit(config().partitions(3).partitionsPerTask(1).taskLifetime(TaskLifetime.EPOCH).build(), List.of()));

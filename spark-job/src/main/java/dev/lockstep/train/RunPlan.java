@@ -1,0 +1,123 @@
+package dev.lockstep.train;
+
+import dev.lockstep.UsageException;
+import dev.lockstep.io.Json;
+import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.RowSource;
+import dev.lockstep.train.step.Placement;
+import dev.lockstep.train.step.TaskLifetime;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A run with every "auto" setting settled and what follows from them, built once: {@link Trainer} takes it and only
+ * loops. Some settings depend on the cluster, so they are settled in stages, all of them here:
+ * <ol>
+ * <li>{@link #of}, before Spark starts: batch, learning rate and augmentation for the training rows
+ *     ({@link TrainConfig#forTrainingRows}), then the checks that the data fits the layers and that the batch and
+ *     the schedule fit the data (the only place they run: a bad setting fails before Spark starts), and the batch
+ *     plan.</li>
+ * <li>{@link #placedOn}, at the start of training: the partitions (Spark's default parallelism when not given, on a
+ *     local master only), the partitions per task (from the master's cores) and the checkpoint fingerprint.</li>
+ * <li>{@link Placed#taskLifetime}, once the training rows are cached: it counts the task slots of the executors
+ *     registered then, and on a fresh cluster the caching job is what brings them.</li>
+ * </ol>
+ */
+public final class RunPlan {
+    private final TrainConfig config;
+    private final RowSource train;
+    private final RowSource eval;
+    private final String evalName;
+    private final BatchPlan batches;
+    private final long totalSteps;
+
+    private RunPlan(TrainConfig config, RowSource train, RowSource eval, String evalName, BatchPlan batches) {
+        this.config = config;
+        this.train = train;
+        this.eval = eval;
+        this.evalName = evalName;
+        this.batches = batches;
+        this.totalSteps = (long) batches.stepsPerEpoch() * config.epochs();
+    }
+
+    /**
+     * The plan of a run of {@code config} on {@code train}, evaluated on {@code eval} after every epoch.
+     *
+     * @param evalName "test" or "validation", for messages
+     * @throws UsageException naming the setting at fault when the data does not fit the layers, or the batch or the
+     *                        schedule do not fit the data
+     */
+    public static RunPlan of(TrainConfig config, RowSource train, RowSource eval, String evalName) {
+        TrainConfig c = config.forTrainingRows(train.count());
+        checkFits(c, train, "the training data");
+        checkFits(c, eval, "the " + evalName + " data");
+        long rows = train.count();
+        if (rows < c.batchSize()) {
+            throw new UsageException(
+                    String.format("--batch %d is larger than the %,d training rows", c.batchSize(), rows));
+        }
+        RunPlan plan = new RunPlan(c, train, eval, evalName, new BatchPlan(c.seed(), rows, c.batchSize()));
+        try {
+            c.schedule().create(c.learningRate(), Math.max(1, plan.totalSteps), plan.batches.stepsPerEpoch());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--schedule " + c.schedule() + ": " + e.getMessage());
+        }
+        return plan;
+    }
+
+    private static void checkFits(TrainConfig c, RowSource data, String what) {
+        String misfit = DataFit.LAYERS.misfit(c.architecture(), data, what);
+        if (misfit != null) throw new UsageException(misfit);
+    }
+
+    /** The run's parameter update; a zero-epoch run (a baseline of the untrained network) still needs a schedule. */
+    ParameterUpdate update() {
+        return ParameterUpdate.forRun(config, Math.max(1, totalSteps), batches.stepsPerEpoch());
+    }
+
+    /** The settings, every auto value chosen for the data (metrics.json's {@code config}). */
+    public TrainConfig config() { return config; }
+    public RowSource train() { return train; }
+    public RowSource eval() { return eval; }
+    public String evalName() { return evalName; }
+    public BatchPlan batches() { return batches; }
+    public long totalSteps() { return totalSteps; }
+
+    /**
+     * This plan on the cluster of {@code sc}: its partitions, partitions per task and fingerprint.
+     *
+     * @throws UsageException when the partitions are left to Spark on a cluster, where its default depends on how
+     *                        many executors have registered, so that two runs could train on different partitionings
+     */
+    public Placed placedOn(JavaSparkContext sc) {
+        boolean local = sc.master().startsWith("local");
+        if (config.partitions().isEmpty() && !local && !sc.getConf().contains("spark.default.parallelism")) {
+            throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
+                    + "Spark's default depends on how many executors have registered when the job starts, so two runs "
+                    + "could train on different partitionings");
+        }
+        int partitions = config.partitions().orElseGet(sc::defaultParallelism);
+        int perTask = Math.min(partitions, Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions));
+        return new Placed(this, partitions, perTask, fingerprint(config, partitions, train, eval));
+    }
+
+    /**
+     * What a checkpoint must share with the run resuming it for the result to be the same: what the run learns
+     * ({@link TrainConfig#learned}), on how many partitions, from which data. Where the work runs is not in it:
+     * resuming under another grouping or task lifetime is fine.
+     */
+    static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
+        Map<String, Object> m = config.learned(partitions);
+        m.put("train_data", train.fingerprint());
+        m.put("eval_data", eval.fingerprint());
+        return Json.line(m);
+    }
+
+    /** A plan placed on a cluster: {@code partitionsPerTask} is at most {@code partitions}. */
+    public record Placed(RunPlan plan, int partitions, int partitionsPerTask, String fingerprint) {
+        /** How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached. */
+        public TaskLifetime taskLifetime(JavaSparkContext sc, CachedRows trainRows) {
+            return Placement.taskLifetime(sc, plan.config.taskLifetime(), trainRows.layout().tasks());
+        }
+    }
+}
