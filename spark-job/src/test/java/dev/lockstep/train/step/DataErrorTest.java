@@ -69,7 +69,8 @@ class DataErrorTest {
                 assertInstanceOf(SparkException.class, e);
                 assertTrue(e.getMessage().contains(thrown.getClass().getSimpleName() + ": " + thrown.getMessage()), e.getMessage());
             });
-            assertTrue(failed.size() >= 1 && failed.stream().allMatch(f -> f.contains(thrown.getMessage())), failed.toString());
+            // anyMatch: a late failure of the previous case's task may still arrive here
+            assertTrue(failed.stream().anyMatch(f -> f.contains(thrown.getMessage())), failed.toString());
         }
     }
 
