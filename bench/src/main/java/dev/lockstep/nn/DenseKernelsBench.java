@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class DenseKernelsBench {
@@ -63,9 +65,14 @@ public class DenseKernelsBench {
                 k = DenseKernels.vector();
                 if (k == null) throw new IllegalStateException("no jdk.incubator.vector in this JVM");
                 break;
-            case "scalar": k = ScalarKernels.INSTANCE; break;
-            case "baseline": k = null; break;
-            default: throw new IllegalArgumentException(kernels);
+            case "scalar":
+                k = ScalarKernels.INSTANCE;
+                break;
+            case "baseline":
+                k = null;
+                break;
+            default:
+                throw new IllegalArgumentException(kernels);
         }
         SplittableRandom rng = new SplittableRandom(1);
         x = dense(rng, batch * in);
@@ -130,7 +137,8 @@ public class DenseKernelsBench {
             }
         }
 
-        static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+        static void accumulateWeightGradient(
+                float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
             for (int j = 0; j < out; j++) {
                 int g = weightOffset + j * in;
                 for (int r = 0; r < n; r++) {
@@ -142,7 +150,8 @@ public class DenseKernelsBench {
             }
         }
 
-        static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+        static void backpropagate(
+                float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
             for (int r = 0; r < n; r++) {
                 int p = r * in;
                 java.util.Arrays.fill(prev, p, p + in, 0f);

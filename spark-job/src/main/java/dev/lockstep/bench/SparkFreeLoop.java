@@ -25,19 +25,33 @@ import java.util.concurrent.Future;
  */
 public final class SparkFreeLoop {
     /** Examples per second over the measured steps, and the median step and median slowest-partition compute. */
-    public record Throughput(int threads, int partitions, int batch, int steps, double examplesPerSecond,
-                             double medianStepMillis, double medianComputeMillis) {}
+    public record Throughput(
+            int threads,
+            int partitions,
+            int batch,
+            int steps,
+            double examplesPerSecond,
+            double medianStepMillis,
+            double medianComputeMillis) {}
 
     private SparkFreeLoop() {}
 
-    public static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
-                                 int steps) throws InterruptedException {
+    public static Throughput run(
+            LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps, int steps)
+            throws InterruptedException {
         return run(data, config, partitions, threads, warmupSteps, steps, new float[0][]);
     }
 
     /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
-    static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
-                          int steps, float[][] finalParameters) throws InterruptedException {
+    static Throughput run(
+            LabeledImages data,
+            TrainConfig config,
+            int partitions,
+            int threads,
+            int warmupSteps,
+            int steps,
+            float[][] finalParameters)
+            throws InterruptedException {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         List<List<RowBlock>> blocks = RowBlocks.byPartition(data, partitions);
@@ -65,7 +79,8 @@ public final class SparkFreeLoop {
                         Workspaces.Workspace ws = Workspaces.forThread(loop.arch);
                         ws.mlp.setParameters(loop.params);
                         Arrays.fill(partial[part], 0f);
-                        BatchGradient g = BatchGradient.accumulate(blocks.get(part).iterator(), ws.mlp, rows, epoch, loop.input, partial[part]);
+                        BatchGradient g = BatchGradient.accumulate(
+                                blocks.get(part).iterator(), ws.mlp, rows, epoch, loop.input, partial[part]);
                         partNanos[part] = System.nanoTime() - start;
                         return g;
                     }));
@@ -88,8 +103,14 @@ public final class SparkFreeLoop {
             }
             double seconds = (System.nanoTime() - measuredFrom) / 1e9;
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
-            return new Throughput(threads, partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / seconds,
-                    BenchLoop.medianMillis(stepNanos, warmupSteps, total), BenchLoop.medianMillis(computeNanos, warmupSteps, total));
+            return new Throughput(
+                    threads,
+                    partitions,
+                    loop.plan.batchSize(),
+                    steps,
+                    (double) steps * loop.plan.batchSize() / seconds,
+                    BenchLoop.medianMillis(stepNanos, warmupSteps, total),
+                    BenchLoop.medianMillis(computeNanos, warmupSteps, total));
         } finally {
             pool.shutdownNow();
         }

@@ -28,24 +28,46 @@ enum Setting {
     ACTIVATION("activation", "--activation", "relu, sigmoid or tanh", Activation::parse),
     // 0 epochs would replace a trained model with an untrained one.
     EPOCHS("epochs", "--epochs", "a whole number of epochs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
-    BATCH("batch", "--batch", "auto or a whole number, 1 or more", v -> isAuto(v) ? TrainConfig.AUTO : whole(v, 1, Integer.MAX_VALUE)),
+    BATCH(
+            "batch",
+            "--batch",
+            "auto or a whole number, 1 or more",
+            v -> isAuto(v) ? TrainConfig.AUTO : whole(v, 1, Integer.MAX_VALUE)),
     OPTIMIZER("optimizer", "--optimizer", "sgd, momentum, nesterov or adam", OptimizerSpec::parse),
     // NaN stands for auto, as in TrainConfig; a NaN given as such is refused.
     LR("lr", "--lr", "auto or a number > 0", v -> isAuto(v) ? Double.NaN : number(v, 0, false, Double.MAX_VALUE)),
     SCHEDULE("schedule", "--schedule", "constant, cosine or step", ScheduleSpec::parse),
     WEIGHT_DECAY("weightDecay", "--weight-decay", "a number >= 0", v -> number(v, 0, true, Double.MAX_VALUE)),
     SEED("seed", "--seed", "a whole number", Long::parseLong),
-    PARTITIONS("partitions", "--partitions", "a whole number of partitions, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
+    PARTITIONS(
+            "partitions",
+            "--partitions",
+            "a whole number of partitions, 1 or more",
+            v -> whole(v, 1, Integer.MAX_VALUE)),
     // 0 stands for auto, as in TrainConfig.
-    PARTITIONS_PER_TASK("partitionsPerTask", "--partitions-per-task", "auto or a whole number, 1 or more",
+    PARTITIONS_PER_TASK(
+            "partitionsPerTask",
+            "--partitions-per-task",
+            "auto or a whole number, 1 or more",
             v -> isAuto(v) ? 0 : whole(v, 1, Integer.MAX_VALUE)),
     // null stands for auto, as in TrainConfig.
     TASK_LIFETIME("taskLifetime", "--task-lifetime", "step, epoch or auto", TaskLifetime::parse),
-    AUGMENT_SHIFT("augmentShift", "--augment-shift", "auto or 0 to 4 pixels", v -> isAuto(v) ? TrainConfig.AUTO : whole(v, 0, 4)),
-    VALIDATION_FRACTION("validationFraction", "--validation-fraction", "a fraction above 0 and at most 0.5",
+    AUGMENT_SHIFT(
+            "augmentShift",
+            "--augment-shift",
+            "auto or 0 to 4 pixels",
+            v -> isAuto(v) ? TrainConfig.AUTO : whole(v, 0, 4)),
+    VALIDATION_FRACTION(
+            "validationFraction",
+            "--validation-fraction",
+            "a fraction above 0 and at most 0.5",
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
-    CHECKPOINT_EVERY("checkpointEvery", "--checkpoint-every", "a whole number of steps, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
+    CHECKPOINT_EVERY(
+            "checkpointEvery",
+            "--checkpoint-every",
+            "a whole number of steps, 1 or more",
+            v -> whole(v, 1, Integer.MAX_VALUE)),
     CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir", "a directory", Setting::path),
     RESUME("resume", "--resume", "true or false", Setting::bool),
     REGISTRY("registry", "--registry", "a registry URI", Setting::path),
@@ -58,6 +80,7 @@ enum Setting {
     final String flag;
     /** What a valid value is, in the user's words: the end of the message that refuses one. */
     final String expected;
+
     private final Function<String, ?> parser;
 
     Setting(String key, String flag, String expected, Function<String, ?> parser) {
@@ -67,7 +90,9 @@ enum Setting {
         this.parser = parser;
     }
 
-    String sparkKey() { return PREFIX + key; }
+    String sparkKey() {
+        return PREFIX + key;
+    }
 
     /**
      * The value of {@code text}, checked. A {@link NumberFormatException} (also for a number out of range) means
@@ -83,7 +108,10 @@ enum Setting {
         return null;
     }
 
-    @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     private static boolean isAuto(String v) {
         return v.equalsIgnoreCase("auto");
@@ -110,7 +138,8 @@ enum Setting {
     /** A finite number from {@code min} (included or not) to {@code max}: NaN and infinities are never a setting. */
     private static double number(String v, double min, boolean minIncluded, double max) {
         double x = Double.parseDouble(v);
-        if (!Double.isFinite(x) || x < min || (x == min && !minIncluded) || x > max) throw new NumberFormatException("out of range");
+        if (!Double.isFinite(x) || x < min || (x == min && !minIncluded) || x > max)
+            throw new NumberFormatException("out of range");
         return x;
     }
 

@@ -4,9 +4,9 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
@@ -30,6 +30,7 @@ final class SparkSetup {
     static final String LOCAL_IP_ENV = "SPARK_LOCAL_IP";
     /** Spark's own floor for the driver's heap: 1.5 x its 300 MB of reserved memory. */
     static final long SPARK_MIN_HEAP_BYTES = 450L << 20;
+
     static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
@@ -89,9 +90,12 @@ final class SparkSetup {
      */
     static void requireSparksMinimumHeap(SparkConf conf, long maxHeapBytes) {
         if (conf.contains("spark.testing.memory") || maxHeapBytes >= SPARK_MIN_HEAP_BYTES) return;
-        throw new UsageException(String.format(java.util.Locale.ROOT,
+        throw new UsageException(String.format(
+                java.util.Locale.ROOT,
                 "the driver's heap is %d MB, but Spark needs at least %d MB to start; raise LOCKSTEP_DRIVER_MEMORY "
-                        + "(spark-submit: --driver-memory)", maxHeapBytes >> 20, SPARK_MIN_HEAP_BYTES >> 20));
+                        + "(spark-submit: --driver-memory)",
+                maxHeapBytes >> 20,
+                SPARK_MIN_HEAP_BYTES >> 20));
     }
 
     /** The master, the application's name, and for a local master where it listens: the conf {@link #start} starts. */
@@ -131,7 +135,8 @@ final class SparkSetup {
     }
 
     record Session(JavaSparkContext context, boolean owned) implements AutoCloseable {
-        @Override public void close() {
+        @Override
+        public void close() {
             if (owned) context.stop();
         }
     }
@@ -147,10 +152,12 @@ final class SparkSetup {
                     FileSystem fs = p.getFileSystem(new Configuration());
                     if (!fs.exists(p)) continue;
                     Properties props = new Properties();
-                    try (InputStream in = fs.open(p); Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                    try (InputStream in = fs.open(p);
+                            Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                         props.load(r); // also reads spark-defaults' "key value" lines
                     }
-                    for (String k : props.stringPropertyNames()) all.put(k.trim(), props.getProperty(k).trim());
+                    for (String k : props.stringPropertyNames())
+                        all.put(k.trim(), props.getProperty(k).trim());
                 } catch (IOException | IllegalArgumentException e) {
                     throw new LockstepException("cannot read " + p + ": " + e.getMessage());
                 }

@@ -12,9 +12,12 @@ final class TeeWriter extends Writer {
         this.terminal = terminal;
     }
 
-    String captured() { return copy.toString(); }
+    String captured() {
+        return copy.toString();
+    }
 
-    @Override public void write(char[] buf, int off, int len) {
+    @Override
+    public void write(char[] buf, int off, int len) {
         copy.write(buf, off, len);
         try {
             terminal.write(buf, off, len);
@@ -23,7 +26,8 @@ final class TeeWriter extends Writer {
         }
     }
 
-    @Override public void flush() {
+    @Override
+    public void flush() {
         try {
             terminal.flush();
         } catch (java.io.IOException ignored) {
@@ -31,5 +35,8 @@ final class TeeWriter extends Writer {
         }
     }
 
-    @Override public void close() { flush(); }
+    @Override
+    public void close() {
+        flush();
+    }
 }

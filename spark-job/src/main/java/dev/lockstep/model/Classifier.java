@@ -30,7 +30,9 @@ public final class Classifier {
         return new Classifier(ModelFile.read(conf, uri));
     }
 
-    public MlpModel model() { return model; }
+    public MlpModel model() {
+        return model;
+    }
 
     /** Class probabilities for one image of {@code inputSize} raw pixel values. */
     public float[] probabilities(float[] pixels) {
@@ -57,7 +59,8 @@ public final class Classifier {
     /** Class probabilities for a picture of a digit of any size and polarity, brought to MNIST form first. */
     public float[] probabilities(java.awt.image.BufferedImage image) {
         if (model.architecture().inputSize() != MnistImage.SIDE * MnistImage.SIDE) {
-            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes " + model.architecture().inputSize() + " inputs");
+            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes "
+                    + model.architecture().inputSize() + " inputs");
         }
         return probabilities(MnistImage.pixels(image));
     }

@@ -52,9 +52,11 @@ import org.apache.hadoop.fs.Path;
 public final class ModelFile {
     /** "LKSTPMDL". */
     static final byte[] MAGIC = "LKSTPMDL".getBytes(StandardCharsets.US_ASCII);
+
     public static final int FORMAT_VERSION = 1;
     /** Bytes before the header: magic, version, header length. */
     static final int PREFIX_LENGTH = 16;
+
     static final int TRAILER_LENGTH = 8;
     static final int MIN_SIZES = 2;
     static final int MAX_SIZES = 64;
@@ -85,17 +87,23 @@ public final class ModelFile {
     public static void checkStorable(Architecture arch) {
         int n = arch.layerCount() + 1;
         if (n < MIN_SIZES || n > MAX_SIZES) {
-            throw new IllegalArgumentException(n + " layer sizes; a model file holds " + MIN_SIZES + " to " + MAX_SIZES);
+            throw new IllegalArgumentException(
+                    n + " layer sizes; a model file holds " + MIN_SIZES + " to " + MAX_SIZES);
         }
         for (int size : arch.sizes()) {
             if (size > MAX_LAYER_SIZE) {
-                throw new IllegalArgumentException("layer size " + size + "; a model file holds layers of at most " + MAX_LAYER_SIZE);
+                throw new IllegalArgumentException(
+                        "layer size " + size + "; a model file holds layers of at most " + MAX_LAYER_SIZE);
             }
         }
         if (arch.parameterCount() > MAX_PARAMETERS) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)", arch.parameterCount(),
-                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20, MAX_PARAMETERS, 4L * MAX_PARAMETERS >> 20));
+            throw new IllegalArgumentException(String.format(
+                    java.util.Locale.ROOT,
+                    "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)",
+                    arch.parameterCount(),
+                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20,
+                    MAX_PARAMETERS,
+                    4L * MAX_PARAMETERS >> 20));
         }
     }
 

@@ -29,8 +29,19 @@ abstract class Kernels {
      * The product as above, after which every element of c is raised to at least {@code floor}
      * ({@code Math.max(c, floor)}): {@code 0} fuses ReLU into the store, {@code -Infinity} leaves c as it is.
      */
-    abstract void gemm(int m, int width, int tCount,
-                       float[] a, int aBase, int aRowStride, int aTStride,
-                       float[] b, int bBase, int bStride,
-                       float[] c, int cBase, int cStride, float floor);
+    abstract void gemm(
+            int m,
+            int width,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor);
 }

@@ -29,16 +29,25 @@ final class HtmlReport {
     }
 
     HtmlReport image(String fileName, byte[] png, String caption) {
-        body.append("<figure><img alt=\"").append(escape(caption)).append("\" data-file=\"").append(escape(fileName))
-                .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
-                .append("\"><figcaption>").append(escape(caption)).append("</figcaption></figure>\n");
+        body.append("<figure><img alt=\"")
+                .append(escape(caption))
+                .append("\" data-file=\"")
+                .append(escape(fileName))
+                .append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png))
+                .append("\"><figcaption>")
+                .append(escape(caption))
+                .append("</figcaption></figure>\n");
         return this;
     }
 
     /** Key-value rows; nested values are shown as their JSON-ish text. */
     HtmlReport table(String id, Map<String, ?> rows) {
         body.append("<table id=\"").append(escape(id)).append("\">\n");
-        rows.forEach((k, v) -> body.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(format(v)))
+        rows.forEach((k, v) -> body.append("<tr><th>")
+                .append(escape(k))
+                .append("</th><td>")
+                .append(escape(format(v)))
                 .append("</td></tr>\n"));
         body.append("</table>\n");
         return this;
@@ -68,9 +77,17 @@ final class HtmlReport {
             body.append("<tr><th>").append(t).append("</th>");
             for (int p = 0; p < n; p++) {
                 long v = matrix.get(t).get(p);
-                body.append("<td data-true=\"").append(t).append("\" data-predicted=\"").append(p).append("\" data-count=\"")
-                        .append(v).append("\"").append(t == p ? " class=\"diag\"" : v > 0 ? " class=\"off\"" : "").append('>')
-                        .append(v).append("</td>");
+                body.append("<td data-true=\"")
+                        .append(t)
+                        .append("\" data-predicted=\"")
+                        .append(p)
+                        .append("\" data-count=\"")
+                        .append(v)
+                        .append("\"")
+                        .append(t == p ? " class=\"diag\"" : v > 0 ? " class=\"off\"" : "")
+                        .append('>')
+                        .append(v)
+                        .append("</td>");
             }
             body.append("</tr>\n");
         }
@@ -79,7 +96,8 @@ final class HtmlReport {
     }
 
     String render() {
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n<style>\n"
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
+                + "</title>\n<style>\n"
                 + "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}\n"
                 + "figure{display:inline-block;margin:0.5em;vertical-align:top}figcaption{font-size:90%;color:#555}\n"
                 + "img{max-width:100%;image-rendering:pixelated}\n"

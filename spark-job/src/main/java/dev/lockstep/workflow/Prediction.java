@@ -23,13 +23,25 @@ public final class Prediction implements Serializable {
         this.probabilities = probabilities;
     }
 
-    String input() { return input; }
-    long row() { return row; }
-    public int label() { return label; }
-    public int predicted() { return predicted; }
+    String input() {
+        return input;
+    }
+
+    long row() {
+        return row;
+    }
+
+    public int label() {
+        return label;
+    }
+
+    public int predicted() {
+        return predicted;
+    }
 
     static Prediction of(String input, long row, int label, float[] probabilities) {
-        return new Prediction(input, row, label, dev.lockstep.model.Classifier.mostProbable(probabilities), probabilities);
+        return new Prediction(
+                input, row, label, dev.lockstep.model.Classifier.mostProbable(probabilities), probabilities);
     }
 
     /** "digit.png  7  (7 0.9821, 1 0.0113, 9 0.0040)", with "#row" for rows of a file. */

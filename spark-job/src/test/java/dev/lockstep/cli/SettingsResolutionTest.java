@@ -16,18 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Defaults, then conf/lockstep.conf, then spark.lockstep.* Spark conf keys, then flags. */
 class SettingsResolutionTest {
-    @TempDir Path confDir;
+    @TempDir
+    Path confDir;
 
     @Test
     void laterSourcesWinAndEachValueRemembersWhereItCameFrom() throws Exception {
-        Files.writeString(confDir.resolve("lockstep.conf"),
+        Files.writeString(
+                confDir.resolve("lockstep.conf"),
                 "spark.lockstep.epochs 20\nspark.lockstep.batch 64\nspark.lockstep.seed 5\n");
         Files.writeString(confDir.resolve("spark-defaults.conf"), "spark.locality.wait 0s\n");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);
         spark.set("spark.lockstep.batch", "32"); // as from spark-submit --conf
-        spark.set("spark.lockstep.seed", "5");   // same as the file: still the file's value
+        spark.set("spark.lockstep.seed", "5"); // same as the file: still the file's value
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.EPOCHS, "3");
 
@@ -47,25 +49,40 @@ class SettingsResolutionTest {
     void badValuesNameTheSettingAndItsSource() {
         SparkConf spark = new SparkConf(false).set("spark.lockstep.lr", "fast");
         ResolvedSettings s = TrainCommand.resolve(SparkSetup.ConfFiles.load(null), spark, Map.of());
-        String msg = assertThrows(UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
+        String msg = assertThrows(UsageException.class, () -> TrainCommand.toConfig(s))
+                .getMessage();
         assertTrue(msg.contains("'fast'") && msg.contains("--lr") && msg.contains("spark.lockstep.lr"), msg);
 
         Map<Setting, String> zero = Map.of(Setting.PARTITIONS_PER_TASK, "0");
-        String perTask = assertThrows(UsageException.class,
-                () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero))).getMessage();
+        String perTask = assertThrows(
+                        UsageException.class,
+                        () -> TrainCommand.toConfig(
+                                TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero)))
+                .getMessage();
         assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
-        assertEquals(3, TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
-                Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
+        assertEquals(
+                3,
+                TrainCommand.toConfig(TrainCommand.resolve(
+                                SparkSetup.ConfFiles.load(null),
+                                new SparkConf(false),
+                                Map.of(Setting.PARTITIONS_PER_TASK, "3")))
+                        .partitionsPerTask());
 
         Map<Setting, String> none = Map.of();
         SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");
-        assertEquals("bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
-                assertThrows(UsageException.class,
-                        () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none))).getMessage());
+        assertEquals(
+                "bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
+                assertThrows(
+                                UsageException.class,
+                                () -> TrainCommand.toConfig(
+                                        TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none)))
+                        .getMessage());
 
         SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
-        String unknown = assertThrows(UsageException.class,
-                () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();
+        String unknown = assertThrows(
+                        UsageException.class,
+                        () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of()))
+                .getMessage();
         assertTrue(unknown.contains("unknown setting spark.lockstep.epoch"), unknown);
     }
 
@@ -82,7 +99,9 @@ class SettingsResolutionTest {
 
     @Test
     void aFlagSetsAsideTheOtherSideOfAnExclusivePairFromAConfFile() throws Exception {
-        Files.writeString(confDir.resolve("lockstep.conf"), "spark.lockstep.out hdfs:///models/nightly\nspark.lockstep.data /d\n");
+        Files.writeString(
+                confDir.resolve("lockstep.conf"),
+                "spark.lockstep.out hdfs:///models/nightly\nspark.lockstep.data /d\n");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * from the IDX files, and atomic overwrites on HDFS.
  */
 class HdfsEndToEndTest {
-    private static final String[] SMALL = {"--layers", "784,32,10", "--epochs", "1", "--batch", "100", "--partitions", "2"};
+    private static final String[] SMALL = {
+        "--layers", "784,32,10", "--epochs", "1", "--batch", "100", "--partitions", "2"
+    };
 
     private static MiniDFSCluster cluster;
     private static FileSystem fs;
@@ -50,12 +52,17 @@ class HdfsEndToEndTest {
         conf.set(DFSConfigKeys.DFS_NAMENODE_RPC_BIND_HOST_KEY, "127.0.0.1");
         conf.set("dfs.datanode.hostname", "127.0.0.1");
         conf.setBoolean("dfs.namenode.http.bind-host.enabled", false);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeHostConfig(true).build();
+        cluster = new MiniDFSCluster.Builder(conf)
+                .numDataNodes(1)
+                .checkDataNodeHostConfig(true)
+                .build();
         cluster.waitActive();
         fs = cluster.getFileSystem();
         root = fs.getUri().toString();
         for (File f : TestData.sampleDir().toFile().listFiles()) {
-            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.getPath()), new org.apache.hadoop.fs.Path(root + "/in/" + f.getName()));
+            fs.copyFromLocalFile(
+                    new org.apache.hadoop.fs.Path(f.getPath()),
+                    new org.apache.hadoop.fs.Path(root + "/in/" + f.getName()));
         }
     }
 
@@ -82,12 +89,19 @@ class HdfsEndToEndTest {
         Outcome prepared = run("prepare", "--data", root + "/in", "--out", root + "/prepared");
         assertEquals(0, prepared.code(), prepared.err());
         assertTrue(fs.exists(new org.apache.hadoop.fs.Path(root + "/prepared/" + PreparedDataset.METADATA)));
-        assertEquals(10_000L * 785, fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/prepared/train.records")).getLen());
+        assertEquals(
+                10_000L * 785,
+                fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/prepared/train.records"))
+                        .getLen());
 
         Outcome fromPrepared = run(train(root + "/prepared", root + "/run"));
         assertEquals(0, fromPrepared.code(), fromPrepared.err());
         for (String name : List.of("model.lsm", "model.json", "metrics.json", "history.jsonl")) {
-            assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/run/" + name)).getLen() > 0, name);
+            assertTrue(
+                    fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/run/" + name))
+                                    .getLen()
+                            > 0,
+                    name);
         }
         Configuration conf = fs.getConf();
         Map<String, Object> metrics = Json.readMap(conf, root + "/run/metrics.json");
@@ -96,7 +110,11 @@ class HdfsEndToEndTest {
         assertEquals(90, ((Number) metrics.get("steps")).intValue()); // 9,000 training rows / 100
         assertTrue(((Number) metrics.get("test_accuracy")).doubleValue() > 0.8, metrics.toString());
         assertTrue(((String) metrics.get("data")).contains("/prepared"), metrics.toString());
-        assertEquals(1, new String(read(root + "/run/history.jsonl"), StandardCharsets.UTF_8).lines().count());
+        assertEquals(
+                1,
+                new String(read(root + "/run/history.jsonl"), StandardCharsets.UTF_8)
+                        .lines()
+                        .count());
         MlpModel model = ModelFile.read(conf, root + "/run/model.lsm");
         assertEquals("784,32,10", model.architecture().layersString());
 
@@ -108,7 +126,8 @@ class HdfsEndToEndTest {
 
         byte[] preparedModel = read(root + "/run/model.lsm");
         assertArrayEquals(read(root + "/run-idx/model.lsm"), preparedModel, "prepared on HDFS vs IDX on HDFS");
-        assertArrayEquals(Files.readAllBytes(local.resolve("model.lsm")), preparedModel, "prepared on HDFS vs local IDX");
+        assertArrayEquals(
+                Files.readAllBytes(local.resolve("model.lsm")), preparedModel, "prepared on HDFS vs local IDX");
     }
 
     @Test
@@ -118,8 +137,11 @@ class HdfsEndToEndTest {
         withCheckpoints[SMALL.length + 6] = "30";
         Outcome first = run(withCheckpoints);
         assertEquals(0, first.code(), first.err());
-        List<String> checkpoints = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints")))
-                .map(st -> st.getPath().getName()).sorted().toList();
+        List<String> checkpoints = Arrays.stream(
+                        fs.listStatus(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints")))
+                .map(st -> st.getPath().getName())
+                .sorted()
+                .toList();
         assertEquals(List.of("ckpt-000000000030.lsc", "ckpt-000000000060.lsc", "ckpt-000000000090.lsc"), checkpoints);
         byte[] model = read(root + "/ckpt-run/model.lsm");
 
@@ -150,6 +172,8 @@ class HdfsEndToEndTest {
         AtomicFiles.writeString(conf, uri, "second");
         assertEquals("second", new String(read(uri), StandardCharsets.UTF_8));
         FileStatus[] listing = fs.listStatus(new org.apache.hadoop.fs.Path(root + "/atomic"));
-        assertEquals(List.of("file.txt"), Arrays.stream(listing).map(s -> s.getPath().getName()).toList());
+        assertEquals(
+                List.of("file.txt"),
+                Arrays.stream(listing).map(s -> s.getPath().getName()).toList());
     }
 }

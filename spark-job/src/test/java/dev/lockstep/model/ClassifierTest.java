@@ -30,7 +30,8 @@ class ClassifierTest {
 
         Classifier c = new Classifier(model);
         assertArrayEquals(expected, c.probabilities(raw));
-        double[] fromVector = c.probabilities(Vectors.sparse(6, new int[] {1, 2, 3, 4, 5}, new double[] {1, 2, 3, 4, 5}));
+        double[] fromVector =
+                c.probabilities(Vectors.sparse(6, new int[] {1, 2, 3, 4, 5}, new double[] {1, 2, 3, 4, 5}));
         for (int k = 0; k < 3; k++) assertEquals(expected[k], fromVector[k], 0f);
         int best = 0;
         for (int k = 1; k < 3; k++) if (expected[k] > expected[best]) best = k;

@@ -21,10 +21,17 @@ class ImagineTest {
     @Test
     void everyImaginedDigitIsClassifiedAsThatDigit() {
         LabeledImages sample = TestData.sample();
-        TrainConfig config = TrainConfig.builder().layers(new int[] {784, 64, 10}).epochs(3).batchSize(128).partitions(2).build();
+        TrainConfig config = TrainConfig.builder()
+                .layers(new int[] {784, 64, 10})
+                .epochs(3)
+                .batchSize(128)
+                .partitions(2)
+                .build();
         TrainingResult r = new Trainer(SharedSpark.context(), config, List.of())
                 .fit(new InMemoryRows(sample.slice(0, 8000)), new InMemoryRows(sample.slice(8000, 10000)), "test");
-        assertTrue(r.finalEvaluation().accuracy() > 0.85, "a decent model: " + r.finalEvaluation().accuracy());
+        assertTrue(
+                r.finalEvaluation().accuracy() > 0.85,
+                "a decent model: " + r.finalEvaluation().accuracy());
         MlpModel model = new MlpModel(r.architecture(), r.parameters(), InputScaling.UNIT);
         Classifier classifier = new Classifier(model);
         for (int digit = 0; digit < 10; digit++) {

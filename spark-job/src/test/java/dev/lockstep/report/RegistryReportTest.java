@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryReportTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void plotsEveryRunWithItsStatus() throws Exception {
@@ -25,7 +26,8 @@ class RegistryReportTest {
         r.setStatus("20261122-020000-000-cccc", "promoted", "better", Map.of("candidate_accuracy", 0.97));
         r.setStatus("20261123-020000-000-dddd", "failed", "diverged", Map.of());
         RunReport.Written w = RegistryReport.write(new Configuration(), tmp.toString());
-        BufferedImage png = ImageIO.read(tmp.resolve("report/registry-accuracy.png").toFile());
+        BufferedImage png =
+                ImageIO.read(tmp.resolve("report/registry-accuracy.png").toFile());
         assertNotNull(png);
         assertEquals(800, png.getWidth());
         String html = Files.readString(tmp.resolve("report.html"));
@@ -51,6 +53,8 @@ class RegistryReportTest {
         assertTrue(!html.contains("20261121-020000-000-bbbb"), html);
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("skipping run 20261121-020000-000-bbbb: "), warnings.get(0));
-        assertTrue(warnings.get(1).startsWith("run 20261122-020000-000-cccc shown without an accuracy: " + metrics), warnings.get(1));
+        assertTrue(
+                warnings.get(1).startsWith("run 20261122-020000-000-cccc shown without an accuracy: " + metrics),
+                warnings.get(1));
     }
 }
