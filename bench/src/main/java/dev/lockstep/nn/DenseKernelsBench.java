@@ -1,5 +1,6 @@
 package dev.lockstep.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -154,7 +155,7 @@ public class DenseKernelsBench {
                 float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
             for (int r = 0; r < n; r++) {
                 int p = r * in;
-                java.util.Arrays.fill(prev, p, p + in, 0f);
+                Arrays.fill(prev, p, p + in, 0f);
                 for (int j = 0; j < out; j++) {
                     float d = delta[r * out + j];
                     if (d == 0f) continue;

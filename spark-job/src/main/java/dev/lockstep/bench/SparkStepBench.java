@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class SparkStepBench {
         long[] oneTaskEmpty = new long[compareSteps / 4 + 1];
         long[] returningEmpty = new long[compareSteps / 4 + 1];
         long[] manyEmpty = new long[compareSteps / 4 + 1];
-        JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
+        JavaRDD<Integer> many = sc.parallelize(Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         long heapAtLast = -1;
         int perTask = Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
@@ -381,7 +382,7 @@ public final class SparkStepBench {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected Integer call(java.util.Iterator<Integer> partition) {
+        protected Integer call(Iterator<Integer> partition) {
             return 0;
         }
     }
@@ -406,7 +407,7 @@ public final class SparkStepBench {
         }
 
         @Override
-        protected byte[] call(java.util.Iterator<RowBlock> partition) {
+        protected byte[] call(Iterator<RowBlock> partition) {
             if (broadcast != null) broadcast.value();
             return new byte[resultBytes];
         }

@@ -1,6 +1,7 @@
 package dev.lockstep.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -61,7 +62,7 @@ final class ThreadCpu {
             try (Stream<Path> list = Files.list(TASKS)) {
                 list.forEach(t -> readProcThread(t, threads));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         } else {
             ThreadMXBean bean = ManagementFactory.getThreadMXBean();

@@ -5,6 +5,7 @@ import dev.lockstep.UsageException;
 import dev.lockstep.workflow.RegistryRun;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'lockstep COMMAND --help' for a command's options."})
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -34,7 +39,7 @@ final class SparkSetup {
     static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
-    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+    private static final Pattern MASTER = Pattern.compile(
             "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|yarn|(spark|k8s)://.+");
 
     private SparkSetup() {}
@@ -91,7 +96,7 @@ final class SparkSetup {
     static void requireSparksMinimumHeap(SparkConf conf, long maxHeapBytes) {
         if (conf.contains("spark.testing.memory") || maxHeapBytes >= SPARK_MIN_HEAP_BYTES) return;
         throw new UsageException(String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "the driver's heap is %d MB, but Spark needs at least %d MB to start; raise LOCKSTEP_DRIVER_MEMORY "
                         + "(spark-submit: --driver-memory)",
                 maxHeapBytes >> 20,
@@ -128,8 +133,8 @@ final class SparkSetup {
     private static boolean isLoopback(String address) {
         if (address == null || address.isBlank()) return false;
         try {
-            return java.net.InetAddress.getByName(address.trim()).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(address.trim()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }
@@ -144,7 +149,7 @@ final class SparkSetup {
     /** The key/value pairs of the conf directory's files, later files overriding earlier ones. */
     record ConfFiles(Map<String, String> entries, String description) {
         static ConfFiles load(String dir) {
-            Map<String, String> all = new java.util.LinkedHashMap<>();
+            Map<String, String> all = new LinkedHashMap<>();
             if (dir == null || dir.isBlank()) return new ConfFiles(all, "none");
             for (String name : new String[] {"spark-defaults.conf", "lockstep.conf"}) {
                 Path p = new Path(dir, name);

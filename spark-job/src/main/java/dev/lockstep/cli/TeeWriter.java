@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 
@@ -21,7 +22,7 @@ final class TeeWriter extends Writer {
         copy.write(buf, off, len);
         try {
             terminal.write(buf, off, len);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The terminal going away must not stop training; the log copy is kept.
         }
     }
@@ -30,7 +31,7 @@ final class TeeWriter extends Writer {
     public void flush() {
         try {
             terminal.flush();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // as above
         }
     }

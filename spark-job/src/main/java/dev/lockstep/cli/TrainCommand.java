@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.report.RunReport;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.StepTimingListener;
@@ -14,16 +15,21 @@ import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.workflow.RegistryRun;
 import dev.lockstep.workflow.RunOutputs;
 import dev.lockstep.workflow.TrainingInputs;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -289,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
                     hadoop,
                     settings.has(Setting.CHECKPOINT_DIR)
                             ? settings.text(Setting.CHECKPOINT_DIR)
-                            : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(),
+                            : new Path(outDir, "checkpoints").toString(),
                     KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(config, err) : Optional.empty();
             if (resuming && from.isEmpty()) {
@@ -307,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
                 requirePartitionsOnACluster(session, config);
                 TrainingResult result = new Trainer(session.context(), config, listeners)
                         .fit(inputs.train(), inputs.eval(), inputs.evalName(), from);
-                Map<String, Object> location = new java.util.LinkedHashMap<>();
+                Map<String, Object> location = new LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
                 location.put("test", qualified(hadoop, settings.text(Setting.TEST)));
@@ -365,7 +371,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static void report(Configuration hadoop, String outDir, PrintWriter err) {
         try {
-            ReportCommand.print(err, dev.lockstep.report.RunReport.write(hadoop, outDir, null));
+            ReportCommand.print(err, RunReport.write(hadoop, outDir, null));
         } catch (RuntimeException | LinkageError e) {
             err.println("[lockstep] warning: no report: " + LockstepException.describe(e));
         }
@@ -378,9 +384,9 @@ final class TrainCommand implements Callable<Integer> {
         for (String part : path.split(",", -1)) {
             if (b.length() > 0) b.append(',');
             try {
-                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(part.strip());
+                Path p = new Path(part.strip());
                 b.append(p.getFileSystem(hadoop).makeQualified(p));
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 b.append(part); // as given: the report can still be pointed at the data with --data
             }
         }
@@ -429,9 +435,7 @@ final class TrainCommand implements Callable<Integer> {
             Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
             if (setting == null) {
                 throw new UsageException("unknown setting " + Setting.PREFIX + kv._1() + " (known: "
-                        + java.util.Arrays.stream(Setting.values())
-                                .map(x -> x.key)
-                                .collect(java.util.stream.Collectors.joining(", "))
+                        + Arrays.stream(Setting.values()).map(x -> x.key).collect(Collectors.joining(", "))
                         + ")");
             }
             // The conf file's entries were copied into the Spark conf; only a different value came from elsewhere.
@@ -472,7 +476,7 @@ final class TrainCommand implements Callable<Integer> {
      * varies from run to run; the partition count is part of what makes a run reproducible, so it must be chosen.
      */
     private static void requirePartitionsOnACluster(SparkSetup.Session session, TrainConfig config) {
-        org.apache.spark.SparkConf conf = session.context().getConf();
+        SparkConf conf = session.context().getConf();
         boolean local = session.context().master().startsWith("local");
         if (config.partitions() == 0 && !local && !conf.contains("spark.default.parallelism")) {
             throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "

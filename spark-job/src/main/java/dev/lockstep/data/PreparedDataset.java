@@ -5,9 +5,12 @@ import dev.lockstep.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -30,8 +33,7 @@ public final class PreparedDataset {
     /** Records per checksummed block: 1024 MNIST records are 785 KB, what a reader may read beyond its own rows. */
     public static final int BLOCK_RECORDS = 1024;
     /** What a records file's name may be: a plain name inside the dataset's directory, no scheme, path or "..". */
-    private static final java.util.regex.Pattern FILE_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
 
     /**
      * One records file: {@code count} records of the dataset's record length, the CRC32C of the whole file, and of
@@ -54,7 +56,7 @@ public final class PreparedDataset {
             int first = (int) (from / blockRecords);
             int last = (int) ((to - 1) / blockRecords);
             return new PreparedRecords.BlockChecksums(
-                    blockRecords, count, first, java.util.Arrays.copyOfRange(blockCrcs, first, last + 1));
+                    blockRecords, count, first, Arrays.copyOfRange(blockCrcs, first, last + 1));
         }
     }
 
@@ -155,7 +157,7 @@ public final class PreparedDataset {
         long expected = count * recordLength;
         if (status.getLen() != expected) {
             throw new DataFormatException(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%s: %,d bytes, but %s says %,d records of %d bytes (%,d bytes): the file is truncated or does"
                             + " not belong to this metadata",
                     uri,
@@ -206,7 +208,7 @@ public final class PreparedDataset {
         }
         if (crc.getValue() != part.crc32c()) {
             throw new DataFormatException(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%s: CRC32C %08x does not match %08x in %s: the file is corrupt",
                     part.uri(),
                     crc.getValue(),

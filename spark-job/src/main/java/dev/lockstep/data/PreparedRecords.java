@@ -3,6 +3,7 @@ package dev.lockstep.data;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FSDataInputStream;
 
@@ -114,7 +115,7 @@ public final class PreparedRecords {
                 crc.update(block, 0, count * recordLength);
                 if ((int) crc.getValue() != sums.crcs()[index]) {
                     throw new DataFormatException(String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is corrupt",
                             uri,
                             start,

@@ -2,6 +2,7 @@ package dev.lockstep.model;
 
 import dev.lockstep.data.DataFormatException;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * Brings an ordinary picture of a digit into MNIST's form, the way MNIST itself was made: grey levels with the
@@ -74,7 +75,7 @@ public final class MnistImage {
                 if ((y == 0 || y == h - 1 || x == 0 || x == w - 1) && k < n) border[k++] = g[y * w + x];
             }
         }
-        java.util.Arrays.sort(border, 0, k);
+        Arrays.sort(border, 0, k);
         return border[k / 2];
     }
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -98,7 +99,7 @@ public final class ModelFile {
         }
         if (arch.parameterCount() > MAX_PARAMETERS) {
             throw new IllegalArgumentException(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)",
                     arch.parameterCount(),
                     (4L * arch.parameterCount() + (1 << 20) - 1) >> 20,

@@ -1,5 +1,7 @@
 package dev.lockstep.nn;
 
+import java.util.Arrays;
+
 /**
  * The dense-layer products on flat row-major arrays, each one call of {@link Kernels#gemm}: fused multiply-adds
  * in a fixed order per output element, so results are reproducible bit for bit.
@@ -137,7 +139,7 @@ public final class DenseKernels {
 
     static void backpropagate(
             Kernels k, float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
-        java.util.Arrays.fill(prev, 0, n * in, 0f);
+        Arrays.fill(prev, 0, n * in, 0f);
         k.gemm(n, in, out, delta, 0, out, 1, params, weightOffset, in, prev, 0, in, Float.NEGATIVE_INFINITY);
     }
 

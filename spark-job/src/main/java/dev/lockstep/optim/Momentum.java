@@ -1,5 +1,7 @@
 package dev.lockstep.optim;
 
+import java.util.Map;
+
 /**
  * SGD with classical or Nesterov momentum, in the form that keeps the learning rate outside the velocity
  * (as PyTorch does), so a schedule changing lr takes effect immediately rather than through the velocity:
@@ -57,7 +59,7 @@ public final class Momentum implements Optimizer {
     @Override
     public OptimizerState state() {
         // The constructor copies the map's arrays, so passing the live buffer is safe.
-        return new OptimizerState(step, java.util.Map.of(VELOCITY, velocity));
+        return new OptimizerState(step, Map.of(VELOCITY, velocity));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lockstep.optim;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -281,7 +282,7 @@ public final class ScheduleSpec implements Serializable {
 
     private static String percent(double fraction) {
         // BigDecimal.valueOf uses the shortest decimal form, so 0.07 shows as 7%, not 7.000000000000001%.
-        return java.math.BigDecimal.valueOf(fraction)
+        return BigDecimal.valueOf(fraction)
                         .movePointRight(2)
                         .stripTrailingZeros()
                         .toPlainString() + "%";

@@ -7,6 +7,7 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.data.PreparedRecords;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.io.HadoopPaths;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -67,8 +68,7 @@ final class EvalData {
                 ? new PreparedRecords.Slice(0, n, 0, n, null)
                 : PreparedRecords.Slice.selecting(0, records, 0, n);
         Path path = new Path(part.uri());
-        try (FSDataInputStream in =
-                dev.lockstep.io.HadoopPaths.fileSystem(path, conf).open(path)) {
+        try (FSDataInputStream in = HadoopPaths.fileSystem(path, conf).open(path)) {
             PreparedRecords.RecordInput input = PreparedRecords.input(
                     in,
                     part.uri(),

@@ -8,6 +8,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * "What does the network think a 3 looks like?": starting from a blank image, gradient ascent on the input for
@@ -36,7 +37,7 @@ public final class Imagine {
         Mlp mlp = new Mlp(model.architecture(), 1);
         mlp.setParameters(model.parameters());
         float[] x = mlp.input();
-        java.util.Arrays.fill(x, 0, n, lo); // blank: raw 0, no ink
+        Arrays.fill(x, 0, n, lo); // blank: raw 0, no ink
         float[] grad = new float[n];
         for (int step = 0; step < STEPS; step++) {
             mlp.inputGradient(digit, grad);

@@ -9,6 +9,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,8 +134,7 @@ public final class RunReport {
         }
         html.heading("Configuration").table("config", asMap(metrics.get("config")));
 
-        String htmlUri =
-                ReportFiles.write(conf, runDir, HTML, html.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
         return new Written(htmlUri, pngs, notes);
     }
 

@@ -1,5 +1,6 @@
 package dev.lockstep.report;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,7 @@ final class TrainingCurves {
                 .xAxisTitle("epoch")
                 .yAxisTitle(yTitle)
                 .build();
-        chart.getStyler()
-                .setLegendPosition(Styler.LegendPosition.InsideNE)
-                .setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(Color.WHITE);
         add(chart, "train", history, trainKey);
         add(chart, evalName, history, testKey);
         if (chart.getSeriesMap().isEmpty()) chart.addSeries("no epochs", new double[] {0}, new double[] {0});

@@ -1,6 +1,7 @@
 package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.Registry;
@@ -60,7 +61,7 @@ final class Promotion {
         if (current.isEmpty()) return new Decision(true, "first model in the registry", details);
         details.put("current_run", current.get());
         MlpModel serving;
-        if (!dev.lockstep.io.HadoopPaths.exists(conf, registry.modelFile(current.get()))) {
+        if (!HadoopPaths.exists(conf, registry.modelFile(current.get()))) {
             return new Decision(true, "the current run " + current.get() + " has no model file", details);
         }
         try {

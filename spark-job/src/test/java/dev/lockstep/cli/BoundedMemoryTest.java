@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +44,7 @@ class BoundedMemoryTest {
     static void hostileFiles() throws IOException {
         model = tmp.resolve("model.lsm");
         Architecture arch = new Architecture(new int[] {784, 16, 10}, Activation.RELU);
-        ModelFile.write(
-                new org.apache.hadoop.conf.Configuration(),
-                model.toString(),
-                new MlpModel(arch, new float[arch.parameterCount()]));
+        ModelFile.write(new Configuration(), model.toString(), new MlpModel(arch, new float[arch.parameterCount()]));
         claimsTooMuch = bombPair(tmp.resolve("claims"), 1_000_000);
         inflatesPastItsEnd = bombPair(tmp.resolve("inflates"), 10_000);
         assertTrue(Files.size(claimsTooMuch[0]) < 16 << 20, "a few MB on disk: " + Files.size(claimsTooMuch[0]));

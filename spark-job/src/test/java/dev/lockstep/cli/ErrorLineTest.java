@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.Printable;
 import dev.lockstep.cli.CommandRun.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,17 +27,14 @@ class ErrorLineTest {
         assertEquals(
                 "lockstep: error: abc\\u202eexe.txt \\u2028 \\ufeff", ErrorLine.of("abc\u202eexe.txt \u2028 \ufeff"));
         String plain = "cannot read /tmp/données/日本.csv: line 3 — 'x'";
-        assertSame(plain, dev.lockstep.Printable.escape(plain), "nothing to escape: the same string");
+        assertSame(plain, Printable.escape(plain), "nothing to escape: the same string");
         assertEquals("lockstep: error: ", ErrorLine.of(null));
     }
 
     @Test
     void aBadFileCannotWriteToTheTerminal() throws Exception {
         Path csv = tmp.resolve("train.csv");
-        Files.write(
-                csv,
-                "label,p0\n\u001b[2J\u001b]0;owned\u0007\u0000,1\n"
-                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(csv, "label,p0\n\u001b[2J\u001b]0;owned\u0007\u0000,1\n".getBytes(StandardCharsets.ISO_8859_1));
         Outcome o = CommandRun.run(
                 "train", "--train", csv.toString(), "--out", tmp.resolve("out").toString());
         assertEquals(Main.EXIT_FAILURE, o.code(), o.err());

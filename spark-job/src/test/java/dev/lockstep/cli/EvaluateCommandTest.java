@@ -7,7 +7,9 @@ import dev.lockstep.TestData;
 import dev.lockstep.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,7 @@ class EvaluateCommandTest {
         Path run = tmp.resolve("run");
         Path test = tmp.resolve("test.csv");
         // A CSV "test set" of 1,500 sample rows: train on the sample with it as --test, then evaluate it alone.
-        StringBuilder csv =
-                new StringBuilder("label," + String.join(",", java.util.Collections.nCopies(784, "p")) + "\n");
+        StringBuilder csv = new StringBuilder("label," + String.join(",", Collections.nCopies(784, "p")) + "\n");
         var sample = TestData.sample();
         for (int r = 8500; r < 10000; r++) {
             csv.append(sample.label(r));
@@ -76,9 +77,7 @@ class EvaluateCommandTest {
         assertTrue(
                 e.out()
                         .contains(String.format(
-                                java.util.Locale.ROOT,
-                                "accuracy %.2f%%",
-                                100 * ((Number) doc.get("accuracy")).doubleValue())),
+                                Locale.ROOT, "accuracy %.2f%%", 100 * ((Number) doc.get("accuracy")).doubleValue())),
                 e.out());
     }
 

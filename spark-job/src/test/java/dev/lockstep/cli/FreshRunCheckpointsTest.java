@@ -9,6 +9,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +23,7 @@ class FreshRunCheckpointsTest {
     Path tmp;
 
     private String[] train(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--data",
                 TestData.sampleDir().toString(),

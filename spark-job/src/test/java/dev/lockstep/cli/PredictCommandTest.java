@@ -15,11 +15,14 @@ import dev.lockstep.workflow.PictureReaderTest;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +55,13 @@ class PredictCommandTest {
     }
 
     /** A digit as a person would draw it in a paint program: black pen on white, large canvas. */
-    static Path draw(String name, java.util.function.Consumer<Graphics2D> strokes) throws Exception {
+    static Path draw(String name, Consumer<Graphics2D> strokes) throws Exception {
         BufferedImage img = new BufferedImage(200, 240, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, 200, 240);
         g.setColor(Color.BLACK);
-        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         strokes.accept(g);
         g.dispose();
@@ -166,10 +169,7 @@ class PredictCommandTest {
         Path one = draw("shape-one.png", g -> g.drawLine(105, 30, 95, 210));
         Path small = tmp.resolve("ten-by-ten.lsm");
         Architecture arch = new Architecture(new int[] {100, 8, 10}, Activation.RELU);
-        ModelFile.write(
-                new org.apache.hadoop.conf.Configuration(),
-                small.toString(),
-                new MlpModel(arch, new float[arch.parameterCount()]));
+        ModelFile.write(new Configuration(), small.toString(), new MlpModel(arch, new float[arch.parameterCount()]));
 
         Outcome o = predict("--model", small.toString(), one.toString());
 

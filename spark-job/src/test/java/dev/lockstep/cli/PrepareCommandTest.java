@@ -10,6 +10,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class PrepareCommandTest {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
         byte[] images = Files.readAllBytes(TestData.sampleDir().resolve("train-images-idx3-ubyte.gz"));
-        Files.write(data.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(images, images.length / 2));
+        Files.write(data.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 2));
         Files.copy(
                 TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
         Path out = tmp.resolve("out");
@@ -106,7 +107,7 @@ class PrepareCommandTest {
                         .code());
         Path records = prepared.resolve("train.records");
         byte[] bytes = Files.readAllBytes(records);
-        Files.write(records, java.util.Arrays.copyOf(bytes, bytes.length - 785));
+        Files.write(records, Arrays.copyOf(bytes, bytes.length - 785));
 
         Outcome o = run(
                 "train",
@@ -197,7 +198,7 @@ class PrepareCommandTest {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

@@ -3,13 +3,16 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.TestData;
 import dev.lockstep.model.Registry;
 import dev.lockstep.workflow.RegistryRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -22,7 +25,7 @@ class RegistryLifeTest {
     Path tmp;
 
     private CommandRun.Outcome train(Path registry, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--registry",
                 registry.toString(),
@@ -135,8 +138,7 @@ class RegistryLifeTest {
         assertEquals(0, train(root, "--epochs", "2", "--tolerance", "1").code());
         String second = registry.current().orElseThrow();
         // A decision made while `first` was current must not land now that `second` is.
-        String message = org.junit.jupiter.api.Assertions.assertThrows(
-                        dev.lockstep.LockstepException.class, () -> registry.promote(first, "stale", first))
+        String message = assertThrows(LockstepException.class, () -> registry.promote(first, "stale", first))
                 .getMessage();
         assertTrue(message.contains("changed"), message);
         assertEquals(second, registry.current().orElseThrow());
@@ -146,7 +148,7 @@ class RegistryLifeTest {
     void aLaterAttemptOfTheSameYarnApplicationContinuesTheRunItLeftUnfinished() throws Exception {
         // The reference: the same training into --out, checkpointing as it goes.
         Path reference = tmp.resolve("reference");
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--out",
                 reference.toString(),

@@ -13,6 +13,7 @@ import dev.lockstep.nn.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,7 +111,7 @@ class RegistryRefusalTest {
         assertUnchanged(before);
 
         try (Stream<Path> all = Files.walk(modelA.getParent())) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
         before = snapshot();
         assertOneLine(

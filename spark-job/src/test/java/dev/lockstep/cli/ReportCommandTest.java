@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -93,7 +94,7 @@ class ReportCommandTest {
             embedded.add(img.group(1));
             byte[] bytes = Base64.getDecoder().decode(img.group(2));
             assertTrue(
-                    java.util.Arrays.equals(
+                    Arrays.equals(
                             bytes, Files.readAllBytes(run.resolve("report").resolve(img.group(1)))),
                     img.group(1));
             assertNotNull(ImageIO.read(new ByteArrayInputStream(bytes)));

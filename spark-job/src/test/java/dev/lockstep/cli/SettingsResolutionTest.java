@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.TestData;
 import dev.lockstep.UsageException;
 import dev.lockstep.train.TrainConfig;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class SettingsResolutionTest {
 
     @Test
     void theShippedConfFileParsesToTheBuiltInDefaults() {
-        Path conf = dev.lockstep.TestData.projectDir().resolve("conf");
+        Path conf = TestData.projectDir().resolve("conf");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(conf.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);

@@ -2,12 +2,17 @@ package dev.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lockstep.TestData;
 import dev.lockstep.UsageException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Where an embedded Spark listens: on a local master, loopback only, unless the user's settings say otherwise. */
 class SparkSetupTest {
@@ -90,8 +95,8 @@ class SparkSetupTest {
     void aHeapBelowSparksFloorIsRefusedInWords() {
         SparkConf conf = new SparkConf(false);
         SparkSetup.requireSparksMinimumHeap(conf, 450L << 20);
-        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
-                UsageException.class, () -> SparkSetup.requireSparksMinimumHeap(conf, 256L << 20));
+        UsageException e =
+                assertThrows(UsageException.class, () -> SparkSetup.requireSparksMinimumHeap(conf, 256L << 20));
         assertEquals(
                 "the driver's heap is 256 MB, but Spark needs at least 450 MB to start; raise LOCKSTEP_DRIVER_MEMORY "
                         + "(spark-submit: --driver-memory)",
@@ -102,12 +107,11 @@ class SparkSetupTest {
 
     /** A context actually started as commands start theirs: every address it listens on is loopback, and no UI. */
     @Test
-    void aStartedLocalContextListensOnLoopbackOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-            throws Exception {
-        ChildJvm.Result r = ChildJvm.run(tmp, "1g", java.util.List.of(), StartedContext.class, java.util.List.of());
+    void aStartedLocalContextListensOnLoopbackOnly(@TempDir Path tmp) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(tmp, "1g", List.of(), StartedContext.class, List.of());
         assertEquals(0, r.code(), r.err());
         assertEquals(
-                java.util.List.of("rpc 127.0.0.1", "blocks 127.0.0.1", "ui none"),
+                List.of("rpc 127.0.0.1", "blocks 127.0.0.1", "ui none"),
                 r.out().lines().toList(),
                 r.err());
     }
@@ -117,7 +121,7 @@ class SparkSetupTest {
         public static void main(String[] args) {
             try (SparkSetup.Session s =
                     SparkSetup.start(SparkSetup.Environment.load().sparkConf(), "local[1]", "listen-test")) {
-                org.apache.spark.SparkEnv env = s.context().sc().env();
+                SparkEnv env = s.context().sc().env();
                 System.out.println("rpc " + env.rpcEnv().address().host());
                 System.out.println(
                         "blocks " + env.blockManager().blockManagerId().host());

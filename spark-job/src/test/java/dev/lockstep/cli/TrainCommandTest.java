@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import static dev.lockstep.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +11,16 @@ import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.workflow.RunOutputs;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,13 +138,13 @@ class TrainCommandTest {
         Path fresh = tmp.resolve("new/dir/run");
         outputsCheck(fresh);
         assertFalse(Files.exists(tmp.resolve("new")), "the probe leaves nothing behind");
-        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+        try (Stream<Path> left = Files.list(tmp)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".lockstep-write-probe")));
         }
     }
 
     private static void outputsCheck(Path out) {
-        new RunOutputs(new org.apache.hadoop.conf.Configuration(), out.toString()).checkWritable();
+        new RunOutputs(new Configuration(), out.toString()).checkWritable();
     }
 
     @Test
@@ -146,7 +152,7 @@ class TrainCommandTest {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
         byte[] images = Files.readAllBytes(TestData.sampleDir().resolve("train-images-idx3-ubyte.gz"));
-        Files.write(data.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(images, images.length / 2));
+        Files.write(data.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 2));
         Files.copy(
                 TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
         Path out = tmp.resolve("previous");
@@ -194,11 +200,10 @@ class TrainCommandTest {
         assertFalse(Files.exists(out.resolve("model.lsm")));
         assertFalse(Files.exists(out.resolve("metrics.json")));
         int failedStep = Integer.parseInt(o.errorLines().get(0).replaceAll(".*at step (\\d+) .*", "$1"));
-        dev.lockstep.train.checkpoint.Checkpoints kept = new dev.lockstep.train.checkpoint.Checkpoints(
-                new Configuration(), out.resolve("checkpoints").toString(), 3);
+        Checkpoints kept =
+                new Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
         assertTrue(failedStep > 1, "the run should have had good steps before diverging: " + o.err());
-        dev.lockstep.train.Checkpoint last =
-                kept.latest(new java.io.PrintWriter(System.err)).orElseThrow();
+        Checkpoint last = kept.latest(new PrintWriter(System.err)).orElseThrow();
         assertEquals(failedStep - 1, last.globalStep());
         for (float p : last.parameters()) assertTrue(Float.isFinite(p));
     }
@@ -229,12 +234,12 @@ class TrainCommandTest {
         assertEquals(0, run(args).code());
         assertFalse(Files.exists(stale), "a fresh run clears checkpoints it did not write");
         byte[] first = Files.readAllBytes(out.resolve("model.lsm"));
-        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        String[] again = Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--resume";
         Outcome o = run(again);
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("resuming after step 30"), o.err());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(out.resolve("model.lsm")));
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("model.lsm")));
     }
 
     @Test

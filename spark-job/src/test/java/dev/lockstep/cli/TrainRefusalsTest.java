@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
+import dev.lockstep.data.HeapBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +45,7 @@ class TrainRefusalsTest {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+                files.put(dir.relativize(p).toString(), HexFormat.of().formatHex(Files.readAllBytes(p)));
             }
         }
         return files;
@@ -146,7 +148,7 @@ class TrainRefusalsTest {
                 "lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training holds "
                         + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a gradient on the wire, "
                         + "the networks of 2 local task threads), 10,847 MB, but its heap is "
-                        + dev.lockstep.data.HeapBudget.mb(heap)
+                        + HeapBudget.mb(heap)
                         + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
                 line);
         assertFalse(Files.exists(out), "refused before anything was written");

@@ -10,6 +10,9 @@ import dev.lockstep.LockstepException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -247,7 +250,7 @@ class IdxReaderTest {
     void gzipInflatingFarBeyondItsHeaderIsRefusedWithoutInflatingTheRest() throws Exception {
         // 50 labels, then 256 MB of zeros in 256 KB of gzip: the reader stops a little past the declared end.
         Path labels = dir.resolve("bomb-labels.gz");
-        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels), 1 << 16)) {
+        try (var gz = new GZIPOutputStream(Files.newOutputStream(labels), 1 << 16)) {
             gz.write(TestData.labelsIdx(data));
             byte[] zeros = new byte[1 << 20];
             for (int i = 0; i < 256; i++) gz.write(zeros);
@@ -257,8 +260,8 @@ class IdxReaderTest {
         DataFormatException e =
                 assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], labels.toString()));
 
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        java.util.regex.Pattern.quote(labels.toString())
+        Matcher m = Pattern.compile(
+                        Pattern.quote(labels.toString())
                                 + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 \\(header declares 50 labels\\)")
                 .matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -67,8 +70,8 @@ class PreparedDatasetTest {
         assertArrayEquals(expected.pixels(), some.pixels());
         assertArrayEquals(expected.labels(), some.labels());
 
-        Map<String, Object> meta = dev.lockstep.io.Json.readMap(
-                TestData.CONF, tmp.resolve("prepared.json").toString());
+        Map<String, Object> meta =
+                Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
         assertEquals("lockstep-prepared", meta.get("format"));
         assertEquals(1, meta.get("version"));
         assertEquals(16, meta.get("record_length"));
@@ -115,7 +118,7 @@ class PreparedDatasetTest {
             {"\"block_records\" : 1024", "\"block_records\" : 0", "block_records 0 is out of range"},
         };
         for (String[] c : cases) { // written as Jackson's printer spaces them
-            c[0] = java.util.regex.Pattern.quote(c[0].replace(" : ", ": "));
+            c[0] = Pattern.quote(c[0].replace(" : ", ": "));
             c[1] = c[1].replace(" : ", ": ");
         }
         assertEachRefused(meta, good, cases);
@@ -185,7 +188,7 @@ class PreparedDatasetTest {
                 "label_counts has 9223372036854775807, more than count 100"
             },
         };
-        for (String[] c : cases) if (!c[0].startsWith("\"label_counts")) c[0] = java.util.regex.Pattern.quote(c[0]);
+        for (String[] c : cases) if (!c[0].startsWith("\"label_counts")) c[0] = Pattern.quote(c[0]);
         assertEachRefused(meta, good, cases);
     }
 
@@ -195,7 +198,7 @@ class PreparedDatasetTest {
      */
     private void assertEachRefused(Path meta, String good, String[][] cases) throws IOException {
         for (String[] c : cases) {
-            String bad = good.replaceFirst(c[0], java.util.regex.Matcher.quoteReplacement(c[1]));
+            String bad = good.replaceFirst(c[0], Matcher.quoteReplacement(c[1]));
             assertFalse(bad.equals(good), "case did not apply: " + c[0]);
             Files.writeString(meta, bad);
             DataFormatException e = assertThrows(

@@ -12,6 +12,7 @@ import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.Registry;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +48,7 @@ class HdfsEndToEndTest {
     @BeforeAll
     static void startHdfs() throws IOException {
         File base = new File("target/minidfs-" + HdfsEndToEndTest.class.getSimpleName()).getAbsoluteFile();
-        org.apache.hadoop.fs.FileUtil.fullyDelete(base);
+        FileUtil.fullyDelete(base);
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getPath());
         conf.set(DFSConfigKeys.DFS_NAMENODE_RPC_BIND_HOST_KEY, "127.0.0.1");
@@ -159,7 +161,7 @@ class HdfsEndToEndTest {
         registryRun[4] = root + "/registry";
         Outcome promoted = run(registryRun);
         assertEquals(0, promoted.code(), promoted.err());
-        dev.lockstep.model.Registry registry = new dev.lockstep.model.Registry(fs.getConf(), root + "/registry");
+        Registry registry = new Registry(fs.getConf(), root + "/registry");
         String current = registry.current().orElseThrow();
         assertArrayEquals(model, read(registry.modelFile(current)), "same settings, same data: same model");
     }

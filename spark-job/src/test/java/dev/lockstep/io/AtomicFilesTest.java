@@ -11,10 +11,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FilterFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,7 +157,7 @@ class AtomicFilesTest {
 
     @Test
     void theDirectoryOfEveryRenamedFileIsSyncedOnALocalFileSystem() throws IOException {
-        List<Path> synced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Path> synced = new CopyOnWriteArrayList<>();
         AtomicFiles.directorySynced = synced::add;
         try {
             Path pointer = dir.resolve("current.json");
@@ -201,17 +205,16 @@ class AtomicFilesTest {
 
     @Test
     void syncingADirectoryIsNothingOnAFileSystemWithoutOne() throws IOException {
-        List<Path> synced = new java.util.ArrayList<>();
+        List<Path> synced = new ArrayList<>();
         AtomicFiles.directorySynced = synced::add;
         try {
             // Any file system other than the raw local one (HDFS, s3a; here a wrapper) has no directory to force.
-            org.apache.hadoop.fs.FileSystem wrapped = new org.apache.hadoop.fs.FilterFileSystem(
-                    org.apache.hadoop.fs.FileSystem.getLocal(conf).getRawFileSystem());
+            FileSystem wrapped = new FilterFileSystem(FileSystem.getLocal(conf).getRawFileSystem());
             AtomicFiles.syncDirectory(new org.apache.hadoop.fs.Path(dir.toUri()), wrapped);
             assertEquals(List.of(), synced);
             AtomicFiles.syncDirectory(
                     new org.apache.hadoop.fs.Path(dir.toUri()),
-                    org.apache.hadoop.fs.FileSystem.getLocal(conf).getRawFileSystem());
+                    FileSystem.getLocal(conf).getRawFileSystem());
             assertEquals(List.of(dir.toRealPath()), realPaths(synced));
         } finally {
             AtomicFiles.directorySynced = d -> {};
@@ -219,7 +222,7 @@ class AtomicFilesTest {
     }
 
     private static List<Path> realPaths(List<Path> paths) throws IOException {
-        List<Path> out = new java.util.ArrayList<>();
+        List<Path> out = new ArrayList<>();
         for (Path p : paths) out.add(p.toRealPath());
         return out;
     }

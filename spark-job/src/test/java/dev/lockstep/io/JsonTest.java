@@ -3,12 +3,14 @@ package dev.lockstep.io;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.lockstep.LockstepException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,8 +102,8 @@ class JsonTest {
         Configuration conf = new Configuration();
         org.apache.hadoop.fs.Path p =
                 new org.apache.hadoop.fs.Path(dir.resolve("metrics.json").toString());
-        try (var out = org.apache.hadoop.fs.FileSystem.getLocal(conf).create(p)) { // writes .metrics.json.crc too
-            out.write("{\"a\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (var out = FileSystem.getLocal(conf).create(p)) { // writes .metrics.json.crc too
+            out.write("{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
         }
         assertTrue(Files.exists(dir.resolve(".metrics.json.crc")));
         AtomicFiles.writeString(conf, p.toString(), "{\"a\": 2, \"b\": \"longer now\"}");

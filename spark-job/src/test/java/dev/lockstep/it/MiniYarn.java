@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -124,8 +125,7 @@ final class MiniYarn implements AutoCloseable {
         core.set("fs.defaultFS", started.get("fs.defaultFS"));
         Configuration site = new Configuration(false);
         started.getPropsWithPrefix("yarn.resourcemanager.").forEach((k, v) -> site.set("yarn.resourcemanager." + k, v));
-        for (var file :
-                java.util.Map.of("core-site.xml", core, "yarn-site.xml", site).entrySet()) {
+        for (var file : Map.of("core-site.xml", core, "yarn-site.xml", site).entrySet()) {
             try (OutputStream out = Files.newOutputStream(dir.resolve(file.getKey()))) {
                 file.getValue().writeXml(out);
             }

@@ -14,8 +14,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,9 +145,7 @@ class StandaloneClusterIT {
                 .contains("SecurityManager: authentication enabled"));
         assertTrue(Files.readString(runDir.resolve("conf/daemon.conf")).contains("spark.authenticate.secret"));
         assertEquals(
-                Set.of(
-                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(runDir.resolve("secret")));
         String events = eventLog(app);
         for (String on : List.of(
@@ -276,11 +277,8 @@ class StandaloneClusterIT {
         List<String> driverJvm = words.subList(0, words.indexOf("-cp"));
         assertTrue(driverJvm.contains("-XX:G1HeapRegionSize=4m"), "driver JVM: " + driverJvm);
         assertEquals(
-                1,
-                java.util.Collections.frequency(driverJvm, "--add-modules=jdk.incubator.vector"),
-                "driver JVM: " + driverJvm);
-        assertEquals(
-                driverJvm.size(), new java.util.HashSet<>(driverJvm).size(), "an option given twice: " + driverJvm);
+                1, Collections.frequency(driverJvm, "--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
+        assertEquals(driverJvm.size(), new HashSet<>(driverJvm).size(), "an option given twice: " + driverJvm);
         // printf %q writes the executors' options as one word, its spaces escaped
         assertTrue(
                 r.out()

@@ -13,6 +13,7 @@ import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -92,9 +95,8 @@ class YarnClusterIT {
         Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
         assertEquals(0, r.code(), r.err());
         localModel = Files.readAllBytes(out.resolve("model.lsm"));
-        localAccuracy = accuracy(Json.readMap(
-                new org.apache.hadoop.conf.Configuration(),
-                out.resolve("metrics.json").toString()));
+        localAccuracy = accuracy(
+                Json.readMap(new Configuration(), out.resolve("metrics.json").toString()));
     }
 
     @AfterAll
@@ -241,8 +243,7 @@ class YarnClusterIT {
 
     /** Waits for the first checkpoint of application {@code id}, then SIGKILLs its application master (the driver). */
     private static void killApplicationMasterAfterACheckpoint(
-            ApplicationId id, Processes.Started submit, java.util.function.BooleanSupplier checkpointed)
-            throws Exception {
+            ApplicationId id, Processes.Started submit, BooleanSupplier checkpointed) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT);
         while (!checkpointed.getAsBoolean()) {
             assertTrue(
@@ -409,7 +410,7 @@ class YarnClusterIT {
                     .filter(p -> p.getName().matches("ckpt-\\d+\\.lsc"))
                     .count();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Mlp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +27,7 @@ class ClassifierTest {
         Mlp reference = new Mlp(arch, 1);
         reference.setParameters(model.parameters());
         for (int i = 0; i < 6; i++) reference.input()[i] = raw[i] * 0.5f - 1f;
-        float[] expected = java.util.Arrays.copyOf(reference.forward(1), 3);
+        float[] expected = Arrays.copyOf(reference.forward(1), 3);
 
         Classifier c = new Classifier(model);
         assertArrayEquals(expected, c.probabilities(raw));
@@ -56,7 +57,7 @@ class ClassifierTest {
                 results.add(pool.submit(() -> {
                     for (int round = 0; round < 5000; round++) {
                         int n = (round + offset) % 64;
-                        if (!java.util.Arrays.equals(expected[n], c.probabilities(images[n]))) return false;
+                        if (!Arrays.equals(expected[n], c.probabilities(images[n]))) return false;
                     }
                     return true;
                 }));

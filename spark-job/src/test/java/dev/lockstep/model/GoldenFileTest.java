@@ -6,6 +6,7 @@ import dev.lockstep.nn.Activation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -83,6 +84,6 @@ class GoldenFileTest {
         assertEquals(145, golden.length);
         MlpModel m = ModelFile.read(new Configuration(), goldenPath().toString());
         assertArrayEquals(golden, TestModels.bytes(m));
-        assertEquals(0x75526212L, java.nio.ByteBuffer.wrap(golden).getLong(golden.length - 8), "stored CRC32C");
+        assertEquals(0x75526212L, ByteBuffer.wrap(golden).getLong(golden.length - 8), "stored CRC32C");
     }
 }

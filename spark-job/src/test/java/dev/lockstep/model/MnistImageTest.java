@@ -10,11 +10,11 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class MnistImageTest {
-    static BufferedImage drawn(
-            int w, int h, Color background, Color ink, java.util.function.Consumer<Graphics2D> draw) {
+    static BufferedImage drawn(int w, int h, Color background, Color ink, Consumer<Graphics2D> draw) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(background);

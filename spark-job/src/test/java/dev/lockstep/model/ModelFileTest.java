@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.sun.management.ThreadMXBean;
 import dev.lockstep.LockstepException;
 import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
@@ -54,32 +58,29 @@ class ModelFileTest {
 
     @Test
     void networksBeyondTheFormatsLimitsAreRefusedBeforeAnythingIsWritten() {
-        ModelFile.checkStorable(
-                new dev.lockstep.nn.Architecture(new int[] {784, 15000, 15000, 10}, Activation.RELU)); // 236,940,010
+        ModelFile.checkStorable(new Architecture(new int[] {784, 15000, 15000, 10}, Activation.RELU)); // 236,940,010
         String big = assertThrows(
                         IllegalArgumentException.class,
                         () -> ModelFile.checkStorable(
-                                new dev.lockstep.nn.Architecture(new int[] {784, 16384, 16384, 10}, Activation.RELU)))
+                                new Architecture(new int[] {784, 16384, 16384, 10}, Activation.RELU)))
                 .getMessage();
         assertEquals(
                 "281,477,130 parameters (1,074 MB of float32); a model file holds at most 268,435,456 (1,024 MB)", big);
         int[] deep = new int[ModelFile.MAX_SIZES + 1];
-        java.util.Arrays.fill(deep, 2);
+        Arrays.fill(deep, 2);
         assertEquals(
                 "65 layer sizes; a model file holds 2 to 64",
                 assertThrows(
                                 IllegalArgumentException.class,
-                                () -> ModelFile.checkStorable(new dev.lockstep.nn.Architecture(deep, Activation.RELU)))
+                                () -> ModelFile.checkStorable(new Architecture(deep, Activation.RELU)))
                         .getMessage());
-        ModelFile.checkStorable(
-                new dev.lockstep.nn.Architecture(java.util.Arrays.copyOf(deep, ModelFile.MAX_SIZES), Activation.RELU));
+        ModelFile.checkStorable(new Architecture(Arrays.copyOf(deep, ModelFile.MAX_SIZES), Activation.RELU));
         // What write refuses, read would have refused: a 65-size network made anyway is not written.
         MlpModel tooDeep = new MlpModel(
-                new dev.lockstep.nn.Architecture(deep, Activation.RELU),
-                new float[new dev.lockstep.nn.Architecture(deep, Activation.RELU).parameterCount()],
+                new Architecture(deep, Activation.RELU),
+                new float[new Architecture(deep, Activation.RELU).parameterCount()],
                 InputScaling.UNIT);
-        assertThrows(
-                IllegalArgumentException.class, () -> ModelFile.write(new java.io.ByteArrayOutputStream(), tooDeep));
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.write(new ByteArrayOutputStream(), tooDeep));
     }
 
     @Test
@@ -154,7 +155,7 @@ class ModelFileTest {
     void everyTruncationIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
         for (int len = 0; len < b.length; len++) {
-            byte[] cut = java.util.Arrays.copyOf(b, len);
+            byte[] cut = Arrays.copyOf(b, len);
             for (boolean known : new boolean[] {true, false}) {
                 String msg = rejection(cut, known);
                 assertTrue(msg.startsWith("model file test.lsm: "), msg);
@@ -185,7 +186,7 @@ class ModelFileTest {
     @Test
     void trailingBytesAreRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
-        byte[] longer = java.util.Arrays.copyOf(b, b.length + 3);
+        byte[] longer = Arrays.copyOf(b, b.length + 3);
         assertTrue(rejection(longer, true).contains("trailing bytes"));
         assertTrue(rejection(longer, false).contains("trailing bytes"));
     }
@@ -261,9 +262,8 @@ class ModelFileTest {
     void aStreamThatNeverEndsCannotMakeTheReaderAllocateMoreThanArrives() throws IOException {
         // Header of a 1 GB model followed by a slow trickle: the reader only holds what it has actually received.
         int count = 16000 * 16000 + 16000 + 16000 * 2 + 2;
-        byte[] head =
-                java.util.Arrays.copyOf(TestModels.file(1, 29, new int[] {16000, 16000, 2}, 0, 1f, 0f, count, 0), 45);
-        InputStream stream = new java.io.SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
+        byte[] head = Arrays.copyOf(TestModels.file(1, 29, new int[] {16000, 16000, 2}, 0, 1f, 0f, count, 0), 45);
+        InputStream stream = new SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
             long served;
 
             @Override
@@ -321,7 +321,7 @@ class ModelFileTest {
         Path p = dir.resolve("model.lsm");
         ModelFile.write(conf, p.toString(), TestModels.small());
         byte[] b = Files.readAllBytes(p);
-        Files.write(p, java.util.Arrays.copyOf(b, 100));
+        Files.write(p, Arrays.copyOf(b, 100));
         assertEquals(
                 "model file " + p + ": truncated: expected 145 bytes, found 100",
                 assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString()))

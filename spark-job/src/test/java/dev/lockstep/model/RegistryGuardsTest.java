@@ -14,8 +14,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class RegistryGuardsTest {
 
     /** Every file under the registry and its bytes, to show that a refused operation changed nothing. */
     private Map<String, byte[]> snapshot() throws Exception {
-        Map<String, byte[]> files = new java.util.TreeMap<>();
+        Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root())) {
             for (Path p : all.filter(Files::isRegularFile).toList())
                 files.put(root().relativize(p).toString(), Files.readAllBytes(p));
@@ -139,7 +141,7 @@ class RegistryGuardsTest {
 
         // Gone altogether.
         try (Stream<Path> all = Files.walk(modelA.getParent())) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
         before = snapshot();
         e = assertThrows(LockstepException.class, r::rollback);

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +67,8 @@ class KernelsTest {
         float[] x = random(rng, n * in, 0.4);
         float[] delta = random(rng, n * out, 0.5);
         if (n > 2) {
-            java.util.Arrays.fill(x, in, 2 * in, 0f); // a whole zero row
-            java.util.Arrays.fill(delta, 0, out, -0f); // a whole -0 row
+            Arrays.fill(x, in, 2 * in, 0f); // a whole zero row
+            Arrays.fill(delta, 0, out, -0f); // a whole -0 row
         }
         for (int r = 0; r < n; r++) x[r * in] = 0f; // a zero column: the skip applies to whole blocks
 

@@ -13,6 +13,7 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class ImagineTest {
             }
             assertTrue(ink > 0, "not blank");
             float[] p = classifier.probabilities(raw);
-            assertEquals(digit, classifier.predict(raw), "digit " + digit + ": " + java.util.Arrays.toString(p));
+            assertEquals(digit, classifier.predict(raw), "digit " + digit + ": " + Arrays.toString(p));
             assertTrue(p[digit] > 0.9, "digit " + digit + " with probability " + p[digit]);
         }
     }

@@ -8,6 +8,8 @@ import dev.lockstep.model.Registry;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
@@ -45,7 +47,7 @@ class RegistryReportTest {
         Path metrics = tmp.resolve("runs/20261122-020000-000-cccc/metrics.json");
         Files.writeString(metrics, "{\"test_accuracy\": ");
         Files.writeString(tmp.resolve("runs/20261121-020000-000-bbbb/status.json"), "{\"status\": null}");
-        java.util.List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         RegistryReport.write(new Configuration(), tmp.toString(), warnings::add);
         String html = Files.readString(tmp.resolve("report.html"));
         assertTrue(html.contains("<td>20261120-020000-000-aaaa</td><td>promoted</td><td>0.950000</td>"), html);

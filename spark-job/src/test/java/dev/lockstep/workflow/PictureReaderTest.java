@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -88,8 +89,7 @@ public class PictureReaderTest {
     @Test
     void notAPictureIsSaidSo() {
         LockstepException e = assertThrows(
-                LockstepException.class,
-                () -> decode("hello, world".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "notes.png"));
+                LockstepException.class, () -> decode("hello, world".getBytes(StandardCharsets.US_ASCII), "notes.png"));
 
         assertEquals("notes.png: cannot read image: not a PNG, JPEG, GIF or BMP file", e.getMessage());
     }
