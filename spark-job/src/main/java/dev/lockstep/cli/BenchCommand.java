@@ -75,8 +75,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--partitions-per-task",
-            description =
-                    "Partitions each Spark task computes, on as many threads (default 0: train's choice for the master).")
+            description = "Partitions each Spark task computes, on as many threads (default 0: train's choice for the "
+                    + "master).")
     int partitionsPerTask = 0;
 
     @Option(
@@ -308,8 +308,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Double> i = r.interleavedStepMillis();
         err.printf(
                 Locale.ROOT,
-                "[bench] Spark, steps interleaved with empty jobs: %,.0f examples/s; median step %.2f ms = launch %.2f, "
-                        + "compute %.2f, return %.2f; overhead %.2f ms%n",
+                "[bench] Spark, steps interleaved with empty jobs: %,.0f examples/s; median step %.2f ms = launch "
+                        + "%.2f, " + "compute %.2f, return %.2f; overhead %.2f ms%n",
                 r.interleavedExamplesPerSecond(),
                 i.get("total"),
                 i.get("launch"),
@@ -320,7 +320,8 @@ final class BenchCommand implements Callable<Integer> {
         if (!w.isEmpty()) {
             err.printf(
                     Locale.ROOT,
-                    "[bench]   their bytes stay in this JVM; every 4th step again with them sent through Spark: %.2f ms = launch %.2f, "
+                    "[bench]   their bytes stay in this JVM; every 4th step again with them sent through Spark: "
+                            + "%.2f ms = launch %.2f, "
                             + "compute %.2f, return %.2f, combine %.2f; overhead %.2f ms (same bits)%n",
                     w.get("total"),
                     w.get("launch"),
@@ -347,7 +348,8 @@ final class BenchCommand implements Callable<Integer> {
                 r.returningEmptyJobMillis());
         err.printf(
                 Locale.ROOT,
-                "[bench] cached training rows: %,d bytes, %.1f per row; driver heap after GC: %.1f MB after step %d, %.1f MB after step %d%n",
+                "[bench] cached training rows: %,d bytes, %.1f per row; driver heap after GC: %.1f MB after step "
+                        + "%d, %.1f MB after step %d%n",
                 r.cachedBytes(),
                 r.cachedBytesPerRow(),
                 r.heapAtFirst() / 1e6,
@@ -361,8 +363,10 @@ final class BenchCommand implements Callable<Integer> {
         String what = a.lifetime() == TaskLifetime.EPOCH ? "tasks resident for the epoch" : "a job per step";
         err.printf(
                 Locale.ROOT,
-                "[bench] Spark, %s (%,d steps%s): %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, fetch %.2f, "
-                        + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step - compute) %.2f ms%n",
+                "[bench] Spark, %s (%,d steps%s): %,.0f examples/s; median step %.2f ms = ship %.2f, launch %.2f, "
+                        + "fetch %.2f, "
+                        + "compute %.2f (slowest partition), return %.2f, combine %.2f, update %.2f; overhead (step "
+                        + "- compute) %.2f ms%n",
                 what,
                 a.steps(),
                 r.alone().size() > 1 ? ", epochs alternating" : "",

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description =
-                "Score a trained model on labelled data: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
+                "Score a trained model on labelled data: loss, accuracy, per-class precision/recall/F1, confusion "
+                        + "matrix.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

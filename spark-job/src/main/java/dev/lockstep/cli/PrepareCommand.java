@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         name = "prepare",
         sortOptions = false,
         mixinStandardHelpOptions = true,
-        description =
-                "Convert IDX or CSV data into a prepared dataset (fixed-length records) that executors read in parallel.",
+        description = "Convert IDX or CSV data into a prepared dataset (fixed-length records) that executors read in "
+                + "parallel.",
         footer = {
             "",
             "Train from it with 'lockstep train --data OUT'. Hadoop settings come from spark.hadoop.* keys,",

@@ -203,9 +203,9 @@ final class RegistryCommand implements Callable<Integer> {
     @Command(
             name = "prune",
             mixinStandardHelpOptions = true,
-            description =
-                    "Delete all but the newest K runs (never the current one "
-                            + "or those a rollback can reach, nor a run without an outcome that showed signs of life within the grace period).")
+            description = "Delete all but the newest K runs (never the current one "
+                    + "or those a rollback can reach, nor a run without an outcome that showed signs of "
+                    + "life within the grace period).")
     static final class Prune implements Callable<Integer> {
         /** {@link Registry#PRUNE_GRACE}, as the option takes it. */
         static final String DEFAULT_GRACE = "24h";
@@ -225,7 +225,8 @@ final class RegistryCommand implements Callable<Integer> {
                 converter = GraceConverter.class,
                 defaultValue = DEFAULT_GRACE,
                 description =
-                        "Leave alone a run without an outcome (still training, maybe on another host) whose start or newest "
+                        "Leave alone a run without an outcome (still training, maybe on another host) whose start "
+                                + "or newest "
                                 + "file is younger than this: e.g. 36h, 90m, 7d, 0 (default: ${DEFAULT-VALUE}).")
         Duration grace;
 

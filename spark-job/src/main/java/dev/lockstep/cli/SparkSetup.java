@@ -39,8 +39,9 @@ final class SparkSetup {
     static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
-    private static final Pattern MASTER = Pattern.compile(
-            "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|yarn|(spark|k8s)://.+");
+    private static final Pattern MASTER =
+            Pattern.compile("local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, "
+                    + "*[0-9]+]|yarn|(spark|k8s)://.+");
 
     private SparkSetup() {}
 

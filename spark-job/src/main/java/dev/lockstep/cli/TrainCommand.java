@@ -90,8 +90,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--batch",
             description =
-                    "Global mini-batch size, split over partitions (default auto: the largest power of two from 128 to 1024 "
-                            + "that leaves 50 steps per epoch).")
+                    "Global mini-batch size, split over partitions (default auto: the largest power of two from 128 "
+                            + "to 1024 " + "that leaves 50 steps per epoch).")
     String batch;
 
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default adam).")
@@ -121,18 +121,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--partitions-per-task",
             paramLabel = "N|auto",
-            description =
-                    "Partitions each Spark task computes, one thread each; never changes the model "
-                            + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else 1; at most --partitions).")
+            description = "Partitions each Spark task computes, one thread each; never changes the model "
+                    + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else "
+                    + "1; at most --partitions).")
     String partitionsPerTask;
 
     @Option(
             names = "--task-lifetime",
             paramLabel = "step|epoch|auto",
-            description =
-                    "How long a training task lives: one step (a Spark job per step) "
-                            + "or one epoch (one job per epoch, its tasks handed each step's parameters); never changes the model (default auto: epoch where all the "
-                            + "tasks can run at once, on the local master's cores or the registered executors' slots, else step).")
+            description = "How long a training task lives: one step (a Spark job per step) "
+                    + "or one epoch (one job per epoch, its tasks handed each step's parameters); never "
+                    + "changes the model (default auto: epoch where all the "
+                    + "tasks can run at once, on the local master's cores or the registered executors' "
+                    + "slots, else step).")
     String taskLifetime;
 
     @Option(
@@ -149,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
             names = "--transfer",
             paramLabel = "float32|bf16",
             description =
-                    "Precision of weights and gradients on the wire; the driver keeps float32 either way (default float32, exact).")
+                    "Precision of weights and gradients on the wire; the driver keeps float32 either way (default "
+                            + "float32, exact).")
     String transfer;
 
     @Option(
@@ -170,14 +172,15 @@ final class TrainCommand implements Callable<Integer> {
             fallbackValue = "true",
             paramLabel = "true|false",
             description =
-                    "Continue from the newest complete checkpoint, if there is one; the result is the same model as an uninterrupted run.")
+                    "Continue from the newest complete checkpoint, if there is one; the result is the same model as "
+                            + "an uninterrupted run.")
     String resume;
 
     @Option(
             names = "--registry",
             paramLabel = "URI",
-            description =
-                    "Train into a new run of this model registry (instead of --out) and promote it if it is good enough.")
+            description = "Train into a new run of this model registry (instead of --out) and promote it if it is good "
+                    + "enough.")
     String registry;
 
     @Option(
@@ -328,7 +331,8 @@ final class TrainCommand implements Callable<Integer> {
                 if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
                 err.printf(
                         Locale.ROOT,
-                        "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
+                        "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); "
+                                + "model in %s%n",
                         inputs.evalName(),
                         100 * result.finalEvaluation().accuracy(),
                         inputs.evalName(),
@@ -377,7 +381,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Relative paths made absolute, so that a report run from elsewhere finds the data; IMAGES,LABELS pairs part by part. */
+    /**
+     * Relative paths made absolute, so that a report run from elsewhere finds the data; IMAGES,LABELS pairs part by
+     * part.
+     */
     static String qualified(Configuration hadoop, String path) {
         if (path == null) return null;
         StringBuilder b = new StringBuilder();

@@ -116,7 +116,8 @@ public final class PreparedRecords {
                 if ((int) crc.getValue() != sums.crcs()[index]) {
                     throw new DataFormatException(String.format(
                             Locale.ROOT,
-                            "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is corrupt",
+                            "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is "
+                                    + "corrupt",
                             uri,
                             start,
                             start + count - 1,

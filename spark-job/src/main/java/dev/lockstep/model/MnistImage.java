@@ -17,7 +17,9 @@ public final class MnistImage {
 
     private MnistImage() {}
 
-    /** 784 intensities, 0 (background) to 255 (ink), row-major: what {@link Classifier#probabilities(float[])} takes. */
+    /**
+     * 784 intensities, 0 (background) to 255 (ink), row-major: what {@link Classifier#probabilities(float[])} takes.
+     */
     public static float[] pixels(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         double[] g = greyOnWhite(image);

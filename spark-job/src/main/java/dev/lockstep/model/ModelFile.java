@@ -62,7 +62,9 @@ public final class ModelFile {
     static final int MIN_SIZES = 2;
     static final int MAX_SIZES = 64;
     static final int MAX_LAYER_SIZE = 1 << 16;
-    /** 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate. */
+    /**
+     * 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate.
+     */
     static final int MAX_PARAMETERS = 1 << 28;
     /** Parameters move through a byte buffer this large, so neither writing nor reading needs a second full copy. */
     static final int CHUNK_BYTES = 1 << 16;
@@ -108,7 +110,10 @@ public final class ModelFile {
         }
     }
 
-    /** Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on failure. */
+    /**
+     * Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on
+     * failure.
+     */
     public static void write(Configuration conf, String uri, MlpModel model) {
         AtomicFiles.write(conf, uri, out -> write(out, model));
     }
@@ -143,7 +148,9 @@ public final class ModelFile {
         trailer.flush();
     }
 
-    /** Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file. */
+    /**
+     * Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file.
+     */
     public static MlpModel read(Configuration conf, String uri) {
         try {
             Path path = HadoopPaths.of(uri);

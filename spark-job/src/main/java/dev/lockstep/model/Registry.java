@@ -55,7 +55,9 @@ public final class Registry {
     /** A run's outcome once decided; a run without one is still training, or died without saying so. */
     public static final Set<String> FINAL_STATUSES = Set.of("promoted", "rejected", "failed");
 
-    /** How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it. */
+    /**
+     * How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it.
+     */
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
     /**

@@ -92,7 +92,10 @@ public final class DenseKernels {
         affine(k, x, n, in, wT, params, biasOffset, out, dst, false);
     }
 
-    /** As {@link #affine}, then ReLU ({@code max(y, +0)}) if {@code relu}: fused into the kernels' stores, no extra pass. */
+    /**
+     * As {@link #affine}, then ReLU ({@code max(y, +0)}) if {@code relu}: fused into the kernels' stores, no extra
+     * pass.
+     */
     static void affine(
             float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst, boolean relu) {
         affine(impl, x, n, in, wT, params, biasOffset, out, dst, relu);
@@ -131,7 +134,9 @@ public final class DenseKernels {
         }
     }
 
-    /** prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs. */
+    /**
+     * prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs.
+     */
     public static void backpropagate(
             float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
         backpropagate(impl, delta, n, out, params, weightOffset, in, prev);

@@ -45,7 +45,9 @@ public final class Mlp {
         return maxBatch;
     }
 
-    /** Uses these parameters for the following passes; the array is read, never written, and must not change meanwhile. */
+    /**
+     * Uses these parameters for the following passes; the array is read, never written, and must not change meanwhile.
+     */
     public void setParameters(float[] parameters) {
         if (parameters.length != arch.parameterCount()) {
             throw new IllegalArgumentException(
@@ -62,7 +64,10 @@ public final class Mlp {
         return activations[0];
     }
 
-    /** Runs the forward pass on the first {@code n} input rows; returns the softmax output buffer ({@code [row][class]}). */
+    /**
+     * Runs the forward pass on the first {@code n} input rows; returns the softmax output buffer ({@code
+     * [row][class]}).
+     */
     public float[] forward(int n) {
         checkReady(n);
         int layers = arch.layerCount();

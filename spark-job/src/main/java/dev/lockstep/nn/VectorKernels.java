@@ -15,7 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (one accumulator per local variable) so that C2 keeps them in registers.
  */
 final class VectorKernels extends Kernels {
-    /** The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the same bits. */
+    /**
+     * The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the
+     * same bits.
+     */
     static final VectorSpecies<Float> S = species(Integer.getInteger("lockstep.vector.bits", 0));
 
     static final int V = S.length();

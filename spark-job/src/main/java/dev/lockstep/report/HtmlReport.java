@@ -67,7 +67,9 @@ final class HtmlReport {
         return this;
     }
 
-    /** The matrix as a table: each count cell carries {@code data-true}, {@code data-predicted} and {@code data-count}. */
+    /**
+     * The matrix as a table: each count cell carries {@code data-true}, {@code data-predicted} and {@code data-count}.
+     */
     HtmlReport confusion(List<List<Long>> matrix) {
         int n = matrix.size();
         body.append("<table id=\"confusion-matrix\" class=\"confusion\">\n<tr><th>true \\ predicted</th>");
@@ -101,7 +103,8 @@ final class HtmlReport {
                 + "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}\n"
                 + "figure{display:inline-block;margin:0.5em;vertical-align:top}figcaption{font-size:90%;color:#555}\n"
                 + "img{max-width:100%;image-rendering:pixelated}\n"
-                + "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}\n"
+                + "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #ccc;padding:2px "
+                + "8px;text-align:right}\n"
                 + "th{background:#f4f4f4}td.diag{background:#deebf7}td.off{background:#fde0dd}\n"
                 + "</style></head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
     }

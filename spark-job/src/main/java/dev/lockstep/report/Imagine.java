@@ -24,7 +24,9 @@ public final class Imagine {
 
     private Imagine() {}
 
-    /** The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes). */
+    /**
+     * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes).
+     */
     public static float[] input(MlpModel model, int digit) {
         int n = model.architecture().inputSize();
         if (digit < 0 || digit >= model.architecture().outputSize()) {

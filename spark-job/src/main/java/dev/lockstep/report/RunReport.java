@@ -128,7 +128,8 @@ public final class RunReport {
                     pngDir,
                     "imagine.png",
                     Png.of(Imagine.all(model, 3)),
-                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a blank image)");
+                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
+                            + "blank image)");
         } else {
             notes.add("no weight or imagined pictures: the input is not a square image");
         }

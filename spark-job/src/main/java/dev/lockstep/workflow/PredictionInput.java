@@ -31,7 +31,10 @@ public record PredictionInput(String uri, Kind kind) {
 
     private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
 
-    /** The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files skipped). */
+    /**
+     * The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files
+     * skipped).
+     */
     public static List<PredictionInput> expand(Configuration conf, List<String> uris) {
         List<PredictionInput> found = new ArrayList<>();
         for (String uri : uris) {

@@ -34,7 +34,9 @@ public final class RegistryRun {
     private final boolean continuing;
     /** The status of the run an earlier attempt of this application began, or null. */
     private final String earlierStatus;
-    /** The outcome an earlier attempt of this application already decided for the run ("promoted", "rejected"), or null. */
+    /**
+     * The outcome an earlier attempt of this application already decided for the run ("promoted", "rejected"), or null.
+     */
     private final String decidedEarlier;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;

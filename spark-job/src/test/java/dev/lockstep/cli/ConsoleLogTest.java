@@ -31,10 +31,10 @@ class ConsoleLogTest {
     public static final class LostTasks {
         public static void main(String[] args) {
             var log = LoggerFactory.getLogger("org.apache.spark.scheduler.TaskSetManager");
-            log.warn(
-                    "Lost task 1.0 in stage 3.0 (TID 7) (localhost executor driver): TaskKilled (Stage cancelled: Job 3 cancelled)");
-            log.warn(
-                    "Lost task 0.0 in stage 3.0 (TID 6) (10.0.0.5 executor 2): ExecutorLostFailure (executor 2 exited)");
+            log.warn("Lost task 1.0 in stage 3.0 (TID 7) (localhost executor driver): TaskKilled (Stage cancelled: "
+                    + "Job 3 cancelled)");
+            log.warn("Lost task 0.0 in stage 3.0 (TID 6) (10.0.0.5 executor 2): "
+                    + "ExecutorLostFailure (executor 2 exited)");
         }
     }
 }

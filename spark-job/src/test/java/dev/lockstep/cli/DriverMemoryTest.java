@@ -60,8 +60,10 @@ class DriverMemoryTest {
         String message = assertThrows(UsageException.class, () -> DriverMemory.check(wide, false, 0, 99L << 20))
                 .getMessage();
         assertEquals(
-                "--layers 784,8192,10 has 6,512,650 parameters (25 MB a copy): training holds at least 4 copies on the driver "
-                        + "(parameters, gradient, parameters and a gradient on the wire), 100 MB, but its heap is 99 MB; use smaller layers, "
+                "--layers 784,8192,10 has 6,512,650 parameters (25 MB a copy): training holds at least 4 copies on "
+                        + "the driver "
+                        + "(parameters, gradient, parameters and a gradient on the wire), 100 MB, but its heap is "
+                        + "99 MB; use smaller layers, "
                         + "or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
                 message);
     }

@@ -50,8 +50,8 @@ class ErrorLineTest {
         Outcome o = CommandRun.run("train", "--data", "d", "--out", "o", "--epochs", "1\u001b[31m");
         assertEquals(Main.EXIT_USAGE, o.code());
         assertEquals(
-                List.of(
-                        "lockstep: error: bad value '1\\x1b[31m' for --epochs (from --epochs): expected a whole number of epochs, 1 or more"),
+                List.of("lockstep: error: bad value '1\\x1b[31m' for --epochs (from --epochs): expected a whole "
+                        + "number of epochs, 1 or more"),
                 o.errorLines());
     }
 }

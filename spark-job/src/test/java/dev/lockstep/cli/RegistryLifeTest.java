@@ -19,7 +19,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A registry's life: first run promoted, a worse one rejected, a better one promoted, rollback, retention, a failure. */
+/**
+ * A registry's life: first run promoted, a worse one rejected, a better one promoted, rollback, retention, a failure.
+ */
 class RegistryLifeTest {
     @TempDir
     Path tmp;

@@ -15,7 +15,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run directory whose metrics.json is malformed gets one line naming the file and the field, not a ClassCastException. */
+/**
+ * A run directory whose metrics.json is malformed gets one line naming the file and the field, not a
+ * ClassCastException.
+ */
 class ReportInputTest {
     @TempDir
     Path tmp;

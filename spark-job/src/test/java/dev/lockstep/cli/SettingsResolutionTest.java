@@ -72,7 +72,8 @@ class SettingsResolutionTest {
         Map<Setting, String> none = Map.of();
         SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");
         assertEquals(
-                "bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
+                "bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of "
+                        + "epochs, 1 or more",
                 assertThrows(
                                 UsageException.class,
                                 () -> TrainCommand.toConfig(

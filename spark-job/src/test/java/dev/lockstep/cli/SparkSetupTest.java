@@ -116,7 +116,10 @@ class SparkSetupTest {
                 r.err());
     }
 
-    /** Starts Spark through {@link SparkSetup#start} on {@code local[1]} with the shipped conf/ and prints where it listens. */
+    /**
+     * Starts Spark through {@link SparkSetup#start} on {@code local[1]} with the shipped conf/ and prints where it
+     * listens.
+     */
     public static final class StartedContext {
         public static void main(String[] args) {
             try (SparkSetup.Session s =

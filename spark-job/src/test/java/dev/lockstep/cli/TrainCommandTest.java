@@ -116,7 +116,8 @@ class TrainCommandTest {
         assertTrue(run(cases[0]).err().contains("bad value 'ten' for --epochs"));
         assertTrue(run(cases[2]).err().contains("layer size 0"));
         assertEquals(
-                "lockstep: error: --schedule cosine:warmup=5000,min=0.0: warm-up of 5000 steps (5000) must be shorter than the run (70 steps)",
+                "lockstep: error: --schedule cosine:warmup=5000,min=0.0: warm-up of 5000 steps (5000) must be "
+                        + "shorter than the run (70 steps)",
                 run(cases[cases.length - 2]).errorLines().get(0));
         assertEquals(
                 "lockstep: error: --batch 20000 is larger than the 9,000 training rows",

@@ -31,7 +31,9 @@ class TrainRefusalsTest {
 
     private static final String DATA = TestData.sampleDir().toString();
 
-    /** Runs train with {@code extra} after --data and --out, and checks it is one usage error line; returns that line. */
+    /**
+     * Runs train with {@code extra} after --data and --out, and checks it is one usage error line; returns that line.
+     */
     private static String refused(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", DATA, "--out", out.toString()));
         args.addAll(List.of(extra));
@@ -74,10 +76,12 @@ class TrainRefusalsTest {
         assertTrue(before.containsKey("model.lsm"), before.keySet().toString());
 
         assertEquals(
-                "lockstep: error: bad value '0' for --epochs (from --epochs): expected a whole number of epochs, 1 or more",
+                "lockstep: error: bad value '0' for --epochs (from --epochs): expected a whole number of epochs, 1 "
+                        + "or more",
                 refused(out, "--layers", "784,16,10", "--epochs", "0"));
         assertEquals(
-                "lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 or more",
+                "lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 "
+                        + "or more",
                 refused(out, "--layers", "784,16,10", "--epochs", "-1"));
         assertEquals(before, contents(out), "the model and everything beside it are unchanged");
 
@@ -145,11 +149,14 @@ class TrainRefusalsTest {
         Path out = tmp.resolve("never");
         String line = refused(out, "--layers", "784,15000,15000,10", "--master", "local[2]");
         assertEquals(
-                "lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training holds "
-                        + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a gradient on the wire, "
+                "lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training "
+                        + "holds "
+                        + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a "
+                        + "gradient on the wire, "
                         + "the networks of 2 local task threads), 10,847 MB, but its heap is "
                         + HeapBudget.mb(heap)
-                        + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
+                        + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit: --driver-memory)",
                 line);
         assertFalse(Files.exists(out), "refused before anything was written");
     }

@@ -137,7 +137,8 @@ class CsvReaderTest {
 
         assertEquals(
                 file + ": line 2675: too much data for the heap: holding 4 MB of pixel values needs more than the"
-                        + " 3 MB of heap free (of 3 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
+                        + " 3 MB of heap free (of 3 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit:"
                         + " --driver-memory)",
                 e.getMessage());
         assertEquals(3000, CsvReader.read(CONF, file, HeapBudget.fixed(8 << 20)).count());

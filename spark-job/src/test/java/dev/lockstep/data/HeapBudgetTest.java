@@ -13,8 +13,8 @@ class HeapBudgetTest {
         HeapBudget.Exceeded e = assertThrows(
                 HeapBudget.Exceeded.class, () -> budget.require((20L << 20) + 1, "checkpoint c: reading it"));
         assertEquals(
-                "checkpoint c: reading it needs 21 MB, more than the 10 MB of heap free (of 10 MB); raise the driver's heap"
-                        + " with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
+                "checkpoint c: reading it needs 21 MB, more than the 10 MB of heap free (of 10 MB); raise the "
+                        + "driver's heap" + " with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)",
                 e.getMessage());
     }
 }

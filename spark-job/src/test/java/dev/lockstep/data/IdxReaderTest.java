@@ -237,7 +237,8 @@ class IdxReaderTest {
                 assertThrows(DataFormatException.class, () -> IdxReader.readImagesOnly(CONF, images, fourMegabytes));
 
         String expected = images + ": header declares 10000 images of 28x28 = 8 MB of pixel data, more than the 4 MB"
-                + " of heap free (of 4 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)";
+                + " of heap free (of 4 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: "
+                + "--driver-memory)";
         assertEquals(expected, pair.getMessage());
         assertEquals(expected, alone.getMessage());
         // The same files on a heap that holds them are only truncated.
@@ -260,9 +261,9 @@ class IdxReaderTest {
         DataFormatException e =
                 assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], labels.toString()));
 
-        Matcher m = Pattern.compile(
-                        Pattern.quote(labels.toString())
-                                + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 \\(header declares 50 labels\\)")
+        Matcher m = Pattern.compile(Pattern.quote(labels.toString())
+                        + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 "
+                        + "\\(header declares 50 labels\\)")
                 .matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         long read = Long.parseLong(m.group(1));

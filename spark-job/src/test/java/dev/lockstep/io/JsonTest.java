@@ -50,7 +50,8 @@ class JsonTest {
         m.put("text", "two\nlines");
         String line = Json.line(m);
         assertEquals(
-                "{\"zeta\":1,\"alpha\":\"two\",\"mid\":[1,2],\"inner\":{\"y\":true,\"b\":0.5},\"text\":\"two\\nlines\"}",
+                "{\"zeta\":1,\"alpha\":\"two\",\"mid\":[1,2],"
+                        + "\"inner\":{\"y\":true,\"b\":0.5},\"text\":\"two\\nlines\"}",
                 line);
         assertFalse(line.contains("\n"));
     }

@@ -57,8 +57,8 @@ class LauncherIT {
                 120);
         assertEquals(2, r.code());
         assertEquals(
-                List.of(
-                        "lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 or more"),
+                List.of("lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of "
+                        + "epochs, 1 or more"),
                 r.err().lines().toList());
         assertFalse(Files.exists(out));
     }

@@ -282,8 +282,8 @@ class StandaloneClusterIT {
         // printf %q writes the executors' options as one word, its spaces escaped
         assertTrue(
                 r.out()
-                        .matches(
-                                "(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
+                        .matches("(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector"
+                                + "\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
                 r.out());
 
         Processes.Result own = Processes.run(

@@ -65,7 +65,8 @@ public class PictureReaderTest {
         // 200 x 240 pixels x 16 bytes = 768,000 bytes.
         assertEquals(
                 "big.png: scoring a picture of 200x240 pixels needs about 1 MB, more than the 1 MB of heap free"
-                        + " (of 1 MB); scale it down, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
+                        + " (of 1 MB); scale it down, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit:"
                         + " --driver-memory) (spark.executor.memory for predict --out on a cluster)",
                 e.getMessage());
     }
@@ -132,7 +133,9 @@ public class PictureReaderTest {
             return png;
         }
 
-        /** A 1x1 GIF whose logical screen and first image descriptor are rewritten to declare {@code width x height}. */
+        /**
+         * A 1x1 GIF whose logical screen and first image descriptor are rewritten to declare {@code width x height}.
+         */
         public static byte[] gifDeclaring(int width, int height) throws IOException {
             byte[] gif = encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_INDEXED), "gif");
             putShortLe(gif, 6, width);
