@@ -21,7 +21,8 @@ public class LockstepException extends RuntimeException {
         Throwable root = ex;
         while (root.getCause() != null) root = root.getCause();
         String msg = root.getMessage();
-        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""))
+        return root.getClass().getSimpleName()
+                + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""))
                 + " (set LOCKSTEP_DEBUG=1 for the stack trace)";
     }
 }

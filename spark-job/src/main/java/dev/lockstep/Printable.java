@@ -36,9 +36,12 @@ public final class Printable {
 
     private static String escaped(char c) {
         switch (c) {
-            case '\n': return "\\n";
-            case '\r': return "\\r";
-            case '\t': return "\\t";
+            case '\n':
+                return "\\n";
+            case '\r':
+                return "\\r";
+            case '\t':
+                return "\\t";
             default:
         }
         if (Character.isISOControl(c)) return String.format("\\x%02x", (int) c);

@@ -29,8 +29,10 @@ public final class TestData {
     public static synchronized LabeledImages sample() {
         if (sample == null) {
             Path dir = sampleDir();
-            sample = IdxReader.read(new Configuration(),
-                    dir.resolve("train-images-idx3-ubyte.gz").toString(), dir.resolve("train-labels-idx1-ubyte.gz").toString());
+            sample = IdxReader.read(
+                    new Configuration(),
+                    dir.resolve("train-images-idx3-ubyte.gz").toString(),
+                    dir.resolve("train-labels-idx1-ubyte.gz").toString());
         }
         return sample;
     }

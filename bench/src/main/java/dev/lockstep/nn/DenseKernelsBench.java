@@ -1,5 +1,6 @@
 package dev.lockstep.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -28,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class DenseKernelsBench {
@@ -63,9 +66,14 @@ public class DenseKernelsBench {
                 k = DenseKernels.vector();
                 if (k == null) throw new IllegalStateException("no jdk.incubator.vector in this JVM");
                 break;
-            case "scalar": k = ScalarKernels.INSTANCE; break;
-            case "baseline": k = null; break;
-            default: throw new IllegalArgumentException(kernels);
+            case "scalar":
+                k = ScalarKernels.INSTANCE;
+                break;
+            case "baseline":
+                k = null;
+                break;
+            default:
+                throw new IllegalArgumentException(kernels);
         }
         SplittableRandom rng = new SplittableRandom(1);
         x = dense(rng, batch * in);
@@ -130,7 +138,8 @@ public class DenseKernelsBench {
             }
         }
 
-        static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+        static void accumulateWeightGradient(
+                float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
             for (int j = 0; j < out; j++) {
                 int g = weightOffset + j * in;
                 for (int r = 0; r < n; r++) {
@@ -142,10 +151,11 @@ public class DenseKernelsBench {
             }
         }
 
-        static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+        static void backpropagate(
+                float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
             for (int r = 0; r < n; r++) {
                 int p = r * in;
-                java.util.Arrays.fill(prev, p, p + in, 0f);
+                Arrays.fill(prev, p, p + in, 0f);
                 for (int j = 0; j < out; j++) {
                     float d = delta[r * out + j];
                     if (d == 0f) continue;

@@ -33,13 +33,17 @@ final class BenchLoop {
         this.params = Initializer.initialize(arch, this.config.seed());
         this.optimizer = this.config.optimizer().create(arch.parameterCount());
         this.update = ParameterUpdate.forRun(this.config, totalSteps, plan.stepsPerEpoch());
-        this.input = InputTransform.forTraining(arch.inputSize(), this.config.seed(), this.config.augmentShift(),
-                height, width);
+        this.input = InputTransform.forTraining(
+                arch.inputSize(), this.config.seed(), this.config.augmentShift(), height, width);
     }
 
-    int epochOf(long globalStep) { return (int) (globalStep / plan.stepsPerEpoch()); }
+    int epochOf(long globalStep) {
+        return (int) (globalStep / plan.stepsPerEpoch());
+    }
 
-    int stepOf(long globalStep) { return (int) (globalStep % plan.stepsPerEpoch()); }
+    int stepOf(long globalStep) {
+        return (int) (globalStep % plan.stepsPerEpoch());
+    }
 
     /** The sorted global rows of a step. */
     int[] batch(long globalStep) {

@@ -17,12 +17,16 @@ public final class KernelBench {
 
     /** One measured case: {@code in x out} layer, batch rows, product, and the measured rate. */
     public record Result(int in, int out, int batch, String product, double gflops) {
-        public String layer() { return in + "x" + out; }
+        public String layer() {
+            return in + "x" + out;
+        }
     }
 
     private KernelBench() {}
 
-    public static String kernels() { return DenseKernels.description(); }
+    public static String kernels() {
+        return DenseKernels.description();
+    }
 
     /** Dense random data (no zeros to skip), one thread, about {@code millisPerCase} of timing per case. */
     public static List<Result> measure(Architecture arch, int[] batches, int millisPerCase) {

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,19 +30,33 @@ import java.util.concurrent.Future;
  */
 public final class SparkFreeLoop {
     /** Examples per second over the measured steps, and the median step and median slowest-partition compute. */
-    public record Throughput(int threads, int partitions, int batch, int steps, double examplesPerSecond,
-                             double medianStepMillis, double medianComputeMillis) {}
+    public record Throughput(
+            int threads,
+            int partitions,
+            int batch,
+            int steps,
+            double examplesPerSecond,
+            double medianStepMillis,
+            double medianComputeMillis) {}
 
     private SparkFreeLoop() {}
 
-    public static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
-                                 int steps) throws InterruptedException {
+    public static Throughput run(
+            LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps, int steps)
+            throws InterruptedException {
         return run(data, config, partitions, threads, warmupSteps, steps, new float[0][]);
     }
 
     /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
-    static Throughput run(LabeledImages data, TrainConfig config, int partitions, int threads, int warmupSteps,
-                          int steps, float[][] finalParameters) throws InterruptedException {
+    static Throughput run(
+            LabeledImages data,
+            TrainConfig config,
+            int partitions,
+            int threads,
+            int warmupSteps,
+            int steps,
+            float[][] finalParameters)
+            throws InterruptedException {
         int total = warmupSteps + steps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
         List<List<RowBlock>> blocks = RowBlocks.byPartition(data, partitions);
@@ -68,7 +83,8 @@ public final class SparkFreeLoop {
                         Workspaces.Workspace ws = Workspaces.forThread(loop.arch);
                         ws.mlp.setParameters(loop.params);
                         Arrays.fill(partial[part], 0f);
-                        BatchGradient g = BatchGradient.accumulate(blocks.get(part).iterator(), ws.mlp, rows, epoch, loop.input, partial[part]);
+                        BatchGradient g = BatchGradient.accumulate(
+                                blocks.get(part).iterator(), ws.mlp, rows, epoch, loop.input, partial[part]);
                         partNanos[part] = System.nanoTime() - start;
                         return g;
                     }));
@@ -104,7 +120,7 @@ public final class SparkFreeLoop {
     private static BatchGradient get(Future<BatchGradient> f) throws InterruptedException {
         try {
             return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) throw r;
             throw new IllegalStateException(cause);

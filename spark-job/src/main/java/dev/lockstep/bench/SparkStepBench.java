@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,19 +42,42 @@ import org.apache.spark.storage.RDDInfo;
  */
 public final class SparkStepBench {
     /** The steps alone of one task lifetime: their throughput, median milliseconds per part and CPU per step. */
-    public record StepsAlone(TaskLifetime lifetime, int steps, double examplesPerSecond, Map<String, Double> stepMillis,
-                             Map<String, Double> cpuMillisPerStep) {}
+    public record StepsAlone(
+            TaskLifetime lifetime,
+            int steps,
+            double examplesPerSecond,
+            Map<String, Double> stepMillis,
+            Map<String, Double> cpuMillisPerStep) {}
 
     /** Medians in milliseconds; heap in bytes. {@code alone} starts with the lifetime training uses. */
-    public record Report(int partitions, int partitionsPerTask, int batch, List<StepsAlone> alone,
-                         String cpuSource, int compareSteps, double interleavedExamplesPerSecond, Map<String, Double> interleavedStepMillis,
-                         double emptyJobMillis, double broadcastAndEmptyJobMillis, double taskCarriedEmptyJobMillis,
-                         double collectEmptyJobMillis, double oneTaskEmptyJobMillis, double returningEmptyJobMillis,
-                         double manyTasksEmptyJobMillis, int manyTasks, Map<String, Double> wireStepMillis,
-                         double cachedBytesPerRow,
-                         long cachedBytes, int heapFirstStep, long heapAtFirst, int heapLastStep, long heapAtLast) {
+    public record Report(
+            int partitions,
+            int partitionsPerTask,
+            int batch,
+            List<StepsAlone> alone,
+            String cpuSource,
+            int compareSteps,
+            double interleavedExamplesPerSecond,
+            Map<String, Double> interleavedStepMillis,
+            double emptyJobMillis,
+            double broadcastAndEmptyJobMillis,
+            double taskCarriedEmptyJobMillis,
+            double collectEmptyJobMillis,
+            double oneTaskEmptyJobMillis,
+            double returningEmptyJobMillis,
+            double manyTasksEmptyJobMillis,
+            int manyTasks,
+            Map<String, Double> wireStepMillis,
+            double cachedBytesPerRow,
+            long cachedBytes,
+            int heapFirstStep,
+            long heapAtFirst,
+            int heapLastStep,
+            long heapAtLast) {
         /** The steps alone as training runs them. */
-        public StepsAlone training() { return alone.get(0); }
+        public StepsAlone training() {
+            return alone.get(0);
+        }
     }
 
     private SparkStepBench() {}
@@ -63,14 +87,29 @@ public final class SparkStepBench {
      * throughput and medians of the steps alone cover the {@code steps}. Heap is read after step
      * {@code heapFirstStep} (counted from 1, warm-up included) and after the last of the steps alone.
      */
-    public static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
-                             int steps, int compareSteps, int heapFirstStep) {
+    public static Report run(
+            JavaSparkContext sc,
+            LabeledImages data,
+            TrainConfig config,
+            int partitions,
+            int warmupSteps,
+            int steps,
+            int compareSteps,
+            int heapFirstStep) {
         return run(sc, data, config, partitions, warmupSteps, steps, compareSteps, heapFirstStep, new float[0][]);
     }
 
     /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
-    static Report run(JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps,
-                      int steps, int compareSteps, int heapFirstStep, float[][] finalParameters) {
+    static Report run(
+            JavaSparkContext sc,
+            LabeledImages data,
+            TrainConfig config,
+            int partitions,
+            int warmupSteps,
+            int steps,
+            int compareSteps,
+            int heapFirstStep,
+            float[][] finalParameters) {
         if (steps < 1 || compareSteps < 1 || warmupSteps < 0) {
             throw new IllegalArgumentException("steps and compare steps must be positive, warm-up steps 0 or more");
         }
@@ -93,24 +132,28 @@ public final class SparkStepBench {
         long[] oneTaskEmpty = new long[compareSteps / 4 + 1];
         long[] returningEmpty = new long[compareSteps / 4 + 1];
         long[] manyEmpty = new long[compareSteps / 4 + 1];
-        JavaRDD<Integer> many = sc.parallelize(java.util.Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
+        JavaRDD<Integer> many = sc.parallelize(Collections.nCopies(MANY_TASKS, 0), MANY_TASKS);
         long heapAtFirst = -1;
         long heapAtLast = -1;
         int perTask = Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions);
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
-            TaskLifetime trained = Placement.taskLifetime(sc, config.taskLifetime(), rows.layout().tasks());
-            List<TaskLifetime> kinds = trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
+            TaskLifetime trained = Placement.taskLifetime(
+                    sc, config.taskLifetime(), rows.layout().tasks());
+            List<TaskLifetime> kinds =
+                    trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
             TaskLifetime[] lifetimeOf = new TaskLifetime[total];
             for (int s = 0; s < total; s++) {
-                lifetimeOf[s] = s >= compareFrom ? TaskLifetime.STEP
+                lifetimeOf[s] = s >= compareFrom
+                        ? TaskLifetime.STEP
                         : kinds.get(Math.floorMod(loop.epochOf(s) - loop.epochOf(warmupSteps), kinds.size()));
             }
             Map<TaskLifetime, Long> measuredNanos = new EnumMap<>(TaskLifetime.class);
             Map<TaskLifetime, ThreadCpu.Tally> cpu = new EnumMap<>(TaskLifetime.class);
             long interleavedNanos = 0;
             ThreadCpu.Snapshot window = null; // the CPU reading where the current run of one kind of step began
-            // The full GCs of a heap reading among the steps alone are not the steps': their GC and driver CPU is left out.
+            // The full GCs of a heap reading among the steps alone are not the steps': their GC and driver CPU is left
+            // out.
             ThreadCpu.Snapshot[] heapReading = null;
             EpochSteps epochSteps = null;
             int openEpoch = -1;
@@ -122,19 +165,33 @@ public final class SparkStepBench {
                         EpochSteps ended = epochSteps;
                         epochSteps = null; // closed once, even if closing throws
                         if (ended != null) ended.close();
-                        epochSteps = step.epoch(lifetimeOf[s], rows, epoch, loop.input, "lockstep bench epoch " + (epoch + 1) + " (resident tasks)",
+                        epochSteps = step.epoch(
+                                lifetimeOf[s],
+                                rows,
+                                epoch,
+                                loop.input,
+                                "lockstep bench epoch " + (epoch + 1) + " (resident tasks)",
                                 warning -> System.err.println("[bench] warning: " + warning));
                         openEpoch = epoch;
                     }
                     long t0 = System.nanoTime();
-                    SyncStep.Result r = epochSteps.gradient(loop.params, loop.batch(s), "lockstep bench step " + (s + 1) + "/" + total);
+                    SyncStep.Result r = epochSteps.gradient(
+                            loop.params, loop.batch(s), "lockstep bench step " + (s + 1) + "/" + total);
                     long t1 = System.nanoTime();
                     boolean sideJobs = s >= compareFrom && (s - compareFrom) % 4 == 0;
                     if (sideJobs && wireStep != null) {
                         wireTimes.add(sameStepThroughSpark(wireStep, r, rows, loop, s, epoch, total));
                     }
                     long tu = System.nanoTime();
-                    loop.update.apply(loop.params, loop.optimizer, r.gradientSum(), r.lossSum(), r.rows(), s, epoch, loop.stepOf(s));
+                    loop.update.apply(
+                            loop.params,
+                            loop.optimizer,
+                            r.gradientSum(),
+                            r.lossSum(),
+                            r.rows(),
+                            s,
+                            epoch,
+                            loop.stepOf(s));
                     long t2 = System.nanoTime();
                     long stepNanos = (t1 - t0) + (t2 - tu);
                     if (s >= warmupSteps && s < compareFrom) measuredNanos.merge(lifetimeOf[s], stepNanos, Long::sum);
@@ -149,8 +206,10 @@ public final class SparkStepBench {
                         empty[emptyJobs] = emptyJob(sc, rows, null, false);
                         broadcastEmpty[emptyJobs] = emptyJob(sc, rows, encoded, true);
                         carriedEmpty[emptyJobs] = emptyJob(sc, rows, encoded, false);
-                        oneTaskEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
-                        returningEmpty[emptyJobs] = timed(() -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
+                        oneTaskEmpty[emptyJobs] =
+                                timed(() -> new EmptyTask(null, null, 0).runOn(sc, rows.rdd(), byte[].class, 1));
+                        returningEmpty[emptyJobs] = timed(
+                                () -> new EmptyTask(null, null, encoded.length).runOn(sc, rows.rdd(), byte[].class));
                         manyEmpty[emptyJobs] = timed(() -> new NothingTask().runOn(sc, many, Integer.class));
                         collectEmpty[emptyJobs++] = collectEmptyJob(rows);
                     }
@@ -162,8 +221,10 @@ public final class SparkStepBench {
                     }
                     if (amongStepsAlone && (s + 1 == compareFrom || lifetimeOf[s + 1] != lifetimeOf[s])) {
                         ThreadCpu.Snapshot end = ThreadCpu.snapshot();
-                        if (heapReading != null) end = ThreadCpu.less(end, heapReading[0], heapReading[1], List.of("gc_and_vm", "driver"));
-                        cpu.computeIfAbsent(lifetimeOf[s], k -> new ThreadCpu.Tally()).add(window, end);
+                        if (heapReading != null)
+                            end = ThreadCpu.less(end, heapReading[0], heapReading[1], List.of("gc_and_vm", "driver"));
+                        cpu.computeIfAbsent(lifetimeOf[s], k -> new ThreadCpu.Tally())
+                                .add(window, end);
                         heapReading = null;
                         window = ThreadCpu.snapshot();
                     }
@@ -218,11 +279,17 @@ public final class SparkStepBench {
     private static StepTime sameStepThroughSpark(SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop,
                                                int s, int epoch, int total) {
         long start = System.nanoTime();
-        SyncStep.Result sent = wireStep.gradient(rows, loop.params, loop.batch(s), epoch, loop.input,
+        SyncStep.Result sent = wireStep.gradient(
+                rows,
+                loop.params,
+                loop.batch(s),
+                epoch,
+                loop.input,
                 "lockstep bench step " + (s + 1) + "/" + total + " through Spark");
         long nanos = System.nanoTime() - start;
         if (!Arrays.equals(sent.gradientSum(), kept.gradientSum())) {
-            throw new IllegalStateException("step " + (s + 1) + ": the gradient sent through Spark differs from the one kept in process");
+            throw new IllegalStateException(
+                    "step " + (s + 1) + ": the gradient sent through Spark differs from the one kept in process");
         }
         return sent.time().with(Part.TOTAL, nanos);
     }
@@ -247,7 +314,9 @@ public final class SparkStepBench {
     /** The same empty job written as most Spark code would write it: {@code mapPartitions(...).collect()}. */
     private static long collectEmptyJob(CachedRows rows) {
         long start = System.nanoTime();
-        rows.rdd().mapPartitions(it -> Collections.<Integer>emptyIterator(), true).collect();
+        rows.rdd()
+                .mapPartitions(it -> Collections.<Integer>emptyIterator(), true)
+                .collect();
         return System.nanoTime() - start;
     }
 
@@ -257,7 +326,8 @@ public final class SparkStepBench {
     private static final class NothingTask extends PartitionJob<Integer, Integer> {
         private static final long serialVersionUID = 1L;
 
-        @Override protected Integer call(java.util.Iterator<Integer> partition) {
+        @Override
+        protected Integer call(Iterator<Integer> partition) {
             return 0;
         }
     }
@@ -281,7 +351,8 @@ public final class SparkStepBench {
             this.resultBytes = resultBytes;
         }
 
-        @Override protected byte[] call(java.util.Iterator<RowBlock> partition) {
+        @Override
+        protected byte[] call(Iterator<RowBlock> partition) {
             if (broadcast != null) broadcast.value();
             return new byte[resultBytes];
         }
@@ -296,7 +367,8 @@ public final class SparkStepBench {
         long deadline = System.nanoTime() + 10_000_000_000L;
         do {
             for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
-                if (info.id() == rddId && info.numCachedPartitions() == info.numPartitions()) return info.memSize() + info.diskSize();
+                if (info.id() == rddId && info.numCachedPartitions() == info.numPartitions())
+                    return info.memSize() + info.diskSize();
             }
             try {
                 Thread.sleep(50);

@@ -1,6 +1,7 @@
 package dev.lockstep.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -35,6 +36,7 @@ final class ThreadCpu {
             Map.entry("gc_and_vm", List.of("GC Thread", "G1 ", "VM Thread")));
     /** The driver's thread: "main" to the JVM, the launcher's name ("java") to Linux. */
     private static final List<String> DRIVER = List.of("main", "java");
+
     private static final String OTHER = "other";
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ: 100 on every Linux the JVM runs on
@@ -60,14 +62,17 @@ final class ThreadCpu {
             try (Stream<Path> list = Files.list(TASKS)) {
                 list.forEach(t -> readProcThread(t, threads));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         } else {
             ThreadMXBean bean = ManagementFactory.getThreadMXBean();
             for (ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
                 if (info == null) continue;
                 long nanos = bean.getThreadCpuTime(info.getThreadId());
-                if (nanos >= 0) threads.put(info.getThreadId() + " " + info.getThreadName(), new Sample(group(info.getThreadName()), nanos));
+                if (nanos >= 0)
+                    threads.put(
+                            info.getThreadId() + " " + info.getThreadName(),
+                            new Sample(group(info.getThreadName()), nanos));
             }
         }
         return new Snapshot(threads);
@@ -105,7 +110,9 @@ final class ThreadCpu {
             });
         }
 
-        boolean isEmpty() { return windows == 0; }
+        boolean isEmpty() {
+            return windows == 0;
+        }
 
         /** In the groups' order, as {@link #millisPerStep(Snapshot, Snapshot, int)}. */
         Map<String, Double> millisPerStep(int steps) {
@@ -139,7 +146,8 @@ final class ThreadCpu {
 
     /** utime + stime of a {@code /proc/.../stat} line, in clock ticks. */
     static long statTicks(String stat) {
-        // Fields after the name, which is in parentheses and may hold spaces and ')': state is field 3, utime 14, stime 15.
+        // Fields after the name, which is in parentheses and may hold spaces and ')': state is field 3, utime 14, stime
+        // 15.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }

@@ -43,7 +43,10 @@ final class DriverMemory {
         parts.add(new Part("gradient", 1));
         parts.add(new Part("parameters and a gradient on the wire", 2 * wire));
         if (checkpoints) parts.add(new Part("checkpoint", 2 * (1 + buffers)));
-        if (localThreads > 0) parts.add(new Part("the networks of " + localThreads + " local task thread" + (localThreads == 1 ? "" : "s"), 3.0 * localThreads));
+        if (localThreads > 0)
+            parts.add(new Part(
+                    "the networks of " + localThreads + " local task thread" + (localThreads == 1 ? "" : "s"),
+                    3.0 * localThreads));
         return parts;
     }
 
@@ -78,11 +81,17 @@ final class DriverMemory {
             if (list.length() > 0) list.append(", ");
             list.append(p.what());
         }
-        throw new UsageException(String.format(Locale.ROOT,
+        throw new UsageException(String.format(
+                Locale.ROOT,
                 "--layers %s has %,d parameters (%s a copy): training holds at least %s copies on the driver (%s), "
                         + "%s, but its heap is %s; use smaller layers, or %s",
-                config.architecture().layersString(), config.architecture().parameterCount(), HeapBudget.mb(arrayBytes),
-                arrays == Math.rint(arrays) ? String.valueOf((long) arrays) : String.valueOf(arrays), list, HeapBudget.mb(needed),
-                HeapBudget.mb(maxHeapBytes), HeapBudget.RAISE));
+                config.architecture().layersString(),
+                config.architecture().parameterCount(),
+                HeapBudget.mb(arrayBytes),
+                arrays == Math.rint(arrays) ? String.valueOf((long) arrays) : String.valueOf(arrays),
+                list,
+                HeapBudget.mb(needed),
+                HeapBudget.mb(maxHeapBytes),
+                HeapBudget.RAISE));
     }
 }

@@ -22,21 +22,42 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Score a trained model on labelled data: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
+@Command(
+        name = "evaluate",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description =
+                "Score a trained model on labelled data: loss, accuracy, per-class precision/recall/F1, confusion "
+                        + "matrix.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (model.lsm), any Hadoop FileSystem URI.")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "FILE",
+            description = "The model file (model.lsm), any Hadoop FileSystem URI.")
     String model;
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory as for train; its test set (t10k-*) if it has one, else its training files.")
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Directory as for train; its test set (t10k-*) if it has one, else its training files.")
     String data;
-    @Option(names = "--test", paramLabel = "PATH", description = "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV.")
+
+    @Option(
+            names = "--test",
+            paramLabel = "PATH",
+            description = "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV.")
     String test;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     String json;
+
     @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
     Integer partitions;
+
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
 
@@ -94,11 +115,22 @@ final class EvaluateCommand implements Callable<Integer> {
         static String render(Evaluation e, String model, String data) {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "model %s%ndata  %s (%,d rows)%n%n", model, data, e.rows()));
-            b.append(String.format(Locale.ROOT, "accuracy %.2f%%   loss %.4f   macro F1 %.4f%n%n", 100 * e.accuracy(), e.loss(), e.macroF1()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "accuracy %.2f%%   loss %.4f   macro F1 %.4f%n%n",
+                    100 * e.accuracy(),
+                    e.loss(),
+                    e.macroF1()));
             b.append("class  precision  recall      f1  support\n");
             for (int c = 0; c < e.classes(); c++) {
-                b.append(String.format(Locale.ROOT, "%5d  %9s  %6s  %6s  %7d%n", c, fmt(e.precision(c)), fmt(e.recall(c)),
-                        fmt(e.f1(c)), e.support(c)));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%5d  %9s  %6s  %6s  %7d%n",
+                        c,
+                        fmt(e.precision(c)),
+                        fmt(e.recall(c)),
+                        fmt(e.f1(c)),
+                        e.support(c)));
             }
             b.append("\nconfusion matrix (rows: true label, columns: predicted)\n      ");
             int width = Math.max(5, Long.toString(e.rows()).length() + 1);
@@ -106,7 +138,8 @@ final class EvaluateCommand implements Callable<Integer> {
             b.append('\n');
             for (int y = 0; y < e.classes(); y++) {
                 b.append(String.format(Locale.ROOT, "%5d ", y));
-                for (int p = 0; p < e.classes(); p++) b.append(String.format(Locale.ROOT, "%" + width + "d", e.count(y, p)));
+                for (int p = 0; p < e.classes(); p++)
+                    b.append(String.format(Locale.ROOT, "%" + width + "d", e.count(y, p)));
                 b.append('\n');
             }
             return b.toString();

@@ -9,21 +9,37 @@ import java.awt.image.BufferedImage;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "imagine", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Draw the input a model finds most like a digit: gradient ascent on the input from a blank image.")
+@Command(
+        name = "imagine",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description =
+                "Draw the input a model finds most like a digit: gradient ascent on the input from a blank image.")
 final class ImagineCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (model.lsm).")
     String model;
-    @Option(names = "--digit", required = true, paramLabel = "D|all", description = "The class to imagine, or 'all' for a row of every class.")
+
+    @Option(
+            names = "--digit",
+            required = true,
+            paramLabel = "D|all",
+            description = "The class to imagine, or 'all' for a row of every class.")
     String digit;
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Where to write the PNG (any Hadoop FileSystem URI).")
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE.png",
+            description = "Where to write the PNG (any Hadoop FileSystem URI).")
     String out;
+
     @Option(names = "--scale", defaultValue = "4", description = "Screen pixels per input pixel (default 4).")
     int scale;
 
@@ -44,13 +60,17 @@ final class ImagineCommand implements Callable<Integer> {
                 d = -1;
             }
             if (d < 0 || d >= classes) {
-                throw new UsageException("bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
+                throw new UsageException(
+                        "bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
             }
             image = Imagine.image(m, d, scale);
         }
         byte[] png = Imagine.png(image);
         AtomicFiles.write(hadoop, out, o -> o.write(png));
-        spec.commandLine().getErr().println("[lockstep] imagined " + (digit.equalsIgnoreCase("all") ? "every class" : "class " + digit) + " in " + out);
+        spec.commandLine()
+                .getErr()
+                .println("[lockstep] imagined " + (digit.equalsIgnoreCase("all") ? "every class" : "class " + digit)
+                        + " in " + out);
         return 0;
     }
 }

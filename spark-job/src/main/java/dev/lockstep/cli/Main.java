@@ -5,6 +5,7 @@ import dev.lockstep.UsageException;
 import dev.lockstep.workflow.RegistryRun;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,13 +13,26 @@ import picocli.CommandLine.Command;
  * Entry point for {@code deploy/lockstep} and {@code spark-submit}. Errors end as one line on stderr and a
  * non-zero exit: 2 for a bad command line or setting, 1 for a failure while running (bad data, divergence).
  */
-@Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "lockstep",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Synchronous data-parallel neural-network training on Apache Spark.",
-        subcommands = {TrainCommand.class, PrepareCommand.class, EvaluateCommand.class, PredictCommand.class,
-            RegistryCommand.class, ReportCommand.class, ImagineCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            TrainCommand.class,
+            PrepareCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            RegistryCommand.class,
+            ReportCommand.class,
+            ImagineCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Run 'lockstep COMMAND --help' for a command's options."})
-public final class Main implements java.util.concurrent.Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+public final class Main implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -26,7 +40,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Whether commands write to the process's own stderr (which may be a terminal), not a caller's stream. */
     private boolean processStderr;
 
-    boolean writesToProcessStderr() { return processStderr; }
+    boolean writesToProcessStderr() {
+        return processStderr;
+    }
 
     public static void main(String[] args) {
         int code = run(args, System.err);
@@ -50,7 +66,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         CommandLine cli = new CommandLine(main);
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println(ErrorLine.of(parameterProblem(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')"));
+            err.println(ErrorLine.of(parameterProblem(ex) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')"));
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -68,15 +85,18 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Picocli's message, but a word that is no command of one that has commands is called so. */
     private static String parameterProblem(CommandLine.ParameterException ex) {
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !ex.getCommandLine().getSubcommands().isEmpty()
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && !ex.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
             return "unknown command '" + u.getUnmatched().get(0) + "'";
         }
         return ex.getMessage();
     }
 
     /** No command given: show what there is. */
-    @Override public Integer call() {
+    @Override
+    public Integer call() {
         return missingCommand(spec);
     }
 
@@ -89,7 +109,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() {
+        @Override
+        public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"lockstep " + (v == null ? "dev" : v)};
         }

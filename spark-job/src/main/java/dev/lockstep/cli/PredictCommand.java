@@ -21,22 +21,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
+@Command(
+        name = "predict",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
             "light-on-dark), IDX image files and CSV files. Without --out, scores on this machine without Spark",
-            "and prints each prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."})
+            "and prints each prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."
+        })
 final class PredictCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (model.lsm).")
     String model;
-    @Option(names = "--top", defaultValue = "3", description = "How many of the most probable classes to show (default 3).")
+
+    @Option(
+            names = "--top",
+            defaultValue = "3",
+            description = "How many of the most probable classes to show (default 3).")
     int top;
-    @Option(names = "--out", paramLabel = "FILE", description = "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,...")
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,...")
     String out;
+
     @Option(names = "--master", description = "Spark master for --out (default local[*]).")
     String master;
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Pictures, IDX image files, CSV files, or directories of them.")
+
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "INPUT",
+            description = "Pictures, IDX image files, CSV files, or directories of them.")
     List<String> inputs;
 
     @Override
@@ -64,11 +83,14 @@ final class PredictCommand implements Callable<Integer> {
         csv.append('\n');
         for (Prediction p : predictions) csv.append(p.csvLine()).append('\n');
         AtomicFiles.writeString(hadoop, out, csv.toString());
-        spec.commandLine().getErr().printf(Locale.ROOT, "[lockstep] wrote %,d predictions to %s%n", predictions.size(), out);
+        spec.commandLine()
+                .getErr()
+                .printf(Locale.ROOT, "[lockstep] wrote %,d predictions to %s%n", predictions.size(), out);
         return 0;
     }
 
-    private void printLocally(Classifier classifier, Configuration hadoop, List<PredictionInput> found, PrintWriter stdout) {
+    private void printLocally(
+            Classifier classifier, Configuration hadoop, List<PredictionInput> found, PrintWriter stdout) {
         for (PredictionInput input : found) {
             long correct = 0, labelled = 0;
             for (Prediction p : input.score(classifier, hadoop)) {
@@ -79,7 +101,12 @@ final class PredictCommand implements Callable<Integer> {
                 }
             }
             if (labelled > 0) {
-                stdout.printf(Locale.ROOT, "%s: accuracy %.2f%% on %,d labelled rows%n", input.uri(), 100.0 * correct / labelled, labelled);
+                stdout.printf(
+                        Locale.ROOT,
+                        "%s: accuracy %.2f%% on %,d labelled rows%n",
+                        input.uri(),
+                        100.0 * correct / labelled,
+                        labelled);
             }
         }
         stdout.flush();

@@ -22,7 +22,12 @@ final class ProgressChoice {
     }
 
     static Mode forProcess(String flag, boolean processStderr) {
-        return choose(flag, System.getenv("LOCKSTEP_PROGRESS"), processStderr, System.console() != null, System.getenv("TERM"));
+        return choose(
+                flag,
+                System.getenv("LOCKSTEP_PROGRESS"),
+                processStderr,
+                System.console() != null,
+                System.getenv("TERM"));
     }
 
     private static Mode parse(String v, String where) {

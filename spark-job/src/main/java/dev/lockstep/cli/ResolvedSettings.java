@@ -16,7 +16,9 @@ final class ResolvedSettings {
         if (text != null) values.put(s, new Value(text.trim(), source));
     }
 
-    boolean has(Setting s) { return values.containsKey(s); }
+    boolean has(Setting s) {
+        return values.containsKey(s);
+    }
 
     /** Of two exclusive settings, drops the one that came from a conf key when the other came from a flag. */
     void preferFlag(Setting a, Setting b) {
@@ -47,8 +49,11 @@ final class ResolvedSettings {
         try {
             return (T) s.parse(v.text());
         } catch (RuntimeException e) { // a parser's slip on odd text is still the value's fault, not a crash
-            String why = e instanceof NumberFormatException || e.getMessage() == null ? "expected " + s.expected : e.getMessage();
-            throw new UsageException(String.format("bad value '%s' for %s (from %s): %s", v.text(), s.flag, v.source(), why));
+            String why = e instanceof NumberFormatException || e.getMessage() == null
+                    ? "expected " + s.expected
+                    : e.getMessage();
+            throw new UsageException(
+                    String.format("bad value '%s' for %s (from %s): %s", v.text(), s.flag, v.source(), why));
         }
     }
 

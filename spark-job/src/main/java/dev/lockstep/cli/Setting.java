@@ -42,7 +42,11 @@ enum Setting {
     VALIDATION_FRACTION("validationFraction", "--validation-fraction", "a fraction above 0 and at most 0.5",
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
-    CHECKPOINT_EVERY("checkpointEvery", "--checkpoint-every", "a whole number of steps, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
+    CHECKPOINT_EVERY(
+            "checkpointEvery",
+            "--checkpoint-every",
+            "a whole number of steps, 1 or more",
+            v -> whole(v, 1, Integer.MAX_VALUE)),
     CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir", "a directory", Setting::path),
     RESUME("resume", "--resume", "true or false", Setting::bool),
     REGISTRY("registry", "--registry", "a registry URI", Setting::path),
@@ -55,6 +59,7 @@ enum Setting {
     final String flag;
     /** What a valid value is, in the user's words: the end of the message that refuses one. */
     final String expected;
+
     private final Function<String, ?> parser;
 
     Setting(String key, String flag, String expected, Function<String, ?> parser) {
@@ -64,7 +69,9 @@ enum Setting {
         this.parser = parser;
     }
 
-    String sparkKey() { return PREFIX + key; }
+    String sparkKey() {
+        return PREFIX + key;
+    }
 
     /**
      * The value of {@code text}, checked. A {@link NumberFormatException} (also for a number out of range) means
@@ -80,7 +87,10 @@ enum Setting {
         return null;
     }
 
-    @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     private static boolean isAuto(String v) {
         return v.equalsIgnoreCase("auto");
@@ -107,7 +117,8 @@ enum Setting {
     /** A finite number from {@code min} (included or not) to {@code max}: NaN and infinities are never a setting. */
     private static double number(String v, double min, boolean minIncluded, double max) {
         double x = Double.parseDouble(v);
-        if (!Double.isFinite(x) || x < min || (x == min && !minIncluded) || x > max) throw new NumberFormatException("out of range");
+        if (!Double.isFinite(x) || x < min || (x == min && !minIncluded) || x > max)
+            throw new NumberFormatException("out of range");
         return x;
     }
 

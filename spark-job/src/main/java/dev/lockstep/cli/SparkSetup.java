@@ -4,11 +4,16 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,11 +35,13 @@ final class SparkSetup {
     static final String LOCAL_IP_ENV = "SPARK_LOCAL_IP";
     /** Spark's own floor for the driver's heap: 1.5 x its 300 MB of reserved memory. */
     static final long SPARK_MIN_HEAP_BYTES = 450L << 20;
+
     static final String LOOPBACK = "127.0.0.1";
 
     /** The master URL forms Spark accepts; checked up front, since Spark's own refusal comes with a stack trace. */
-    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
-            "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|yarn|(spark|k8s)://.+");
+    private static final Pattern MASTER =
+            Pattern.compile("local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, "
+                    + "*[0-9]+]|yarn|(spark|k8s)://.+");
 
     private SparkSetup() {}
 
@@ -89,9 +96,12 @@ final class SparkSetup {
      */
     static void requireSparksMinimumHeap(SparkConf conf, long maxHeapBytes) {
         if (conf.contains("spark.testing.memory") || maxHeapBytes >= SPARK_MIN_HEAP_BYTES) return;
-        throw new UsageException(String.format(java.util.Locale.ROOT,
+        throw new UsageException(String.format(
+                Locale.ROOT,
                 "the driver's heap is %d MB, but Spark needs at least %d MB to start; raise LOCKSTEP_DRIVER_MEMORY "
-                        + "(spark-submit: --driver-memory)", maxHeapBytes >> 20, SPARK_MIN_HEAP_BYTES >> 20));
+                        + "(spark-submit: --driver-memory)",
+                maxHeapBytes >> 20,
+                SPARK_MIN_HEAP_BYTES >> 20));
     }
 
     /** The master, the application's name, and for a local master where it listens: the conf {@link #start} starts. */
@@ -124,14 +134,15 @@ final class SparkSetup {
     private static boolean isLoopback(String address) {
         if (address == null || address.isBlank()) return false;
         try {
-            return java.net.InetAddress.getByName(address.trim()).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(address.trim()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }
 
     record Session(JavaSparkContext context, boolean owned) implements AutoCloseable {
-        @Override public void close() {
+        @Override
+        public void close() {
             if (owned) context.stop();
         }
     }
@@ -139,7 +150,7 @@ final class SparkSetup {
     /** The key/value pairs of the conf directory's files, later files overriding earlier ones. */
     record ConfFiles(Map<String, String> entries, String description) {
         static ConfFiles load(String dir) {
-            Map<String, String> all = new java.util.LinkedHashMap<>();
+            Map<String, String> all = new LinkedHashMap<>();
             if (dir == null || dir.isBlank()) return new ConfFiles(all, "none");
             for (String name : new String[] {"spark-defaults.conf", "lockstep.conf"}) {
                 Path p = new Path(dir, name);
@@ -147,10 +158,12 @@ final class SparkSetup {
                     FileSystem fs = p.getFileSystem(new Configuration());
                     if (!fs.exists(p)) continue;
                     Properties props = new Properties();
-                    try (InputStream in = fs.open(p); Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                    try (InputStream in = fs.open(p);
+                            Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                         props.load(r); // also reads spark-defaults' "key value" lines
                     }
-                    for (String k : props.stringPropertyNames()) all.put(k.trim(), props.getProperty(k).trim());
+                    for (String k : props.stringPropertyNames())
+                        all.put(k.trim(), props.getProperty(k).trim());
                 } catch (IOException | IllegalArgumentException e) {
                     throw new LockstepException("cannot read " + p + ": " + e.getMessage());
                 }

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
 
@@ -12,24 +13,31 @@ final class TeeWriter extends Writer {
         this.terminal = terminal;
     }
 
-    String captured() { return copy.toString(); }
+    String captured() {
+        return copy.toString();
+    }
 
-    @Override public void write(char[] buf, int off, int len) {
+    @Override
+    public void write(char[] buf, int off, int len) {
         copy.write(buf, off, len);
         try {
             terminal.write(buf, off, len);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The terminal going away must not stop training; the log copy is kept.
         }
     }
 
-    @Override public void flush() {
+    @Override
+    public void flush() {
         try {
             terminal.flush();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // as above
         }
     }
 
-    @Override public void close() { flush(); }
+    @Override
+    public void close() {
+        flush();
+    }
 }

@@ -2,9 +2,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.report.RunReport;
 import dev.lockstep.train.Checkpoint;
-import dev.lockstep.train.checkpoint.CheckpointListener;
-import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.StepTimingListener;
@@ -12,110 +11,218 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.checkpoint.CheckpointListener;
+import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.workflow.RegistryRun;
 import dev.lockstep.workflow.RunOutputs;
 import dev.lockstep.workflow.TrainingInputs;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "train",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         description = "Train an MLP on MNIST-style data with synchronous data-parallel SGD on Spark.",
-        footer = {"", "Every option can also be set as a Spark conf key spark.lockstep.<name> (e.g. in conf/lockstep.conf,",
-                "or spark-submit --conf spark.lockstep.epochs=20); flags win over conf keys."})
+        footer = {
+            "",
+            "Every option can also be set as a Spark conf key spark.lockstep.<name> (e.g. in conf/lockstep.conf,",
+            "or spark-submit --conf spark.lockstep.epochs=20); flags win over conf keys."
+        })
 final class TrainCommand implements Callable<Integer> {
     /** Older checkpoints are deleted: one to resume from, two in reserve should the newest be damaged. */
     static final int KEEP_CHECKPOINTS = 3;
     /** A candidate may score this much lower than the serving model (run-to-run noise) and still replace it. */
     static final double DEFAULT_TOLERANCE = 0.002;
+
     static final int DEFAULT_KEEP = 10;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
     String data;
-    @Option(names = "--train", paramLabel = "PATH", description = "Training file: IDX images (labels found beside it), IMAGES,LABELS, or CSV.")
+
+    @Option(
+            names = "--train",
+            paramLabel = "PATH",
+            description = "Training file: IDX images (labels found beside it), IMAGES,LABELS, or CSV.")
     String train;
-    @Option(names = "--test", paramLabel = "PATH", description = "Test file, same forms as --train. Without one, a seeded validation split is held out.")
+
+    @Option(
+            names = "--test",
+            paramLabel = "PATH",
+            description = "Test file, same forms as --train. Without one, a seeded validation split is held out.")
     String test;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
+
     @Option(names = "--layers", paramLabel = "N,N,...", description = "Layer sizes (default 784,256,128,10).")
     String layers;
+
     @Option(names = "--activation", description = "Hidden activation: relu, sigmoid, tanh (default relu).")
     String activation;
+
     @Option(names = "--epochs", description = "Passes over the training data (default 10).")
     String epochs;
-    @Option(names = "--batch", description = "Global mini-batch size, split over partitions (default auto: the largest power of two from 128 to 1024 "
-            + "that leaves 50 steps per epoch).")
+
+    @Option(
+            names = "--batch",
+            description =
+                    "Global mini-batch size, split over partitions (default auto: the largest power of two from 128 "
+                            + "to 1024 " + "that leaves 50 steps per epoch).")
     String batch;
+
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default adam).")
     String optimizer;
-    @Option(names = "--lr", description = "Peak learning rate (default auto: 0.003 for adam, 0.05 momentum, 0.1 sgd, at batch 128; above it, "
-            + "times sqrt(batch/128)).")
+
+    @Option(
+            names = "--lr",
+            description =
+                    "Peak learning rate (default auto: 0.003 for adam, 0.05 momentum, 0.1 sgd, at batch 128; above it, "
+                            + "times sqrt(batch/128)).")
     String lr;
-    @Option(names = "--schedule", description = "Learning-rate schedule: constant, cosine or step (default cosine, 5%% warm-up).")
+
+    @Option(
+            names = "--schedule",
+            description = "Learning-rate schedule: constant, cosine or step (default cosine, 5%% warm-up).")
     String schedule;
+
     @Option(names = "--weight-decay", description = "L2 weight decay on weights, not biases (default 1e-4).")
     String weightDecay;
+
     @Option(names = "--seed", description = "Seed for initialisation, batches and augmentation (default 1).")
     String seed;
+
     @Option(names = "--partitions", description = "Data partitions (default: Spark's default parallelism).")
     String partitions;
-    @Option(names = "--partitions-per-task", paramLabel = "N|auto", description = "Partitions each Spark task computes, one thread each; never changes the model "
-            + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else 1; at most --partitions).")
+
+    @Option(
+            names = "--partitions-per-task",
+            paramLabel = "N|auto",
+            description = "Partitions each Spark task computes, one thread each; never changes the model "
+                    + "(default auto: the local master's cores, or spark.executor.cores on a cluster, else "
+                    + "1; at most --partitions).")
     String partitionsPerTask;
-    @Option(names = "--task-lifetime", paramLabel = "step|epoch|auto", description = "How long a training task lives: one step (a Spark job per step) "
-            + "or one epoch (one job per epoch, its tasks handed each step's parameters); never changes the model (default auto: epoch where all the "
-            + "tasks can run at once, on the local master's cores or the registered executors' slots, else step).")
+
+    @Option(
+            names = "--task-lifetime",
+            paramLabel = "step|epoch|auto",
+            description = "How long a training task lives: one step (a Spark job per step) "
+                    + "or one epoch (one job per epoch, its tasks handed each step's parameters); never "
+                    + "changes the model (default auto: epoch where all the "
+                    + "tasks can run at once, on the local master's cores or the registered executors' "
+                    + "slots, else step).")
     String taskLifetime;
-    @Option(names = "--augment-shift", paramLabel = "PIXELS", description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
-            + "rows, else 0).")
+
+    @Option(
+            names = "--augment-shift",
+            paramLabel = "PIXELS",
+            description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
+                    + "rows, else 0).")
     String augmentShift;
+
     @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
     String validationFraction;
-    @Option(names = "--transfer", paramLabel = "float32|bf16", description = "Precision of weights and gradients on the wire; the driver keeps float32 either way (default float32, exact).")
+
+    @Option(
+            names = "--transfer",
+            paramLabel = "float32|bf16",
+            description =
+                    "Precision of weights and gradients on the wire; the driver keeps float32 either way (default "
+                            + "float32, exact).")
     String transfer;
-    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Save a checkpoint every STEPS steps (default: never).")
+
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "STEPS",
+            description = "Save a checkpoint every STEPS steps (default: never).")
     String checkpointEvery;
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (default OUT/checkpoints).")
+
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "DIR",
+            description = "Where checkpoints go (default OUT/checkpoints).")
     String checkpointDir;
-    @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-            description = "Continue from the newest complete checkpoint, if there is one; the result is the same model as an uninterrupted run.")
+
+    @Option(
+            names = "--resume",
+            arity = "0..1",
+            fallbackValue = "true",
+            paramLabel = "true|false",
+            description =
+                    "Continue from the newest complete checkpoint, if there is one; the result is the same model as "
+                            + "an uninterrupted run.")
     String resume;
-    @Option(names = "--registry", paramLabel = "URI", description = "Train into a new run of this model registry (instead of --out) and promote it if it is good enough.")
+
+    @Option(
+            names = "--registry",
+            paramLabel = "URI",
+            description = "Train into a new run of this model registry (instead of --out) and promote it if it is good "
+                    + "enough.")
     String registry;
-    @Option(names = "--tolerance", paramLabel = "FRACTION", description = "With --registry: promote when accuracy >= the current model's minus this (default 0.002).")
+
+    @Option(
+            names = "--tolerance",
+            paramLabel = "FRACTION",
+            description = "With --registry: promote when accuracy >= the current model's minus this (default 0.002).")
     String tolerance;
-    @Option(names = "--keep", paramLabel = "RUNS", description = "With --registry: keep this many newest runs, plus the current and rollback ones (default 10).")
+
+    @Option(
+            names = "--keep",
+            paramLabel = "RUNS",
+            description =
+                    "With --registry: keep this many newest runs, plus the current and rollback ones (default 10).")
     String keep;
+
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
-    @Option(names = "--progress", paramLabel = "bar|lines", description = "Progress as a bar redrawn in place, or as plain lines "
-            + "(default: bar on a terminal, else lines; or LOCKSTEP_PROGRESS).")
+
+    @Option(
+            names = "--progress",
+            paramLabel = "bar|lines",
+            description = "Progress as a bar redrawn in place, or as plain lines "
+                    + "(default: bar on a terminal, else lines; or LOCKSTEP_PROGRESS).")
     String progress;
-    @Option(names = "--no-report", negatable = false, description = "Do not write report.html and its pictures into the run directory.")
+
+    @Option(
+            names = "--no-report",
+            negatable = false,
+            description = "Do not write report.html and its pictures into the run directory.")
     boolean noReport;
-    @picocli.CommandLine.ParentCommand Main parent;
+
+    @picocli.CommandLine.ParentCommand
+    Main parent;
 
     @Override
     public Integer call() {
         SparkSetup.Environment env = SparkSetup.Environment.load();
         ResolvedSettings settings = resolve(env);
         TrainConfig config = toConfig(settings);
-        // Flags win over conf files: a flag for one side of an either/or pair sets aside the other side from a conf file.
+        // Flags win over conf files: a flag for one side of an either/or pair sets aside the other side from a conf
+        // file.
         settings.preferFlag(Setting.DATA, Setting.TRAIN);
         settings.preferFlag(Setting.OUT, Setting.REGISTRY);
         if (settings.has(Setting.DATA) && settings.has(Setting.TRAIN)) {
@@ -127,7 +234,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!settings.has(Setting.DATA) && !settings.has(Setting.TRAIN)) {
             throw new UsageException("no training data given: use --data DIR or --train PATH");
         }
-        for (Setting path : new Setting[] {Setting.DATA, Setting.TRAIN, Setting.TEST, Setting.OUT, Setting.REGISTRY, Setting.CHECKPOINT_DIR}) {
+        for (Setting path : new Setting[] {
+            Setting.DATA, Setting.TRAIN, Setting.TEST, Setting.OUT, Setting.REGISTRY, Setting.CHECKPOINT_DIR
+        }) {
             settings.value(path); // an empty one is refused here, not as a missing file later
         }
         if (master != null) SparkSetup.checkMaster(master);
@@ -141,19 +250,29 @@ final class TrainCommand implements Callable<Integer> {
         Double tolerance = settings.value(Setting.TOLERANCE);
         Integer keepRuns = settings.value(Setting.KEEP);
         // Before anything is read or written: a network this driver cannot hold would only end in OutOfMemoryError.
-        DriverMemory.check(config, every > 0, DriverMemory.localThreads(master != null ? master
-                : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER), config.partitions()), Runtime.getRuntime().maxMemory());
+        DriverMemory.check(
+                config,
+                every > 0,
+                DriverMemory.localThreads(
+                        master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
+                        config.partitions()),
+                Runtime.getRuntime().maxMemory());
         Configuration hadoop = env.hadoop();
-        RegistryRun registryRun = settings.has(Setting.REGISTRY) ? new RegistryRun(hadoop, settings.text(Setting.REGISTRY),
-                tolerance != null ? tolerance : DEFAULT_TOLERANCE, keepRuns != null ? keepRuns : DEFAULT_KEEP,
-                yarnApplication(env.sparkConf()))
+        RegistryRun registryRun = settings.has(Setting.REGISTRY)
+                ? new RegistryRun(
+                        hadoop,
+                        settings.text(Setting.REGISTRY),
+                        tolerance != null ? tolerance : DEFAULT_TOLERANCE,
+                        keepRuns != null ? keepRuns : DEFAULT_KEEP,
+                        yarnApplication(env.sparkConf()))
                 : null;
         String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
         RunOutputs outputs = new RunOutputs(hadoop, outDir);
         outputs.checkWritable();
         boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
 
-        ProgressListener.Mode progressMode = ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
+        ProgressListener.Mode progressMode =
+                ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
         if (registryRun != null) {
@@ -170,12 +289,15 @@ final class TrainCommand implements Callable<Integer> {
                     ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(config, err) : Optional.empty();
             if (resuming && from.isEmpty()) {
-                err.println("[lockstep] " + (resumeAsked ? "--resume" : "registry") + ": no checkpoint in " + checkpoints.directory()
-                        + ", starting from the beginning");
+                err.println("[lockstep] " + (resumeAsked ? "--resume" : "registry") + ": no checkpoint in "
+                        + checkpoints.directory() + ", starting from the beginning");
             }
             StepTimingListener timings = new StepTimingListener();
-            List<TrainingListener> listeners = new ArrayList<>(List.of(new ProgressListener(err, progressMode), timings));
-            if (every > 0) listeners.add(new CheckpointListener(checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
+            List<TrainingListener> listeners =
+                    new ArrayList<>(List.of(new ProgressListener(err, progressMode), timings));
+            if (every > 0)
+                listeners.add(new CheckpointListener(
+                        checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
                 TrainingResult result = new Trainer(session.context(), listeners)
@@ -184,12 +306,27 @@ final class TrainCommand implements Callable<Integer> {
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
                 location.put("test", qualified(hadoop, settings.text(Setting.TEST)));
-                outputs.write(config, result, inputs.evalName(), inputs.description(), inputs.fingerprint(), location,
+                outputs.write(
+                        config,
+                        result,
+                        inputs.evalName(),
+                        inputs.description(),
+                        inputs.fingerprint(),
+                        location,
                         timings.medianMillis());
                 if (timings.steps() > 0) err.println("[lockstep] " + timings.describe());
-                err.printf(Locale.ROOT, "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); model in %s%n",
-                        inputs.evalName(), 100 * result.finalEvaluation().accuracy(), inputs.evalName(), result.finalEvaluation().loss(),
-                        result.steps(), result.trainSeconds(), result.examplesPerSecond(), outputs.modelUri());
+                err.printf(
+                        Locale.ROOT,
+                        "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); "
+                                + "model in %s%n",
+                        inputs.evalName(),
+                        100 * result.finalEvaluation().accuracy(),
+                        inputs.evalName(),
+                        result.finalEvaluation().loss(),
+                        result.steps(),
+                        result.trainSeconds(),
+                        result.examplesPerSecond(),
+                        outputs.modelUri());
                 if (!noReport) report(hadoop, outDir, err);
                 if (registryRun == null) return 0;
                 int code = registryRun.conclude(session.context(), result, inputs.eval(), inputs.evalName(), err);
@@ -224,22 +361,25 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static void report(Configuration hadoop, String outDir, PrintWriter err) {
         try {
-            ReportCommand.print(err, dev.lockstep.report.RunReport.write(hadoop, outDir, null));
+            ReportCommand.print(err, RunReport.write(hadoop, outDir, null));
         } catch (RuntimeException | LinkageError e) {
             err.println("[lockstep] warning: no report: " + LockstepException.describe(e));
         }
     }
 
-    /** Relative paths made absolute, so that a report run from elsewhere finds the data; IMAGES,LABELS pairs part by part. */
+    /**
+     * Relative paths made absolute, so that a report run from elsewhere finds the data; IMAGES,LABELS pairs part by
+     * part.
+     */
     static String qualified(Configuration hadoop, String path) {
         if (path == null) return null;
         StringBuilder b = new StringBuilder();
         for (String part : path.split(",", -1)) {
             if (b.length() > 0) b.append(',');
             try {
-                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(part.strip());
+                Path p = new Path(part.strip());
                 b.append(p.getFileSystem(hadoop).makeQualified(p));
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 b.append(part); // as given: the report can still be pointed at the data with --data
             }
         }
@@ -287,8 +427,9 @@ final class TrainCommand implements Callable<Integer> {
         for (scala.Tuple2<String, String> kv : sparkConf.getAllWithPrefix(Setting.PREFIX)) {
             Setting setting = Setting.fromSparkKey(Setting.PREFIX + kv._1());
             if (setting == null) {
-                throw new UsageException("unknown setting " + Setting.PREFIX + kv._1()
-                        + " (known: " + java.util.Arrays.stream(Setting.values()).map(x -> x.key).collect(java.util.stream.Collectors.joining(", ")) + ")");
+                throw new UsageException("unknown setting " + Setting.PREFIX + kv._1() + " (known: "
+                        + Arrays.stream(Setting.values()).map(x -> x.key).collect(Collectors.joining(", "))
+                        + ")");
             }
             // The conf file's entries were copied into the Spark conf; only a different value came from elsewhere.
             String fromFile = files.entries().get(Setting.PREFIX + kv._1());

@@ -12,6 +12,7 @@ final class CsvParser {
     private static final int NOT_INT = Integer.MIN_VALUE;
     /** No legitimate row comes near this; a longer "line" means the file is not CSV. */
     private static final int MAX_LINE_BYTES = 1 << 24;
+
     private static final int MNIST_FEATURES = 784;
     private static final int MNIST_SIDE = 28;
 
@@ -64,8 +65,10 @@ final class CsvParser {
             }
         }
         if (columns < 0) {
-            throw in.error(sawHeader ? "no data rows after the header line" : "empty file, expected CSV rows of "
-                    + "label,pixel,pixel,...");
+            throw in.error(
+                    sawHeader
+                            ? "no data rows after the header line"
+                            : "empty file, expected CSV rows of " + "label,pixel,pixel,...");
         }
         int features = columns - 1;
         int rows = imageRows(features);
@@ -87,8 +90,8 @@ final class CsvParser {
             throw error("field " + (field + 1) + " '" + fieldText(field) + "' is not an integer");
         }
         if (value < min || value > max) {
-            throw error(what + " " + fieldText(field) + " in field " + (field + 1) + " is out of range (expected "
-                    + min + "-" + max + ")");
+            throw error(what + " " + fieldText(field) + " in field " + (field + 1) + " is out of range (expected " + min
+                    + "-" + max + ")");
         }
         return value;
     }
@@ -206,7 +209,10 @@ final class CsvParser {
     }
 
     private void skipByteOrderMark() {
-        if (fill() && bufferEnd >= 3 && (buffer[0] & 0xff) == 0xef && (buffer[1] & 0xff) == 0xbb
+        if (fill()
+                && bufferEnd >= 3
+                && (buffer[0] & 0xff) == 0xef
+                && (buffer[1] & 0xff) == 0xbb
                 && (buffer[2] & 0xff) == 0xbf) {
             bufferPos = 3;
         }

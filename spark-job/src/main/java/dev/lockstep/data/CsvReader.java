@@ -9,8 +9,7 @@ import org.apache.hadoop.conf.Configuration;
  * anything else images of one row.
  */
 public final class CsvReader {
-    private CsvReader() {
-    }
+    private CsvReader() {}
 
     public static LabeledImages read(Configuration conf, String uri) {
         return read(conf, uri, HeapBudget.JVM);

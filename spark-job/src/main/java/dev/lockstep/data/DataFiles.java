@@ -18,9 +18,10 @@ public final class DataFiles {
         public Source {
             Objects.requireNonNull(uri, "uri");
             if (isCsvName(uri) != (labelsUri == null)) {
-                throw new IllegalArgumentException(labelsUri == null
-                        ? uri + " is not a .csv file, so it needs a labels file"
-                        : uri + " is a CSV file and takes no labels file");
+                throw new IllegalArgumentException(
+                        labelsUri == null
+                                ? uri + " is not a .csv file, so it needs a labels file"
+                                : uri + " is a CSV file and takes no labels file");
             }
         }
 
@@ -48,6 +49,7 @@ public final class DataFiles {
 
     /** Compressed and raw copies read alike; these orders say which wins when both are present. */
     private static final String[] GZ_FIRST = {".gz", ""};
+
     private static final String[] RAW_FIRST = {"", ".gz"};
 
     private final Source train;
@@ -119,8 +121,8 @@ public final class DataFiles {
         }
         if (images != null || labels != null) {
             String missing = images == null ? "-images-idx3-ubyte[.gz]" : "-labels-idx1-ubyte[.gz]";
-            throw new LockstepException(dir + " has " + (images != null ? images : labels) + " but no "
-                    + idxPrefix + missing + " to go with it");
+            throw new LockstepException(dir + " has " + (images != null ? images : labels) + " but no " + idxPrefix
+                    + missing + " to go with it");
         }
         String csv = firstExisting(conf, dir, csvName + ".csv", RAW_FIRST);
         return csv == null ? null : Source.csv(csv);
@@ -189,8 +191,8 @@ public final class DataFiles {
     }
 
     static String labelsName(String imagesName) {
-        for (String[] rule : new String[][] {
-                {"images-idx3", "labels-idx1"}, {"images.idx3", "labels.idx1"}, {"images", "labels"}}) {
+        for (String[] rule :
+                new String[][] {{"images-idx3", "labels-idx1"}, {"images.idx3", "labels.idx1"}, {"images", "labels"}}) {
             if (imagesName.contains(rule[0])) {
                 return imagesName.replace(rule[0], rule[1]);
             }

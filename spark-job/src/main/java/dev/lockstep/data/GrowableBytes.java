@@ -12,6 +12,7 @@ final class GrowableBytes {
     private final HeapBudget budget;
     /** Builds the error for an array of the given size that cannot be had: the caller names the file and line. */
     private final LongFunction<RuntimeException> refusal;
+
     private byte[] bytes;
     private int size;
 
@@ -32,8 +33,8 @@ final class GrowableBytes {
             throw refusal.apply(needed);
         }
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, allocationSize(Math.min(IdxHeader.MAX_PAYLOAD_BYTES,
-                    Math.max(needed, 2L * bytes.length))));
+            bytes = Arrays.copyOf(
+                    bytes, allocationSize(Math.min(IdxHeader.MAX_PAYLOAD_BYTES, Math.max(needed, 2L * bytes.length))));
         }
     }
 

@@ -10,8 +10,7 @@ import org.apache.hadoop.fs.Path;
 
 /** File-system look-ups through Hadoop, so local paths, file://, hdfs:// and s3a:// behave alike. */
 final class HadoopFiles {
-    private HadoopFiles() {
-    }
+    private HadoopFiles() {}
 
     static Path path(String uri) {
         try {

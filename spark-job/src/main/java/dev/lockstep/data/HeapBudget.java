@@ -12,14 +12,18 @@ import java.util.function.LongSupplier;
  */
 public final class HeapBudget {
     /** What a user does about it: every data file is read by the driver (or, for {@code predict}, this JVM). */
-    public static final String RAISE = "raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)";
+    public static final String RAISE =
+            "raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)";
+
     private static final long MB = 1L << 20;
     /** Kept back for the rest of the command: an eighth of the heap, at least 16 MB. */
     private static final int RESERVE_FRACTION = 8;
+
     private static final long MIN_RESERVE = 16 * MB;
 
     /** This JVM's heap. */
-    public static final HeapBudget JVM = new HeapBudget(HeapBudget::freeHeap, Runtime.getRuntime().maxMemory(), true);
+    public static final HeapBudget JVM =
+            new HeapBudget(HeapBudget::freeHeap, Runtime.getRuntime().maxMemory(), true);
 
     private final LongSupplier free;
     private final long max;
@@ -53,7 +57,8 @@ public final class HeapBudget {
      * @param what what needs them, as the message starts: {@code "checkpoint hdfs://.../ckpt-200: reading it"}
      */
     public void require(long bytes, String what) {
-        if (!fits(bytes)) throw new Exceeded(what + " needs " + mb(bytes) + ", more than the " + describe() + "; " + RAISE);
+        if (!fits(bytes))
+            throw new Exceeded(what + " needs " + mb(bytes) + ", more than the " + describe() + "; " + RAISE);
     }
 
     /** More heap asked for than this JVM has free: a matter of the machine, not of the data. */

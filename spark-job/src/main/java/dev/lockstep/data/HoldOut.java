@@ -38,8 +38,8 @@ public final class HoldOut {
      */
     public static Rows rows(int count, double fraction, long seed, String source) {
         if (!(fraction > 0 && fraction <= 0.5)) {
-            throw new LockstepException("validation fraction " + fraction + " is out of range (expected more than 0"
-                    + " and at most 0.5)");
+            throw new LockstepException(
+                    "validation fraction " + fraction + " is out of range (expected more than 0" + " and at most 0.5)");
         }
         if (count < 2) {
             throw new LockstepException(source + ": " + count + " rows are too few to hold out validation rows");
@@ -59,8 +59,7 @@ public final class HoldOut {
     }
 
     /** Row indices of the two parts, each ascending; together every row exactly once. Do not modify. */
-    public record Rows(int[] train, int[] validation) {
-    }
+    public record Rows(int[] train, int[] validation) {}
 
     /** The first {@code held} positions of a partial Fisher-Yates shuffle: a uniform random subset. */
     private static boolean[] chooseHeld(int count, int held, SplittableRandom random) {

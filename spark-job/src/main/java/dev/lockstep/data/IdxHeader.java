@@ -53,12 +53,13 @@ final class IdxHeader {
         byte[] bytes = new byte[kind.headerBytes];
         int found = in.read(bytes, 0, bytes.length);
         if (found < 4) {
-            throw in.error("too short for " + kind.description + ": found " + found
-                    + " bytes, expected a header of " + kind.headerBytes);
+            throw in.error("too short for " + kind.description + ": found " + found + " bytes, expected a header of "
+                    + kind.headerBytes);
         }
         int magic = intAt(bytes, 0);
         if (magic != kind.magic) {
-            throw in.error(String.format("bad magic number 0x%08x at offset 0 (expected 0x%08x for %s)%s",
+            throw in.error(String.format(
+                    "bad magic number 0x%08x at offset 0 (expected 0x%08x for %s)%s",
                     magic, kind.magic, kind.description, magicHint(magic)));
         }
         if (found < bytes.length) {
@@ -79,9 +80,7 @@ final class IdxHeader {
     /** Rejects impossible sizes before anything of that size is allocated. */
     private void checkPayloadSize(InputFile in) {
         long payload = payloadBytes();
-        String declared = kind == Kind.IMAGES
-                ? count + " images of " + rows + "x" + cols
-                : count + " labels";
+        String declared = kind == Kind.IMAGES ? count + " images of " + rows + "x" + cols : count + " labels";
         if (payload > MAX_PAYLOAD_BYTES) {
             throw in.error("header declares " + declared + " = " + payload + " bytes of " + payloadName()
                     + ", more than the " + MAX_PAYLOAD_BYTES + " bytes one dataset can hold");
@@ -120,8 +119,9 @@ final class IdxHeader {
 
     /** {@code atLeast}: the rest was not read, so there may be more than {@code extraBytes}. */
     DataFormatException trailing(InputFile in, long extraBytes, boolean atLeast) {
-        return in.error((atLeast ? "at least " : "") + extraBytes + " unexpected bytes after the end of the " + payloadName() + " at offset "
-                + (headerBytes() + payloadBytes()) + " (header declares " + describeCount() + ")");
+        return in.error((atLeast ? "at least " : "") + extraBytes + " unexpected bytes after the end of the "
+                + payloadName() + " at offset " + (headerBytes() + payloadBytes()) + " (header declares "
+                + describeCount() + ")");
     }
 
     private String describeCount() {
@@ -146,7 +146,9 @@ final class IdxHeader {
     }
 
     private static int intAt(byte[] b, int offset) {
-        return (b[offset] & 0xff) << 24 | (b[offset + 1] & 0xff) << 16 | (b[offset + 2] & 0xff) << 8
+        return (b[offset] & 0xff) << 24
+                | (b[offset + 1] & 0xff) << 16
+                | (b[offset + 2] & 0xff) << 8
                 | (b[offset + 3] & 0xff);
     }
 }

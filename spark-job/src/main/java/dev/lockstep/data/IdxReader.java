@@ -13,8 +13,7 @@ public final class IdxReader {
     /** How far past the declared end a file is read to count unexpected bytes before saying "at least". */
     static final long TRAILING_PROBE_BYTES = 1 << 20;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     public static LabeledImages read(Configuration conf, String imagesUri, String labelsUri) {
         return read(conf, imagesUri, labelsUri, HeapBudget.JVM);
@@ -22,7 +21,7 @@ public final class IdxReader {
 
     static LabeledImages read(Configuration conf, String imagesUri, String labelsUri, HeapBudget budget) {
         try (InputFile images = InputFile.open(conf, imagesUri);
-             InputFile labels = InputFile.open(conf, labelsUri)) {
+                InputFile labels = InputFile.open(conf, labelsUri)) {
             IdxHeader imageHeader = IdxHeader.read(images, IdxHeader.Kind.IMAGES);
             IdxHeader labelHeader = IdxHeader.read(labels, IdxHeader.Kind.LABELS);
             // Both headers first: a mismatched pair fails before megabytes of pixels are inflated.
@@ -34,8 +33,8 @@ public final class IdxReader {
             byte[] labelBytes = readPayload(labels, labelHeader, budget);
             checkLabels(labels, labelHeader, labelBytes);
             byte[] pixels = readPayload(images, imageHeader, budget);
-            return new LabeledImages(imageHeader.rows, imageHeader.cols, pixels, labelBytes,
-                    imagesUri + " + " + labelsUri);
+            return new LabeledImages(
+                    imageHeader.rows, imageHeader.cols, pixels, labelBytes, imagesUri + " + " + labelsUri);
         }
     }
 

@@ -48,8 +48,8 @@ final class InputFile implements AutoCloseable {
             return new InputFile(uri, status.getLen(), true, new GZIPInputStream(raw, BUFFER_BYTES));
         } catch (IOException e) {
             closeQuietly(raw);
-            throw new DataFormatException(uri + ": starts like gzip but its gzip header is corrupt ("
-                    + e.getMessage() + ")", e);
+            throw new DataFormatException(
+                    uri + ": starts like gzip but its gzip header is corrupt (" + e.getMessage() + ")", e);
         }
     }
 
@@ -131,8 +131,10 @@ final class InputFile implements AutoCloseable {
     private LockstepException readFailure(long offset, IOException e) {
         // A damaged .gz surfaces as ZipException or EOFException from the inflater; say so plainly.
         if (compressed) {
-            return new DataFormatException(name + ": corrupt or truncated gzip data after " + offset
-                    + " uncompressed bytes (" + e.getMessage() + ")", e);
+            return new DataFormatException(
+                    name + ": corrupt or truncated gzip data after " + offset + " uncompressed bytes (" + e.getMessage()
+                            + ")",
+                    e);
         }
         return new LockstepException(name + ": read failed at offset " + offset + " (" + e.getMessage() + ")", e);
     }

@@ -38,8 +38,8 @@ public final class LabeledImages {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= CLASSES) {
-                throw new IllegalArgumentException(source + ": label " + (labels[i] & 0xff) + " of item " + i
-                        + " is out of range (expected 0-9)");
+                throw new IllegalArgumentException(
+                        source + ": label " + (labels[i] & 0xff) + " of item " + i + " is out of range (expected 0-9)");
             }
         }
         this.rows = rows;
@@ -107,9 +107,12 @@ public final class LabeledImages {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside [0, " + count() + ")");
         }
         int features = features();
-        return new LabeledImages(rows, cols,
+        return new LabeledImages(
+                rows,
+                cols,
                 Arrays.copyOfRange(pixels, from * features, to * features),
-                Arrays.copyOfRange(labels, from, to), source);
+                Arrays.copyOfRange(labels, from, to),
+                source);
     }
 
     @Override

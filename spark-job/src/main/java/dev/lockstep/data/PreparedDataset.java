@@ -2,13 +2,15 @@ package dev.lockstep.data;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.Json;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -24,20 +26,22 @@ public final class PreparedDataset {
     public static final int VERSION = 1;
     /** Written last by {@code prepare}: a directory without it is not a prepared dataset. */
     public static final String METADATA = "prepared.json";
+
     public static final String TRAIN = "train";
     public static final String TEST = "test";
 
     /** Records per checksummed block: 1024 MNIST records are 785 KB, what a reader may read beyond its own rows. */
     public static final int BLOCK_RECORDS = 1024;
     /** What a records file's name may be: a plain name inside the dataset's directory, no scheme, path or "..". */
-    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
 
     /**
      * One records file: {@code count} records of the dataset's record length, the CRC32C of the whole file, and of
      * each block of {@code blockRecords} records ({@code blockCrcs} null for datasets prepared before blocks had
      * checksums: those are read unchecked).
      */
-    public record Part(String name, String uri, long count, long[] labelCounts, long crc32c, int blockRecords, int[] blockCrcs) {
+    public record Part(
+            String name, String uri, long count, long[] labelCounts, long crc32c, int blockRecords, int[] blockCrcs) {
         /** The largest label with a non-zero count (0 for an empty part). */
         public int maxLabel() {
             for (int label = labelCounts.length - 1; label > 0; label--) {
@@ -51,8 +55,8 @@ public final class PreparedDataset {
             if (blockCrcs == null || to <= from) return null;
             int first = (int) (from / blockRecords);
             int last = (int) ((to - 1) / blockRecords);
-            return new PreparedRecords.BlockChecksums(blockRecords, count, first,
-                    java.util.Arrays.copyOfRange(blockCrcs, first, last + 1));
+            return new PreparedRecords.BlockChecksums(
+                    blockRecords, count, first, Arrays.copyOfRange(blockCrcs, first, last + 1));
         }
     }
 
@@ -85,7 +89,8 @@ public final class PreparedDataset {
     public static PreparedDataset open(Configuration conf, String dir) {
         String meta = metadataUri(dir);
         if (!HadoopFiles.isFile(conf, meta)) {
-            throw new DataFormatException(dir + ": not a prepared dataset (no " + METADATA + "; run 'lockstep prepare')");
+            throw new DataFormatException(
+                    dir + ": not a prepared dataset (no " + METADATA + "; run 'lockstep prepare')");
         }
         Fields f = new Fields(Json.readMap(conf, meta), meta);
         String format = f.text("format");
@@ -119,8 +124,8 @@ public final class PreparedDataset {
         if (f == null) return null;
         String file = f.text("file");
         if (!FILE_NAME.matcher(file).matches()) {
-            throw new DataFormatException(meta + ": " + name + ".file '" + file + "' must be a plain file name in " + dir
-                    + " (letters, digits, '.', '_' and '-', not starting with '.')");
+            throw new DataFormatException(meta + ": " + name + ".file '" + file + "' must be a plain file name in "
+                    + dir + " (letters, digits, '.', '_' and '-', not starting with '.')");
         }
         long count = f.number("count", 0, Long.MAX_VALUE / recordLength);
         // Training cuts rows into blocks of up to RowBlocks.DEFAULT_BLOCK_ROWS rows, each one array.
@@ -132,12 +137,14 @@ public final class PreparedDataset {
         long sum = 0;
         for (long c : labelCounts) {
             if (c > count) {
-                throw new DataFormatException(meta + ": " + name + ".label_counts has " + c + ", more than count " + count);
+                throw new DataFormatException(
+                        meta + ": " + name + ".label_counts has " + c + ", more than count " + count);
             }
             sum += c; // no overflow: each of the ten is at most count
         }
         if (sum != count) {
-            throw new DataFormatException(meta + ": " + name + ".label_counts add up to " + sum + ", not count " + count);
+            throw new DataFormatException(
+                    meta + ": " + name + ".label_counts add up to " + sum + ", not count " + count);
         }
         long crc;
         try {
@@ -149,16 +156,28 @@ public final class PreparedDataset {
         FileStatus status = HadoopFiles.existingFile(conf, uri);
         long expected = count * recordLength;
         if (status.getLen() != expected) {
-            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+            throw new DataFormatException(String.format(
+                    Locale.ROOT,
                     "%s: %,d bytes, but %s says %,d records of %d bytes (%,d bytes): the file is truncated or does"
-                            + " not belong to this metadata", uri, status.getLen(), meta, count, recordLength, expected));
+                            + " not belong to this metadata",
+                    uri,
+                    status.getLen(),
+                    meta,
+                    count,
+                    recordLength,
+                    expected));
         }
         int blockRecords = 0;
         int[] blockCrcs = null;
         if (f.map().containsKey("block_records")) {
-            // Readers hold one block in one array: no more records than prepare writes, and no more bytes than an array.
-            blockRecords = (int) f.number("block_records", 1, Math.min(BLOCK_RECORDS, IdxHeader.MAX_PAYLOAD_BYTES / recordLength));
-            blockCrcs = hexWords(f.text("block_crc32c"), (count + blockRecords - 1) / blockRecords, meta + ": " + name + ".block_crc32c");
+            // Readers hold one block in one array: no more records than prepare writes, and no more bytes than an
+            // array.
+            blockRecords = (int)
+                    f.number("block_records", 1, Math.min(BLOCK_RECORDS, IdxHeader.MAX_PAYLOAD_BYTES / recordLength));
+            blockCrcs = hexWords(
+                    f.text("block_crc32c"),
+                    (count + blockRecords - 1) / blockRecords,
+                    meta + ": " + name + ".block_crc32c");
         }
         return new Part(name, uri, count, labelCounts, crc, blockRecords, blockCrcs);
     }
@@ -188,23 +207,50 @@ public final class PreparedDataset {
             throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);
         }
         if (crc.getValue() != part.crc32c()) {
-            throw new DataFormatException(String.format(java.util.Locale.ROOT,
-                    "%s: CRC32C %08x does not match %08x in %s: the file is corrupt", part.uri(), crc.getValue(),
-                    part.crc32c(), metadataUri(dir)));
+            throw new DataFormatException(String.format(
+                    Locale.ROOT,
+                    "%s: CRC32C %08x does not match %08x in %s: the file is corrupt",
+                    part.uri(),
+                    crc.getValue(),
+                    part.crc32c(),
+                    metadataUri(dir)));
         }
     }
 
-    public String dir() { return dir; }
+    public String dir() {
+        return dir;
+    }
     /** What {@code prepare} converted, for messages and the model's sidecar. */
-    public String source() { return source; }
-    public int rows() { return rows; }
-    public int cols() { return cols; }
-    public int features() { return rows * cols; }
-    public int recordLength() { return 1 + rows * cols; }
-    public Part train() { return train; }
-    public Optional<Part> test() { return Optional.ofNullable(test); }
+    public String source() {
+        return source;
+    }
 
-    @Override public String toString() {
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public int features() {
+        return rows * cols;
+    }
+
+    public int recordLength() {
+        return 1 + rows * cols;
+    }
+
+    public Part train() {
+        return train;
+    }
+
+    public Optional<Part> test() {
+        return Optional.ofNullable(test);
+    }
+
+    @Override
+    public String toString() {
         return "prepared " + dir + " (from " + source + ")";
     }
 
@@ -220,7 +266,8 @@ public final class PreparedDataset {
             if (!(v instanceof Integer || v instanceof Long)) throw missing(key, "a whole number");
             long n = ((Number) v).longValue();
             if (n < min || n > max) {
-                throw new DataFormatException(uri + ": " + key + " " + n + " is out of range (" + min + ".." + max + ")");
+                throw new DataFormatException(
+                        uri + ": " + key + " " + n + " is out of range (" + min + ".." + max + ")");
             }
             return n;
         }
@@ -231,7 +278,8 @@ public final class PreparedDataset {
             }
             long[] counts = new long[length];
             for (int i = 0; i < length; i++) {
-                if (!(list.get(i) instanceof Integer || list.get(i) instanceof Long) || ((Number) list.get(i)).longValue() < 0) {
+                if (!(list.get(i) instanceof Integer || list.get(i) instanceof Long)
+                        || ((Number) list.get(i)).longValue() < 0) {
                     throw missing(key, "a list of " + length + " counts");
                 }
                 counts[i] = ((Number) list.get(i)).longValue();

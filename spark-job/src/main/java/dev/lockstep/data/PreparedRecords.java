@@ -3,6 +3,7 @@ package dev.lockstep.data;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FSDataInputStream;
 
@@ -18,8 +19,7 @@ public final class PreparedRecords {
     /** ...and larger records are read fewer at a time, so that the buffer stays this small. */
     private static final int CHUNK_BYTES = 1 << 22;
 
-    private PreparedRecords() {
-    }
+    private PreparedRecords() {}
 
     /**
      * One block to read: records [fileStart, fileStart + fileSpan) of the file, of which those whose bit is set in
@@ -28,8 +28,8 @@ public final class PreparedRecords {
     public record Slice(long firstRow, int count, long fileStart, int fileSpan, long[] keep) implements Serializable {
         public Slice {
             if (count < 0 || fileSpan < count || firstRow < 0 || fileStart < 0 || (keep == null && fileSpan != count)) {
-                throw new IllegalArgumentException("bad slice: rows " + firstRow + "+" + count + " from records "
-                        + fileStart + "+" + fileSpan);
+                throw new IllegalArgumentException(
+                        "bad slice: rows " + firstRow + "+" + count + " from records " + fileStart + "+" + fileSpan);
             }
         }
 
@@ -87,7 +87,8 @@ public final class PreparedRecords {
             private long loaded = -1;
             private int loadedRecords;
 
-            @Override public void read(long first, byte[] dst, int n) throws IOException {
+            @Override
+            public void read(long first, byte[] dst, int n) throws IOException {
                 int offset = 0;
                 while (n > 0) {
                     load(first / sums.records());
@@ -103,7 +104,8 @@ public final class PreparedRecords {
             private void load(long b) throws IOException {
                 if (b == loaded) return;
                 int index = (int) (b - sums.firstBlock());
-                if (index < 0 || index >= sums.crcs().length) throw new IllegalStateException("block " + b + " was not shipped with the task");
+                if (index < 0 || index >= sums.crcs().length)
+                    throw new IllegalStateException("block " + b + " was not shipped with the task");
                 long start = b * sums.records();
                 int count = (int) Math.min(sums.records(), sums.fileRecords() - start);
                 if (block == null) block = new byte[Math.multiplyExact(sums.records(), recordLength)];
@@ -112,9 +114,15 @@ public final class PreparedRecords {
                 CRC32C crc = new CRC32C();
                 crc.update(block, 0, count * recordLength);
                 if ((int) crc.getValue() != sums.crcs()[index]) {
-                    throw new DataFormatException(String.format(java.util.Locale.ROOT,
-                            "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is corrupt",
-                            uri, start, start + count - 1, (int) crc.getValue(), sums.crcs()[index]));
+                    throw new DataFormatException(String.format(
+                            Locale.ROOT,
+                            "%s: records %d-%d fail their CRC32C check (%08x, prepared.json says %08x): the file is "
+                                    + "corrupt",
+                            uri,
+                            start,
+                            start + count - 1,
+                            (int) crc.getValue(),
+                            sums.crcs()[index]));
                 }
                 loaded = b;
                 loadedRecords = count;
@@ -122,12 +130,13 @@ public final class PreparedRecords {
         };
     }
 
-    private static void readFully(FSDataInputStream in, String uri, int length, long first, byte[] dst, int n) throws IOException {
+    private static void readFully(FSDataInputStream in, String uri, int length, long first, byte[] dst, int n)
+            throws IOException {
         try {
             in.readFully(dst, 0, n * length);
         } catch (EOFException e) {
-            throw new DataFormatException(uri + ": ends before record " + (first + n - 1) + " (byte " + (first + n) * length
-                    + "): truncated since it was prepared?");
+            throw new DataFormatException(uri + ": ends before record " + (first + n - 1) + " (byte "
+                    + (first + n) * length + "): truncated since it was prepared?");
         }
     }
 

@@ -19,20 +19,21 @@ import org.apache.hadoop.fs.Path;
  * directory a dataset. A failure at any point leaves no metadata describing files it did not write.
  */
 public final class PreparedWriter {
-    private PreparedWriter() {
-    }
+    private PreparedWriter() {}
 
     /** Writes {@code train} (and {@code test}, when present) to {@code dir}; returns what was written. */
-    public static PreparedDataset write(Configuration conf, String dir, LabeledImages train,
-                                        Optional<LabeledImages> test, String source) {
+    public static PreparedDataset write(
+            Configuration conf, String dir, LabeledImages train, Optional<LabeledImages> test, String source) {
         if (test.isPresent() && (test.get().rows() != train.rows() || test.get().cols() != train.cols())) {
-            throw new DataFormatException(test.get().source() + ": test images are " + test.get().rows() + "x"
-                    + test.get().cols() + " but training images are " + train.rows() + "x" + train.cols());
+            throw new DataFormatException(
+                    test.get().source() + ": test images are " + test.get().rows() + "x"
+                            + test.get().cols() + " but training images are " + train.rows() + "x" + train.cols());
         }
         // The records about to be replaced would no longer match an old metadata file: retire it first.
         deleteMetadata(conf, dir);
         PreparedDataset.Part trainPart = writePart(conf, dir, PreparedDataset.TRAIN, train);
-        PreparedDataset.Part testPart = test.map(t -> writePart(conf, dir, PreparedDataset.TEST, t)).orElse(null);
+        PreparedDataset.Part testPart =
+                test.map(t -> writePart(conf, dir, PreparedDataset.TEST, t)).orElse(null);
 
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", PreparedDataset.FORMAT);
@@ -56,7 +57,8 @@ public final class PreparedWriter {
         AtomicFiles.write(conf, uri, out -> writeRecords(data, out, crc, blockCrcs));
         long[] labelCounts = new long[LabeledImages.CLASSES];
         for (int i = 0; i < data.count(); i++) labelCounts[data.label(i)]++;
-        return new PreparedDataset.Part(name, uri, data.count(), labelCounts, crc.getValue(), PreparedDataset.BLOCK_RECORDS, blockCrcs);
+        return new PreparedDataset.Part(
+                name, uri, data.count(), labelCounts, crc.getValue(), PreparedDataset.BLOCK_RECORDS, blockCrcs);
     }
 
     /**

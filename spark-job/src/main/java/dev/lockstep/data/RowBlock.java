@@ -18,8 +18,8 @@ public final class RowBlock implements Serializable {
     /** Takes ownership of both arrays (no copy). */
     public RowBlock(long firstRow, int count, int features, byte[] pixels, byte[] labels) {
         if (firstRow < 0 || count < 0 || features < 1) {
-            throw new IllegalArgumentException("bad block: firstRow " + firstRow + ", count " + count
-                    + ", features " + features);
+            throw new IllegalArgumentException(
+                    "bad block: firstRow " + firstRow + ", count " + count + ", features " + features);
         }
         if (labels.length != count || pixels.length != (long) count * features) {
             throw new IllegalArgumentException("block of " + count + " rows x " + features + " features got "
@@ -76,8 +76,8 @@ public final class RowBlock implements Serializable {
 
     private int localIndex(long globalRow) {
         if (!contains(globalRow)) {
-            throw new IndexOutOfBoundsException("row " + globalRow + " is not in block [" + firstRow + ", "
-                    + endRow() + ")");
+            throw new IndexOutOfBoundsException(
+                    "row " + globalRow + " is not in block [" + firstRow + ", " + endRow() + ")");
         }
         return (int) (globalRow - firstRow);
     }

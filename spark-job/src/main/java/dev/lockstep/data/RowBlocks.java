@@ -12,8 +12,7 @@ public final class RowBlocks {
     /** 16384 MNIST rows are 12.8 MB of pixels: big enough to amortise overhead, small enough to move. */
     public static final int DEFAULT_BLOCK_ROWS = 16384;
 
-    private RowBlocks() {
-    }
+    private RowBlocks() {}
 
     /** {@code partitions + 1} bounds; partition p owns global rows [bounds[p], bounds[p+1]). */
     public static long[] partitionBounds(long rows, int partitions) {
@@ -63,8 +62,8 @@ public final class RowBlocks {
      */
     public static long[] blockBounds(long from, long to, int maxRowsPerBlock) {
         if (maxRowsPerBlock < 1 || from < 0 || to < from) {
-            throw new IllegalArgumentException("cannot cut rows [" + from + ", " + to + ") into blocks of at most "
-                    + maxRowsPerBlock);
+            throw new IllegalArgumentException(
+                    "cannot cut rows [" + from + ", " + to + ") into blocks of at most " + maxRowsPerBlock);
         }
         long rows = to - from;
         int blocks = Math.toIntExact((rows + maxRowsPerBlock - 1) / maxRowsPerBlock);

@@ -107,7 +107,8 @@ public final class AtomicFiles {
             Path parent = target.getParent();
             if (parent != null && !fs.exists(parent)) {
                 Path highestNew = parent;
-                while (highestNew.getParent() != null && !fs.exists(highestNew.getParent())) highestNew = highestNew.getParent();
+                while (highestNew.getParent() != null && !fs.exists(highestNew.getParent()))
+                    highestNew = highestNew.getParent();
                 if (!fs.mkdirs(parent)) throw new IOException("could not create directory " + parent);
                 // A new directory is an entry in its parent, as a renamed file is: synced too, or a power loss could
                 // keep the file's rename but lose the directory it went into (a registry's new run).
@@ -130,8 +131,15 @@ public final class AtomicFiles {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 // The writer may close what it is given (e.g. through a Writer); we still need to sync and close.
                 writer.accept(new FilterOutputStream(out) {
-                    @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
-                    @Override public void close() throws IOException { out.flush(); }
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush();
+                    }
                 });
                 out.flush();
                 // Durable before the rename publishes it; stores without hsync (s3a) persist on close instead.

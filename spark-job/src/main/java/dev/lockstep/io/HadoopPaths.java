@@ -2,6 +2,7 @@ package dev.lockstep.io;
 
 import dev.lockstep.LockstepException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -34,7 +35,7 @@ public final class HadoopPaths {
     public static String readText(Configuration conf, String uri) {
         Path p = of(uri);
         try (var in = fileSystem(p, conf).open(p)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);
         }

@@ -113,28 +113,51 @@ public final class Json {
      */
     private static final class KeyColonValue extends DefaultPrettyPrinter {
         KeyColonValue() {}
-        private KeyColonValue(KeyColonValue base) { super(base); }
-        @Override public DefaultPrettyPrinter createInstance() { return new KeyColonValue(this); }
-        @Override public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException { g.writeRaw(": "); }
+
+        private KeyColonValue(KeyColonValue base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new KeyColonValue(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
     }
 
     private static final class FiniteDouble extends StdSerializer<Double> {
-        FiniteDouble() { super(Double.class); }
-        @Override public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+        FiniteDouble() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
             writeDouble(v, g);
         }
     }
 
     private static final class FiniteFloat extends StdSerializer<Float> {
-        FiniteFloat() { super(Float.class); }
-        @Override public void serialize(Float v, JsonGenerator g, SerializerProvider p) throws IOException {
+        FiniteFloat() {
+            super(Float.class);
+        }
+
+        @Override
+        public void serialize(Float v, JsonGenerator g, SerializerProvider p) throws IOException {
             writeFloat(v, g);
         }
     }
 
     private static final class FiniteDoubleArray extends StdSerializer<double[]> {
-        FiniteDoubleArray() { super(double[].class); }
-        @Override public void serialize(double[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+        FiniteDoubleArray() {
+            super(double[].class);
+        }
+
+        @Override
+        public void serialize(double[] a, JsonGenerator g, SerializerProvider p) throws IOException {
             g.writeStartArray(a, a.length);
             for (double v : a) writeDouble(v, g);
             g.writeEndArray();
@@ -142,8 +165,12 @@ public final class Json {
     }
 
     private static final class FiniteFloatArray extends StdSerializer<float[]> {
-        FiniteFloatArray() { super(float[].class); }
-        @Override public void serialize(float[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+        FiniteFloatArray() {
+            super(float[].class);
+        }
+
+        @Override
+        public void serialize(float[] a, JsonGenerator g, SerializerProvider p) throws IOException {
             g.writeStartArray(a, a.length);
             for (float v : a) writeFloat(v, g);
             g.writeEndArray();
@@ -151,10 +178,12 @@ public final class Json {
     }
 
     private static void writeDouble(double v, JsonGenerator g) throws IOException {
-        if (Double.isFinite(v)) g.writeNumber(v); else g.writeNull();
+        if (Double.isFinite(v)) g.writeNumber(v);
+        else g.writeNull();
     }
 
     private static void writeFloat(float v, JsonGenerator g) throws IOException {
-        if (Float.isFinite(v)) g.writeNumber(v); else g.writeNull();
+        if (Float.isFinite(v)) g.writeNumber(v);
+        else g.writeNull();
     }
 }

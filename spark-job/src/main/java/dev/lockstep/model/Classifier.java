@@ -1,6 +1,8 @@
 package dev.lockstep.model;
 
 import dev.lockstep.nn.Mlp;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.Vector;
 
@@ -30,7 +32,9 @@ public final class Classifier {
         return new Classifier(ModelFile.read(conf, uri));
     }
 
-    public MlpModel model() { return model; }
+    public MlpModel model() {
+        return model;
+    }
 
     /** Class probabilities for one image of {@code inputSize} raw pixel values. */
     public float[] probabilities(float[] pixels) {
@@ -43,7 +47,7 @@ public final class Classifier {
         InputScaling s = model.scaling();
         for (int i = 0; i < n; i++) in[i] = pixels[i] * s.scale() + s.offset();
         float[] out = mlp.forward(1);
-        return java.util.Arrays.copyOf(out, model.architecture().outputSize());
+        return Arrays.copyOf(out, model.architecture().outputSize());
     }
 
     /** The same for a Spark ML vector (dense or sparse), as other Spark code hands it over. */
@@ -55,9 +59,10 @@ public final class Classifier {
     }
 
     /** Class probabilities for a picture of a digit of any size and polarity, brought to MNIST form first. */
-    public float[] probabilities(java.awt.image.BufferedImage image) {
+    public float[] probabilities(BufferedImage image) {
         if (model.architecture().inputSize() != MnistImage.SIDE * MnistImage.SIDE) {
-            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes " + model.architecture().inputSize() + " inputs");
+            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes "
+                    + model.architecture().inputSize() + " inputs");
         }
         return probabilities(MnistImage.pixels(image));
     }

@@ -15,7 +15,10 @@ public final class MlpModel {
     private final InputScaling scaling;
 
     public MlpModel(Architecture architecture, float[] parameters, InputScaling scaling) {
-        this(architecture, scaling, Objects.requireNonNull(parameters, "parameters").clone());
+        this(
+                architecture,
+                scaling,
+                Objects.requireNonNull(parameters, "parameters").clone());
     }
 
     /** A model with the default {@link InputScaling#UNIT} scaling. */
@@ -44,18 +47,27 @@ public final class MlpModel {
         return new MlpModel(architecture, scaling, owned);
     }
 
-    public Architecture architecture() { return architecture; }
+    public Architecture architecture() {
+        return architecture;
+    }
 
     /** A copy of the flat parameter vector. */
-    public float[] parameters() { return parameters.clone(); }
+    public float[] parameters() {
+        return parameters.clone();
+    }
 
     /** The live parameter array, for writers in this package; must never be modified. */
-    float[] parametersView() { return parameters; }
+    float[] parametersView() {
+        return parameters;
+    }
 
-    public InputScaling scaling() { return scaling; }
+    public InputScaling scaling() {
+        return scaling;
+    }
 
     /** Equal when architecture, scaling and every parameter bit pattern match (so 0.0 and -0.0 differ). */
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         if (!(o instanceof MlpModel m)) return false;
         if (!architecture.equals(m.architecture) || !scaling.equals(m.scaling)) return false;
         for (int i = 0; i < parameters.length; i++) {
@@ -64,12 +76,14 @@ public final class MlpModel {
         return true;
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         return Objects.hash(architecture, scaling) * 31 + Arrays.hashCode(parameters);
     }
 
-    @Override public String toString() {
-        return "MlpModel[" + architecture + ", " + parameters.length + " parameters, scaling "
-                + scaling.scale() + "*p+" + scaling.offset() + "]";
+    @Override
+    public String toString() {
+        return "MlpModel[" + architecture + ", " + parameters.length + " parameters, scaling " + scaling.scale() + "*p+"
+                + scaling.offset() + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.lockstep.model;
 
 import dev.lockstep.data.DataFormatException;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * Brings an ordinary picture of a digit into MNIST's form, the way MNIST itself was made: grey levels with the
@@ -16,7 +17,9 @@ public final class MnistImage {
 
     private MnistImage() {}
 
-    /** 784 intensities, 0 (background) to 255 (ink), row-major: what {@link Classifier#probabilities(float[])} takes. */
+    /**
+     * 784 intensities, 0 (background) to 255 (ink), row-major: what {@link Classifier#probabilities(float[])} takes.
+     */
     public static float[] pixels(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         double[] g = greyOnWhite(image);
@@ -74,7 +77,7 @@ public final class MnistImage {
                 if ((y == 0 || y == h - 1 || x == 0 || x == w - 1) && k < n) border[k++] = g[y * w + x];
             }
         }
-        java.util.Arrays.sort(border, 0, k);
+        Arrays.sort(border, 0, k);
         return border[k / 2];
     }
 

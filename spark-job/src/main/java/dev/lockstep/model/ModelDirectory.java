@@ -17,16 +17,24 @@ public final class ModelDirectory {
     private ModelDirectory() {}
 
     /** The binary model, see {@link ModelFile}. */
-    public static String modelFile(String dir) { return resolve(dir, MODEL_FILE); }
+    public static String modelFile(String dir) {
+        return resolve(dir, MODEL_FILE);
+    }
 
     /** The human-readable description of the model, see {@link ModelSidecar}. */
-    public static String sidecarFile(String dir) { return resolve(dir, SIDECAR_FILE); }
+    public static String sidecarFile(String dir) {
+        return resolve(dir, SIDECAR_FILE);
+    }
 
     /** Final metrics of the run. */
-    public static String metricsFile(String dir) { return resolve(dir, METRICS_FILE); }
+    public static String metricsFile(String dir) {
+        return resolve(dir, METRICS_FILE);
+    }
 
     /** One JSON line per epoch. */
-    public static String historyFile(String dir) { return resolve(dir, HISTORY_FILE); }
+    public static String historyFile(String dir) {
+        return resolve(dir, HISTORY_FILE);
+    }
 
     static String resolve(String dir, String name) {
         return new Path(HadoopPaths.of(dir), name).toString();

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -52,14 +53,18 @@ import org.apache.hadoop.fs.Path;
 public final class ModelFile {
     /** "LKSTPMDL". */
     static final byte[] MAGIC = "LKSTPMDL".getBytes(StandardCharsets.US_ASCII);
+
     public static final int FORMAT_VERSION = 1;
     /** Bytes before the header: magic, version, header length. */
     static final int PREFIX_LENGTH = 16;
+
     static final int TRAILER_LENGTH = 8;
     static final int MIN_SIZES = 2;
     static final int MAX_SIZES = 64;
     static final int MAX_LAYER_SIZE = 1 << 16;
-    /** 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate. */
+    /**
+     * 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate.
+     */
     static final int MAX_PARAMETERS = 1 << 28;
     /** Parameters move through a byte buffer this large, so neither writing nor reading needs a second full copy. */
     static final int CHUNK_BYTES = 1 << 16;
@@ -85,21 +90,30 @@ public final class ModelFile {
     public static void checkStorable(Architecture arch) {
         int n = arch.layerCount() + 1;
         if (n < MIN_SIZES || n > MAX_SIZES) {
-            throw new IllegalArgumentException(n + " layer sizes; a model file holds " + MIN_SIZES + " to " + MAX_SIZES);
+            throw new IllegalArgumentException(
+                    n + " layer sizes; a model file holds " + MIN_SIZES + " to " + MAX_SIZES);
         }
         for (int size : arch.sizes()) {
             if (size > MAX_LAYER_SIZE) {
-                throw new IllegalArgumentException("layer size " + size + "; a model file holds layers of at most " + MAX_LAYER_SIZE);
+                throw new IllegalArgumentException(
+                        "layer size " + size + "; a model file holds layers of at most " + MAX_LAYER_SIZE);
             }
         }
         if (arch.parameterCount() > MAX_PARAMETERS) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)", arch.parameterCount(),
-                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20, MAX_PARAMETERS, 4L * MAX_PARAMETERS >> 20));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%,d parameters (%,d MB of float32); a model file holds at most %,d (%,d MB)",
+                    arch.parameterCount(),
+                    (4L * arch.parameterCount() + (1 << 20) - 1) >> 20,
+                    MAX_PARAMETERS,
+                    4L * MAX_PARAMETERS >> 20));
         }
     }
 
-    /** Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on failure. */
+    /**
+     * Writes {@code model} to {@code uri} atomically (see {@link AtomicFiles}); any previous file stays intact on
+     * failure.
+     */
     public static void write(Configuration conf, String uri, MlpModel model) {
         AtomicFiles.write(conf, uri, out -> write(out, model));
     }
@@ -134,7 +148,9 @@ public final class ModelFile {
         trailer.flush();
     }
 
-    /** Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file. */
+    /**
+     * Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file.
+     */
     public static MlpModel read(Configuration conf, String uri) {
         try {
             Path path = HadoopPaths.of(uri);

@@ -38,7 +38,8 @@ final class ModelFileReader {
         checkMagic();
         int version = readInt();
         if (version > FORMAT_VERSION) {
-            throw fail("model format version " + version + " is newer than this Lockstep supports (" + FORMAT_VERSION + ")");
+            throw fail("model format version " + version + " is newer than this Lockstep supports (" + FORMAT_VERSION
+                    + ")");
         }
         if (version < 1) throw fail("invalid model format version " + version);
         Header header = readHeader();
@@ -68,7 +69,8 @@ final class ModelFileReader {
         position = got;
         if (got == 0) throw fail("not a Lockstep model: the file is empty");
         if (!Arrays.equals(magic, 0, got, MAGIC, 0, got)) {
-            throw fail("not a Lockstep model: it does not start with \"" + new String(MAGIC, StandardCharsets.US_ASCII) + "\"");
+            throw fail("not a Lockstep model: it does not start with \"" + new String(MAGIC, StandardCharsets.US_ASCII)
+                    + "\"");
         }
         if (got < magic.length) throw truncated(got);
     }
@@ -76,8 +78,8 @@ final class ModelFileReader {
     private Header readHeader() throws IOException {
         int headerLength = readInt();
         if (headerLength < headerLength(MIN_SIZES) || headerLength > headerLength(MAX_SIZES)) {
-            throw fail("invalid header: header length " + headerLength + " is outside "
-                    + headerLength(MIN_SIZES) + ".." + headerLength(MAX_SIZES));
+            throw fail("invalid header: header length " + headerLength + " is outside " + headerLength(MIN_SIZES) + ".."
+                    + headerLength(MAX_SIZES));
         }
         // Bounded by the check above, so reading the whole header up front is safe.
         ByteBuffer h = ByteBuffer.wrap(readBytes(headerLength));
@@ -112,7 +114,8 @@ final class ModelFileReader {
             throw fail("invalid header: input scaling " + scale + "*p+" + offset + " is not finite");
         }
         if (implied > MAX_PARAMETERS) {
-            throw fail("invalid header: layers imply " + implied + " parameters, more than the supported " + MAX_PARAMETERS);
+            throw fail("invalid header: layers imply " + implied + " parameters, more than the supported "
+                    + MAX_PARAMETERS);
         }
         if (count != implied) {
             throw fail("invalid header: parameter count " + count + " does not match the " + implied

@@ -35,18 +35,28 @@ public final class ModelSidecar {
     private ModelSidecar() {}
 
     /** Writes the sidecar to {@code uri} atomically. Maps are written in their iteration order. */
-    public static void write(Configuration conf, String uri, MlpModel model, Map<String, Object> metrics,
-                             Map<String, Object> config, String dataFingerprint) {
+    public static void write(
+            Configuration conf,
+            String uri,
+            MlpModel model,
+            Map<String, Object> metrics,
+            Map<String, Object> config,
+            String dataFingerprint) {
         AtomicFiles.writeString(conf, uri, text(model, metrics, config, dataFingerprint));
     }
 
     /** The sidecar's text, for writing it together with other files ({@link AtomicFiles#writeAll}). */
-    public static String text(MlpModel model, Map<String, Object> metrics, Map<String, Object> config, String dataFingerprint) {
+    public static String text(
+            MlpModel model, Map<String, Object> metrics, Map<String, Object> config, String dataFingerprint) {
         return Json.pretty(content(model, metrics, config, dataFingerprint, Clock.systemUTC())) + "\n";
     }
 
-    static Map<String, Object> content(MlpModel model, Map<String, Object> metrics, Map<String, Object> config,
-                                       String dataFingerprint, Clock clock) {
+    static Map<String, Object> content(
+            MlpModel model,
+            Map<String, Object> metrics,
+            Map<String, Object> config,
+            String dataFingerprint,
+            Clock clock) {
         Architecture arch = model.architecture();
         Map<String, Object> architecture = new LinkedHashMap<>();
         architecture.put("layers", arch.sizes());

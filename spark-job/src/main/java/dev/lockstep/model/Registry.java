@@ -55,7 +55,9 @@ public final class Registry {
     /** A run's outcome once decided; a run without one is still training, or died without saying so. */
     public static final Set<String> FINAL_STATUSES = Set.of("promoted", "rejected", "failed");
 
-    /** How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it. */
+    /**
+     * How long a writer waits for another one's lock: holders keep it for milliseconds, unless they died holding it.
+     */
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
     /**
@@ -92,7 +94,9 @@ public final class Registry {
         this.warnings = warnings;
     }
 
-    public String root() { return root; }
+    public String root() {
+        return root;
+    }
 
     public static String newRunId() {
         return RunIds.next();
@@ -107,7 +111,9 @@ public final class Registry {
         return new Path(root, "runs");
     }
 
-    public String modelFile(String runId) { return ModelDirectory.modelFile(runDir(runId)); }
+    public String modelFile(String runId) {
+        return ModelDirectory.modelFile(runDir(runId));
+    }
 
     /** The pointer: the serving run, then those that served before it, newest first. */
     public record Pointer(String current, List<String> previous) {
@@ -134,11 +140,13 @@ public final class Registry {
         List<String> previous = new ArrayList<>();
         Object before = m.get("previous");
         if (before != null && !(before instanceof List<?>)) {
-            throw new LockstepException(uri + ": \"previous\" is " + RunIds.describe(before) + ", expected a list of run ids");
+            throw new LockstepException(
+                    uri + ": \"previous\" is " + RunIds.describe(before) + ", expected a list of run ids");
         }
         if (before instanceof List<?> list) {
             for (Object o : list) {
-                if (!(o instanceof String id)) throw new LockstepException(uri + ": \"previous\" holds " + RunIds.describe(o) + ", not a run id");
+                if (!(o instanceof String id))
+                    throw new LockstepException(uri + ": \"previous\" holds " + RunIds.describe(o) + ", not a run id");
                 previous.add(RunIds.require(id, uri + " (\"previous\")"));
             }
         }
@@ -193,8 +201,10 @@ public final class Registry {
     }
 
     private String rollbackLocked() {
-        Pointer p = pointer().orElseThrow(() -> new LockstepException("nothing to roll back: " + root + " has no current model"));
-        if (p.previous().isEmpty()) throw new LockstepException("nothing to roll back to: " + p.current() + " is the only run that has served");
+        Pointer p = pointer()
+                .orElseThrow(() -> new LockstepException("nothing to roll back: " + root + " has no current model"));
+        if (p.previous().isEmpty())
+            throw new LockstepException("nothing to roll back to: " + p.current() + " is the only run that has served");
         String back = p.previous().get(0);
         requireServable(back, "roll back to run " + back);
         writePointer(new Pointer(back, p.previous().subList(1, p.previous().size())));
@@ -210,7 +220,8 @@ public final class Registry {
     private void requireServable(String runId, String action) {
         String dir = runDir(runId);
         String unchanged = "; " + CURRENT + " is unchanged";
-        if (!exists(dir)) throw new LockstepException("cannot " + action + ": its directory " + dir + " is gone" + unchanged);
+        if (!exists(dir))
+            throw new LockstepException("cannot " + action + ": its directory " + dir + " is gone" + unchanged);
         try {
             ModelFile.read(conf, modelFile(runId));
         } catch (LockstepException e) {
@@ -228,7 +239,8 @@ public final class Registry {
         m.putAll(details);
         try (RegistryLock lock = lock("record " + status + " " + runId)) {
             AtomicFiles.writeString(conf, new Path(runDir(runId), STATUS).toString(), Json.pretty(m) + "\n");
-            if (!status.equals("promoted")) event(status, runId, reason, current().orElse(null)); // promote() logs its own
+            if (!status.equals("promoted"))
+                event(status, runId, reason, current().orElse(null)); // promote() logs its own
         }
     }
 
@@ -249,7 +261,9 @@ public final class Registry {
         for (int i = ids.size() - 1; i >= 0; i--) {
             String claim = new Path(runDir(ids.get(i)), APPLICATION).toString();
             try {
-                if (exists(claim) && application.equals(Json.readMap(conf, claim).get("application"))) return Optional.of(ids.get(i));
+                if (exists(claim)
+                        && application.equals(Json.readMap(conf, claim).get("application")))
+                    return Optional.of(ids.get(i));
             } catch (LockstepException e) {
                 warnings.accept("skipping run " + ids.get(i) + ": " + e.getMessage());
             }
@@ -269,13 +283,16 @@ public final class Registry {
         Map<String, Object> m = Json.readMap(conf, uri);
         for (String field : List.of("status", "reason")) {
             if (!(m.get(field) instanceof String)) {
-                throw new LockstepException(uri + ": " + (m.containsKey(field) ? "\"" + field + "\" is " + RunIds.describe(m.get(field))
-                        + ", not a string" : "no \"" + field + "\""));
+                throw new LockstepException(uri + ": "
+                        + (m.containsKey(field)
+                                ? "\"" + field + "\" is " + RunIds.describe(m.get(field)) + ", not a string"
+                                : "no \"" + field + "\""));
             }
         }
         for (String field : List.of("candidate_accuracy", "current_accuracy")) {
             Object v = m.get(field);
-            if (v != null && !(v instanceof Number)) throw new LockstepException(uri + ": \"" + field + "\" is " + RunIds.describe(v) + ", not a number");
+            if (v != null && !(v instanceof Number))
+                throw new LockstepException(uri + ": \"" + field + "\" is " + RunIds.describe(v) + ", not a number");
         }
         return m;
     }
@@ -313,7 +330,9 @@ public final class Registry {
                 if (!st.isDirectory()) continue;
                 String name = st.getPath().getName();
                 if (RunIds.isValid(name)) ids.add(name);
-                else warnings.accept("skipping " + st.getPath() + ": not a run directory (run ids look like " + RunIds.EXAMPLE + ")");
+                else
+                    warnings.accept("skipping " + st.getPath() + ": not a run directory (run ids look like "
+                            + RunIds.EXAMPLE + ")");
             }
         } catch (IOException e) {
             throw new LockstepException("cannot list " + runs + ": " + e.getMessage(), e);
@@ -355,7 +374,8 @@ public final class Registry {
             if (protectedRuns.contains(id)) continue;
             Optional<Map<String, Object>> status = readableStatus(id);
             if (status.isEmpty()) continue; // damaged: an operator looks at it, not retention
-            if (!FINAL_STATUSES.contains(String.valueOf(status.get().get("status"))) && !lastActivity(id).isBefore(cutoff)) continue;
+            if (!FINAL_STATUSES.contains(String.valueOf(status.get().get("status")))
+                    && !lastActivity(id).isBefore(cutoff)) continue;
             Path dir = new Path(runDir(id));
             try {
                 dir.getFileSystem(conf).delete(dir, true);
@@ -364,7 +384,8 @@ public final class Registry {
             }
             deleted.add(id);
         }
-        if (!deleted.isEmpty()) event("pruned", String.join(",", deleted), "keep " + keep, current().orElse(null));
+        if (!deleted.isEmpty())
+            event("pruned", String.join(",", deleted), "keep " + keep, current().orElse(null));
         return deleted;
     }
 

@@ -60,7 +60,8 @@ final class RegistryLock implements AutoCloseable {
      * @param warnings told when the lock cannot be released
      * @throws LockstepException if it is still held after that, naming the holder
      */
-    static RegistryLock acquire(Configuration conf, String root, String action, Duration wait, Consumer<String> warnings) {
+    static RegistryLock acquire(
+            Configuration conf, String root, String action, Duration wait, Consumer<String> warnings) {
         Path path = new Path(root, NAME);
         String token = UUID.randomUUID().toString();
         byte[] content = (Json.line(holder(action, token)) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -92,7 +93,8 @@ final class RegistryLock implements AutoCloseable {
         try {
             if (fs instanceof RawLocalFileSystem local) {
                 // Hadoop's local create(overwrite=false) checks, then opens: two processes could both pass.
-                out = Files.newOutputStream(local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                out = Files.newOutputStream(
+                        local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } else {
                 out = fs.create(path, false);
             }
@@ -146,7 +148,8 @@ final class RegistryLock implements AutoCloseable {
     }
 
     private static String describe(Map<String, Object> h) {
-        return "\"" + h.get("action") + "\" of pid " + h.get("pid") + " on " + h.get("host") + " since " + h.get("since");
+        return "\"" + h.get("action") + "\" of pid " + h.get("pid") + " on " + h.get("host") + " since "
+                + h.get("since");
     }
 
     /** The holder's record, or null if the file is gone, still empty or not ours to parse. */
@@ -166,7 +169,8 @@ final class RegistryLock implements AutoCloseable {
      * worst a lock of ours stays and the next writer's error says which file to delete. Never throws: what the lock
      * guarded is done and stands (a promotion must not turn into a failed run here).
      */
-    @Override public void close() {
+    @Override
+    public void close() {
         Map<String, Object> h = read(fs, path);
         if (h == null || !token.equals(h.get("token"))) {
             if (h != null || exists()) {

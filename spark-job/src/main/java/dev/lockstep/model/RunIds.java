@@ -27,7 +27,8 @@ public final class RunIds {
 
     /** A new id for a run starting now. */
     public static String next() {
-        return ZonedDateTime.now(ZoneOffset.UTC).format(TIME) + String.format("-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+        return ZonedDateTime.now(ZoneOffset.UTC).format(TIME)
+                + String.format("-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
     }
 
     /** Whether {@code id} has the shape of a run id (and so is a plain directory name, never {@code ..} or a path). */
@@ -42,7 +43,8 @@ public final class RunIds {
      * @throws LockstepException if it is not one
      */
     public static String require(String id, String source) {
-        if (!isValid(id)) throw new LockstepException(source + ": " + describe(id) + " is not a run id (like " + EXAMPLE + ")");
+        if (!isValid(id))
+            throw new LockstepException(source + ": " + describe(id) + " is not a run id (like " + EXAMPLE + ")");
         return id;
     }
 

@@ -9,22 +9,37 @@ import java.util.Locale;
 public enum Activation {
     RELU {
         /** max(x, +0), as the kernels fuse it into their stores (-0 becomes +0, NaN stays NaN). */
-        @Override public void apply(float[] a, int from, int to) {
+        @Override
+        public void apply(float[] a, int from, int to) {
             for (int i = from; i < to; i++) a[i] = Math.max(a[i], 0f);
         }
-        @Override public float derivativeFromOutput(float y) { return y > 0f ? 1f : 0f; }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return y > 0f ? 1f : 0f;
+        }
     },
     SIGMOID {
-        @Override public void apply(float[] a, int from, int to) {
+        @Override
+        public void apply(float[] a, int from, int to) {
             for (int i = from; i < to; i++) a[i] = (float) (1.0 / (1.0 + StrictMath.exp(-a[i])));
         }
-        @Override public float derivativeFromOutput(float y) { return y * (1f - y); }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return y * (1f - y);
+        }
     },
     TANH {
-        @Override public void apply(float[] a, int from, int to) {
+        @Override
+        public void apply(float[] a, int from, int to) {
             for (int i = from; i < to; i++) a[i] = (float) StrictMath.tanh(a[i]);
         }
-        @Override public float derivativeFromOutput(float y) { return 1f - y * y; }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return 1f - y * y;
+        }
     };
 
     /** Applies the activation in place to a[from, to). */

@@ -33,7 +33,8 @@ public final class Architecture implements Serializable {
             }
         }
         if (sizes[sizes.length - 1] < 2) {
-            throw new IllegalArgumentException("the output layer needs at least 2 classes, got " + sizes[sizes.length - 1]);
+            throw new IllegalArgumentException(
+                    "the output layer needs at least 2 classes, got " + sizes[sizes.length - 1]);
         }
         this.sizes = sizes.clone();
         this.hidden = hidden;
@@ -67,16 +68,45 @@ public final class Architecture implements Serializable {
         return new Architecture(sizes, hidden);
     }
 
-    public int layerCount() { return sizes.length - 1; }
-    public int inputSize() { return sizes[0]; }
-    public int outputSize() { return sizes[sizes.length - 1]; }
-    public int size(int i) { return sizes[i]; }
-    public int[] sizes() { return sizes.clone(); }
-    public Activation hidden() { return hidden; }
-    public int parameterCount() { return parameterCount; }
-    public int weightOffset(int layer) { return weightOffsets[layer]; }
-    public int biasOffset(int layer) { return biasOffsets[layer]; }
-    public int maxWidth() { return Arrays.stream(sizes).max().orElseThrow(); }
+    public int layerCount() {
+        return sizes.length - 1;
+    }
+
+    public int inputSize() {
+        return sizes[0];
+    }
+
+    public int outputSize() {
+        return sizes[sizes.length - 1];
+    }
+
+    public int size(int i) {
+        return sizes[i];
+    }
+
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    public Activation hidden() {
+        return hidden;
+    }
+
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    public int weightOffset(int layer) {
+        return weightOffsets[layer];
+    }
+
+    public int biasOffset(int layer) {
+        return biasOffsets[layer];
+    }
+
+    public int maxWidth() {
+        return Arrays.stream(sizes).max().orElseThrow();
+    }
 
     /** [from, to) ranges of every weight matrix, the parameters that L2 weight decay applies to (biases excluded). */
     public int[][] weightRanges() {
@@ -91,11 +121,18 @@ public final class Architecture implements Serializable {
         return j.toString();
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         return o instanceof Architecture a && Arrays.equals(sizes, a.sizes) && hidden == a.hidden;
     }
 
-    @Override public int hashCode() { return 31 * Arrays.hashCode(sizes) + hidden.hashCode(); }
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(sizes) + hidden.hashCode();
+    }
 
-    @Override public String toString() { return layersString() + " " + hidden.displayName() + "/softmax"; }
+    @Override
+    public String toString() {
+        return layersString() + " " + hidden.displayName() + "/softmax";
+    }
 }

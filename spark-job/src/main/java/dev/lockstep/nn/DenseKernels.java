@@ -1,5 +1,7 @@
 package dev.lockstep.nn;
 
+import java.util.Arrays;
+
 /**
  * The dense-layer products on flat row-major arrays, each one call of {@link Kernels#gemm}: fused multiply-adds
  * in a fixed order per output element, so results are reproducible bit for bit.
@@ -11,8 +13,10 @@ package dev.lockstep.nn;
 public final class DenseKernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Kernels VECTOR = loadVector();
-    private static Kernels impl = System.getProperty("lockstep.kernels", "").equalsIgnoreCase("scalar") || VECTOR == null
-            ? ScalarKernels.INSTANCE : VECTOR;
+    private static Kernels impl =
+            System.getProperty("lockstep.kernels", "").equalsIgnoreCase("scalar") || VECTOR == null
+                    ? ScalarKernels.INSTANCE
+                    : VECTOR;
 
     private DenseKernels() {}
 
@@ -23,17 +27,23 @@ public final class DenseKernels {
     private static Kernels loadVector() {
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) return null;
         try {
-            return (Kernels) Class.forName("dev.lockstep.nn.VectorKernels").getDeclaredConstructor().newInstance();
+            return (Kernels) Class.forName("dev.lockstep.nn.VectorKernels")
+                    .getDeclaredConstructor()
+                    .newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }
     }
 
     /** The vector kernels if this JVM has them, else null. */
-    static Kernels vector() { return VECTOR; }
+    static Kernels vector() {
+        return VECTOR;
+    }
 
     /** The kernels in use. */
-    static Kernels current() { return impl; }
+    static Kernels current() {
+        return impl;
+    }
 
     /** For tests and benchmarks: use these kernels from now on; returns the previous ones. Not thread-safe. */
     static Kernels use(Kernels kernels) {
@@ -43,7 +53,9 @@ public final class DenseKernels {
     }
 
     /** What runs, for logs: "vector (512-bit)" or "scalar". */
-    public static String description() { return impl.description(); }
+    public static String description() {
+        return impl.description();
+    }
 
     /** Tile edge of the transpose: a 32 x 32 tile of reads and one of writes stay in L1. */
     private static final int TILE = 32;
@@ -70,31 +82,48 @@ public final class DenseKernels {
      * the zero skipping of {@link Kernels}: most pixels of a digit are background, and ReLU zeroes about half of
      * each hidden layer.
      */
-    public static void affine(float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
+    public static void affine(
+            float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
         affine(impl, x, n, in, wT, params, biasOffset, out, dst);
     }
 
-    static void affine(Kernels k, float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
+    static void affine(
+            Kernels k, float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst) {
         affine(k, x, n, in, wT, params, biasOffset, out, dst, false);
     }
 
-    /** As {@link #affine}, then ReLU ({@code max(y, +0)}) if {@code relu}: fused into the kernels' stores, no extra pass. */
-    static void affine(float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst, boolean relu) {
+    /**
+     * As {@link #affine}, then ReLU ({@code max(y, +0)}) if {@code relu}: fused into the kernels' stores, no extra
+     * pass.
+     */
+    static void affine(
+            float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst, boolean relu) {
         affine(impl, x, n, in, wT, params, biasOffset, out, dst, relu);
     }
 
-    static void affine(Kernels k, float[] x, int n, int in, float[] wT, float[] params, int biasOffset, int out, float[] dst,
-                       boolean relu) {
+    static void affine(
+            Kernels k,
+            float[] x,
+            int n,
+            int in,
+            float[] wT,
+            float[] params,
+            int biasOffset,
+            int out,
+            float[] dst,
+            boolean relu) {
         for (int r = 0; r < n; r++) System.arraycopy(params, biasOffset, dst, r * out, out);
         k.gemm(n, out, in, x, 0, in, 1, wT, 0, out, dst, 0, out, relu ? 0f : Float.NEGATIVE_INFINITY);
     }
 
     /** grad[j][k] += sum_r delta[r][j] * x[r][k], rows r in order (fused multiply-adds). */
-    public static void accumulateWeightGradient(float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+    public static void accumulateWeightGradient(
+            float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
         accumulateWeightGradient(impl, delta, x, n, in, out, grad, weightOffset);
     }
 
-    static void accumulateWeightGradient(Kernels k, float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
+    static void accumulateWeightGradient(
+            Kernels k, float[] delta, float[] x, int n, int in, int out, float[] grad, int weightOffset) {
         k.gemm(out, in, n, delta, 0, 1, out, x, 0, in, grad, weightOffset, in, Float.NEGATIVE_INFINITY);
     }
 
@@ -105,13 +134,17 @@ public final class DenseKernels {
         }
     }
 
-    /** prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs. */
-    public static void backpropagate(float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+    /**
+     * prev[r][k] = sum_j delta[r][j] * w[j][k] (j ascending, from +0): the gradient flowing into the layer's inputs.
+     */
+    public static void backpropagate(
+            float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
         backpropagate(impl, delta, n, out, params, weightOffset, in, prev);
     }
 
-    static void backpropagate(Kernels k, float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
-        java.util.Arrays.fill(prev, 0, n * in, 0f);
+    static void backpropagate(
+            Kernels k, float[] delta, int n, int out, float[] params, int weightOffset, int in, float[] prev) {
+        Arrays.fill(prev, 0, n * in, 0f);
         k.gemm(n, in, out, delta, 0, out, 1, params, weightOffset, in, prev, 0, in, Float.NEGATIVE_INFINITY);
     }
 

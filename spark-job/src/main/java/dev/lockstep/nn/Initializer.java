@@ -14,9 +14,8 @@ public final class Initializer {
         for (int l = 0; l < a.layerCount(); l++) {
             int in = a.size(l), out = a.size(l + 1);
             boolean outputLayer = l == a.layerCount() - 1;
-            double std = (!outputLayer && a.hidden() == Activation.RELU)
-                    ? Math.sqrt(2.0 / in)
-                    : Math.sqrt(2.0 / (in + out));
+            double std =
+                    (!outputLayer && a.hidden() == Activation.RELU) ? Math.sqrt(2.0 / in) : Math.sqrt(2.0 / (in + out));
             // One stream per layer, so changing one layer's size leaves the others' draws alone.
             SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.INIT, l));
             int off = a.weightOffset(l);

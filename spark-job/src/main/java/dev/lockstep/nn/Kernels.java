@@ -6,7 +6,8 @@ package dev.lockstep.nn;
  *
  * <p>{@code gemm} updates, for every row {@code i} in {@code [0, m)} and column {@code col} in {@code [0, width)},
  * <pre>
- *   c[cBase + i*cStride + col] = fma(a(i, t), b[bBase + t*bStride + col], c[...])   for t = 0, 1, ..., tCount-1 in order
+ *   c[cBase + i*cStride + col] = fma(a(i, t), b[bBase + t*bStride + col], c[...])
+ *       for t = 0, 1, ..., tCount-1 in order
  * </pre>
  * where {@code a(i, t) = a[aBase + i*aRowStride + t*aTStride]}, starting from the value {@code c} holds. Every
  * element therefore sees the same fused multiply-adds in the same order whichever implementation runs and however
@@ -29,8 +30,19 @@ abstract class Kernels {
      * The product as above, after which every element of c is raised to at least {@code floor}
      * ({@code Math.max(c, floor)}): {@code 0} fuses ReLU into the store, {@code -Infinity} leaves c as it is.
      */
-    abstract void gemm(int m, int width, int tCount,
-                       float[] a, int aBase, int aRowStride, int aTStride,
-                       float[] b, int bBase, int bStride,
-                       float[] c, int cBase, int cStride, float floor);
+    abstract void gemm(
+            int m,
+            int width,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor);
 }

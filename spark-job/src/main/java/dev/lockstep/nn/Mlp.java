@@ -16,10 +16,10 @@ public final class Mlp {
     private final Architecture arch;
     private final int maxBatch;
     private final float[][] activations; // [layer][row * size(layer) + unit]; activations[0] is the input
-    private final float[][] deltas;      // dLoss/dPreActivation of layer l+1's units, same shape as activations[l+1]
-    private final float[][] transposed;  // weights of layer l as [in][out]
+    private final float[][] deltas; // dLoss/dPreActivation of layer l+1's units, same shape as activations[l+1]
+    private final float[][] transposed; // weights of layer l as [in][out]
     private float[] params;
-    private float[] inputDelta;          // dOutput/dInput of row 0, allocated on first use: training never needs it
+    private float[] inputDelta; // dOutput/dInput of row 0, allocated on first use: training never needs it
     private int lastCorrect;
 
     public Mlp(Architecture arch, int maxBatch) {
@@ -37,13 +37,21 @@ public final class Mlp {
         }
     }
 
-    public Architecture architecture() { return arch; }
-    public int maxBatch() { return maxBatch; }
+    public Architecture architecture() {
+        return arch;
+    }
 
-    /** Uses these parameters for the following passes; the array is read, never written, and must not change meanwhile. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * Uses these parameters for the following passes; the array is read, never written, and must not change meanwhile.
+     */
     public void setParameters(float[] parameters) {
         if (parameters.length != arch.parameterCount()) {
-            throw new IllegalArgumentException("expected " + arch.parameterCount() + " parameters, got " + parameters.length);
+            throw new IllegalArgumentException(
+                    "expected " + arch.parameterCount() + " parameters, got " + parameters.length);
         }
         this.params = parameters;
         for (int l = 0; l < arch.layerCount(); l++) {
@@ -52,9 +60,14 @@ public final class Mlp {
     }
 
     /** The input buffer to fill: row r's features at {@code [r * inputSize, (r + 1) * inputSize)}. */
-    public float[] input() { return activations[0]; }
+    public float[] input() {
+        return activations[0];
+    }
 
-    /** Runs the forward pass on the first {@code n} input rows; returns the softmax output buffer ({@code [row][class]}). */
+    /**
+     * Runs the forward pass on the first {@code n} input rows; returns the softmax output buffer ({@code
+     * [row][class]}).
+     */
     public float[] forward(int n) {
         checkReady(n);
         int layers = arch.layerCount();
@@ -62,7 +75,16 @@ public final class Mlp {
             int in = arch.size(l), out = arch.size(l + 1);
             boolean hidden = l < layers - 1;
             boolean fusedRelu = hidden && arch.hidden() == Activation.RELU;
-            DenseKernels.affine(activations[l], n, in, transposed[l], params, arch.biasOffset(l), out, activations[l + 1], fusedRelu);
+            DenseKernels.affine(
+                    activations[l],
+                    n,
+                    in,
+                    transposed[l],
+                    params,
+                    arch.biasOffset(l),
+                    out,
+                    activations[l + 1],
+                    fusedRelu);
             if (hidden && !fusedRelu) arch.hidden().apply(activations[l + 1], 0, n * out);
         }
         DenseKernels.softmaxRows(activations[layers], n, arch.outputSize());
@@ -92,7 +114,8 @@ public final class Mlp {
         }
         for (int l = layers - 1; l >= 0; l--) {
             int in = arch.size(l), out = arch.size(l + 1);
-            DenseKernels.accumulateWeightGradient(deltas[l], activations[l], n, in, out, gradient, arch.weightOffset(l));
+            DenseKernels.accumulateWeightGradient(
+                    deltas[l], activations[l], n, in, out, gradient, arch.weightOffset(l));
             DenseKernels.accumulateBiasGradient(deltas[l], n, out, gradient, arch.biasOffset(l));
             if (l > 0) {
                 // The input layer's gradient is never needed, which saves a third of the first layer's backward work.
@@ -108,7 +131,9 @@ public final class Mlp {
      * How many of the rows of the last {@link #accumulateGradient} call were predicted right (by the probabilities
      * that pass computed, before any update): training accuracy at no extra pass.
      */
-    public int lastCorrect() { return lastCorrect; }
+    public int lastCorrect() {
+        return lastCorrect;
+    }
 
     /**
      * The gradient of {@code log p(target)} with respect to the (scaled) input of row 0, into {@code out}
@@ -119,8 +144,10 @@ public final class Mlp {
      */
     public double inputGradient(int target, float[] out) {
         int classes = arch.outputSize();
-        if (target < 0 || target >= classes) throw new IllegalArgumentException("class " + target + " is not in 0.." + (classes - 1));
-        if (out.length != arch.inputSize()) throw new IllegalArgumentException("expected room for " + arch.inputSize() + " floats");
+        if (target < 0 || target >= classes)
+            throw new IllegalArgumentException("class " + target + " is not in 0.." + (classes - 1));
+        if (out.length != arch.inputSize())
+            throw new IllegalArgumentException("expected room for " + arch.inputSize() + " floats");
         float[] probs = forward(1);
         int layers = arch.layerCount();
         float[] top = deltas[layers - 1];
@@ -184,6 +211,7 @@ public final class Mlp {
 
     private void checkReady(int n) {
         if (params == null) throw new IllegalStateException("setParameters has not been called");
-        if (n < 0 || n > maxBatch) throw new IllegalArgumentException("batch of " + n + " rows exceeds capacity " + maxBatch);
+        if (n < 0 || n > maxBatch)
+            throw new IllegalArgumentException("batch of " + n + " rows exceeds capacity " + maxBatch);
     }
 }

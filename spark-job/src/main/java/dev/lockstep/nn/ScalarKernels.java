@@ -9,14 +9,27 @@ final class ScalarKernels extends Kernels {
 
     private ScalarKernels() {}
 
-    @Override String description() {
+    @Override
+    String description() {
         return "scalar";
     }
 
-    @Override void gemm(int m, int width, int tCount,
-                        float[] a, int aBase, int aRowStride, int aTStride,
-                        float[] b, int bBase, int bStride,
-                        float[] c, int cBase, int cStride, float floor) {
+    @Override
+    void gemm(
+            int m,
+            int width,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor) {
         gemmColumns(m, 0, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, floor);
     }
 
@@ -29,10 +42,22 @@ final class ScalarKernels extends Kernels {
      * row block decides once which terms it skips, then runs them for two columns at a time with its 4 x 2
      * products in locals, not in {@code c} (a load and a store per multiply-add, the old way, ran 3x slower).
      */
-    static void gemmColumns(int m, int col0, int col1, int tCount,
-                            float[] a, int aBase, int aRowStride, int aTStride,
-                            float[] b, int bBase, int bStride,
-                            float[] c, int cBase, int cStride, float floor) {
+    static void gemmColumns(
+            int m,
+            int col0,
+            int col1,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor) {
         int[] idx = TERMS.get();
         if (idx.length < tCount) {
             idx = new int[tCount];
@@ -49,9 +74,35 @@ final class ScalarKernels extends Kernels {
             for (int col = col0; col < col1; col += 2) {
                 boolean pair = col + 1 < col1;
                 if (rows == BLOCK) {
-                    block4(idx, terms, a, first, aRowStride, aTStride, b, bBase + col, bStride, c, cBase + i * cStride + col, cStride, pair, floor);
+                    block4(
+                            idx,
+                            terms,
+                            a,
+                            first,
+                            aRowStride,
+                            aTStride,
+                            b,
+                            bBase + col,
+                            bStride,
+                            c,
+                            cBase + i * cStride + col,
+                            cStride,
+                            pair,
+                            floor);
                 } else {
-                    row1(idx, terms, a, first, aTStride, b, bBase + col, bStride, c, cBase + i * cStride + col, pair, floor);
+                    row1(
+                            idx,
+                            terms,
+                            a,
+                            first,
+                            aTStride,
+                            b,
+                            bBase + col,
+                            bStride,
+                            c,
+                            cBase + i * cStride + col,
+                            pair,
+                            floor);
                 }
             }
             i += rows;
@@ -59,8 +110,21 @@ final class ScalarKernels extends Kernels {
     }
 
     /** Rows {@code 0..3} from {@code a0} times one column ({@code pair} false) or two from {@code b0}. */
-    private static void block4(int[] idx, int terms, float[] a, int a0, int aRowStride, int aTStride,
-                               float[] b, int b0, int bStride, float[] c, int c0, int cStride, boolean pair, float floor) {
+    private static void block4(
+            int[] idx,
+            int terms,
+            float[] a,
+            int a0,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int b0,
+            int bStride,
+            float[] c,
+            int c0,
+            int cStride,
+            boolean pair,
+            float floor) {
         int c1 = c0 + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
         float s00 = c[c0], s10 = c[c1], s20 = c[c2], s30 = c[c3];
         if (pair) {
@@ -102,8 +166,19 @@ final class ScalarKernels extends Kernels {
     }
 
     /** One row (a block of one) from {@code a0} times one column or two from {@code b0}. */
-    private static void row1(int[] idx, int terms, float[] a, int a0, int aTStride,
-                             float[] b, int b0, int bStride, float[] c, int c0, boolean pair, float floor) {
+    private static void row1(
+            int[] idx,
+            int terms,
+            float[] a,
+            int a0,
+            int aTStride,
+            float[] b,
+            int b0,
+            int bStride,
+            float[] c,
+            int c0,
+            boolean pair,
+            float floor) {
         float s0 = c[c0];
         float s1 = pair ? c[c0 + 1] : 0f;
         for (int q = 0; q < terms; q++) {

@@ -15,8 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (one accumulator per local variable) so that C2 keeps them in registers.
  */
 final class VectorKernels extends Kernels {
-    /** The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the same bits. */
+    /**
+     * The preferred species, unless {@code -Dlockstep.vector.bits=256} (or 128, 512) asks for another; any gives the
+     * same bits.
+     */
     static final VectorSpecies<Float> S = species(Integer.getInteger("lockstep.vector.bits", 0));
+
     static final int V = S.length();
     // One species only. Code that also ran a narrower one (256- and 128-bit kernels for the last columns of the 10
     // classes) made C2 compile even the 512-bit kernels 10x slower once both had run: the Vector API's shared
@@ -28,10 +32,14 @@ final class VectorKernels extends Kernels {
 
     private static VectorSpecies<Float> species(int bits) {
         switch (bits) {
-            case 128: return FloatVector.SPECIES_128;
-            case 256: return FloatVector.SPECIES_256;
-            case 512: return FloatVector.SPECIES_512;
-            default: return FloatVector.SPECIES_PREFERRED;
+            case 128:
+                return FloatVector.SPECIES_128;
+            case 256:
+                return FloatVector.SPECIES_256;
+            case 512:
+                return FloatVector.SPECIES_512;
+            default:
+                return FloatVector.SPECIES_PREFERRED;
         }
     }
 
@@ -47,44 +55,122 @@ final class VectorKernels extends Kernels {
         return idx;
     }
 
-    @Override String description() {
+    @Override
+    String description() {
         return "vector (" + S.vectorBitSize() + "-bit)";
     }
 
-    @Override void gemm(int m, int width, int tCount,
-                        float[] a, int aBase, int aRowStride, int aTStride,
-                        float[] b, int bBase, int bStride,
-                        float[] c, int cBase, int cStride, float floor) {
+    @Override
+    void gemm(
+            int m,
+            int width,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor) {
         int full = m - m % BLOCK;
         int[] idx = terms(tCount);
         int col = 0;
         if (WIDE) {
             for (; col + 4 * V <= width; col += 4 * V) {
-                for (int i = 0; i < full; i += BLOCK) k4x4(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+                for (int i = 0; i < full; i += BLOCK)
+                    k4x4(
+                            i,
+                            col,
+                            tCount,
+                            a,
+                            aBase,
+                            aRowStride,
+                            aTStride,
+                            b,
+                            bBase,
+                            bStride,
+                            c,
+                            cBase,
+                            cStride,
+                            idx,
+                            floor);
                 for (int i = full; i < m; i++) {
-                    for (int v = 0; v < 4; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+                    for (int v = 0; v < 4; v++)
+                        k1x1(
+                                i,
+                                col + v * V,
+                                tCount,
+                                a,
+                                aBase,
+                                aRowStride,
+                                aTStride,
+                                b,
+                                bBase,
+                                bStride,
+                                c,
+                                cBase,
+                                cStride,
+                                idx,
+                                floor);
                 }
             }
         }
         for (; col + 2 * V <= width; col += 2 * V) {
-            for (int i = 0; i < full; i += BLOCK) k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+            for (int i = 0; i < full; i += BLOCK)
+                k4x2(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
             for (int i = full; i < m; i++) {
-                for (int v = 0; v < 2; v++) k1x1(i, col + v * V, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+                for (int v = 0; v < 2; v++)
+                    k1x1(
+                            i,
+                            col + v * V,
+                            tCount,
+                            a,
+                            aBase,
+                            aRowStride,
+                            aTStride,
+                            b,
+                            bBase,
+                            bStride,
+                            c,
+                            cBase,
+                            cStride,
+                            idx,
+                            floor);
             }
         }
         for (; col + V <= width; col += V) {
-            for (int i = 0; i < full; i += BLOCK) k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
-            for (int i = full; i < m; i++) k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+            for (int i = 0; i < full; i += BLOCK)
+                k4x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
+            for (int i = full; i < m; i++)
+                k1x1(i, col, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, idx, floor);
         }
         if (col < width) {
-            ScalarKernels.gemmColumns(m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, floor);
+            ScalarKernels.gemmColumns(
+                    m, col, width, tCount, a, aBase, aRowStride, aTStride, b, bBase, bStride, c, cBase, cStride, floor);
         }
     }
 
     /** 4 row(s) x 4 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
-    private static void k4x4(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx, float floor) {
+    private static void k4x4(
+            int i,
+            int col,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            int[] idx,
+            float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c02 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 2 * V);
@@ -109,7 +195,14 @@ final class VectorKernels extends Kernels {
         int count = 0;
         for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
             idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+            count += (((Float.floatToRawIntBits(a[a0 + at])
+                                            | Float.floatToRawIntBits(a[a1 + at])
+                                            | Float.floatToRawIntBits(a[a2 + at])
+                                            | Float.floatToRawIntBits(a[a3 + at]))
+                                    << 1)
+                            == 0)
+                    ? 0
+                    : 1; // all factors +-0: skipped, as ScalarKernels does
         }
         for (int q = 0; q < count; q++) {
             int t = idx[q];
@@ -163,9 +256,22 @@ final class VectorKernels extends Kernels {
     }
 
     /** 4 row(s) x 2 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
-    private static void k4x2(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx, float floor) {
+    private static void k4x2(
+            int i,
+            int col,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            int[] idx,
+            float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c01 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col + 1 * V);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
@@ -182,7 +288,14 @@ final class VectorKernels extends Kernels {
         int count = 0;
         for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
             idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+            count += (((Float.floatToRawIntBits(a[a0 + at])
+                                            | Float.floatToRawIntBits(a[a1 + at])
+                                            | Float.floatToRawIntBits(a[a2 + at])
+                                            | Float.floatToRawIntBits(a[a3 + at]))
+                                    << 1)
+                            == 0)
+                    ? 0
+                    : 1; // all factors +-0: skipped, as ScalarKernels does
         }
         for (int q = 0; q < count; q++) {
             int t = idx[q];
@@ -218,9 +331,22 @@ final class VectorKernels extends Kernels {
     }
 
     /** 4 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+3}. */
-    private static void k4x1(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx, float floor) {
+    private static void k4x1(
+            int i,
+            int col,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            int[] idx,
+            float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         FloatVector c10 = FloatVector.fromArray(S, c, cBase + (i + 1) * cStride + col);
         FloatVector c20 = FloatVector.fromArray(S, c, cBase + (i + 2) * cStride + col);
@@ -233,7 +359,14 @@ final class VectorKernels extends Kernels {
         int count = 0;
         for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
             idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at]) | Float.floatToRawIntBits(a[a1 + at]) | Float.floatToRawIntBits(a[a2 + at]) | Float.floatToRawIntBits(a[a3 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+            count += (((Float.floatToRawIntBits(a[a0 + at])
+                                            | Float.floatToRawIntBits(a[a1 + at])
+                                            | Float.floatToRawIntBits(a[a2 + at])
+                                            | Float.floatToRawIntBits(a[a3 + at]))
+                                    << 1)
+                            == 0)
+                    ? 0
+                    : 1; // all factors +-0: skipped, as ScalarKernels does
         }
         for (int q = 0; q < count; q++) {
             int t = idx[q];
@@ -260,16 +393,31 @@ final class VectorKernels extends Kernels {
     }
 
     /** 1 row(s) x 1 vector(s) of columns starting at column {@code col} of rows {@code i..i+0}. */
-    private static void k1x1(int i, int col, int tCount,
-            float[] a, int aBase, int aRowStride, int aTStride, float[] b, int bBase, int bStride,
-            float[] c, int cBase, int cStride, int[] idx, float floor) {
+    private static void k1x1(
+            int i,
+            int col,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            int[] idx,
+            float floor) {
         FloatVector c00 = FloatVector.fromArray(S, c, cBase + (i + 0) * cStride + col);
         int a0 = aBase + (i + 0) * aRowStride;
         // The terms to do, without a branch: a data-dependent branch in the loop below would make C2 box the vectors.
         int count = 0;
         for (int t = 0, at = 0; t < tCount; t++, at += aTStride) {
             idx[count] = t;
-            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0) ? 0 : 1; // all factors +-0: skipped, as ScalarKernels does
+            count += (((Float.floatToRawIntBits(a[a0 + at])) << 1) == 0)
+                    ? 0
+                    : 1; // all factors +-0: skipped, as ScalarKernels does
         }
         for (int q = 0; q < count; q++) {
             int t = idx[q];
@@ -282,5 +430,4 @@ final class VectorKernels extends Kernels {
         int o0 = cBase + (i + 0) * cStride + col;
         c00.max(floor).intoArray(c, o0);
     }
-
 }

@@ -27,8 +27,10 @@ public final class Adam implements Optimizer {
     /** @param beta1 in [0, 1); @param beta2 in [0, 1); @param epsilon finite and > 0 */
     public Adam(int parameterCount, float beta1, float beta2, float epsilon) {
         this.n = Steps.checkParameterCount(parameterCount);
-        if (!(beta1 >= 0f && beta1 < 1f)) throw new IllegalArgumentException("adam beta1 must be in [0, 1), got " + beta1);
-        if (!(beta2 >= 0f && beta2 < 1f)) throw new IllegalArgumentException("adam beta2 must be in [0, 1), got " + beta2);
+        if (!(beta1 >= 0f && beta1 < 1f))
+            throw new IllegalArgumentException("adam beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0f && beta2 < 1f))
+            throw new IllegalArgumentException("adam beta2 must be in [0, 1), got " + beta2);
         if (!(epsilon > 0f) || Float.isInfinite(epsilon)) {
             throw new IllegalArgumentException("adam epsilon must be finite and > 0, got " + epsilon);
         }
@@ -39,7 +41,8 @@ public final class Adam implements Optimizer {
         this.v = new float[n];
     }
 
-    @Override public void update(float[] params, float[] gradient, float learningRate) {
+    @Override
+    public void update(float[] params, float[] gradient, float learningRate) {
         Steps.checkUpdate(name(), n, params, gradient, learningRate);
         long t = step + 1;
         // Bias corrections once per step, in double via StrictMath so every JVM (and the interpreter vs the
@@ -60,26 +63,51 @@ public final class Adam implements Optimizer {
         step = t;
     }
 
-    @Override public OptimizerState state() {
+    @Override
+    public OptimizerState state() {
         LinkedHashMap<String, float[]> b = new LinkedHashMap<>();
         b.put(M, m);
         b.put(V, v);
         return new OptimizerState(step, b); // copies
     }
 
-    @Override public void restore(OptimizerState state) {
+    @Override
+    public void restore(OptimizerState state) {
         state.checkLayout(name(), n, M, V);
         state.copyInto(M, m);
         state.copyInto(V, v);
         step = state.step();
     }
 
-    public float beta1() { return beta1; }
-    public float beta2() { return beta2; }
-    public float epsilon() { return epsilon; }
+    public float beta1() {
+        return beta1;
+    }
 
-    @Override public String name() { return "adam"; }
-    @Override public long step() { return step; }
-    @Override public int parameterCount() { return n; }
-    @Override public String toString() { return "adam(beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + epsilon + ")"; }
+    public float beta2() {
+        return beta2;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public int parameterCount() {
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "adam(beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + epsilon + ")";
+    }
 }

@@ -14,15 +14,22 @@ public final class ConstantSchedule implements LearningRateSchedule {
         this.warmupSteps = Warmup.checkWarmup(warmupSteps);
     }
 
-    @Override public float rate(long step) {
+    @Override
+    public float rate(long step) {
         Warmup.checkStep(step);
         return (float) (baseLr * Warmup.factor(step, warmupSteps));
     }
 
-    public double baseLr() { return baseLr; }
-    public long warmupSteps() { return warmupSteps; }
+    public double baseLr() {
+        return baseLr;
+    }
 
-    @Override public String toString() {
+    public long warmupSteps() {
+        return warmupSteps;
+    }
+
+    @Override
+    public String toString() {
         return "constant lr " + baseLr + (warmupSteps > 0 ? " after " + warmupSteps + " warm-up steps" : "");
     }
 }

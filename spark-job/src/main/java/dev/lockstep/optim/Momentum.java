@@ -1,5 +1,7 @@
 package dev.lockstep.optim;
 
+import java.util.Map;
+
 /**
  * SGD with classical or Nesterov momentum, in the form that keeps the learning rate outside the velocity
  * (as PyTorch does), so a schedule changing lr takes effect immediately rather than through the velocity:
@@ -30,7 +32,8 @@ public final class Momentum implements Optimizer {
         this.velocity = new float[n];
     }
 
-    @Override public void update(float[] params, float[] gradient, float learningRate) {
+    @Override
+    public void update(float[] params, float[] gradient, float learningRate) {
         Steps.checkUpdate(name(), n, params, gradient, learningRate);
         final float lr = learningRate;
         final float m = mu;
@@ -53,22 +56,44 @@ public final class Momentum implements Optimizer {
         step++;
     }
 
-    @Override public OptimizerState state() {
+    @Override
+    public OptimizerState state() {
         // The constructor copies the map's arrays, so passing the live buffer is safe.
-        return new OptimizerState(step, java.util.Map.of(VELOCITY, velocity));
+        return new OptimizerState(step, Map.of(VELOCITY, velocity));
     }
 
-    @Override public void restore(OptimizerState state) {
+    @Override
+    public void restore(OptimizerState state) {
         state.checkLayout(name(), n, VELOCITY);
         state.copyInto(VELOCITY, velocity);
         step = state.step();
     }
 
-    public float momentum() { return mu; }
-    public boolean nesterov() { return nesterov; }
+    public float momentum() {
+        return mu;
+    }
 
-    @Override public String name() { return nesterov ? "nesterov" : "momentum"; }
-    @Override public long step() { return step; }
-    @Override public int parameterCount() { return n; }
-    @Override public String toString() { return name() + "(momentum=" + mu + ")"; }
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    @Override
+    public String name() {
+        return nesterov ? "nesterov" : "momentum";
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public int parameterCount() {
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return name() + "(momentum=" + mu + ")";
+    }
 }

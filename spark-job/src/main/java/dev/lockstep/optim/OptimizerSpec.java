@@ -19,9 +19,14 @@ public final class OptimizerSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        SGD, MOMENTUM, NESTEROV, ADAM;
+        SGD,
+        MOMENTUM,
+        NESTEROV,
+        ADAM;
 
-        public String displayName() { return name().toLowerCase(Locale.ROOT); }
+        public String displayName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static final float DEFAULT_MOMENTUM = 0.9f;
@@ -69,8 +74,9 @@ public final class OptimizerSpec implements Serializable {
             case "momentum" -> Kind.MOMENTUM;
             case "nesterov" -> Kind.NESTEROV;
             case "adam" -> Kind.ADAM;
-            default -> throw new IllegalArgumentException("unknown optimizer '" + o.kind
-                    + "' (expected sgd, momentum, nesterov or adam)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown optimizer '" + o.kind + "' (expected sgd, momentum, nesterov or adam)");
         };
         switch (kind) {
             case SGD -> o.checkKeys("optimizer", "", Set.of());
@@ -93,17 +99,45 @@ public final class OptimizerSpec implements Serializable {
         return spec;
     }
 
-    public OptimizerSpec withKind(Kind k) { return new OptimizerSpec(k, momentum, beta1, beta2, epsilon); }
-    public OptimizerSpec withMomentum(double m) { return new OptimizerSpec(kind, m, beta1, beta2, epsilon); }
-    public OptimizerSpec withBeta1(double b1) { return new OptimizerSpec(kind, momentum, b1, beta2, epsilon); }
-    public OptimizerSpec withBeta2(double b2) { return new OptimizerSpec(kind, momentum, beta1, b2, epsilon); }
-    public OptimizerSpec withEpsilon(double eps) { return new OptimizerSpec(kind, momentum, beta1, beta2, eps); }
+    public OptimizerSpec withKind(Kind k) {
+        return new OptimizerSpec(k, momentum, beta1, beta2, epsilon);
+    }
 
-    public Kind kind() { return kind; }
-    public float momentum() { return momentum; }
-    public float beta1() { return beta1; }
-    public float beta2() { return beta2; }
-    public float epsilon() { return epsilon; }
+    public OptimizerSpec withMomentum(double m) {
+        return new OptimizerSpec(kind, m, beta1, beta2, epsilon);
+    }
+
+    public OptimizerSpec withBeta1(double b1) {
+        return new OptimizerSpec(kind, momentum, b1, beta2, epsilon);
+    }
+
+    public OptimizerSpec withBeta2(double b2) {
+        return new OptimizerSpec(kind, momentum, beta1, b2, epsilon);
+    }
+
+    public OptimizerSpec withEpsilon(double eps) {
+        return new OptimizerSpec(kind, momentum, beta1, beta2, eps);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public float momentum() {
+        return momentum;
+    }
+
+    public float beta1() {
+        return beta1;
+    }
+
+    public float beta2() {
+        return beta2;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
 
     /** A fresh optimizer with zeroed state for {@code parameterCount} parameters. */
     public Optimizer create(int parameterCount) {
@@ -126,7 +160,8 @@ public final class OptimizerSpec implements Serializable {
     }
 
     /** The canonical spec string; {@link #parse} reads it back to an equal spec. */
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return switch (kind) {
             case SGD -> "sgd";
             case MOMENTUM, NESTEROV -> kind.displayName() + ":momentum=" + momentum;
@@ -134,18 +169,22 @@ public final class OptimizerSpec implements Serializable {
         };
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         // Only settings that matter for the kind take part, matching toString()/parse round trips.
         if (!(o instanceof OptimizerSpec s) || s.kind != kind) return false;
         return switch (kind) {
             case SGD -> true;
             case MOMENTUM, NESTEROV -> Float.compare(momentum, s.momentum) == 0;
-            case ADAM -> Float.compare(beta1, s.beta1) == 0 && Float.compare(beta2, s.beta2) == 0
-                    && Float.compare(epsilon, s.epsilon) == 0;
+            case ADAM ->
+                Float.compare(beta1, s.beta1) == 0
+                        && Float.compare(beta2, s.beta2) == 0
+                        && Float.compare(epsilon, s.epsilon) == 0;
         };
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         return switch (kind) {
             case SGD -> kind.hashCode();
             case MOMENTUM, NESTEROV -> 31 * kind.hashCode() + Float.hashCode(momentum);

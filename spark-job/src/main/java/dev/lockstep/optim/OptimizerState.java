@@ -42,22 +42,28 @@ public final class OptimizerState implements Serializable {
     }
 
     /** Number of steps applied when the snapshot was taken. */
-    public long step() { return step; }
+    public long step() {
+        return step;
+    }
 
     /** Copies of the buffers, in the optimizer's order. */
     public Map<String, float[]> buffers() {
         LinkedHashMap<String, float[]> copy = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : buffers.entrySet()) copy.put(e.getKey(), e.getValue().clone());
+        for (Map.Entry<String, float[]> e : buffers.entrySet())
+            copy.put(e.getKey(), e.getValue().clone());
         return copy;
     }
 
     /** Buffer names, in order. */
-    public Set<String> bufferNames() { return Collections.unmodifiableSet(buffers.keySet()); }
+    public Set<String> bufferNames() {
+        return Collections.unmodifiableSet(buffers.keySet());
+    }
 
     /** A copy of one buffer. */
     public float[] buffer(String name) {
         float[] b = buffers.get(name);
-        if (b == null) throw new IllegalArgumentException("no optimizer buffer '" + name + "' (have " + buffers.keySet() + ")");
+        if (b == null)
+            throw new IllegalArgumentException("no optimizer buffer '" + name + "' (have " + buffers.keySet() + ")");
         return b.clone();
     }
 
@@ -73,8 +79,8 @@ public final class OptimizerState implements Serializable {
         for (String n : names) {
             int got = buffers.get(n).length;
             if (got != length) {
-                throw new IllegalArgumentException("cannot restore " + optimizer + ": buffer '" + n + "' has "
-                        + got + " values, expected " + length + " (one per parameter)");
+                throw new IllegalArgumentException("cannot restore " + optimizer + ": buffer '" + n + "' has " + got
+                        + " values, expected " + length + " (one per parameter)");
             }
         }
     }
@@ -84,7 +90,8 @@ public final class OptimizerState implements Serializable {
         System.arraycopy(buffers.get(name), 0, target, 0, target.length);
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof OptimizerState s) || s.step != step) return false;
         // Order matters: it is part of the snapshot (checkpoint writers iterate it).
@@ -95,7 +102,8 @@ public final class OptimizerState implements Serializable {
         return true;
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         int h = Long.hashCode(step);
         for (Map.Entry<String, float[]> e : buffers.entrySet()) {
             h = 31 * h + e.getKey().hashCode();
@@ -104,10 +112,15 @@ public final class OptimizerState implements Serializable {
         return h;
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         StringBuilder sb = new StringBuilder("OptimizerState{step=").append(step);
         for (Map.Entry<String, float[]> e : buffers.entrySet()) {
-            sb.append(", ").append(e.getKey()).append("[").append(e.getValue().length).append("]");
+            sb.append(", ")
+                    .append(e.getKey())
+                    .append("[")
+                    .append(e.getValue().length)
+                    .append("]");
         }
         return sb.append('}').toString();
     }

@@ -29,8 +29,8 @@ final class Options {
             for (String part : s.substring(colon + 1).split(",", -1)) {
                 int eq = part.indexOf('=');
                 if (eq < 0) {
-                    throw new IllegalArgumentException("bad " + what + " option '" + part.trim() + "' in '" + text
-                            + "' (expected key=value)");
+                    throw new IllegalArgumentException(
+                            "bad " + what + " option '" + part.trim() + "' in '" + text + "' (expected key=value)");
                 }
                 String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 String value = part.substring(eq + 1).trim();

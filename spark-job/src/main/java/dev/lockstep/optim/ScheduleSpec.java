@@ -1,6 +1,7 @@
 package dev.lockstep.optim;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -27,13 +28,21 @@ public final class ScheduleSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        CONSTANT, COSINE, STEP;
+        CONSTANT,
+        COSINE,
+        STEP;
 
-        public String displayName() { return name().toLowerCase(Locale.ROOT); }
+        public String displayName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** How a length (warm-up, decay interval) is measured. */
-    public enum Unit { STEPS, EPOCHS, FRACTION }
+    public enum Unit {
+        STEPS,
+        EPOCHS,
+        FRACTION
+    }
 
     public static final long DEFAULT_DECAY_EVERY_EPOCHS = 10;
     public static final double DEFAULT_GAMMA = 0.5;
@@ -46,8 +55,14 @@ public final class ScheduleSpec implements Serializable {
     private final Unit decayUnit;
     private final double gamma;
 
-    private ScheduleSpec(Kind kind, double warmup, Unit warmupUnit, double minLrFraction, long decayEvery,
-                         Unit decayUnit, double gamma) {
+    private ScheduleSpec(
+            Kind kind,
+            double warmup,
+            Unit warmupUnit,
+            double minLrFraction,
+            long decayEvery,
+            Unit decayUnit,
+            double gamma) {
         this.kind = Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(warmupUnit, "warmupUnit");
         if (!(warmup >= 0) || Double.isInfinite(warmup)) {
@@ -72,7 +87,8 @@ public final class ScheduleSpec implements Serializable {
         }
         this.decayEvery = decayEvery;
         this.decayUnit = decayUnit;
-        if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("decay gamma must be in (0, 1], got " + gamma);
+        if (!(gamma > 0 && gamma <= 1))
+            throw new IllegalArgumentException("decay gamma must be in (0, 1], got " + gamma);
         this.gamma = gamma;
     }
 
@@ -81,7 +97,9 @@ public final class ScheduleSpec implements Serializable {
         return new ScheduleSpec(kind, 0, Unit.STEPS, 0, DEFAULT_DECAY_EVERY_EPOCHS, Unit.EPOCHS, DEFAULT_GAMMA);
     }
 
-    public static ScheduleSpec constant() { return of(Kind.CONSTANT); }
+    public static ScheduleSpec constant() {
+        return of(Kind.CONSTANT);
+    }
 
     private static final Set<String> KEYS_CONSTANT = Set.of("warmup");
     private static final Set<String> KEYS_COSINE = Set.of("warmup", "min");
@@ -94,8 +112,9 @@ public final class ScheduleSpec implements Serializable {
             case "constant" -> Kind.CONSTANT;
             case "cosine" -> Kind.COSINE;
             case "step" -> Kind.STEP;
-            default -> throw new IllegalArgumentException("unknown learning-rate schedule '" + o.kind
-                    + "' (expected constant, cosine or step)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown learning-rate schedule '" + o.kind + "' (expected constant, cosine or step)");
         };
         switch (kind) {
             case CONSTANT -> o.checkKeys("schedule", "warmup", KEYS_CONSTANT);
@@ -108,9 +127,11 @@ public final class ScheduleSpec implements Serializable {
             spec = switch (key) {
                 case "warmup" -> spec.withWarmupText(value);
                 case "min" -> spec.withMinLrFraction(fractionOrPercent(key, value));
-                case "every" -> value.toLowerCase(Locale.ROOT).endsWith("ep")
-                        ? spec.withDecayEveryEpochs(Options.parseLong(key, value.substring(0, value.length() - 2).trim()))
-                        : spec.withDecayEverySteps(Options.parseLong(key, value));
+                case "every" ->
+                    value.toLowerCase(Locale.ROOT).endsWith("ep")
+                            ? spec.withDecayEveryEpochs(Options.parseLong(
+                                    key, value.substring(0, value.length() - 2).trim()))
+                            : spec.withDecayEverySteps(Options.parseLong(key, value));
                 default -> spec.withGamma(Options.parseDouble(key, value)); // gamma
             };
         }
@@ -119,13 +140,18 @@ public final class ScheduleSpec implements Serializable {
 
     private ScheduleSpec withWarmupText(String value) {
         String v = value.toLowerCase(Locale.ROOT);
-        if (v.endsWith("ep")) return withWarmupEpochs(Options.parseDouble("warmup", v.substring(0, v.length() - 2).trim()));
+        if (v.endsWith("ep"))
+            return withWarmupEpochs(
+                    Options.parseDouble("warmup", v.substring(0, v.length() - 2).trim()));
         if (v.endsWith("%") || !v.matches("\\d+")) return withWarmupFraction(fractionOrPercent("warmup", v));
         return withWarmupSteps(Options.parseLong("warmup", v));
     }
 
     private static double fractionOrPercent(String key, String value) {
-        if (value.endsWith("%")) return Options.parseDouble(key, value.substring(0, value.length() - 1).trim()) / 100.0;
+        if (value.endsWith("%"))
+            return Options.parseDouble(
+                            key, value.substring(0, value.length() - 1).trim())
+                    / 100.0;
         return Options.parseDouble(key, value);
     }
 
@@ -164,13 +190,33 @@ public final class ScheduleSpec implements Serializable {
         return new ScheduleSpec(kind, warmup, warmupUnit, minLrFraction, decayEvery, decayUnit, g);
     }
 
-    public Kind kind() { return kind; }
-    public double warmup() { return warmup; }
-    public Unit warmupUnit() { return warmupUnit; }
-    public double minLrFraction() { return minLrFraction; }
-    public long decayEvery() { return decayEvery; }
-    public Unit decayUnit() { return decayUnit; }
-    public double gamma() { return gamma; }
+    public Kind kind() {
+        return kind;
+    }
+
+    public double warmup() {
+        return warmup;
+    }
+
+    public Unit warmupUnit() {
+        return warmupUnit;
+    }
+
+    public double minLrFraction() {
+        return minLrFraction;
+    }
+
+    public long decayEvery() {
+        return decayEvery;
+    }
+
+    public Unit decayUnit() {
+        return decayUnit;
+    }
+
+    public double gamma() {
+        return gamma;
+    }
 
     /** The warm-up in steps for a run of this shape; fractions round to nearest and stay below the run length. */
     public long warmupSteps(long totalSteps, long stepsPerEpoch) {
@@ -215,12 +261,19 @@ public final class ScheduleSpec implements Serializable {
     public String describe() {
         String body = switch (kind) {
             case CONSTANT -> "constant learning rate";
-            case COSINE -> "cosine decay to " + (minLrFraction == 0 ? "0" : percent(minLrFraction) + " of the base rate");
-            case STEP -> "step decay x" + Options.format(gamma) + " every " + decayEvery
-                    + (decayUnit == Unit.EPOCHS ? (decayEvery == 1 ? " epoch" : " epochs") : (decayEvery == 1 ? " step" : " steps"));
+            case COSINE ->
+                "cosine decay to " + (minLrFraction == 0 ? "0" : percent(minLrFraction) + " of the base rate");
+            case STEP ->
+                "step decay x" + Options.format(gamma) + " every " + decayEvery
+                        + (decayUnit == Unit.EPOCHS
+                                ? (decayEvery == 1 ? " epoch" : " epochs")
+                                : (decayEvery == 1 ? " step" : " steps"));
         };
         String w = switch (warmupUnit) {
-            case STEPS -> warmup == 0 ? "no warm-up" : "warm-up over " + Options.format(warmup) + (warmup == 1 ? " step" : " steps");
+            case STEPS ->
+                warmup == 0
+                        ? "no warm-up"
+                        : "warm-up over " + Options.format(warmup) + (warmup == 1 ? " step" : " steps");
             case EPOCHS -> "warm-up over " + Options.format(warmup) + (warmup == 1 ? " epoch" : " epochs");
             case FRACTION -> "warm-up over " + percent(warmup) + " of the steps";
         };
@@ -229,7 +282,10 @@ public final class ScheduleSpec implements Serializable {
 
     private static String percent(double fraction) {
         // BigDecimal.valueOf uses the shortest decimal form, so 0.07 shows as 7%, not 7.000000000000001%.
-        return java.math.BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+        return BigDecimal.valueOf(fraction)
+                        .movePointRight(2)
+                        .stripTrailingZeros()
+                        .toPlainString() + "%";
     }
 
     private String warmupText() {
@@ -241,17 +297,23 @@ public final class ScheduleSpec implements Serializable {
     }
 
     /** The canonical spec string, listing every option of the kind; {@link #parse} reads it back to an equal spec. */
-    @Override public String toString() {
-        StringBuilder sb = new StringBuilder(kind.displayName()).append(":warmup=").append(warmupText());
+    @Override
+    public String toString() {
+        StringBuilder sb =
+                new StringBuilder(kind.displayName()).append(":warmup=").append(warmupText());
         if (kind == Kind.COSINE) sb.append(",min=").append(Double.toString(minLrFraction));
         if (kind == Kind.STEP) {
-            sb.append(",every=").append(decayEvery).append(decayUnit == Unit.EPOCHS ? "ep" : "")
-              .append(",gamma=").append(Double.toString(gamma));
+            sb.append(",every=")
+                    .append(decayEvery)
+                    .append(decayUnit == Unit.EPOCHS ? "ep" : "")
+                    .append(",gamma=")
+                    .append(Double.toString(gamma));
         }
         return sb.toString();
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         // Only the settings the kind uses take part, matching toString()/parse round trips.
         if (!(o instanceof ScheduleSpec s) || s.kind != kind) return false;
         if (Double.compare(warmup, s.warmup) != 0 || warmupUnit != s.warmupUnit) return false;
@@ -262,7 +324,8 @@ public final class ScheduleSpec implements Serializable {
         };
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         int h = Objects.hash(kind, warmup, warmupUnit);
         return switch (kind) {
             case CONSTANT -> h;

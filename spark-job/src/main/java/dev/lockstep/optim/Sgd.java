@@ -9,7 +9,8 @@ public final class Sgd implements Optimizer {
         this.n = Steps.checkParameterCount(parameterCount);
     }
 
-    @Override public void update(float[] params, float[] gradient, float learningRate) {
+    @Override
+    public void update(float[] params, float[] gradient, float learningRate) {
         Steps.checkUpdate(name(), n, params, gradient, learningRate);
         final float lr = learningRate;
         for (int i = 0; i < n; i++) {
@@ -18,15 +19,34 @@ public final class Sgd implements Optimizer {
         step++;
     }
 
-    @Override public OptimizerState state() { return OptimizerState.ofStep(step); }
+    @Override
+    public OptimizerState state() {
+        return OptimizerState.ofStep(step);
+    }
 
-    @Override public void restore(OptimizerState state) {
+    @Override
+    public void restore(OptimizerState state) {
         state.checkLayout(name(), n);
         step = state.step();
     }
 
-    @Override public String name() { return "sgd"; }
-    @Override public long step() { return step; }
-    @Override public int parameterCount() { return n; }
-    @Override public String toString() { return "sgd"; }
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public int parameterCount() {
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "sgd";
+    }
 }

@@ -18,7 +18,8 @@ final class Steps {
                     + params.length + "] and gradient[" + gradient.length + "]");
         }
         if (!(learningRate >= 0f) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(optimizer + ": learning rate must be finite and >= 0, got " + learningRate);
+            throw new IllegalArgumentException(
+                    optimizer + ": learning rate must be finite and >= 0, got " + learningRate);
         }
     }
 }

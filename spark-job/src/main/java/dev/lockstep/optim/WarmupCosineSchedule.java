@@ -18,8 +18,8 @@ public final class WarmupCosineSchedule implements LearningRateSchedule {
         this.warmupSteps = Warmup.checkWarmup(warmupSteps);
         if (totalSteps < 1) throw new IllegalArgumentException("total steps must be >= 1, got " + totalSteps);
         if (warmupSteps >= totalSteps) {
-            throw new IllegalArgumentException("warm-up (" + warmupSteps + " steps) must be shorter than the run ("
-                    + totalSteps + " steps)");
+            throw new IllegalArgumentException(
+                    "warm-up (" + warmupSteps + " steps) must be shorter than the run (" + totalSteps + " steps)");
         }
         if (!(minLr >= 0 && minLr <= baseLr)) {
             throw new IllegalArgumentException("min learning rate must be in [0, base " + baseLr + "], got " + minLr);
@@ -31,7 +31,8 @@ public final class WarmupCosineSchedule implements LearningRateSchedule {
         this.cosineLength = totalSteps - 1 - cosineStart; // 0 only for a one-step run without warm-up
     }
 
-    @Override public float rate(long step) {
+    @Override
+    public float rate(long step) {
         Warmup.checkStep(step);
         if (step < cosineStart) return (float) (baseLr * Warmup.factor(step, warmupSteps));
         if (cosineLength == 0) return (float) baseLr; // a single step: train it at the base rate, not at minLr
@@ -40,12 +41,24 @@ public final class WarmupCosineSchedule implements LearningRateSchedule {
         return (float) (minLr + (baseLr - minLr) * 0.5 * (1.0 + StrictMath.cos(Math.PI * progress)));
     }
 
-    public double baseLr() { return baseLr; }
-    public long warmupSteps() { return warmupSteps; }
-    public long totalSteps() { return totalSteps; }
-    public double minLr() { return minLr; }
+    public double baseLr() {
+        return baseLr;
+    }
 
-    @Override public String toString() {
+    public long warmupSteps() {
+        return warmupSteps;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public double minLr() {
+        return minLr;
+    }
+
+    @Override
+    public String toString() {
         return "cosine lr " + baseLr + " -> " + minLr + " over " + totalSteps + " steps"
                 + (warmupSteps > 0 ? ", " + warmupSteps + " warm-up steps" : "");
     }

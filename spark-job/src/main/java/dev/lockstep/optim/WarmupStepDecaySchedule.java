@@ -16,23 +16,37 @@ public final class WarmupStepDecaySchedule implements LearningRateSchedule {
         this.baseLr = Warmup.checkBaseLr(baseLr);
         this.warmupSteps = Warmup.checkWarmup(warmupSteps);
         if (decayEvery < 1) throw new IllegalArgumentException("decay interval must be >= 1 step, got " + decayEvery);
-        if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("decay gamma must be in (0, 1], got " + gamma);
+        if (!(gamma > 0 && gamma <= 1))
+            throw new IllegalArgumentException("decay gamma must be in (0, 1], got " + gamma);
         this.decayEvery = decayEvery;
         this.gamma = gamma;
     }
 
-    @Override public float rate(long step) {
+    @Override
+    public float rate(long step) {
         Warmup.checkStep(step);
         double decay = StrictMath.pow(gamma, (double) (step / decayEvery));
         return (float) (baseLr * decay * Warmup.factor(step, warmupSteps));
     }
 
-    public double baseLr() { return baseLr; }
-    public long warmupSteps() { return warmupSteps; }
-    public long decayEvery() { return decayEvery; }
-    public double gamma() { return gamma; }
+    public double baseLr() {
+        return baseLr;
+    }
 
-    @Override public String toString() {
+    public long warmupSteps() {
+        return warmupSteps;
+    }
+
+    public long decayEvery() {
+        return decayEvery;
+    }
+
+    public double gamma() {
+        return gamma;
+    }
+
+    @Override
+    public String toString() {
         return "step lr " + baseLr + " x" + gamma + " every " + decayEvery + " steps"
                 + (warmupSteps > 0 ? ", " + warmupSteps + " warm-up steps" : "");
     }

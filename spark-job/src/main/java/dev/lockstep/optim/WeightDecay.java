@@ -27,8 +27,8 @@ public final class WeightDecay {
         for (int r = 0; r < ranges.length; r++) {
             int[] range = ranges[r];
             if (range == null || range.length != 2 || range[0] < 0 || range[1] < range[0]) {
-                throw new IllegalArgumentException("weight decay range " + r + " must be [from, to) with 0 <= from <= to, got "
-                        + Arrays.toString(range));
+                throw new IllegalArgumentException("weight decay range " + r
+                        + " must be [from, to) with 0 <= from <= to, got " + Arrays.toString(range));
             }
             sorted[r] = range.clone();
         }
@@ -57,8 +57,8 @@ public final class WeightDecay {
             throw new IllegalArgumentException("weight decay needs params and gradient of the same length");
         }
         if (end > params.length) {
-            throw new IllegalArgumentException("weight decay ranges reach index " + end + " but there are only "
-                    + params.length + " parameters");
+            throw new IllegalArgumentException(
+                    "weight decay ranges reach index " + end + " but there are only " + params.length + " parameters");
         }
         if (lambda == 0f) return;
         final float l = lambda;
@@ -69,10 +69,14 @@ public final class WeightDecay {
         }
     }
 
-    public float lambda() { return lambda; }
+    public float lambda() {
+        return lambda;
+    }
 
     /** True when {@link #apply} changes nothing. */
-    public boolean isNoOp() { return lambda == 0f || end == 0; }
+    public boolean isNoOp() {
+        return lambda == 0f || end == 0;
+    }
 
     /** The ranges, sorted by start, as fresh arrays. */
     public int[][] ranges() {
@@ -81,7 +85,8 @@ public final class WeightDecay {
         return r;
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         long count = 0;
         for (int r = 0; r < from.length; r++) count += to[r] - from[r];
         return "weight decay " + lambda + " on " + count + " parameters in " + from.length + " ranges";

@@ -34,11 +34,18 @@ final class ClassAccuracyChart {
             y.add(Double.isNaN(acc[c]) ? 0 : acc[c]);
             if (!Double.isNaN(acc[c])) min = Math.min(min, acc[c]);
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Accuracy per class")
-                .xAxisTitle("true label").yAxisTitle("accuracy").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("Accuracy per class")
+                .xAxisTitle("true label")
+                .yAxisTitle("accuracy")
+                .build();
         chart.addSeries("accuracy", x, y).setFillColor(new Color(49, 130, 189));
         // Start the axis a little below the worst class so that differences between good classes show.
-        chart.getStyler().setYAxisMin(Math.max(0, Math.floor((min - 0.05) * 20) / 20)).setYAxisMax(1.0);
+        chart.getStyler()
+                .setYAxisMin(Math.max(0, Math.floor((min - 0.05) * 20) / 20))
+                .setYAxisMax(1.0);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         return Png.of(chart);

@@ -15,8 +15,13 @@ final class ConfusionHeatmap {
 
     static byte[] draw(List<List<Long>> matrix) {
         int n = matrix.size();
-        HeatMapChart chart = new HeatMapChartBuilder().width(SIZE).height(SIZE).title("Confusion matrix")
-                .xAxisTitle("predicted").yAxisTitle("true label").build();
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(SIZE)
+                .height(SIZE)
+                .title("Confusion matrix")
+                .xAxisTitle("predicted")
+                .yAxisTitle("true label")
+                .build();
         // XChart draws the first y category at the bottom: list them from the last class so that 0 is on top.
         List<String> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -33,8 +38,13 @@ final class ConfusionHeatmap {
             }
         }
         chart.addSeries("counts", xs, ys, cells);
-        chart.getStyler().setShowValue(true).setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
-                .setValueFontColor(Color.BLACK).setMin(0).setMax(max).setHeatMapValueDecimalPattern("0")
+        chart.getStyler()
+                .setShowValue(true)
+                .setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
+                .setValueFontColor(Color.BLACK)
+                .setMin(0)
+                .setMax(max)
+                .setHeatMapValueDecimalPattern("0")
                 .setRangeColors(new Color[] {Color.WHITE, new Color(158, 202, 225), new Color(8, 81, 156)})
                 .setChartBackgroundColor(Color.WHITE);
         return Png.of(chart);

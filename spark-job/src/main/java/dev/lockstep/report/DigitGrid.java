@@ -21,13 +21,16 @@ final class DigitGrid {
 
     /** One scored image: raw pixels 0..255, row-major. */
     record Tile(float[] pixels, int width, int height, int predicted, int label, float confidence) {
-        boolean wrong() { return predicted != label; }
+        boolean wrong() {
+            return predicted != label;
+        }
     }
 
     private DigitGrid() {}
 
     static BufferedImage draw(List<Tile> tiles, int columns) {
-        int w = tiles.isEmpty() ? 28 : tiles.get(0).width(), h = tiles.isEmpty() ? 28 : tiles.get(0).height();
+        int w = tiles.isEmpty() ? 28 : tiles.get(0).width(),
+                h = tiles.isEmpty() ? 28 : tiles.get(0).height();
         int cellW = w * SCALE + GAP, cellH = h * SCALE + CAPTION + GAP;
         int cols = Math.max(1, Math.min(columns, tiles.size()));
         int rows = Math.max(1, (tiles.size() + cols - 1) / cols);
@@ -58,8 +61,11 @@ final class DigitGrid {
                 g.drawRect(x0 - 1, y0 - 1, w * SCALE + 1, h * SCALE + 1);
             }
             g.setColor(tile.wrong() ? WRONG : Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "p%d t%d %.0f%%", tile.predicted(), tile.label(), 100 * tile.confidence()),
-                    x0, y0 + h * SCALE + CAPTION - 3);
+            g.drawString(
+                    String.format(
+                            Locale.ROOT, "p%d t%d %.0f%%", tile.predicted(), tile.label(), 100 * tile.confidence()),
+                    x0,
+                    y0 + h * SCALE + CAPTION - 3);
         }
         g.dispose();
         return img;

@@ -7,10 +7,11 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.data.PreparedRecords;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.io.HadoopPaths;
 import java.io.IOException;
 import java.util.Map;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -28,7 +29,8 @@ final class EvalData {
         String train = dataOverride != null ? null : string(location.get("train"));
         String test = dataOverride != null ? null : string(location.get("test"));
         if (data == null && train == null) {
-            throw new LockstepException("the run does not record where its data was (older run?): give report --data DIR");
+            throw new LockstepException(
+                    "the run does not record where its data was (older run?): give report --data DIR");
         }
         Map<String, Object> config = map(metrics.get("config"));
         double fraction = number(config.get("validation_fraction"), 0.1);
@@ -36,28 +38,41 @@ final class EvalData {
         if (train == null && PreparedDataset.isPrepared(conf, data)) {
             PreparedDataset prepared = PreparedDataset.open(conf, data);
             if (test != null) return DataFiles.resolve(conf, null, test, null).loadTrain(conf);
-            if (prepared.test().isPresent()) return read(conf, prepared, prepared.test().get(), null);
+            if (prepared.test().isPresent())
+                return read(conf, prepared, prepared.test().get(), null);
             // Only the held-out rows are kept: a tenth of the training part in memory, not all of it.
             PreparedDataset.Part part = prepared.train();
-            if (part.count() > Integer.MAX_VALUE) throw new LockstepException(part.uri() + ": too many rows to hold out on one machine");
-            return read(conf, prepared, part, HoldOut.rows((int) part.count(), fraction, seed, part.uri()).validation());
+            if (part.count() > Integer.MAX_VALUE)
+                throw new LockstepException(part.uri() + ": too many rows to hold out on one machine");
+            return read(
+                    conf,
+                    prepared,
+                    part,
+                    HoldOut.rows((int) part.count(), fraction, seed, part.uri()).validation());
         }
         DataFiles files = DataFiles.resolve(conf, data, train, test);
-        return files.loadTest(conf).orElseGet(() -> HoldOut.split(files.loadTrain(conf), fraction, seed).validation());
+        return files.loadTest(conf)
+                .orElseGet(() ->
+                        HoldOut.split(files.loadTrain(conf), fraction, seed).validation());
     }
 
     /** A part of a prepared dataset, whole or only the given records (ascending), read here in one slice. */
     private static LabeledImages read(Configuration conf, PreparedDataset d, PreparedDataset.Part part, int[] records) {
         long rows = records == null ? part.count() : records.length;
         if (rows > Integer.MAX_VALUE / Math.max(1, d.features())) {
-            throw new LockstepException(part.uri() + ": too many rows to score on one machine; give report --data with a smaller set");
+            throw new LockstepException(
+                    part.uri() + ": too many rows to score on one machine; give report --data with a smaller set");
         }
         int n = (int) rows;
-        PreparedRecords.Slice slice = records == null ? new PreparedRecords.Slice(0, n, 0, n, null)
+        PreparedRecords.Slice slice = records == null
+                ? new PreparedRecords.Slice(0, n, 0, n, null)
                 : PreparedRecords.Slice.selecting(0, records, 0, n);
         Path path = new Path(part.uri());
-        try (FSDataInputStream in = dev.lockstep.io.HadoopPaths.fileSystem(path, conf).open(path)) {
-            PreparedRecords.RecordInput input = PreparedRecords.input(in, part.uri(), d.features() + 1,
+        try (FSDataInputStream in = HadoopPaths.fileSystem(path, conf).open(path)) {
+            PreparedRecords.RecordInput input = PreparedRecords.input(
+                    in,
+                    part.uri(),
+                    d.features() + 1,
                     part.checksums(slice.fileStart(), slice.fileStart() + slice.fileSpan()));
             RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), slice);
             return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());

@@ -29,16 +29,25 @@ final class HtmlReport {
     }
 
     HtmlReport image(String fileName, byte[] png, String caption) {
-        body.append("<figure><img alt=\"").append(escape(caption)).append("\" data-file=\"").append(escape(fileName))
-                .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
-                .append("\"><figcaption>").append(escape(caption)).append("</figcaption></figure>\n");
+        body.append("<figure><img alt=\"")
+                .append(escape(caption))
+                .append("\" data-file=\"")
+                .append(escape(fileName))
+                .append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png))
+                .append("\"><figcaption>")
+                .append(escape(caption))
+                .append("</figcaption></figure>\n");
         return this;
     }
 
     /** Key-value rows; nested values are shown as their JSON-ish text. */
     HtmlReport table(String id, Map<String, ?> rows) {
         body.append("<table id=\"").append(escape(id)).append("\">\n");
-        rows.forEach((k, v) -> body.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(format(v)))
+        rows.forEach((k, v) -> body.append("<tr><th>")
+                .append(escape(k))
+                .append("</th><td>")
+                .append(escape(format(v)))
                 .append("</td></tr>\n"));
         body.append("</table>\n");
         return this;
@@ -58,7 +67,9 @@ final class HtmlReport {
         return this;
     }
 
-    /** The matrix as a table: each count cell carries {@code data-true}, {@code data-predicted} and {@code data-count}. */
+    /**
+     * The matrix as a table: each count cell carries {@code data-true}, {@code data-predicted} and {@code data-count}.
+     */
     HtmlReport confusion(List<List<Long>> matrix) {
         int n = matrix.size();
         body.append("<table id=\"confusion-matrix\" class=\"confusion\">\n<tr><th>true \\ predicted</th>");
@@ -68,9 +79,17 @@ final class HtmlReport {
             body.append("<tr><th>").append(t).append("</th>");
             for (int p = 0; p < n; p++) {
                 long v = matrix.get(t).get(p);
-                body.append("<td data-true=\"").append(t).append("\" data-predicted=\"").append(p).append("\" data-count=\"")
-                        .append(v).append("\"").append(t == p ? " class=\"diag\"" : v > 0 ? " class=\"off\"" : "").append('>')
-                        .append(v).append("</td>");
+                body.append("<td data-true=\"")
+                        .append(t)
+                        .append("\" data-predicted=\"")
+                        .append(p)
+                        .append("\" data-count=\"")
+                        .append(v)
+                        .append("\"")
+                        .append(t == p ? " class=\"diag\"" : v > 0 ? " class=\"off\"" : "")
+                        .append('>')
+                        .append(v)
+                        .append("</td>");
             }
             body.append("</tr>\n");
         }
@@ -79,11 +98,13 @@ final class HtmlReport {
     }
 
     String render() {
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n<style>\n"
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
+                + "</title>\n<style>\n"
                 + "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}\n"
                 + "figure{display:inline-block;margin:0.5em;vertical-align:top}figcaption{font-size:90%;color:#555}\n"
                 + "img{max-width:100%;image-rendering:pixelated}\n"
-                + "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}\n"
+                + "table{border-collapse:collapse;margin:0.5em 0}th,td{border:1px solid #ccc;padding:2px "
+                + "8px;text-align:right}\n"
                 + "th{background:#f4f4f4}td.diag{background:#deebf7}td.off{background:#fde0dd}\n"
                 + "</style></head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
     }

@@ -8,6 +8,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * "What does the network think a 3 looks like?": starting from a blank image, gradient ascent on the input for
@@ -17,17 +18,20 @@ import java.awt.image.BufferedImage;
  */
 public final class Imagine {
     static final int STEPS = 300;
-    static final double FIRST_STEP = 0.05;   // in units of the full pixel range
+    static final double FIRST_STEP = 0.05; // in units of the full pixel range
     static final double LAST_STEP = 0.002;
     static final double L2 = 0.02;
 
     private Imagine() {}
 
-    /** The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes). */
+    /**
+     * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes).
+     */
     public static float[] input(MlpModel model, int digit) {
         int n = model.architecture().inputSize();
         if (digit < 0 || digit >= model.architecture().outputSize()) {
-            throw new IllegalArgumentException("class " + digit + " is not in 0.." + (model.architecture().outputSize() - 1));
+            throw new IllegalArgumentException(
+                    "class " + digit + " is not in 0.." + (model.architecture().outputSize() - 1));
         }
         InputScaling s = model.scaling();
         float lo = 0 * s.scale() + s.offset(), hi = 255 * s.scale() + s.offset();
@@ -35,7 +39,7 @@ public final class Imagine {
         Mlp mlp = new Mlp(model.architecture(), 1);
         mlp.setParameters(model.parameters());
         float[] x = mlp.input();
-        java.util.Arrays.fill(x, 0, n, lo); // blank: raw 0, no ink
+        Arrays.fill(x, 0, n, lo); // blank: raw 0, no ink
         float[] grad = new float[n];
         for (int step = 0; step < STEPS; step++) {
             mlp.inputGradient(digit, grad);
@@ -70,9 +74,11 @@ public final class Imagine {
     private static BufferedImage row(MlpModel model, int[] classes, int scale) {
         int n = model.architecture().inputSize();
         int side = (int) Math.round(Math.sqrt(n));
-        if (side * side != n) throw new IllegalArgumentException("the model's input (" + n + " values) is not a square image");
+        if (side * side != n)
+            throw new IllegalArgumentException("the model's input (" + n + " values) is not a square image");
         int gap = 4, caption = 16, cell = side * scale + gap;
-        BufferedImage img = new BufferedImage(classes.length * cell + gap, side * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(
+                classes.length * cell + gap, side * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
@@ -85,7 +91,8 @@ public final class Imagine {
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
                     int rgb = Palette.grey(raw[y * side + x]);
-                    for (int dy = 0; dy < scale; dy++) for (int dx = 0; dx < scale; dx++) img.setRGB(x0 + x * scale + dx, gap + y * scale + dy, rgb);
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++) img.setRGB(x0 + x * scale + dx, gap + y * scale + dy, rgb);
                 }
             }
             g.drawString(String.valueOf(classes[c]), x0 + side * scale / 2 - 3, gap + side * scale + caption - 2);

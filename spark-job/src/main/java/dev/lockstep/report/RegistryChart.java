@@ -17,20 +17,29 @@ final class RegistryChart {
     private RegistryChart() {}
 
     static byte[] draw(List<Point> points) {
-        XYChart chart = new XYChartBuilder().width(800).height(420).title("Accuracy of registry runs")
-                .xAxisTitle("run started (UTC)").yAxisTitle("held-out accuracy").build();
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(420)
+                .title("Accuracy of registry runs")
+                .xAxisTitle("run started (UTC)")
+                .yAxisTitle("held-out accuracy")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE).setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDatePattern("yyyy-MM-dd HH:mm");
         series(chart, points, "promoted", new Color(35, 139, 69), true);
         series(chart, points, "rejected", new Color(203, 24, 29), false);
-        List<Point> other = points.stream().filter(p -> !p.status().equals("promoted") && !p.status().equals("rejected")).toList();
+        List<Point> other = points.stream()
+                .filter(p -> !p.status().equals("promoted") && !p.status().equals("rejected"))
+                .toList();
         if (!other.isEmpty()) add(chart, "other", other, Color.GRAY, false);
-        if (chart.getSeriesMap().isEmpty()) chart.addSeries("no runs with an accuracy", new double[] {0}, new double[] {0});
+        if (chart.getSeriesMap().isEmpty())
+            chart.addSeries("no runs with an accuracy", new double[] {0}, new double[] {0});
         return Png.of(chart);
     }
 
     private static void series(XYChart chart, List<Point> points, String status, Color color, boolean line) {
-        List<Point> mine = points.stream().filter(p -> p.status().equals(status)).toList();
+        List<Point> mine =
+                points.stream().filter(p -> p.status().equals(status)).toList();
         if (!mine.isEmpty()) add(chart, status, mine, color, line);
     }
 

@@ -41,24 +41,30 @@ public final class RegistryReport {
             Double accuracy = accuracy(conf, registry, run, status, warnings);
             Date time = startTime(run);
             if (accuracy != null && time != null) points.add(new RegistryChart.Point(time, accuracy, state));
-            rows.add(List.of(run + (run.equals(current) ? " (current)" : ""), state, accuracy == null ? "" : accuracy,
+            rows.add(List.of(
+                    run + (run.equals(current) ? " (current)" : ""),
+                    state,
+                    accuracy == null ? "" : accuracy,
                     String.valueOf(status.getOrDefault("reason", ""))));
         }
         byte[] png = RegistryChart.draw(points);
-        String pngUri = ReportFiles.write(conf, new Path(registryUri, RunReport.PNG_DIR).toString(), "registry-accuracy.png", png);
+        String pngUri = ReportFiles.write(
+                conf, new Path(registryUri, RunReport.PNG_DIR).toString(), "registry-accuracy.png", png);
         HtmlReport html = new HtmlReport("Lockstep registry " + registryUri)
                 .image("registry-accuracy.png", png, "Held-out accuracy of each run; promoted runs joined by a line")
                 .grid("runs", List.of("run", "status", "accuracy", "reason"), rows);
-        String htmlUri = ReportFiles.write(conf, registryUri, RunReport.HTML, html.render().getBytes(StandardCharsets.UTF_8));
+        String htmlUri = ReportFiles.write(
+                conf, registryUri, RunReport.HTML, html.render().getBytes(StandardCharsets.UTF_8));
         return new RunReport.Written(htmlUri, List.of(pngUri), List.of());
     }
 
-    private static Double accuracy(Configuration conf, Registry registry, String run, Map<String, Object> status,
-                                   Consumer<String> warnings) {
+    private static Double accuracy(
+            Configuration conf, Registry registry, String run, Map<String, Object> status, Consumer<String> warnings) {
         if (status.get("candidate_accuracy") instanceof Number n) return n.doubleValue();
         String metrics = ModelDirectory.metricsFile(registry.runDir(run));
         try {
-            if (ReportFiles.exists(conf, metrics) && Json.readMap(conf, metrics).get("test_accuracy") instanceof Number n) return n.doubleValue();
+            if (ReportFiles.exists(conf, metrics)
+                    && Json.readMap(conf, metrics).get("test_accuracy") instanceof Number n) return n.doubleValue();
         } catch (LockstepException e) {
             warnings.accept("run " + run + " shown without an accuracy: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.lockstep.report;
 
 import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.io.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,11 @@ final class ReportFiles {
     private ReportFiles() {}
 
     static boolean exists(Configuration conf, String uri) {
-        return dev.lockstep.io.HadoopPaths.exists(conf, uri);
+        return HadoopPaths.exists(conf, uri);
     }
 
     static String read(Configuration conf, String uri) {
-        return dev.lockstep.io.HadoopPaths.readText(conf, uri);
+        return HadoopPaths.readText(conf, uri);
     }
 
     /** history.jsonl's lines; none when the file is missing. */

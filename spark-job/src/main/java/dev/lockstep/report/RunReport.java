@@ -9,6 +9,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,15 +35,16 @@ public final class RunReport {
     /** @param dataOverride a --data directory to score instead of the one the run recorded, or null */
     public static Written write(Configuration conf, String runDir, String dataOverride) {
         String metricsUri = ModelDirectory.metricsFile(runDir);
-        if (!ReportFiles.exists(conf, metricsUri)) throw new LockstepException(runDir + " has no metrics.json: not a finished run");
+        if (!ReportFiles.exists(conf, metricsUri))
+            throw new LockstepException(runDir + " has no metrics.json: not a finished run");
         Map<String, Object> metrics = Json.readMap(conf, metricsUri);
         List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
         MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
         String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
         List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"), metricsUri);
         if (confusion.size() != model.architecture().outputSize()) {
-            throw new LockstepException(metricsUri + ": confusion_matrix has " + confusion.size() + " rows but the model has "
-                    + model.architecture().outputSize() + " classes");
+            throw new LockstepException(metricsUri + ": confusion_matrix has " + confusion.size()
+                    + " rows but the model has " + model.architecture().outputSize() + " classes");
         }
 
         String pngDir = new Path(runDir, PNG_DIR).toString();
@@ -52,22 +54,55 @@ public final class RunReport {
 
         html.heading("Summary").table("metrics", summary(metrics, model));
         html.heading("Training");
-        add(conf, html, pngs, pngDir, "loss.png", TrainingCurves.loss(history, evalName), "Loss per epoch, train and " + evalName);
-        add(conf, html, pngs, pngDir, "accuracy.png", TrainingCurves.accuracy(history, evalName),
-                "Accuracy per epoch: train (on the epoch's augmented batches, before each step's update) and " + evalName);
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "loss.png",
+                TrainingCurves.loss(history, evalName),
+                "Loss per epoch, train and " + evalName);
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "accuracy.png",
+                TrainingCurves.accuracy(history, evalName),
+                "Accuracy per epoch: train (on the epoch's augmented batches, before each step's update) and "
+                        + evalName);
         html.grid("history", historyHeader(), historyRows(history));
 
         html.heading("Errors on the " + evalName + " set");
-        add(conf, html, pngs, pngDir, "confusion.png", ConfusionHeatmap.draw(confusion), "Confusion matrix (rows: true label)");
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "confusion.png",
+                ConfusionHeatmap.draw(confusion),
+                "Confusion matrix (rows: true label)");
         add(conf, html, pngs, pngDir, "class-accuracy.png", ClassAccuracyChart.draw(confusion), "Accuracy per class");
         html.confusion(confusion);
         try {
             LabeledImages data = EvalData.load(conf, metrics, dataOverride);
             Scores scores = Scores.of(new Classifier(model), data);
-            add(conf, html, pngs, pngDir, "digits.png", Png.of(DigitGrid.draw(scores.first(SAMPLE_DIGITS), 10)),
-                    "The first " + Math.min(SAMPLE_DIGITS, scores.count()) + " " + evalName + " digits: p = predicted, t = true, "
-                            + "confidence; wrong ones framed in red");
-            add(conf, html, pngs, pngDir, "confidently-wrong.png", Png.of(DigitGrid.draw(scores.mostConfidentlyWrong(WRONG_DIGITS), 10)),
+            add(
+                    conf,
+                    html,
+                    pngs,
+                    pngDir,
+                    "digits.png",
+                    Png.of(DigitGrid.draw(scores.first(SAMPLE_DIGITS), 10)),
+                    "The first " + Math.min(SAMPLE_DIGITS, scores.count()) + " " + evalName
+                            + " digits: p = predicted, t = true, " + "confidence; wrong ones framed in red");
+            add(
+                    conf,
+                    html,
+                    pngs,
+                    pngDir,
+                    "confidently-wrong.png",
+                    Png.of(DigitGrid.draw(scores.mostConfidentlyWrong(WRONG_DIGITS), 10)),
                     "The most confidently wrong predictions");
         } catch (RuntimeException e) {
             notes.add("no digit grids: " + e.getMessage());
@@ -77,28 +112,59 @@ public final class RunReport {
         html.heading("What the network learned");
         BufferedImage weights = WeightTiles.draw(model.architecture(), model.parameters());
         if (weights != null) {
-            add(conf, html, pngs, pngDir, "weights.png", Png.of(weights),
-                    "First-layer weights of up to " + WeightTiles.MAX_UNITS + " hidden units (red excites, blue inhibits)");
-            add(conf, html, pngs, pngDir, "imagine.png", Png.of(Imagine.all(model, 3)),
-                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a blank image)");
+            add(
+                    conf,
+                    html,
+                    pngs,
+                    pngDir,
+                    "weights.png",
+                    Png.of(weights),
+                    "First-layer weights of up to " + WeightTiles.MAX_UNITS
+                            + " hidden units (red excites, blue inhibits)");
+            add(
+                    conf,
+                    html,
+                    pngs,
+                    pngDir,
+                    "imagine.png",
+                    Png.of(Imagine.all(model, 3)),
+                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
+                            + "blank image)");
         } else {
             notes.add("no weight or imagined pictures: the input is not a square image");
         }
         html.heading("Configuration").table("config", asMap(metrics.get("config")));
 
-        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
         return new Written(htmlUri, pngs, notes);
     }
 
-    private static void add(Configuration conf, HtmlReport html, List<String> pngs, String dir, String name, byte[] png, String caption) {
+    private static void add(
+            Configuration conf,
+            HtmlReport html,
+            List<String> pngs,
+            String dir,
+            String name,
+            byte[] png,
+            String caption) {
         pngs.add(ReportFiles.write(conf, dir, name, png));
         html.image(name, png, caption);
     }
 
     private static Map<String, Object> summary(Map<String, Object> metrics, MlpModel model) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (String k : List.of("test_accuracy", "test_loss", "eval_set", "eval_rows", "epochs", "steps", "train_seconds",
-                "examples_per_second", "partitions", "parameters", "data")) {
+        for (String k : List.of(
+                "test_accuracy",
+                "test_loss",
+                "eval_set",
+                "eval_rows",
+                "epochs",
+                "steps",
+                "train_seconds",
+                "examples_per_second",
+                "partitions",
+                "parameters",
+                "data")) {
             if (metrics.containsKey(k)) m.put(k, metrics.get(k));
         }
         m.put("architecture", model.architecture().toString());
@@ -107,17 +173,29 @@ public final class RunReport {
     }
 
     private static List<String> historyHeader() {
-        return List.of("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "learning_rate", "seconds",
-                "examples_per_second", "step ms (median)");
+        return List.of(
+                "epoch",
+                "train_loss",
+                "train_accuracy",
+                "test_loss",
+                "test_accuracy",
+                "learning_rate",
+                "seconds",
+                "examples_per_second",
+                "step ms (median)");
     }
 
     private static List<List<Object>> historyRows(List<Map<String, Object>> history) {
         List<List<Object>> rows = new ArrayList<>();
         for (Map<String, Object> e : history) {
             List<Object> row = new ArrayList<>();
-            for (String k : historyHeader().subList(0, 8)) row.add(e.get(k) instanceof Number n ? (Object) n.doubleValue() : e.get(k));
+            for (String k : historyHeader().subList(0, 8))
+                row.add(e.get(k) instanceof Number n ? (Object) n.doubleValue() : e.get(k));
             row.set(0, e.get("epoch"));
-            row.add(e.get("step_time_ms") instanceof Map<?, ?> t && t.get("total") instanceof Number n ? (Object) n.doubleValue() : null);
+            row.add(
+                    e.get("step_time_ms") instanceof Map<?, ?> t && t.get("total") instanceof Number n
+                            ? (Object) n.doubleValue()
+                            : null);
             rows.add(row);
         }
         return rows;
@@ -128,17 +206,20 @@ public final class RunReport {
      * least 0, so what a hand-edited or damaged file holds is one clear error, not a ClassCastException.
      */
     static List<List<Long>> confusion(Object o, String uri) {
-        if (!(o instanceof List<?> rows) || rows.isEmpty()) throw new LockstepException(uri + " has no confusion_matrix (a list of rows of counts)");
+        if (!(o instanceof List<?> rows) || rows.isEmpty())
+            throw new LockstepException(uri + " has no confusion_matrix (a list of rows of counts)");
         List<List<Long>> m = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             if (!(rows.get(i) instanceof List<?> cells) || cells.size() != rows.size()) {
-                throw new LockstepException(uri + ": confusion_matrix is not square: row " + i + " is not a list of " + rows.size() + " counts");
+                throw new LockstepException(uri + ": confusion_matrix is not square: row " + i + " is not a list of "
+                        + rows.size() + " counts");
             }
             List<Long> row = new ArrayList<>();
             for (int j = 0; j < cells.size(); j++) {
                 Object c = cells.get(j);
                 if (!(c instanceof Integer || c instanceof Long) || ((Number) c).longValue() < 0) {
-                    throw new LockstepException(uri + ": confusion_matrix[" + i + "][" + j + "] is " + shown(c) + ", not a count");
+                    throw new LockstepException(
+                            uri + ": confusion_matrix[" + i + "][" + j + "] is " + shown(c) + ", not a count");
                 }
                 row.add(((Number) c).longValue());
             }

@@ -41,10 +41,13 @@ final class Scores {
         return v;
     }
 
-    int count() { return predicted.length; }
+    int count() {
+        return predicted.length;
+    }
 
     DigitGrid.Tile tile(int i) {
-        return new DigitGrid.Tile(pixels(data, i), data.cols(), data.rows(), predicted[i], data.label(i), confidence[i]);
+        return new DigitGrid.Tile(
+                pixels(data, i), data.cols(), data.rows(), predicted[i], data.label(i), confidence[i]);
     }
 
     /** The first {@code n} rows, in the data's order: an unbiased look. */

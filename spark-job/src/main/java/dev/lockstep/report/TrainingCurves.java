@@ -1,5 +1,6 @@
 package dev.lockstep.report;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,21 @@ final class TrainingCurves {
         return Png.of(chart(history, "Accuracy per epoch", "accuracy", "train_accuracy", "test_accuracy", evalName));
     }
 
-    private static XYChart chart(List<Map<String, Object>> history, String title, String yTitle, String trainKey,
-                                 String testKey, String evalName) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(java.awt.Color.WHITE);
+    private static XYChart chart(
+            List<Map<String, Object>> history,
+            String title,
+            String yTitle,
+            String trainKey,
+            String testKey,
+            String evalName) {
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("epoch")
+                .yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(Color.WHITE);
         add(chart, "train", history, trainKey);
         add(chart, evalName, history, testKey);
         if (chart.getSeriesMap().isEmpty()) chart.addSeries("no epochs", new double[] {0}, new double[] {0});
@@ -37,7 +49,9 @@ final class TrainingCurves {
     private static void add(XYChart chart, String name, List<Map<String, Object>> history, String key) {
         List<Double> x = new ArrayList<>(), y = new ArrayList<>();
         for (Map<String, Object> e : history) {
-            if (e.get(key) instanceof Number v && e.get("epoch") instanceof Number epoch && Double.isFinite(v.doubleValue())) {
+            if (e.get(key) instanceof Number v
+                    && e.get("epoch") instanceof Number epoch
+                    && Double.isFinite(v.doubleValue())) {
                 x.add(epoch.doubleValue());
                 y.add(v.doubleValue());
             }

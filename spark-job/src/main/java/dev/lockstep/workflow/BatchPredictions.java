@@ -29,28 +29,36 @@ import scala.Tuple2;
 public final class BatchPredictions {
     private BatchPredictions() {}
 
-    public static List<Prediction> score(JavaSparkContext sc, Configuration conf, MlpModel model, List<PredictionInput> inputs) {
+    public static List<Prediction> score(
+            JavaSparkContext sc, Configuration conf, MlpModel model, List<PredictionInput> inputs) {
         Broadcast<byte[]> modelBytes = sc.broadcast(encode(model));
         try {
             List<Prediction> all = new ArrayList<>();
-            List<String> images = inputs.stream().filter(i -> i.kind() == PredictionInput.Kind.IMAGE)
-                    .map(PredictionInput::uri).collect(Collectors.toList());
+            List<String> images = inputs.stream()
+                    .filter(i -> i.kind() == PredictionInput.Kind.IMAGE)
+                    .map(PredictionInput::uri)
+                    .collect(Collectors.toList());
             if (!images.isEmpty()) {
-                JavaRDD<Tuple2<String, PortableDataStream>> files = sc.binaryFiles(String.join(",", images),
-                        Math.max(1, sc.defaultParallelism())).rdd().toJavaRDD();
+                JavaRDD<Tuple2<String, PortableDataStream>> files = sc.binaryFiles(
+                                String.join(",", images), Math.max(1, sc.defaultParallelism()))
+                        .rdd()
+                        .toJavaRDD();
                 PartitionJob.<Tuple2<String, PortableDataStream>, ArrayList<Prediction>>of(part -> {
-                    Classifier c = new Classifier(decode(modelBytes.value()));
-                    ArrayList<Prediction> out = new ArrayList<>();
-                    while (part.hasNext()) {
-                        var f = part.next();
-                        try (InputStream in = f._2().open()) {
-                            out.add(Prediction.of(f._1(), -1, -1, c.probabilities(PredictionInput.decode(in, f._1()))));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    return out;
-                }).runOn(sc, files, listType()).forEach(all::addAll);
+                            Classifier c = new Classifier(decode(modelBytes.value()));
+                            ArrayList<Prediction> out = new ArrayList<>();
+                            while (part.hasNext()) {
+                                var f = part.next();
+                                try (InputStream in = f._2().open()) {
+                                    out.add(Prediction.of(
+                                            f._1(), -1, -1, c.probabilities(PredictionInput.decode(in, f._1()))));
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            }
+                            return out;
+                        })
+                        .runOn(sc, files, listType())
+                        .forEach(all::addAll);
             }
             for (PredictionInput input : inputs) {
                 if (input.kind() == PredictionInput.Kind.IMAGE) continue;
@@ -60,25 +68,30 @@ public final class BatchPredictions {
                 int features = rows.features();
                 List<int[]> ranges = new ArrayList<>();
                 int parts = Math.max(1, sc.defaultParallelism());
-                for (int p = 0; p < parts; p++) ranges.add(new int[] {(int) ((long) rows.count() * p / parts), (int) ((long) rows.count() * (p + 1) / parts)});
+                for (int p = 0; p < parts; p++)
+                    ranges.add(new int[] {
+                        (int) ((long) rows.count() * p / parts), (int) ((long) rows.count() * (p + 1) / parts)
+                    });
                 Broadcast<byte[]> pixels = sc.broadcast(rows.pixels());
                 Broadcast<byte[]> labels = sc.broadcast(rows.labels());
                 try {
                     PartitionJob.<int[], ArrayList<Prediction>>of(it -> {
-                        Classifier c = new Classifier(decode(modelBytes.value()));
-                        byte[] px = pixels.value();
-                        byte[] lb = labels.value();
-                        float[] row = new float[features];
-                        ArrayList<Prediction> out = new ArrayList<>();
-                        while (it.hasNext()) {
-                            int[] range = it.next();
-                            for (int r = range[0]; r < range[1]; r++) {
-                                for (int i = 0; i < features; i++) row[i] = px[r * features + i] & 0xFF;
-                                out.add(Prediction.of(uri, r, labelled ? lb[r] : -1, c.probabilities(row)));
-                            }
-                        }
-                        return out;
-                    }).runOn(sc, sc.parallelize(ranges, parts), listType()).forEach(all::addAll);
+                                Classifier c = new Classifier(decode(modelBytes.value()));
+                                byte[] px = pixels.value();
+                                byte[] lb = labels.value();
+                                float[] row = new float[features];
+                                ArrayList<Prediction> out = new ArrayList<>();
+                                while (it.hasNext()) {
+                                    int[] range = it.next();
+                                    for (int r = range[0]; r < range[1]; r++) {
+                                        for (int i = 0; i < features; i++) row[i] = px[r * features + i] & 0xFF;
+                                        out.add(Prediction.of(uri, r, labelled ? lb[r] : -1, c.probabilities(row)));
+                                    }
+                                }
+                                return out;
+                            })
+                            .runOn(sc, sc.parallelize(ranges, parts), listType())
+                            .forEach(all::addAll);
                 } finally {
                     pixels.destroy();
                     labels.destroy();

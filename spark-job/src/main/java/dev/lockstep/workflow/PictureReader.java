@@ -71,9 +71,10 @@ final class PictureReader {
         }
         long bytes = (long) width * height * BYTES_PER_PIXEL;
         if (!budget.fits(bytes)) {
-            throw new DataFormatException(uri + ": scoring a picture of " + width + "x" + height + " pixels needs about "
-                    + HeapBudget.mb(bytes) + ", more than the " + budget.describe() + "; scale it down, or "
-                    + HeapBudget.RAISE + " (spark.executor.memory for predict --out on a cluster)");
+            throw new DataFormatException(
+                    uri + ": scoring a picture of " + width + "x" + height + " pixels needs about "
+                            + HeapBudget.mb(bytes) + ", more than the " + budget.describe() + "; scale it down, or "
+                            + HeapBudget.RAISE + " (spark.executor.memory for predict --out on a cluster)");
         }
     }
 

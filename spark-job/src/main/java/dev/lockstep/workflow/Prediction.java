@@ -1,5 +1,6 @@
 package dev.lockstep.workflow;
 
+import dev.lockstep.model.Classifier;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -23,13 +24,24 @@ public final class Prediction implements Serializable {
         this.probabilities = probabilities;
     }
 
-    String input() { return input; }
-    long row() { return row; }
-    public int label() { return label; }
-    public int predicted() { return predicted; }
+    String input() {
+        return input;
+    }
+
+    long row() {
+        return row;
+    }
+
+    public int label() {
+        return label;
+    }
+
+    public int predicted() {
+        return predicted;
+    }
 
     static Prediction of(String input, long row, int label, float[] probabilities) {
-        return new Prediction(input, row, label, dev.lockstep.model.Classifier.mostProbable(probabilities), probabilities);
+        return new Prediction(input, row, label, Classifier.mostProbable(probabilities), probabilities);
     }
 
     /** "digit.png  7  (7 0.9821, 1 0.0113, 9 0.0040)", with "#row" for rows of a file. */

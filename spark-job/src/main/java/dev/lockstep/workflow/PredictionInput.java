@@ -23,11 +23,18 @@ import org.apache.hadoop.fs.Path;
 
 /** One file to score: a picture, an IDX image file (labels used when found beside it) or a CSV file. */
 public record PredictionInput(String uri, Kind kind) {
-    enum Kind { IMAGE, IDX, CSV }
+    enum Kind {
+        IMAGE,
+        IDX,
+        CSV
+    }
 
     private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
 
-    /** The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files skipped). */
+    /**
+     * The inputs as given, with directories replaced by the files in them (sorted; labels files and hidden files
+     * skipped).
+     */
     public static List<PredictionInput> expand(Configuration conf, List<String> uris) {
         List<PredictionInput> found = new ArrayList<>();
         for (String uri : uris) {
@@ -73,9 +80,12 @@ public record PredictionInput(String uri, Kind kind) {
             if (input.kind != Kind.IMAGE) continue;
             int side = (int) Math.round(Math.sqrt(n));
             String shape = side * side == n ? " (" + side + "x" + side + " images)" : "";
-            throw new LockstepException(input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
-                    + " images (" + pictureInputs + " inputs), but the model " + modelUri + " takes " + n + " inputs" + shape
-                    + "; score IDX or CSV files of " + n + "-pixel rows with it, or use a model trained on 28x28 images");
+            throw new LockstepException(
+                    input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
+                            + " images (" + pictureInputs + " inputs), but the model " + modelUri + " takes " + n
+                            + " inputs" + shape
+                            + "; score IDX or CSV files of " + n
+                            + "-pixel rows with it, or use a model trained on 28x28 images");
         }
     }
 
@@ -102,7 +112,8 @@ public record PredictionInput(String uri, Kind kind) {
     }
 
     boolean hasLabels(Configuration conf) {
-        return kind == Kind.CSV || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
+        return kind == Kind.CSV
+                || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
     }
 
     public List<Prediction> score(Classifier classifier, Configuration conf) {

@@ -34,7 +34,9 @@ public final class RegistryRun {
     private final boolean continuing;
     /** The status of the run an earlier attempt of this application began, or null. */
     private final String earlierStatus;
-    /** The outcome an earlier attempt of this application already decided for the run ("promoted", "rejected"), or null. */
+    /**
+     * The outcome an earlier attempt of this application already decided for the run ("promoted", "rejected"), or null.
+     */
     private final String decidedEarlier;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;
@@ -48,16 +50,21 @@ public final class RegistryRun {
         this.tolerance = tolerance;
         this.keep = keep;
         this.application = application;
-        this.earlierStatus = earlier.isPresent() ? String.valueOf(registry.status(runId).get("status")) : null;
+        this.earlierStatus =
+                earlier.isPresent() ? String.valueOf(registry.status(runId).get("status")) : null;
         // Lost after the pointer switch but before its status: promoted all the same.
         boolean served = earlier.isPresent() && earlier.equals(registry.current());
-        this.decidedEarlier = served ? "promoted" : "promoted".equals(earlierStatus) || "rejected".equals(earlierStatus) ? earlierStatus : null;
+        this.decidedEarlier = served
+                ? "promoted"
+                : "promoted".equals(earlierStatus) || "rejected".equals(earlierStatus) ? earlierStatus : null;
         // No outcome yet, or "failed" (a driver stopped by a signal records that on its way out): train on.
         this.continuing = earlier.isPresent() && decidedEarlier == null;
     }
 
     /** Whether an earlier attempt of this YARN application started this run, so that it resumes rather than starts. */
-    public boolean continuesEarlierAttempt() { return continuing; }
+    public boolean continuesEarlierAttempt() {
+        return continuing;
+    }
 
     /**
      * Before training: claims a new run for this application, or says which run it continues. Returns the exit code
@@ -66,11 +73,15 @@ public final class RegistryRun {
     public OptionalInt begin(PrintWriter err) {
         if (decidedEarlier != null) {
             if (!decidedEarlier.equals(earlierStatus)) { // served, its status never written
-                registry.setStatus(runId, decidedEarlier, "promoted by an earlier attempt of " + application.orElseThrow(), Map.of());
+                registry.setStatus(
+                        runId,
+                        decidedEarlier,
+                        "promoted by an earlier attempt of " + application.orElseThrow(),
+                        Map.of());
             }
             concluded = true;
-            err.println("[lockstep] registry: run " + runId + " was already " + decidedEarlier + " by an earlier attempt of "
-                    + application.orElseThrow() + "; nothing to train");
+            err.println("[lockstep] registry: run " + runId + " was already " + decidedEarlier
+                    + " by an earlier attempt of " + application.orElseThrow() + "; nothing to train");
             return OptionalInt.of(decidedEarlier.equals("promoted") ? 0 : EXIT_NOT_PROMOTED);
         }
         if (continuing) {
@@ -82,7 +93,9 @@ public final class RegistryRun {
         return OptionalInt.empty();
     }
 
-    public String outDir() { return registry.runDir(runId); }
+    public String outDir() {
+        return registry.runDir(runId);
+    }
 
     public void failed(Throwable cause, String log) {
         if (concluded) return;
@@ -92,8 +105,16 @@ public final class RegistryRun {
 
     /** Decides, records and applies promotion; returns the command's exit code. */
     public int conclude(JavaSparkContext sc, TrainingResult result, RowSource eval, String evalName, PrintWriter err) {
-        Promotion.Decision d = Promotion.decide(sc, conf, registry, runId, result.finalEvaluation().accuracy(), eval, evalName,
-                result.partitions(), tolerance);
+        Promotion.Decision d = Promotion.decide(
+                sc,
+                conf,
+                registry,
+                runId,
+                result.finalEvaluation().accuracy(),
+                eval,
+                evalName,
+                result.partitions(),
+                tolerance);
         if (d.promote()) {
             // The pointer first: once it names this run the run is served, and its record must say so.
             registry.promote(runId, d.reason(), d.details().get("current_run"));
@@ -103,13 +124,14 @@ public final class RegistryRun {
         } else {
             registry.setStatus(runId, "rejected", d.reason(), d.details());
             concluded = true;
-            err.println("[lockstep] registry: run " + runId + " not promoted, " + registry.current().orElse("nothing")
-                    + " stays current: " + d.reason());
+            err.println("[lockstep] registry: run " + runId + " not promoted, "
+                    + registry.current().orElse("nothing") + " stays current: " + d.reason());
         }
         try {
             for (String gone : registry.prune(keep)) err.println("[lockstep] registry: removed old run " + gone);
         } catch (RuntimeException e) {
-            err.println("[lockstep] warning: could not prune old runs: " + LockstepException.describe(e)); // the outcome stands
+            err.println("[lockstep] warning: could not prune old runs: "
+                    + LockstepException.describe(e)); // the outcome stands
         }
         return d.promote() ? 0 : EXIT_NOT_PROMOTED;
     }

@@ -34,7 +34,9 @@ public final class RunOutputs {
         this.dir = dir;
     }
 
-    public String modelUri() { return ModelDirectory.modelFile(dir); }
+    public String modelUri() {
+        return ModelDirectory.modelFile(dir);
+    }
 
     /**
      * Fails before any training when the output location is unusable: a file, or a directory (or, while it does not
@@ -49,8 +51,10 @@ public final class RunOutputs {
             while (existing != null && !fs.exists(existing)) existing = existing.getParent();
             if (existing == null) return; // nothing exists up to the root of this file system: creating it will tell
             if (!fs.getFileStatus(existing).isDirectory()) {
-                throw new LockstepException(existing.equals(p) ? "--out " + dir + " is a file, not a directory"
-                        : "cannot use --out " + dir + ": " + existing + " is a file");
+                throw new LockstepException(
+                        existing.equals(p)
+                                ? "--out " + dir + " is a file, not a directory"
+                                : "cannot use --out " + dir + ": " + existing + " is a file");
             }
             Path probe = new Path(existing, ".lockstep-write-probe-" + Long.toHexString(System.nanoTime()));
             fs.create(probe, false).close();
@@ -65,25 +69,35 @@ public final class RunOutputs {
      * @param dataLocation where the data came from ({@code data}, {@code train}, {@code test}), for the report to
      * find it again
      */
-    public void write(TrainConfig config, TrainingResult result, String evalName, String dataDescription, String dataFingerprint,
-               Map<String, Object> dataLocation, Map<String, Object> stepMillis) {
+    public void write(
+            TrainConfig config,
+            TrainingResult result,
+            String evalName,
+            String dataDescription,
+            String dataFingerprint,
+            Map<String, Object> dataLocation,
+            Map<String, Object> stepMillis) {
         MlpModel model = new MlpModel(result.architecture(), result.parameters(), InputScaling.UNIT);
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
         metrics.put("data_fingerprint", dataFingerprint);
         metrics.put("data_location", dataLocation);
         metrics.put("step_time_ms", stepMillis);
         StringBuilder history = new StringBuilder();
-        for (EpochSummary e : result.history()) history.append(Json.line(e.toMap())).append('\n');
+        for (EpochSummary e : result.history())
+            history.append(Json.line(e.toMap())).append('\n');
 
         String sidecar = ModelSidecar.text(model, metrics, configMap(config, result), dataFingerprint);
-        AtomicFiles.writeAll(conf, List.of(
-                Map.entry(ModelDirectory.modelFile(dir), out -> ModelFile.write(out, model)),
-                Map.entry(ModelDirectory.sidecarFile(dir), AtomicFiles.utf8(sidecar)),
-                Map.entry(ModelDirectory.historyFile(dir), AtomicFiles.utf8(history.toString())),
-                Map.entry(ModelDirectory.metricsFile(dir), AtomicFiles.utf8(Json.pretty(metrics) + "\n"))));
+        AtomicFiles.writeAll(
+                conf,
+                List.of(
+                        Map.entry(ModelDirectory.modelFile(dir), out -> ModelFile.write(out, model)),
+                        Map.entry(ModelDirectory.sidecarFile(dir), AtomicFiles.utf8(sidecar)),
+                        Map.entry(ModelDirectory.historyFile(dir), AtomicFiles.utf8(history.toString())),
+                        Map.entry(ModelDirectory.metricsFile(dir), AtomicFiles.utf8(Json.pretty(metrics) + "\n"))));
     }
 
-    static Map<String, Object> metrics(TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
+    static Map<String, Object> metrics(
+            TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("test_accuracy", result.finalEvaluation().accuracy());
         m.put("test_loss", result.finalEvaluation().loss());

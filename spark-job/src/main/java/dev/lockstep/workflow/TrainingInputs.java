@@ -39,30 +39,40 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
             return new TrainingInputs(new InMemoryRows(train), new InMemoryRows(test.get()), "test", files.toString());
         }
         HoldOut split = HoldOut.split(train, validationFraction, seed);
-        return new TrainingInputs(new InMemoryRows(split.train()), new InMemoryRows(split.validation()), "validation",
-                files.toString());
+        return new TrainingInputs(
+                new InMemoryRows(split.train()), new InMemoryRows(split.validation()), "validation", files.toString());
     }
 
     /** The same rows, and so the same model, as the files {@code prepare} converted, without loading them here. */
-    private static TrainingInputs prepared(Configuration hadoop, String dir, String testPath,
-                                           double validationFraction, long seed) {
+    private static TrainingInputs prepared(
+            Configuration hadoop, String dir, String testPath, double validationFraction, long seed) {
         PreparedDataset data = PreparedDataset.open(hadoop, dir);
         PreparedDataset.Part train = data.train();
         if (testPath != null) {
-            DataFiles.Source test = DataFiles.resolve(hadoop, null, testPath, null).train();
-            return new TrainingInputs(PreparedRows.of(hadoop, data, train), new InMemoryRows(test.load(hadoop)), "test",
+            DataFiles.Source test =
+                    DataFiles.resolve(hadoop, null, testPath, null).train();
+            return new TrainingInputs(
+                    PreparedRows.of(hadoop, data, train),
+                    new InMemoryRows(test.load(hadoop)),
+                    "test",
                     data + ", test " + test);
         }
         if (data.test().isPresent()) {
-            return new TrainingInputs(PreparedRows.of(hadoop, data, train), PreparedRows.of(hadoop, data, data.test().get()),
-                    "test", data.toString());
+            return new TrainingInputs(
+                    PreparedRows.of(hadoop, data, train),
+                    PreparedRows.of(hadoop, data, data.test().get()),
+                    "test",
+                    data.toString());
         }
         if (train.count() > Integer.MAX_VALUE) {
             throw new LockstepException(train.uri() + ": " + train.count() + " rows are too many to hold out validation"
                     + " rows from; prepare it with a test set");
         }
         HoldOut.Rows rows = HoldOut.rows((int) train.count(), validationFraction, seed, train.uri());
-        return new TrainingInputs(PreparedRows.select(hadoop, data, train, rows.train()),
-                PreparedRows.select(hadoop, data, train, rows.validation()), "validation", data.toString());
+        return new TrainingInputs(
+                PreparedRows.select(hadoop, data, train, rows.train()),
+                PreparedRows.select(hadoop, data, train, rows.validation()),
+                "validation",
+                data.toString());
     }
 }

@@ -43,11 +43,13 @@ class ThreadCpuTest {
         ThreadCpu.Snapshot before = ThreadCpu.snapshot();
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread busy = new Thread(() -> {
-            double x = 0;
-            while (!stop.get()) x += Math.sqrt(x + 1);
-            if (x < 0) System.out.println(x);
-        }, "lockstep-partition-test");
+        Thread busy = new Thread(
+                () -> {
+                    double x = 0;
+                    while (!stop.get()) x += Math.sqrt(x + 1);
+                    if (x < 0) System.out.println(x);
+                },
+                "lockstep-partition-test");
         busy.start();
         while (bean.getThreadCpuTime(busy.getId()) < 200_000_000L) Thread.sleep(10); // however busy the machine
         ThreadCpu.Snapshot during = ThreadCpu.snapshot();
@@ -56,7 +58,8 @@ class ThreadCpuTest {
         busy.join();
 
         double tasks = ThreadCpu.millisPerStep(before, during, 1).get("tasks");
-        assertTrue(tasks >= 180 && tasks <= ownNanos / 1e6 + 30,
+        assertTrue(
+                tasks >= 180 && tasks <= ownNanos / 1e6 + 30,
                 "the busy thread ran " + ownNanos / 1e6 + " ms by the JVM's count; tasks read " + tasks + " ms");
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,9 @@ class BoundedMemoryTest {
     /** How much the bombs inflate to past their IDX header. */
     private static final int ZERO_GIGABYTES = 4;
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static Path model;
     /** Claims 1,000,000 28x28 images (748 MB), more than the heap, then 4 GB of zeros: a few MB of gzip. */
     static Path[] claimsTooMuch;
@@ -41,8 +44,7 @@ class BoundedMemoryTest {
     static void hostileFiles() throws IOException {
         model = tmp.resolve("model.lsm");
         Architecture arch = new Architecture(new int[] {784, 16, 10}, Activation.RELU);
-        ModelFile.write(new org.apache.hadoop.conf.Configuration(), model.toString(),
-                new MlpModel(arch, new float[arch.parameterCount()]));
+        ModelFile.write(new Configuration(), model.toString(), new MlpModel(arch, new float[arch.parameterCount()]));
         claimsTooMuch = bombPair(tmp.resolve("claims"), 1_000_000);
         inflatesPastItsEnd = bombPair(tmp.resolve("inflates"), 10_000);
         assertTrue(Files.size(claimsTooMuch[0]) < 16 << 20, "a few MB on disk: " + Files.size(claimsTooMuch[0]));
@@ -53,12 +55,16 @@ class BoundedMemoryTest {
         Result claims = lockstep("predict", "--model", model.toString(), claimsTooMuch[0].toString());
         claims.assertRefused(claimsTooMuch[0] + ": header declares 1000000 images of 28x28 = 748 MB of pixel data, more"
                 + " than the ");
-        assertTrue(claims.line().endsWith("; raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
-                + " --driver-memory)"), claims.line());
+        assertTrue(
+                claims.line()
+                        .endsWith("; raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
+                                + " --driver-memory)"),
+                claims.line());
 
         Result inflates = lockstep("predict", "--model", model.toString(), inflatesPastItsEnd[0].toString());
         inflates.assertRefused(inflatesPastItsEnd[0] + ": at least ");
-        assertTrue(inflates.line().contains(" unexpected bytes after the end of the pixel data at offset 7840016"),
+        assertTrue(
+                inflates.line().contains(" unexpected bytes after the end of the pixel data at offset 7840016"),
                 inflates.line());
     }
 
@@ -66,11 +72,25 @@ class BoundedMemoryTest {
     void trainRefusesAGzipBombWithinASmallHeapBeforeSparkStarts() throws Exception {
         for (Path[] bomb : new Path[][] {claimsTooMuch, inflatesPastItsEnd}) {
             Path out = tmp.resolve("run-" + bomb[0].getParent().getFileName());
-            Result r = lockstep("train", "--train", bomb[0] + "," + bomb[1], "--out", out.toString(),
-                    "--layers", "784,16,10", "--epochs", "1");
+            Result r = lockstep(
+                    "train",
+                    "--train",
+                    bomb[0] + "," + bomb[1],
+                    "--out",
+                    out.toString(),
+                    "--layers",
+                    "784,16,10",
+                    "--epochs",
+                    "1");
             r.assertRefused(bomb[0] + ": ");
-            // Nothing but the error line (and the JVM's note on the Vector API): Spark, which logs as it starts, never started.
-            assertEquals(List.of(r.line()), r.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList());
+            // Nothing but the error line (and the JVM's note on the Vector API): Spark, which logs as it starts, never
+            // started.
+            assertEquals(
+                    List.of(r.line()),
+                    r.err()
+                            .lines()
+                            .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                            .toList());
             assertFalse(Files.exists(out.resolve("model.lsm")));
         }
     }
@@ -99,10 +119,18 @@ class BoundedMemoryTest {
         Path labels = dir.resolve("bomb-labels-idx1-ubyte.gz");
         byte[] zeros = gzip(new byte[0], 64 << 20);
         try (OutputStream out = Files.newOutputStream(images)) {
-            out.write(gzip(ByteBuffer.allocate(16).putInt(0x803).putInt(count).putInt(28).putInt(28).array(), 0));
+            out.write(gzip(
+                    ByteBuffer.allocate(16)
+                            .putInt(0x803)
+                            .putInt(count)
+                            .putInt(28)
+                            .putInt(28)
+                            .array(),
+                    0));
             for (int i = 0; i < ZERO_GIGABYTES * 16; i++) out.write(zeros);
         }
-        Files.write(labels, gzip(ByteBuffer.allocate(8).putInt(0x801).putInt(count).array(), count));
+        Files.write(
+                labels, gzip(ByteBuffer.allocate(8).putInt(0x801).putInt(count).array(), count));
         return new Path[] {images, labels};
     }
 
@@ -126,7 +154,8 @@ class BoundedMemoryTest {
     record Result(String command, int code, String err) {
         /** The one error line. */
         String line() {
-            List<String> lines = err.lines().filter(l -> l.startsWith("lockstep: error: ")).toList();
+            List<String> lines =
+                    err.lines().filter(l -> l.startsWith("lockstep: error: ")).toList();
             assertEquals(1, lines.size(), command + ":\n" + err);
             return lines.get(0);
         }

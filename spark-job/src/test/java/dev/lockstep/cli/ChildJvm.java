@@ -30,9 +30,11 @@ final class ChildJvm {
     static Result run(Path dir, String heap, List<String> jvmOptions, Class<?> main, List<String> args)
             throws IOException, InterruptedException {
         Path conf = TestData.projectDir().resolve("conf");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect")) cmd.add(a);
+            if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect"))
+                cmd.add(a);
         }
         cmd.add("-Dlog4j2.configurationFile=file:" + conf.resolve("log4j2.properties"));
         cmd.add("-Dlockstep.conf.dir=" + conf);
@@ -41,7 +43,10 @@ final class ChildJvm {
         cmd.addAll(args);
         File out = Files.createTempFile(dir, "child", ".out").toFile();
         File err = Files.createTempFile(dir, "child", ".err").toFile();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out).redirectError(err);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectOutput(out)
+                .redirectError(err);
         pb.environment().remove("LOCKSTEP_DEBUG");
         pb.environment().remove("LOCKSTEP_CONF_DIR");
         pb.environment().remove("SPARK_LOCAL_IP"); // the UI and addresses as a user gets them by default
@@ -51,7 +56,9 @@ final class ChildJvm {
             p.destroyForcibly();
             throw new AssertionError("no answer within 5 minutes: " + String.join(" ", args));
         }
-        return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                Files.readString(out.toPath(), StandardCharsets.UTF_8),
                 Files.readString(err.toPath(), StandardCharsets.UTF_8));
     }
 }

@@ -30,12 +30,18 @@ class CommandLineTest {
     @Test
     void unknownCommandsAndOptionsPointAtTheirOwnHelp() {
         String[][] cases = {
-            {"bogus"}, {"lockstep: error: unknown command 'bogus' (see 'lockstep --help')"},
-            {"--bogus"}, {"lockstep: error: Unknown option: '--bogus' (see 'lockstep --help')"},
-            {"train", "--bogus"}, {"lockstep: error: Unknown option: '--bogus' (see 'lockstep train --help')"},
-            {"registry", "bogus"}, {"lockstep: error: unknown command 'bogus' (see 'lockstep registry --help')"},
-            {"registry", "list"}, {"lockstep: error: Missing required option: '--registry=URI' (see 'lockstep registry list --help')"},
-            {"registry", "prune", "--registry", "r", "--keep", "0"}, {"lockstep: error: bad value '0' for --keep: expected a whole number of runs, 1 or more"},
+            {"bogus"},
+            {"lockstep: error: unknown command 'bogus' (see 'lockstep --help')"},
+            {"--bogus"},
+            {"lockstep: error: Unknown option: '--bogus' (see 'lockstep --help')"},
+            {"train", "--bogus"},
+            {"lockstep: error: Unknown option: '--bogus' (see 'lockstep train --help')"},
+            {"registry", "bogus"},
+            {"lockstep: error: unknown command 'bogus' (see 'lockstep registry --help')"},
+            {"registry", "list"},
+            {"lockstep: error: Missing required option: '--registry=URI' (see 'lockstep registry list --help')"},
+            {"registry", "prune", "--registry", "r", "--keep", "0"},
+            {"lockstep: error: bad value '0' for --keep: expected a whole number of runs, 1 or more"},
         };
         for (int i = 0; i < cases.length; i += 2) {
             Outcome o = CommandRun.run(cases[i]);

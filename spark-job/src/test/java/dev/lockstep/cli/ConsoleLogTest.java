@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
  * Lockstep cancels a job over bad input, and nothing else Spark reports of lost tasks.
  */
 class ConsoleLogTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void killedTasksAreQuietOtherLostTasksAreNot() throws Exception {
         ChildJvm.Result r = ChildJvm.run(tmp, "128m", List.of(), LostTasks.class, List.of());
         assertEquals(0, r.code(), r.err());
-        List<String> lines = r.err().lines().filter(l -> l.contains("Lost task")).toList();
+        List<String> lines =
+                r.err().lines().filter(l -> l.contains("Lost task")).toList();
         assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).contains("ExecutorLostFailure"), r.err());
     }
@@ -29,8 +31,10 @@ class ConsoleLogTest {
     public static final class LostTasks {
         public static void main(String[] args) {
             var log = LoggerFactory.getLogger("org.apache.spark.scheduler.TaskSetManager");
-            log.warn("Lost task 1.0 in stage 3.0 (TID 7) (localhost executor driver): TaskKilled (Stage cancelled: Job 3 cancelled)");
-            log.warn("Lost task 0.0 in stage 3.0 (TID 6) (10.0.0.5 executor 2): ExecutorLostFailure (executor 2 exited)");
+            log.warn("Lost task 1.0 in stage 3.0 (TID 7) (localhost executor driver): TaskKilled (Stage cancelled: "
+                    + "Job 3 cancelled)");
+            log.warn("Lost task 0.0 in stage 3.0 (TID 6) (10.0.0.5 executor 2): "
+                    + "ExecutorLostFailure (executor 2 exited)");
         }
     }
 }

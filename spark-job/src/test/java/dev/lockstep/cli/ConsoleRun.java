@@ -15,7 +15,8 @@ public final class ConsoleRun {
 
     public static void main(String[] args) {
         int code = Main.run(args, System.err); // the command's session stops Spark, which drains the listener bus
-        System.out.println("tasks " + Attempts.TASKS.get() + " retried " + Attempts.RETRIED.get() + " failed " + Attempts.FAILED.get());
+        System.out.println("tasks " + Attempts.TASKS.get() + " retried " + Attempts.RETRIED.get() + " failed "
+                + Attempts.FAILED.get());
         System.exit(code);
     }
 
@@ -25,7 +26,8 @@ public final class ConsoleRun {
         static final AtomicInteger RETRIED = new AtomicInteger();
         static final AtomicInteger FAILED = new AtomicInteger();
 
-        @Override public void onTaskEnd(SparkListenerTaskEnd task) {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd task) {
             TASKS.incrementAndGet();
             if (task.taskInfo().attemptNumber() > 0) RETRIED.incrementAndGet();
             if (task.reason() instanceof TaskFailedReason) FAILED.incrementAndGet();

@@ -9,6 +9,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,11 +19,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A fresh run with --checkpoint-every leaves another run's checkpoints alone until its own first one is written. */
 class FreshRunCheckpointsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private String[] train(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(),
-                "--layers", "784,16,10", "--epochs", "1", "--batch", "300", "--partitions", "2", "--no-report"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                out.toString(),
+                "--layers",
+                "784,16,10",
+                "--epochs",
+                "1",
+                "--batch",
+                "300",
+                "--partitions",
+                "2",
+                "--no-report"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
@@ -42,17 +57,24 @@ class FreshRunCheckpointsTest {
         Outcome earlier = run(train(out, "--checkpoint-every", "10"));
         assertEquals(0, earlier.code(), earlier.err());
         Map<String, byte[]> before = files(checkpoints);
-        assertEquals(List.of("ckpt-000000000010.lsc", "ckpt-000000000020.lsc", "ckpt-000000000030.lsc"), List.copyOf(before.keySet()));
+        assertEquals(
+                List.of("ckpt-000000000010.lsc", "ckpt-000000000020.lsc", "ckpt-000000000030.lsc"),
+                List.copyOf(before.keySet()));
 
-        Outcome diverged = run(train(out, "--optimizer", "sgd", "--lr", "1e6", "--schedule", "constant", "--checkpoint-every", "10"));
+        Outcome diverged = run(
+                train(out, "--optimizer", "sgd", "--lr", "1e6", "--schedule", "constant", "--checkpoint-every", "10"));
         assertEquals(Main.EXIT_FAILURE, diverged.code(), diverged.err());
-        assertTrue(diverged.errorLines().get(0).matches("lockstep: error: training diverged at step [2-9] .*"), diverged.err());
+        assertTrue(
+                diverged.errorLines().get(0).matches("lockstep: error: training diverged at step [2-9] .*"),
+                diverged.err());
         Map<String, byte[]> after = files(checkpoints);
         assertEquals(before.keySet(), after.keySet());
         for (String name : before.keySet()) assertArrayEquals(before.get(name), after.get(name), name);
 
         Outcome fresh = run(train(out, "--seed", "5", "--checkpoint-every", "7"));
         assertEquals(0, fresh.code(), fresh.err());
-        assertEquals(List.of("ckpt-000000000014.lsc", "ckpt-000000000021.lsc", "ckpt-000000000028.lsc"), List.copyOf(files(checkpoints).keySet()));
+        assertEquals(
+                List.of("ckpt-000000000014.lsc", "ckpt-000000000021.lsc", "ckpt-000000000028.lsc"),
+                List.copyOf(files(checkpoints).keySet()));
     }
 }

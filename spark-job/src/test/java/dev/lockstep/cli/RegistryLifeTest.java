@@ -3,26 +3,42 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.TestData;
 import dev.lockstep.model.Registry;
 import dev.lockstep.workflow.RegistryRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A registry's life: first run promoted, a worse one rejected, a better one promoted, rollback, retention, a failure. */
+/**
+ * A registry's life: first run promoted, a worse one rejected, a better one promoted, rollback, retention, a failure.
+ */
 class RegistryLifeTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private CommandRun.Outcome train(Path registry, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--registry", registry.toString(), "--data",
-                TestData.sampleDir().toString(), "--layers", "784,32,10", "--partitions", "2", "--batch", "100"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--registry",
+                registry.toString(),
+                "--data",
+                TestData.sampleDir().toString(),
+                "--layers",
+                "784,32,10",
+                "--partitions",
+                "2",
+                "--batch",
+                "100"));
         args.addAll(List.of(extra));
         return CommandRun.run(args.toArray(String[]::new));
     }
@@ -37,7 +53,8 @@ class RegistryLifeTest {
         String run1 = registry.current().orElseThrow();
         assertEquals("promoted", registry.status(run1).get("status"));
         assertEquals("first model in the registry", registry.status(run1).get("reason"));
-        for (String f : List.of("model.lsm", "model.json", "metrics.json", "history.jsonl", "train.log", "status.json")) {
+        for (String f :
+                List.of("model.lsm", "model.json", "metrics.json", "history.jsonl", "train.log", "status.json")) {
             assertTrue(Files.exists(root.resolve("runs").resolve(run1).resolve(f)), f);
         }
         byte[] servingModel = Files.readAllBytes(Path.of(registry.modelFile(run1)));
@@ -49,8 +66,11 @@ class RegistryLifeTest {
         Map<String, Object> rejected = registry.status(run2);
         assertEquals("rejected", rejected.get("status"));
         assertTrue(String.valueOf(rejected.get("reason")).contains("<"), rejected.toString());
-        assertTrue(((Number) rejected.get("candidate_accuracy")).doubleValue() < ((Number) rejected.get("current_accuracy")).doubleValue());
-        assertArrayEquals(servingModel, Files.readAllBytes(Path.of(registry.modelFile(registry.current().orElseThrow()))));
+        assertTrue(((Number) rejected.get("candidate_accuracy")).doubleValue()
+                < ((Number) rejected.get("current_accuracy")).doubleValue());
+        assertArrayEquals(
+                servingModel,
+                Files.readAllBytes(Path.of(registry.modelFile(registry.current().orElseThrow()))));
 
         CommandRun.Outcome better = train(root, "--epochs", "3");
         assertEquals(0, better.code(), better.err());
@@ -65,15 +85,27 @@ class RegistryLifeTest {
         CommandRun.Outcome back = CommandRun.run("registry", "rollback", "--registry", root.toString());
         assertEquals(0, back.code(), back.err());
         assertEquals(run1, registry.current().orElseThrow());
-        assertEquals(Main.EXIT_FAILURE, CommandRun.run("registry", "rollback", "--registry", root.toString()).code(),
+        assertEquals(
+                Main.EXIT_FAILURE,
+                CommandRun.run("registry", "rollback", "--registry", root.toString())
+                        .code(),
                 "nothing served before run1");
 
         CommandRun.Outcome prune = CommandRun.run("registry", "prune", "--registry", root.toString(), "--keep", "1");
         assertEquals(0, prune.code(), prune.err());
         assertEquals(List.of(run1, run3), registry.runs(), "newest kept, current never deleted, the rejected one gone");
 
-        List<String> events = registry.events().stream().map(e -> e.get("event") + " " + e.get("run")).toList();
-        assertEquals(List.of("promoted " + run1, "rejected " + run2, "promoted " + run3, "rolled-back " + run1, "pruned " + run2), events);
+        List<String> events = registry.events().stream()
+                .map(e -> e.get("event") + " " + e.get("run"))
+                .toList();
+        assertEquals(
+                List.of(
+                        "promoted " + run1,
+                        "rejected " + run2,
+                        "promoted " + run3,
+                        "rolled-back " + run1,
+                        "pruned " + run2),
+                events);
     }
 
     @Test
@@ -87,7 +119,9 @@ class RegistryLifeTest {
         Path broken = tmp.resolve("broken");
         Files.createDirectories(broken);
         Files.write(broken.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 9});
-        Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), broken.resolve("train-labels-idx1-ubyte.gz"));
+        Files.copy(
+                TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"),
+                broken.resolve("train-labels-idx1-ubyte.gz"));
         CommandRun.Outcome failed = CommandRun.run("train", "--registry", root.toString(), "--data", broken.toString());
         assertEquals(Main.EXIT_FAILURE, failed.code());
         assertArrayEquals(pointer, Files.readAllBytes(root.resolve("current.json")));
@@ -106,8 +140,8 @@ class RegistryLifeTest {
         assertEquals(0, train(root, "--epochs", "2", "--tolerance", "1").code());
         String second = registry.current().orElseThrow();
         // A decision made while `first` was current must not land now that `second` is.
-        String message = org.junit.jupiter.api.Assertions.assertThrows(dev.lockstep.LockstepException.class,
-                () -> registry.promote(first, "stale", first)).getMessage();
+        String message = assertThrows(LockstepException.class, () -> registry.promote(first, "stale", first))
+                .getMessage();
         assertTrue(message.contains("changed"), message);
         assertEquals(second, registry.current().orElseThrow());
     }
@@ -116,9 +150,22 @@ class RegistryLifeTest {
     void aLaterAttemptOfTheSameYarnApplicationContinuesTheRunItLeftUnfinished() throws Exception {
         // The reference: the same training into --out, checkpointing as it goes.
         Path reference = tmp.resolve("reference");
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--out", reference.toString(), "--data",
-                TestData.sampleDir().toString(), "--layers", "784,32,10", "--partitions", "2", "--batch", "100",
-                "--epochs", "2", "--checkpoint-every", "20"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--out",
+                reference.toString(),
+                "--data",
+                TestData.sampleDir().toString(),
+                "--layers",
+                "784,32,10",
+                "--partitions",
+                "2",
+                "--batch",
+                "100",
+                "--epochs",
+                "2",
+                "--checkpoint-every",
+                "20"));
         CommandRun.Outcome full = CommandRun.run(args.toArray(String[]::new));
         assertEquals(0, full.code(), full.err());
         byte[] referenceModel = Files.readAllBytes(reference.resolve("model.lsm"));
@@ -128,27 +175,34 @@ class RegistryLifeTest {
         Registry registry = new Registry(new Configuration(), root.toString());
         String lost = claimedRunWithACheckpoint(registry, "application_1_0001", reference);
 
-        CommandRun.Outcome other = trainAs("application_2_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
+        CommandRun.Outcome other =
+                trainAs("application_2_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
         assertEquals(0, other.code(), other.err());
         assertFalse(other.err().contains("continuing"), "another application starts its own run: " + other.err());
         assertEquals(2, registry.runs().size());
         CommandRun.Outcome client = trainAs("application_1_0001", false, root, "--epochs", "2", "--tolerance", "1");
         assertEquals(0, client.code(), client.err());
-        assertFalse(client.err().contains("continuing"), "a client-mode driver is not the application master's: " + client.err());
+        assertFalse(
+                client.err().contains("continuing"),
+                "a client-mode driver is not the application master's: " + client.err());
         assertEquals(3, registry.runs().size());
 
-        CommandRun.Outcome second = trainAs("application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
+        CommandRun.Outcome second = trainAs(
+                "application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
         assertEquals(0, second.code(), second.err());
         assertTrue(second.err().contains("continuing run " + lost), second.err());
         assertTrue(second.err().contains("[lockstep] resuming after step"), second.err());
         assertEquals(3, registry.runs().size(), "no new run");
         assertEquals(lost, registry.current().orElseThrow());
-        assertArrayEquals(referenceModel, Files.readAllBytes(Path.of(registry.modelFile(lost))),
+        assertArrayEquals(
+                referenceModel,
+                Files.readAllBytes(Path.of(registry.modelFile(lost))),
                 "the continued run's model differs from the uninterrupted run's");
 
         // An attempt after the outcome was recorded has nothing left to do.
         byte[] pointer = Files.readAllBytes(root.resolve("current.json"));
-        CommandRun.Outcome third = trainAs("application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
+        CommandRun.Outcome third =
+                trainAs("application_1_0001", true, root, "--epochs", "2", "--checkpoint-every", "20");
         assertEquals(0, third.code(), third.err());
         assertTrue(third.err().contains("run " + lost + " was already promoted"), third.err());
         assertFalse(third.err().contains("epoch 1/2"), "it trained again: " + third.err());
@@ -158,7 +212,8 @@ class RegistryLifeTest {
         // A driver stopped by a signal may record "failed" on its way out: the next attempt still continues the run.
         String failed = claimedRunWithACheckpoint(registry, "application_3_0001", reference);
         registry.setStatus(failed, "failed", "SIGTERM", Map.of());
-        CommandRun.Outcome after = trainAs("application_3_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
+        CommandRun.Outcome after = trainAs(
+                "application_3_0001", true, root, "--epochs", "2", "--checkpoint-every", "20", "--tolerance", "1");
         assertEquals(0, after.code(), after.err());
         assertTrue(after.err().contains("continuing run " + failed), after.err());
         assertEquals("promoted", registry.status(failed).get("status"));
@@ -174,13 +229,19 @@ class RegistryLifeTest {
         assertEquals("promoted", registry.status(served).get("status"));
         assertEquals(served, registry.current().orElseThrow());
 
-        CommandRun.Outcome resume = CommandRun.run("train", "--registry", root.toString(), "--data",
-                TestData.sampleDir().toString(), "--resume");
+        CommandRun.Outcome resume = CommandRun.run(
+                "train",
+                "--registry",
+                root.toString(),
+                "--data",
+                TestData.sampleDir().toString(),
+                "--resume");
         assertEquals(Main.EXIT_USAGE, resume.code(), resume.err());
     }
 
     /** A run {@code application} claimed, holding the oldest of the reference run's checkpoints and nothing else. */
-    private static String claimedRunWithACheckpoint(Registry registry, String application, Path reference) throws Exception {
+    private static String claimedRunWithACheckpoint(Registry registry, String application, Path reference)
+            throws Exception {
         String id = Registry.newRunId();
         registry.claim(id, application);
         Path oldest;

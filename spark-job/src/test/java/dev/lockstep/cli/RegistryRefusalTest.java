@@ -13,6 +13,7 @@ import dev.lockstep.nn.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +32,10 @@ class RegistryRefusalTest {
     private static final String A = "20261120-020000-000-aaaa";
     private static final String B = "20261121-020000-000-bbbb";
     private static final String C = "20261122-020000-000-cccc";
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
+
     private Path root;
     private Registry registry;
 
@@ -61,7 +65,8 @@ class RegistryRefusalTest {
     private Map<String, byte[]> snapshot() throws Exception {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            for (Path p : all.filter(Files::isRegularFile).toList())
+                files.put(root.relativize(p).toString(), Files.readAllBytes(p));
         }
         return files;
     }
@@ -88,20 +93,29 @@ class RegistryRefusalTest {
         model[model.length / 2] ^= 1;
         Files.write(modelA, model);
         Map<String, byte[]> before = snapshot();
-        assertOneLine(registryCommand("registry", "rollback"), Main.EXIT_FAILURE,
-                "cannot roll back to run " + A, "checksum", "current.json is unchanged");
+        assertOneLine(
+                registryCommand("registry", "rollback"),
+                Main.EXIT_FAILURE,
+                "cannot roll back to run " + A,
+                "checksum",
+                "current.json is unchanged");
         assertUnchanged(before);
 
         Files.delete(modelA);
         before = snapshot();
-        assertOneLine(registryCommand("registry", "rollback"), Main.EXIT_FAILURE, "cannot roll back to run " + A, "does not exist");
+        assertOneLine(
+                registryCommand("registry", "rollback"),
+                Main.EXIT_FAILURE,
+                "cannot roll back to run " + A,
+                "does not exist");
         assertUnchanged(before);
 
         try (Stream<Path> all = Files.walk(modelA.getParent())) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
         before = snapshot();
-        assertOneLine(registryCommand("registry", "rollback"), Main.EXIT_FAILURE, "cannot roll back to run " + A, "is gone");
+        assertOneLine(
+                registryCommand("registry", "rollback"), Main.EXIT_FAILURE, "cannot roll back to run " + A, "is gone");
         assertUnchanged(before);
         assertEquals(B, registry.current().orElseThrow());
     }
@@ -110,7 +124,11 @@ class RegistryRefusalTest {
     void promotingARunWhoseModelDoesNotLoadFailsAndLeavesCurrentAsItWas() throws Exception {
         Files.write(Path.of(registry.modelFile(C)), new byte[] {'L', 'S', 'M'});
         Map<String, byte[]> before = snapshot();
-        assertOneLine(registryCommand("registry", "promote", C), Main.EXIT_FAILURE, "cannot promote run " + C, "current.json is unchanged");
+        assertOneLine(
+                registryCommand("registry", "promote", C),
+                Main.EXIT_FAILURE,
+                "cannot promote run " + C,
+                "current.json is unchanged");
         assertUnchanged(before);
         assertEquals(B, registry.current().orElseThrow());
     }
@@ -122,7 +140,10 @@ class RegistryRefusalTest {
             assertOneLine(registryCommand("registry", "promote", bad), Main.EXIT_USAGE, "RUN must be a run id such as");
             assertOneLine(registryCommand("registry", "show", bad), Main.EXIT_USAGE, "RUN must be a run id such as");
         }
-        assertOneLine(registryCommand("registry", "promote", "20261123-020000-000-dddd"), Main.EXIT_FAILURE, "no run 20261123-020000-000-dddd");
+        assertOneLine(
+                registryCommand("registry", "promote", "20261123-020000-000-dddd"),
+                Main.EXIT_FAILURE,
+                "no run 20261123-020000-000-dddd");
         assertUnchanged(before);
     }
 
@@ -131,12 +152,20 @@ class RegistryRefusalTest {
         Path pointer = root.resolve("current.json");
         Files.writeString(pointer, "{\"current\": \"" + B + "\", \"previous\": [\"../../tmp\"]}\n");
         Map<String, byte[]> before = snapshot();
-        assertOneLine(registryCommand("registry", "rollback"), Main.EXIT_FAILURE, pointer.toString(), "'../../tmp' is not a run id");
+        assertOneLine(
+                registryCommand("registry", "rollback"),
+                Main.EXIT_FAILURE,
+                pointer.toString(),
+                "'../../tmp' is not a run id");
         assertUnchanged(before);
         Files.writeString(pointer, "{\"current\": \"..\", \"previous\": [\"" + A + "\"]}\n");
         before = snapshot();
-        for (String[] command : List.of(new String[] {"registry", "show", "current"}, new String[] {"registry", "list"},
-                new String[] {"registry", "rollback"}, new String[] {"registry", "promote", C}, new String[] {"report"})) {
+        for (String[] command : List.of(
+                new String[] {"registry", "show", "current"},
+                new String[] {"registry", "list"},
+                new String[] {"registry", "rollback"},
+                new String[] {"registry", "promote", C},
+                new String[] {"report"})) {
             assertOneLine(registryCommand(command), Main.EXIT_FAILURE, pointer.toString(), "'..' is not a run id");
         }
         assertUnchanged(before);
@@ -153,9 +182,14 @@ class RegistryRefusalTest {
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("* " + B) && list.out().contains(A), list.out());
         assertFalse(list.out().contains(C), list.out());
-        assertTrue(list.err().contains("[lockstep] warning: skipping run " + C + ": " + status + ": \"status\" is"), list.err());
+        assertTrue(
+                list.err().contains("[lockstep] warning: skipping run " + C + ": " + status + ": \"status\" is"),
+                list.err());
         assertTrue(list.err().contains("..backup: not a run directory"), list.err());
-        assertTrue(list.err().contains("x\\x1b[2Jy: not a run directory") && !list.err().contains("\u001b"), list.err());
+        assertTrue(
+                list.err().contains("x\\x1b[2Jy: not a run directory")
+                        && !list.err().contains("\u001b"),
+                list.err());
 
         CommandRun.Outcome report = registryCommand("report");
         assertEquals(0, report.code(), report.err());
@@ -178,15 +212,26 @@ class RegistryRefusalTest {
     void pruneLeavesARunStillTrainingElsewhere() throws Exception {
         // Another host's run, started before the others and still writing checkpoints, with no outcome yet.
         String training = "20261119-000000-000-0001";
-        Path checkpoints = Files.createDirectories(Path.of(registry.runDir(training)).resolve("checkpoints"));
+        Path checkpoints =
+                Files.createDirectories(Path.of(registry.runDir(training)).resolve("checkpoints"));
         Files.writeString(checkpoints.resolve("step-10.ckpt"), "x");
         CommandRun.Outcome prune = registryCommand("registry", "prune", "--keep", "1");
         assertEquals(0, prune.code(), prune.err());
         assertTrue(prune.err().contains("removed nothing"), prune.err());
-        assertEquals(List.of(training, A, B, C), registry.runs(), "the unfinished run, the rollback target, the current and the newest");
+        assertEquals(
+                List.of(training, A, B, C),
+                registry.runs(),
+                "the unfinished run, the rollback target, the current and the newest");
 
-        assertOneLine(registryCommand("registry", "prune", "--keep", "1", "--grace", "soon"), Main.EXIT_USAGE, "--grace", "24h");
-        assertEquals(Main.EXIT_USAGE, registryCommand("registry", "prune", "--keep", "1", "--grace", "12").code());
+        assertOneLine(
+                registryCommand("registry", "prune", "--keep", "1", "--grace", "soon"),
+                Main.EXIT_USAGE,
+                "--grace",
+                "24h");
+        assertEquals(
+                Main.EXIT_USAGE,
+                registryCommand("registry", "prune", "--keep", "1", "--grace", "12")
+                        .code());
         assertEquals(List.of(training, A, B, C), registry.runs());
 
         CommandRun.Outcome none = registryCommand("registry", "prune", "--keep", "1", "--grace", "0");

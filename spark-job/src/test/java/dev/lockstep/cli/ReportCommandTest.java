@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -26,18 +27,37 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A small training run writes its report; the report's pictures and numbers are real; progress in logs is plain. */
 class ReportCommandTest {
-    static final List<String> PICTURES = List.of("loss.png", "accuracy.png", "confusion.png", "class-accuracy.png", "digits.png",
-            "confidently-wrong.png", "weights.png", "imagine.png");
+    static final List<String> PICTURES = List.of(
+            "loss.png",
+            "accuracy.png",
+            "confusion.png",
+            "class-accuracy.png",
+            "digits.png",
+            "confidently-wrong.png",
+            "weights.png",
+            "imagine.png");
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static Path run;
     static CommandRun.Outcome trained;
 
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        trained = CommandRun.run("train", "--data", TestData.sampleDir().toString(), "--out", run.toString(),
-                "--layers", "784,32,10", "--epochs", "2", "--partitions", "2");
+        trained = CommandRun.run(
+                "train",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                run.toString(),
+                "--layers",
+                "784,32,10",
+                "--epochs",
+                "2",
+                "--partitions",
+                "2");
         assertEquals(0, trained.code(), trained.err());
     }
 
@@ -49,34 +69,49 @@ class ReportCommandTest {
         for (String name : PICTURES) {
             BufferedImage img = ImageIO.read(run.resolve("report").resolve(name).toFile());
             assertNotNull(img, name);
-            assertTrue(img.getWidth() >= 100 && img.getHeight() >= 40, name + " is " + img.getWidth() + "x" + img.getHeight());
+            assertTrue(
+                    img.getWidth() >= 100 && img.getHeight() >= 40,
+                    name + " is " + img.getWidth() + "x" + img.getHeight());
             assertTrue(distinctColours(img) >= 5, name + " looks blank: " + distinctColours(img) + " colours");
         }
         assertEquals(640, ImageIO.read(run.resolve("report/loss.png").toFile()).getWidth());
-        assertEquals(10 * (28 * 3 + 4) + 4, ImageIO.read(run.resolve("report/imagine.png").toFile()).getWidth());
+        assertEquals(
+                10 * (28 * 3 + 4) + 4,
+                ImageIO.read(run.resolve("report/imagine.png").toFile()).getWidth());
     }
 
     @Test
     void theHtmlIsSelfContainedAndItsNumbersAreTheRunsNumbers() throws Exception {
         String html = Files.readString(run.resolve("report.html"));
-        assertFalse(html.matches("(?s).*(src|href)=\"(https?:|//|[^d\"#][^\"]*\\.(png|css|js)).*"), "external resource in the page");
+        assertFalse(
+                html.matches("(?s).*(src|href)=\"(https?:|//|[^d\"#][^\"]*\\.(png|css|js)).*"),
+                "external resource in the page");
         // Every picture is embedded, and each embedded one decodes to the same picture as the file.
-        Matcher img = Pattern.compile("data-file=\"([^\"]+)\" src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
+        Matcher img = Pattern.compile("data-file=\"([^\"]+)\" src=\"data:image/png;base64,([^\"]+)\"")
+                .matcher(html);
         Set<String> embedded = new HashSet<>();
         while (img.find()) {
             embedded.add(img.group(1));
             byte[] bytes = Base64.getDecoder().decode(img.group(2));
-            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(run.resolve("report").resolve(img.group(1)))), img.group(1));
+            assertTrue(
+                    Arrays.equals(
+                            bytes, Files.readAllBytes(run.resolve("report").resolve(img.group(1)))),
+                    img.group(1));
             assertNotNull(ImageIO.read(new ByteArrayInputStream(bytes)));
         }
         assertEquals(Set.copyOf(PICTURES), embedded);
 
-        Map<String, Object> metrics = Json.readMap(new Configuration(), run.resolve("metrics.json").toString());
-        @SuppressWarnings("unchecked") List<List<Number>> matrix = (List<List<Number>>) metrics.get("confusion_matrix");
-        Matcher cell = Pattern.compile("data-true=\"(\\d+)\" data-predicted=\"(\\d+)\" data-count=\"(\\d+)\"").matcher(html);
+        Map<String, Object> metrics =
+                Json.readMap(new Configuration(), run.resolve("metrics.json").toString());
+        @SuppressWarnings("unchecked")
+        List<List<Number>> matrix = (List<List<Number>>) metrics.get("confusion_matrix");
+        Matcher cell = Pattern.compile("data-true=\"(\\d+)\" data-predicted=\"(\\d+)\" data-count=\"(\\d+)\"")
+                .matcher(html);
         int cells = 0;
         while (cell.find()) {
-            long expected = matrix.get(Integer.parseInt(cell.group(1))).get(Integer.parseInt(cell.group(2))).longValue();
+            long expected = matrix.get(Integer.parseInt(cell.group(1)))
+                    .get(Integer.parseInt(cell.group(2)))
+                    .longValue();
             assertEquals(expected, Long.parseLong(cell.group(3)), cell.group());
             cells++;
         }
@@ -90,7 +125,8 @@ class ReportCommandTest {
         assertEquals(2, lines.size());
         for (String line : lines) {
             Map<String, Object> e = Json.parseMap(line, "history.jsonl");
-            for (String key : List.of("epoch", "steps", "train_loss", "test_loss", "test_accuracy", "seconds", "examples_per_second")) {
+            for (String key : List.of(
+                    "epoch", "steps", "train_loss", "test_loss", "test_accuracy", "seconds", "examples_per_second")) {
                 assertTrue(e.containsKey(key), "kept: " + key);
             }
             double trainAccuracy = ((Number) e.get("train_accuracy")).doubleValue();
@@ -98,14 +134,19 @@ class ReportCommandTest {
             double rate = ((Number) e.get("learning_rate")).doubleValue();
             // The default cosine schedule ends at zero at the run's last step.
             assertTrue(((Number) e.get("epoch")).intValue() == 1 ? rate > 0 : rate >= 0, line);
-            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) e.get("step_time_ms");
-            assertEquals(70, ((Number) t.get("steps")).intValue(), "9,000 rows / 128 a step, every step timed: " + line);
-            for (String part : List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> t = (Map<String, Object>) e.get("step_time_ms");
+            assertEquals(
+                    70, ((Number) t.get("steps")).intValue(), "9,000 rows / 128 a step, every step timed: " + line);
+            for (String part :
+                    List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update")) {
                 assertTrue(((Number) t.get(part)).doubleValue() >= 0, part);
             }
         }
-        Map<String, Object> metrics = Json.readMap(new Configuration(), run.resolve("metrics.json").toString());
-        @SuppressWarnings("unchecked") Map<String, Object> location = (Map<String, Object>) metrics.get("data_location");
+        Map<String, Object> metrics =
+                Json.readMap(new Configuration(), run.resolve("metrics.json").toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> location = (Map<String, Object>) metrics.get("data_location");
         assertTrue(String.valueOf(location.get("data")).endsWith("data/mnist"), location.toString());
     }
 
@@ -126,16 +167,42 @@ class ReportCommandTest {
         assertTrue(Files.exists(run.resolve("report/weights.png")));
 
         Path png = tmp.resolve("seven.png");
-        CommandRun.Outcome one = CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "7",
-                "--out", png.toString(), "--scale", "2");
+        CommandRun.Outcome one = CommandRun.run(
+                "imagine",
+                "--model",
+                run.resolve("model.lsm").toString(),
+                "--digit",
+                "7",
+                "--out",
+                png.toString(),
+                "--scale",
+                "2");
         assertEquals(0, one.code(), one.err());
         assertEquals(28 * 2 + 8, ImageIO.read(png.toFile()).getWidth());
         Path row = tmp.resolve("all.png");
-        assertEquals(0, CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "all",
-                "--out", row.toString()).code());
+        assertEquals(
+                0,
+                CommandRun.run(
+                                "imagine",
+                                "--model",
+                                run.resolve("model.lsm").toString(),
+                                "--digit",
+                                "all",
+                                "--out",
+                                row.toString())
+                        .code());
         assertEquals(10 * (28 * 4 + 4) + 4, ImageIO.read(row.toFile()).getWidth());
-        assertEquals(Main.EXIT_USAGE, CommandRun.run("imagine", "--model", run.resolve("model.lsm").toString(), "--digit", "12",
-                "--out", row.toString()).code());
+        assertEquals(
+                Main.EXIT_USAGE,
+                CommandRun.run(
+                                "imagine",
+                                "--model",
+                                run.resolve("model.lsm").toString(),
+                                "--digit",
+                                "12",
+                                "--out",
+                                row.toString())
+                        .code());
         assertEquals(Main.EXIT_USAGE, CommandRun.run("report").code());
     }
 

@@ -15,15 +15,23 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run directory whose metrics.json is malformed gets one line naming the file and the field, not a ClassCastException. */
+/**
+ * A run directory whose metrics.json is malformed gets one line naming the file and the field, not a
+ * ClassCastException.
+ */
 class ReportInputTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private CommandRun.Outcome reportWithConfusion(String matrix) throws Exception {
         Path run = tmp.resolve("run");
         Architecture arch = new Architecture(new int[] {4, 3, 2}, Activation.TANH);
-        ModelFile.write(new Configuration(), run.resolve("model.lsm").toString(), new MlpModel(arch, new float[arch.parameterCount()]));
-        Files.writeString(run.resolve("metrics.json"), "{\"test_accuracy\": 0.5, \"confusion_matrix\": " + matrix + "}");
+        ModelFile.write(
+                new Configuration(),
+                run.resolve("model.lsm").toString(),
+                new MlpModel(arch, new float[arch.parameterCount()]));
+        Files.writeString(
+                run.resolve("metrics.json"), "{\"test_accuracy\": 0.5, \"confusion_matrix\": " + matrix + "}");
         return CommandRun.run("report", "--run", run.toString());
     }
 

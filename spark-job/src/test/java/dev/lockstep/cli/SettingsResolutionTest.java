@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.TestData;
 import dev.lockstep.UsageException;
 import dev.lockstep.train.TrainConfig;
 import java.nio.file.Files;
@@ -17,18 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Defaults, then conf/lockstep.conf, then spark.lockstep.* Spark conf keys, then flags. */
 class SettingsResolutionTest {
-    @TempDir Path confDir;
+    @TempDir
+    Path confDir;
 
     @Test
     void laterSourcesWinAndEachValueRemembersWhereItCameFrom() throws Exception {
-        Files.writeString(confDir.resolve("lockstep.conf"),
+        Files.writeString(
+                confDir.resolve("lockstep.conf"),
                 "spark.lockstep.epochs 20\nspark.lockstep.batch 64\nspark.lockstep.seed 5\n");
         Files.writeString(confDir.resolve("spark-defaults.conf"), "spark.locality.wait 0s\n");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);
         spark.set("spark.lockstep.batch", "32"); // as from spark-submit --conf
-        spark.set("spark.lockstep.seed", "5");   // same as the file: still the file's value
+        spark.set("spark.lockstep.seed", "5"); // same as the file: still the file's value
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.EPOCHS, "3");
 
@@ -48,31 +51,42 @@ class SettingsResolutionTest {
     void badValuesNameTheSettingAndItsSource() {
         SparkConf spark = new SparkConf(false).set("spark.lockstep.lr", "fast");
         ResolvedSettings s = TrainCommand.resolve(SparkSetup.ConfFiles.load(null), spark, Map.of());
-        String msg = assertThrows(UsageException.class, () -> TrainCommand.toConfig(s)).getMessage();
+        String msg = assertThrows(UsageException.class, () -> TrainCommand.toConfig(s))
+                .getMessage();
         assertTrue(msg.contains("'fast'") && msg.contains("--lr") && msg.contains("spark.lockstep.lr"), msg);
 
         Map<Setting, String> zero = Map.of(Setting.PARTITIONS_PER_TASK, "0");
-        String perTask = assertThrows(UsageException.class,
-                () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero))).getMessage();
+        String perTask = assertThrows(
+                        UsageException.class,
+                        () -> TrainCommand.toConfig(
+                                TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero)))
+                .getMessage();
         assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
         assertEquals(OptionalInt.of(3), TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
                 Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
 
         Map<Setting, String> none = Map.of();
         SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");
-        assertEquals("bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of epochs, 1 or more",
-                assertThrows(UsageException.class,
-                        () -> TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none))).getMessage());
+        assertEquals(
+                "bad value '0' for --epochs (from spark conf spark.lockstep.epochs): expected a whole number of "
+                        + "epochs, 1 or more",
+                assertThrows(
+                                UsageException.class,
+                                () -> TrainCommand.toConfig(
+                                        TrainCommand.resolve(SparkSetup.ConfFiles.load(null), zeroEpochs, none)))
+                        .getMessage());
 
         SparkConf typo = new SparkConf(false).set("spark.lockstep.epoch", "3");
-        String unknown = assertThrows(UsageException.class,
-                () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of())).getMessage();
+        String unknown = assertThrows(
+                        UsageException.class,
+                        () -> TrainCommand.resolve(SparkSetup.ConfFiles.load(null), typo, Map.of()))
+                .getMessage();
         assertTrue(unknown.contains("unknown setting spark.lockstep.epoch"), unknown);
     }
 
     @Test
     void theShippedConfFileParsesToTheBuiltInDefaults() {
-        Path conf = dev.lockstep.TestData.projectDir().resolve("conf");
+        Path conf = TestData.projectDir().resolve("conf");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(conf.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);
@@ -83,7 +97,9 @@ class SettingsResolutionTest {
 
     @Test
     void aFlagSetsAsideTheOtherSideOfAnExclusivePairFromAConfFile() throws Exception {
-        Files.writeString(confDir.resolve("lockstep.conf"), "spark.lockstep.out hdfs:///models/nightly\nspark.lockstep.data /d\n");
+        Files.writeString(
+                confDir.resolve("lockstep.conf"),
+                "spark.lockstep.out hdfs:///models/nightly\nspark.lockstep.data /d\n");
         SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(confDir.toString());
         SparkConf spark = new SparkConf(false);
         files.entries().forEach(spark::setIfMissing);

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import static dev.lockstep.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,28 +11,47 @@ import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.workflow.RunOutputs;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The train command end to end on the bundled sample, and how it fails. */
 class TrainCommandTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void trainsOnTheBundledSampleAndWritesEveryOutput() throws Exception {
         Path out = tmp.resolve("run");
-        Outcome o = run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(),
-                "--epochs", "2", "--layers", "784,64,10", "--partitions", "2", "--batch", "100");
+        Outcome o = run(
+                "train",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "2",
+                "--layers",
+                "784,64,10",
+                "--partitions",
+                "2",
+                "--batch",
+                "100");
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("[lockstep] epoch 2/2"), o.err());
 
-        Map<String, Object> metrics = Json.readMap(new Configuration(), out.resolve("metrics.json").toString());
+        Map<String, Object> metrics =
+                Json.readMap(new Configuration(), out.resolve("metrics.json").toString());
         double accuracy = ((Number) metrics.get("test_accuracy")).doubleValue();
         assertTrue(accuracy > 0.88, "validation accuracy " + accuracy);
         assertEquals("validation", metrics.get("eval_set"));
@@ -41,7 +61,8 @@ class TrainCommandTest {
         for (String key : List.of("test_loss", "train_seconds", "examples_per_second", "config", "config_sources")) {
             assertTrue(metrics.containsKey(key), key);
         }
-        @SuppressWarnings("unchecked") Map<String, Object> sources = (Map<String, Object>) metrics.get("config_sources");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sources = (Map<String, Object>) metrics.get("config_sources");
         assertEquals("--epochs", sources.get("epochs"));
         assertEquals("default", sources.get("seed"));
 
@@ -52,12 +73,16 @@ class TrainCommandTest {
         assertEquals(accuracy, ((Number) last.get("test_accuracy")).doubleValue());
         for (String key : List.of("train_loss", "test_loss", "seconds")) assertTrue(last.containsKey(key), key);
 
-        assertTrue(String.valueOf(metrics.get("data_fingerprint")).matches("train crc32c:[0-9a-f]{8}/9000; validation crc32c:[0-9a-f]{8}/1000"),
+        assertTrue(
+                String.valueOf(metrics.get("data_fingerprint"))
+                        .matches("train crc32c:[0-9a-f]{8}/9000; validation crc32c:[0-9a-f]{8}/1000"),
                 String.valueOf(metrics.get("data_fingerprint")));
-        Map<String, Object> sidecar = Json.readMap(new Configuration(), out.resolve("model.json").toString());
+        Map<String, Object> sidecar =
+                Json.readMap(new Configuration(), out.resolve("model.json").toString());
         assertEquals(metrics.get("data_fingerprint"), sidecar.get("dataFingerprint"));
 
-        MlpModel model = ModelFile.read(new Configuration(), out.resolve("model.lsm").toString());
+        MlpModel model =
+                ModelFile.read(new Configuration(), out.resolve("model.lsm").toString());
         assertEquals("784,64,10", model.architecture().layersString());
         assertTrue(Files.exists(out.resolve("model.json")));
     }
@@ -90,9 +115,13 @@ class TrainCommandTest {
         }
         assertTrue(run(cases[0]).err().contains("bad value 'ten' for --epochs"));
         assertTrue(run(cases[2]).err().contains("layer size 0"));
-        assertEquals("lockstep: error: --schedule cosine:warmup=5000,min=0.0: warm-up of 5000 steps (5000) must be shorter than the run (70 steps)",
+        assertEquals(
+                "lockstep: error: --schedule cosine:warmup=5000,min=0.0: warm-up of 5000 steps (5000) must be "
+                        + "shorter than the run (70 steps)",
                 run(cases[cases.length - 2]).errorLines().get(0));
-        assertEquals("lockstep: error: --batch 20000 is larger than the 9,000 training rows", run(cases[cases.length - 1]).errorLines().get(0));
+        assertEquals(
+                "lockstep: error: --batch 20000 is larger than the 9,000 training rows",
+                run(cases[cases.length - 1]).errorLines().get(0));
     }
 
     @Test
@@ -110,13 +139,13 @@ class TrainCommandTest {
         Path fresh = tmp.resolve("new/dir/run");
         outputsCheck(fresh);
         assertFalse(Files.exists(tmp.resolve("new")), "the probe leaves nothing behind");
-        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+        try (Stream<Path> left = Files.list(tmp)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".lockstep-write-probe")));
         }
     }
 
     private static void outputsCheck(Path out) {
-        new RunOutputs(new org.apache.hadoop.conf.Configuration(), out.toString()).checkWritable();
+        new RunOutputs(new Configuration(), out.toString()).checkWritable();
     }
 
     @Test
@@ -124,8 +153,9 @@ class TrainCommandTest {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
         byte[] images = Files.readAllBytes(TestData.sampleDir().resolve("train-images-idx3-ubyte.gz"));
-        Files.write(data.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(images, images.length / 2));
-        Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
+        Files.write(data.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 2));
+        Files.copy(
+                TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
         Path out = tmp.resolve("previous");
         Files.createDirectories(out);
         Files.writeString(out.resolve("model.lsm"), "the model from last night");
@@ -145,18 +175,36 @@ class TrainCommandTest {
     @Test
     void aDivergingRunStopsAtTheBadStepKeepsItsCheckpointsAndWritesNoModel() throws Exception {
         Path out = tmp.resolve("diverged");
-        Outcome o = run("train", "--data", TestData.sampleDir().toString(), "--out", out.toString(), "--layers", "784,32,10",
-                "--optimizer", "sgd", "--lr", "1e6", "--schedule", "constant", "--epochs", "1", "--partitions", "2",
-                "--checkpoint-every", "1");
+        Outcome o = run(
+                "train",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                out.toString(),
+                "--layers",
+                "784,32,10",
+                "--optimizer",
+                "sgd",
+                "--lr",
+                "1e6",
+                "--schedule",
+                "constant",
+                "--epochs",
+                "1",
+                "--partitions",
+                "2",
+                "--checkpoint-every",
+                "1");
         assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
         assertEquals(1, o.errorLines().size(), o.err());
         assertTrue(o.errorLines().get(0).matches("lockstep: error: training diverged at step \\d+ .*"), o.err());
         assertFalse(Files.exists(out.resolve("model.lsm")));
         assertFalse(Files.exists(out.resolve("metrics.json")));
         int failedStep = Integer.parseInt(o.errorLines().get(0).replaceAll(".*at step (\\d+) .*", "$1"));
-        dev.lockstep.train.checkpoint.Checkpoints kept = new dev.lockstep.train.checkpoint.Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
+        Checkpoints kept =
+                new Checkpoints(new Configuration(), out.resolve("checkpoints").toString(), 3);
         assertTrue(failedStep > 1, "the run should have had good steps before diverging: " + o.err());
-        dev.lockstep.train.Checkpoint last = kept.latest(new java.io.PrintWriter(System.err)).orElseThrow();
+        Checkpoint last = kept.latest(new PrintWriter(System.err)).orElseThrow();
         assertEquals(failedStep - 1, last.globalStep());
         for (float p : last.parameters()) assertTrue(Float.isFinite(p));
     }
@@ -164,20 +212,35 @@ class TrainCommandTest {
     @Test
     void resumeContinuesFromTheNewestCheckpoint() throws Exception {
         Path out = tmp.resolve("resumed");
-        String[] args = {"train", "--data", TestData.sampleDir().toString(), "--out", out.toString(), "--layers", "784,16,10",
-            "--epochs", "1", "--batch", "300", "--partitions", "2", "--checkpoint-every", "10"};
+        String[] args = {
+            "train",
+            "--data",
+            TestData.sampleDir().toString(),
+            "--out",
+            out.toString(),
+            "--layers",
+            "784,16,10",
+            "--epochs",
+            "1",
+            "--batch",
+            "300",
+            "--partitions",
+            "2",
+            "--checkpoint-every",
+            "10"
+        };
         Path stale = out.resolve("checkpoints").resolve("ckpt-000000009999.lsc"); // an older, longer run's
         Files.createDirectories(stale.getParent());
         Files.writeString(stale, "from another run");
         assertEquals(0, run(args).code());
         assertFalse(Files.exists(stale), "a fresh run clears checkpoints it did not write");
         byte[] first = Files.readAllBytes(out.resolve("model.lsm"));
-        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        String[] again = Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--resume";
         Outcome o = run(again);
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("resuming after step 30"), o.err());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(out.resolve("model.lsm")));
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("model.lsm")));
     }
 
     @Test

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
+import dev.lockstep.data.HeapBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,11 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * whatever a previous run saved stays as it was.
  */
 class TrainRefusalsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static final String DATA = TestData.sampleDir().toString();
 
-    /** Runs train with {@code extra} after --data and --out, and checks it is one usage error line; returns that line. */
+    /**
+     * Runs train with {@code extra} after --data and --out, and checks it is one usage error line; returns that line.
+     */
     private static String refused(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", DATA, "--out", out.toString()));
         args.addAll(List.of(extra));
@@ -42,7 +47,7 @@ class TrainRefusalsTest {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+                files.put(dir.relativize(p).toString(), HexFormat.of().formatHex(Files.readAllBytes(p)));
             }
         }
         return files;
@@ -51,15 +56,32 @@ class TrainRefusalsTest {
     @Test
     void zeroOrNegativeEpochsLeaveTheSavedModelAsItWas() throws Exception {
         Path out = tmp.resolve("run");
-        Outcome trained = run("train", "--data", DATA, "--out", out.toString(), "--layers", "784,16,10", "--epochs", "1",
-                "--batch", "300", "--partitions", "2", "--no-report");
+        Outcome trained = run(
+                "train",
+                "--data",
+                DATA,
+                "--out",
+                out.toString(),
+                "--layers",
+                "784,16,10",
+                "--epochs",
+                "1",
+                "--batch",
+                "300",
+                "--partitions",
+                "2",
+                "--no-report");
         assertEquals(0, trained.code(), trained.err());
         Map<String, String> before = contents(out);
         assertTrue(before.containsKey("model.lsm"), before.keySet().toString());
 
-        assertEquals("lockstep: error: bad value '0' for --epochs (from --epochs): expected a whole number of epochs, 1 or more",
+        assertEquals(
+                "lockstep: error: bad value '0' for --epochs (from --epochs): expected a whole number of epochs, 1 "
+                        + "or more",
                 refused(out, "--layers", "784,16,10", "--epochs", "0"));
-        assertEquals("lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 or more",
+        assertEquals(
+                "lockstep: error: bad value '-1' for --epochs (from --epochs): expected a whole number of epochs, 1 "
+                        + "or more",
                 refused(out, "--layers", "784,16,10", "--epochs", "-1"));
         assertEquals(before, contents(out), "the model and everything beside it are unchanged");
 
@@ -95,7 +117,8 @@ class TrainRefusalsTest {
             {"--checkpoint-dir", "", "a directory"},
         };
         for (String[] c : cases) {
-            assertEquals("lockstep: error: bad value '" + c[1] + "' for " + c[0] + " (from " + c[0] + "): expected " + c[2],
+            assertEquals(
+                    "lockstep: error: bad value '" + c[1] + "' for " + c[0] + " (from " + c[0] + "): expected " + c[2],
                     refused(out, c[0], c[1]));
         }
         assertFalse(Files.exists(out));
@@ -104,10 +127,14 @@ class TrainRefusalsTest {
     @Test
     void layersAModelFileCannotHoldAreRefusedBeforeTraining() {
         Path out = tmp.resolve("never");
-        assertEquals("lockstep: error: bad value '784,30000,30000,10' for --layers (from --layers): 923,880,010 parameters "
-                + "(3,525 MB of float32); a model file holds at most 268,435,456 (1,024 MB)", refused(out, "--layers", "784,30000,30000,10"));
+        assertEquals(
+                "lockstep: error: bad value '784,30000,30000,10' for --layers (from --layers): 923,880,010 parameters "
+                        + "(3,525 MB of float32); a model file holds at most 268,435,456 (1,024 MB)",
+                refused(out, "--layers", "784,30000,30000,10"));
         String deep = "784," + "2,".repeat(63) + "10";
-        assertEquals("lockstep: error: bad value '" + deep + "' for --layers (from --layers): 65 layer sizes; a model file holds 2 to 64",
+        assertEquals(
+                "lockstep: error: bad value '" + deep
+                        + "' for --layers (from --layers): 65 layer sizes; a model file holds 2 to 64",
                 refused(out, "--layers", deep));
         assertTrue(refused(out, "--layers", "784,70000,10").endsWith("layer size 70000 is out of range 1..65536"));
         assertFalse(Files.exists(out));
@@ -121,19 +148,27 @@ class TrainRefusalsTest {
         assumeTrue(heap < 5L << 30, "the test JVM's heap holds even this network: " + heap);
         Path out = tmp.resolve("never");
         String line = refused(out, "--layers", "784,15000,15000,10", "--master", "local[2]");
-        assertEquals("lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training holds "
-                + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a gradient on the wire, "
-                + "the networks of 2 local task threads), 10,847 MB, but its heap is " + dev.lockstep.data.HeapBudget.mb(heap)
-                + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)", line);
+        assertEquals(
+                "lockstep: error: --layers 784,15000,15000,10 has 236,940,010 parameters (904 MB a copy): training "
+                        + "holds "
+                        + "at least 12 copies on the driver (parameters, adam state, gradient, parameters and a "
+                        + "gradient on the wire, "
+                        + "the networks of 2 local task threads), 10,847 MB, but its heap is "
+                        + HeapBudget.mb(heap)
+                        + "; use smaller layers, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit: --driver-memory)",
+                line);
         assertFalse(Files.exists(out), "refused before anything was written");
     }
 
     @Test
     void layersThatDoNotFitTheDataAreAUsageError() {
         Path out = tmp.resolve("never");
-        assertEquals("lockstep: error: the training data has 784 features per row (28x28) but --layers starts with 100",
+        assertEquals(
+                "lockstep: error: the training data has 784 features per row (28x28) but --layers starts with 100",
                 refused(out, "--layers", "100,10"));
-        assertEquals("lockstep: error: the training data has label 9 but --layers ends with 5 classes",
+        assertEquals(
+                "lockstep: error: the training data has label 9 but --layers ends with 5 classes",
                 refused(out, "--layers", "784,5"));
         assertFalse(Files.exists(out));
     }
@@ -143,7 +178,8 @@ class TrainRefusalsTest {
         Path out = tmp.resolve("never");
         Outcome o = run("train", "--out", out.toString());
         assertEquals(Main.EXIT_USAGE, o.code(), o.err());
-        assertEquals(List.of("lockstep: error: no training data given: use --data DIR or --train PATH"), o.errorLines());
+        assertEquals(
+                List.of("lockstep: error: no training data given: use --data DIR or --train PATH"), o.errorLines());
         assertFalse(Files.exists(out));
     }
 }

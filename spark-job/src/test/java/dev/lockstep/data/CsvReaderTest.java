@@ -22,8 +22,8 @@ class CsvReaderTest {
     void roundTripMnistShaped(boolean header, boolean gzip) {
         LabeledImages data = TestData.random(30, 28, 28, 3);
         byte[] text = TestData.csv(data, header).getBytes(StandardCharsets.US_ASCII);
-        String file = TestData.write(dir.resolve(gzip ? "train.csv.gz" : "train.csv"),
-                gzip ? TestData.gzip(text) : text);
+        String file =
+                TestData.write(dir.resolve(gzip ? "train.csv.gz" : "train.csv"), gzip ? TestData.gzip(text) : text);
 
         LabeledImages read = CsvReader.read(CONF, file);
 
@@ -87,8 +87,7 @@ class CsvReaderTest {
 
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(CONF, file));
 
-        assertEquals(file + ": line 2: pixel value 256 in field 3 is out of range (expected 0-255)",
-                e.getMessage());
+        assertEquals(file + ": line 2: pixel value 256 in field 3 is out of range (expected 0-255)", e.getMessage());
     }
 
     @Test
@@ -133,12 +132,15 @@ class CsvReaderTest {
         LabeledImages data = TestData.random(3000, 28, 28, 9);
         String file = write(TestData.csv(data, false));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> CsvReader.read(CONF, file, HeapBudget.fixed(3 << 20)));
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> CsvReader.read(CONF, file, HeapBudget.fixed(3 << 20)));
 
-        assertEquals(file + ": line 2675: too much data for the heap: holding 4 MB of pixel values needs more than the"
-                + " 3 MB of heap free (of 3 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
-                + " --driver-memory)", e.getMessage());
+        assertEquals(
+                file + ": line 2675: too much data for the heap: holding 4 MB of pixel values needs more than the"
+                        + " 3 MB of heap free (of 3 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit:"
+                        + " --driver-memory)",
+                e.getMessage());
         assertEquals(3000, CsvReader.read(CONF, file, HeapBudget.fixed(8 << 20)).count());
     }
 
@@ -150,7 +152,8 @@ class CsvReaderTest {
 
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(CONF, file));
 
-        assertEquals(file + ": line 2: more than 1048576 pixel values, the largest image being 1024x1024", e.getMessage());
+        assertEquals(
+                file + ": line 2: more than 1048576 pixel values, the largest image being 1024x1024", e.getMessage());
     }
 
     @Test

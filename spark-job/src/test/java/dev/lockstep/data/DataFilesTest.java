@@ -47,7 +47,8 @@ class DataFilesTest {
     @Test
     void dataDirWithCsv() {
         String trainCsv = writeCsv("train.csv", train, true);
-        String testCsv = TestData.write(dir.resolve("test.csv.gz"),
+        String testCsv = TestData.write(
+                dir.resolve("test.csv.gz"),
                 TestData.gzip(TestData.csv(test, false).getBytes(StandardCharsets.US_ASCII)));
 
         DataFiles files = DataFiles.resolve(CONF, dir.toString(), null, null);
@@ -64,17 +65,21 @@ class DataFilesTest {
 
         DataFiles files = DataFiles.resolve(CONF, mnist, null, null);
 
-        assertTrue(files.train().uri().endsWith("train-images-idx3-ubyte.gz"), files.train().uri());
+        assertTrue(
+                files.train().uri().endsWith("train-images-idx3-ubyte.gz"),
+                files.train().uri());
         assertTrue(files.train().labelsUri().endsWith("train-labels-idx1-ubyte.gz"));
     }
 
     @Test
     void emptyDataDir() {
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, dir.toString(), null, null));
+        LockstepException e =
+                assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, dir.toString(), null, null));
 
-        assertEquals("no training data in " + dir + ": expected train-images-idx3-ubyte[.gz] and "
-                + "train-labels-idx1-ubyte[.gz], or train.csv[.gz]", e.getMessage());
+        assertEquals(
+                "no training data in " + dir + ": expected train-images-idx3-ubyte[.gz] and "
+                        + "train-labels-idx1-ubyte[.gz], or train.csv[.gz]",
+                e.getMessage());
     }
 
     @Test
@@ -82,10 +87,11 @@ class DataFilesTest {
         TestData.writeIdxPair(dir, "train", train, true);
         TestData.write(dir.resolve("t10k-images-idx3-ubyte"), TestData.imagesIdx(test));
 
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, dir.toString(), null, null));
+        LockstepException e =
+                assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, dir.toString(), null, null));
 
-        assertTrue(e.getMessage().endsWith("t10k-images-idx3-ubyte but no t10k-labels-idx1-ubyte[.gz] to go with it"),
+        assertTrue(
+                e.getMessage().endsWith("t10k-images-idx3-ubyte but no t10k-labels-idx1-ubyte[.gz] to go with it"),
                 e.getMessage());
     }
 
@@ -93,8 +99,7 @@ class DataFilesTest {
     void missingDataDir() {
         String missing = dir.resolve("nowhere").toString();
 
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, missing, null, null));
+        LockstepException e = assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, missing, null, null));
 
         assertEquals(missing + ": no such directory", e.getMessage());
     }
@@ -105,7 +110,8 @@ class DataFilesTest {
         String images = TestData.write(dir.resolve("b/my-images.bin"), TestData.imagesIdx(test));
         String labels = TestData.write(dir.resolve("b/my-labels.bin"), TestData.labelsIdx(test));
 
-        assertEquals(DataFiles.Source.idx(files[0], files[1]),
+        assertEquals(
+                DataFiles.Source.idx(files[0], files[1]),
                 DataFiles.resolve(CONF, null, files[0], null).train());
         DataFiles both = DataFiles.resolve(CONF, null, files[0], images);
         assertEquals(DataFiles.Source.idx(images, labels), both.test().orElseThrow());
@@ -113,11 +119,13 @@ class DataFilesTest {
 
     @Test
     void trainPathAcceptsGzImagesWithRawLabels() {
-        String images = TestData.write(dir.resolve("train-images-idx3-ubyte.gz"),
-                TestData.gzip(TestData.imagesIdx(train)));
+        String images =
+                TestData.write(dir.resolve("train-images-idx3-ubyte.gz"), TestData.gzip(TestData.imagesIdx(train)));
         String labels = TestData.write(dir.resolve("train-labels-idx1-ubyte"), TestData.labelsIdx(train));
 
-        assertEquals(DataFiles.Source.idx(images, labels), DataFiles.resolve(CONF, null, images, null).train());
+        assertEquals(
+                DataFiles.Source.idx(images, labels),
+                DataFiles.resolve(CONF, null, images, null).train());
     }
 
     @Test
@@ -135,8 +143,8 @@ class DataFilesTest {
     void csvWithALabelsFileIsAnError() {
         String csv = writeCsv("digits.csv", train, false);
 
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, null, csv + "," + csv, null));
+        LockstepException e =
+                assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, null, csv + "," + csv, null));
 
         assertTrue(e.getMessage().endsWith("a CSV file holds its own labels; give it alone"), e.getMessage());
     }
@@ -145,7 +153,9 @@ class DataFilesTest {
     void csvTrainPath() {
         String csv = writeCsv("digits.csv", train, false);
 
-        assertEquals(DataFiles.Source.csv(csv), DataFiles.resolve(CONF, null, csv, null).train());
+        assertEquals(
+                DataFiles.Source.csv(csv),
+                DataFiles.resolve(CONF, null, csv, null).train());
     }
 
     @Test
@@ -153,22 +163,23 @@ class DataFilesTest {
         String images = TestData.write(dir.resolve("pictures.idx"), TestData.imagesIdx(train));
         String orphan = TestData.write(dir.resolve("more-images.idx"), TestData.imagesIdx(train));
 
-        LockstepException noName = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, null, images, null));
-        LockstepException noFile = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, null, orphan, null));
+        LockstepException noName =
+                assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, null, images, null));
+        LockstepException noFile =
+                assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, null, orphan, null));
 
         assertTrue(noName.getMessage().startsWith(images + ": cannot tell where its labels are"), noName.getMessage());
-        assertEquals(orphan + ": no labels file " + dir.resolve("more-labels.idx") + "[.gz] next to it;"
-                + " give IMAGES,LABELS", noFile.getMessage());
+        assertEquals(
+                orphan + ": no labels file " + dir.resolve("more-labels.idx") + "[.gz] next to it;"
+                        + " give IMAGES,LABELS",
+                noFile.getMessage());
     }
 
     @Test
     void missingTrainPath() {
         String missing = dir.resolve("train.csv").toString();
 
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> DataFiles.resolve(CONF, null, missing, null));
+        LockstepException e = assertThrows(LockstepException.class, () -> DataFiles.resolve(CONF, null, missing, null));
 
         assertEquals(missing + ": no such file", e.getMessage());
     }

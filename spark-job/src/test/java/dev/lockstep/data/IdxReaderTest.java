@@ -10,6 +10,9 @@ import dev.lockstep.LockstepException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +52,9 @@ class IdxReaderTest {
     void readsTheBundledMnistSample() {
         Path mnist = ProjectDir.find().resolve("data/mnist");
 
-        LabeledImages sample = IdxReader.read(CONF, mnist.resolve("train-images-idx3-ubyte.gz").toString(),
+        LabeledImages sample = IdxReader.read(
+                CONF,
+                mnist.resolve("train-images-idx3-ubyte.gz").toString(),
                 mnist.resolve("train-labels-idx1-ubyte.gz").toString());
 
         assertEquals(10_000, sample.count());
@@ -67,11 +72,12 @@ class IdxReaderTest {
     void imageFileGivenAsLabelsIsABadMagicNumber() {
         String[] files = TestData.writeIdxPair(dir, "train", data, true);
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[0]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[0]));
 
-        assertEquals(files[0] + ": bad magic number 0x00000803 at offset 0 (expected 0x00000801 for an IDX"
-                + " label file); this is an image file", e.getMessage());
+        assertEquals(
+                files[0] + ": bad magic number 0x00000803 at offset 0 (expected 0x00000801 for an IDX"
+                        + " label file); this is an image file",
+                e.getMessage());
     }
 
     @Test
@@ -80,11 +86,12 @@ class IdxReaderTest {
         byte[] images = TestData.imagesIdx(data);
         TestData.write(Path.of(files[0]), Arrays.copyOf(images, images.length - 10));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[1]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[1]));
 
-        assertEquals(files[0] + ": truncated: expected 600 bytes of pixel data after the 16-byte header"
-                + " (50 images of 4x3) but found only 590", e.getMessage());
+        assertEquals(
+                files[0] + ": truncated: expected 600 bytes of pixel data after the 16-byte header"
+                        + " (50 images of 4x3) but found only 590",
+                e.getMessage());
     }
 
     @Test
@@ -93,11 +100,12 @@ class IdxReaderTest {
         byte[] labels = TestData.labelsIdx(data);
         TestData.write(Path.of(files[1]), TestData.gzip(Arrays.copyOf(labels, labels.length - 1)));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[1]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[1]));
 
-        assertEquals(files[1] + ": truncated: expected 50 bytes of label data after the 8-byte header"
-                + " (50 labels) but found only 49", e.getMessage());
+        assertEquals(
+                files[1] + ": truncated: expected 50 bytes of label data after the 8-byte header"
+                        + " (50 labels) but found only 49",
+                e.getMessage());
     }
 
     @Test
@@ -106,8 +114,7 @@ class IdxReaderTest {
         byte[] gz = TestData.gzip(TestData.imagesIdx(TestData.random(2000, 28, 28, 1)));
         TestData.write(Path.of(files[0]), Arrays.copyOf(gz, gz.length / 2));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[1]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[1]));
 
         assertTrue(e.getMessage().startsWith(files[0] + ": corrupt or truncated gzip data after "), e.getMessage());
     }
@@ -126,8 +133,7 @@ class IdxReaderTest {
             }
             String images = TestData.write(dir.resolve("damaged-" + at + ".gz"), damaged);
 
-            DataFormatException e = assertThrows(DataFormatException.class,
-                    () -> IdxReader.read(CONF, images, labels));
+            DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, images, labels));
 
             assertTrue(e.getMessage().startsWith(images + ": corrupt or truncated gzip data after "), e.getMessage());
         }
@@ -140,24 +146,24 @@ class IdxReaderTest {
         byte[] labels = Arrays.copyOf(TestData.labelsIdx(data), 8 + 50 + 3);
         TestData.write(Path.of(files[1]), gzip ? TestData.gzip(labels) : labels);
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[1]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[1]));
 
-        assertEquals(files[1] + ": 3 unexpected bytes after the end of the label data at offset 58"
-                + " (header declares 50 labels)", e.getMessage());
+        assertEquals(
+                files[1] + ": 3 unexpected bytes after the end of the label data at offset 58"
+                        + " (header declares 50 labels)",
+                e.getMessage());
     }
 
     @Test
     void imageAndLabelCountsMustAgree() {
         String[] files = TestData.writeIdxPair(dir, "train", data, true);
-        String labels = TestData.write(dir.resolve("other-labels.gz"),
-                TestData.gzip(TestData.labelsIdx(data.slice(0, 49))));
+        String labels =
+                TestData.write(dir.resolve("other-labels.gz"), TestData.gzip(TestData.labelsIdx(data.slice(0, 49))));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], labels));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], labels));
 
-        assertEquals(files[0] + " has 50 images but " + labels + " has 49 labels (expected the same count)",
-                e.getMessage());
+        assertEquals(
+                files[0] + " has 50 images but " + labels + " has 49 labels (expected the same count)", e.getMessage());
     }
 
     @Test
@@ -167,43 +173,46 @@ class IdxReaderTest {
         labels[8 + 17] = 10;
         TestData.write(Path.of(files[1]), TestData.gzip(labels));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], files[1]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], files[1]));
 
-        assertEquals(files[1] + ": label 10 of item 17 at offset 25 is out of range (expected 0-9)",
-                e.getMessage());
+        assertEquals(files[1] + ": label 10 of item 17 at offset 25 is out of range (expected 0-9)", e.getMessage());
     }
 
     @Test
     void headerCountBeyondAnyArrayFailsBeforeAllocating() {
-        String images = TestData.write(dir.resolve("huge-images.gz"), TestData.gzip(
-                TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {1 << 30, 28, 28}, new byte[100])));
-        String labels = TestData.write(dir.resolve("huge-labels.gz"), TestData.gzip(
-                TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {1 << 30}, new byte[100])));
+        String images = TestData.write(
+                dir.resolve("huge-images.gz"),
+                TestData.gzip(TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {1 << 30, 28, 28}, new byte[100])));
+        String labels = TestData.write(
+                dir.resolve("huge-labels.gz"),
+                TestData.gzip(TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {1 << 30}, new byte[100])));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, images, labels));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, images, labels));
 
-        assertTrue(e.getMessage().startsWith(images + ": header declares 1073741824 images of 28x28 = "
-                + "841813590016 bytes of pixel data"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(images + ": header declares 1073741824 images of 28x28 = "
+                                + "841813590016 bytes of pixel data"),
+                e.getMessage());
     }
 
     @Test
     void largeHeaderCountInTinyFilesFailsWithoutAllocatingIt() {
         // 2.5 million 28x28 images would be 1.96 GB; the files hold 100 bytes.
         int count = 2_500_000;
-        String imagesGz = TestData.write(dir.resolve("big-images.gz"), TestData.gzip(
-                TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100])));
-        String imagesRaw = TestData.write(dir.resolve("big-images"),
+        String imagesGz = TestData.write(
+                dir.resolve("big-images.gz"),
+                TestData.gzip(TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100])));
+        String imagesRaw = TestData.write(
+                dir.resolve("big-images"),
                 TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100]));
-        String labels = TestData.write(dir.resolve("big-labels"),
-                TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {count}, new byte[count]));
+        String labels = TestData.write(
+                dir.resolve("big-labels"), TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {count}, new byte[count]));
         long before = usedHeap();
 
-        DataFormatException gz = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, imagesGz, labels));
-        DataFormatException raw = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, imagesRaw, labels));
+        DataFormatException gz = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, imagesGz, labels));
+        DataFormatException raw =
+                assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, imagesRaw, labels));
 
         assertTrue(gz.getMessage().contains("but found only 100"), gz.getMessage());
         assertTrue(raw.getMessage().contains("but found only 100"), raw.getMessage());
@@ -214,24 +223,27 @@ class IdxReaderTest {
     void headerLargerThanTheHeapFreeIsRefusedBeforeReading() {
         // 10,000 28x28 images are 7.5 MB; this "heap" has 4 MB free, and the files hold 100 bytes each.
         int count = 10_000;
-        String images = TestData.write(dir.resolve("big-images.gz"), TestData.gzip(
-                TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100])));
-        String labels = TestData.write(dir.resolve("big-labels.gz"), TestData.gzip(
-                TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {count}, new byte[100])));
+        String images = TestData.write(
+                dir.resolve("big-images.gz"),
+                TestData.gzip(TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {count, 28, 28}, new byte[100])));
+        String labels = TestData.write(
+                dir.resolve("big-labels.gz"),
+                TestData.gzip(TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {count}, new byte[100])));
         HeapBudget fourMegabytes = HeapBudget.fixed(4 << 20);
 
-        DataFormatException pair = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, images, labels, fourMegabytes));
-        DataFormatException alone = assertThrows(DataFormatException.class,
-                () -> IdxReader.readImagesOnly(CONF, images, fourMegabytes));
+        DataFormatException pair =
+                assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, images, labels, fourMegabytes));
+        DataFormatException alone =
+                assertThrows(DataFormatException.class, () -> IdxReader.readImagesOnly(CONF, images, fourMegabytes));
 
         String expected = images + ": header declares 10000 images of 28x28 = 8 MB of pixel data, more than the 4 MB"
-                + " of heap free (of 4 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: --driver-memory)";
+                + " of heap free (of 4 MB); raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit: "
+                + "--driver-memory)";
         assertEquals(expected, pair.getMessage());
         assertEquals(expected, alone.getMessage());
         // The same files on a heap that holds them are only truncated.
-        DataFormatException truncated = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, images, labels, HeapBudget.fixed(64 << 20)));
+        DataFormatException truncated = assertThrows(
+                DataFormatException.class, () -> IdxReader.read(CONF, images, labels, HeapBudget.fixed(64 << 20)));
         assertTrue(truncated.getMessage().contains("but found only 100"), truncated.getMessage());
     }
 
@@ -239,18 +251,19 @@ class IdxReaderTest {
     void gzipInflatingFarBeyondItsHeaderIsRefusedWithoutInflatingTheRest() throws Exception {
         // 50 labels, then 256 MB of zeros in 256 KB of gzip: the reader stops a little past the declared end.
         Path labels = dir.resolve("bomb-labels.gz");
-        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels), 1 << 16)) {
+        try (var gz = new GZIPOutputStream(Files.newOutputStream(labels), 1 << 16)) {
             gz.write(TestData.labelsIdx(data));
             byte[] zeros = new byte[1 << 20];
             for (int i = 0; i < 256; i++) gz.write(zeros);
         }
         String[] files = TestData.writeIdxPair(dir, "train", data, true);
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, files[0], labels.toString()));
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, files[0], labels.toString()));
 
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(labels.toString())
-                + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 \\(header declares 50 labels\\)")
+        Matcher m = Pattern.compile(Pattern.quote(labels.toString())
+                        + ": at least (\\d+) unexpected bytes after the end of the label data at offset 58 "
+                        + "\\(header declares 50 labels\\)")
                 .matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         long read = Long.parseLong(m.group(1));
@@ -259,13 +272,13 @@ class IdxReaderTest {
 
     @Test
     void badDimensions() {
-        String images = TestData.write(dir.resolve("wide-images"),
+        String images = TestData.write(
+                dir.resolve("wide-images"),
                 TestData.idx(IdxHeader.IMAGES_MAGIC, new int[] {1, 1, 2000}, new byte[2000]));
-        String labels = TestData.write(dir.resolve("wide-labels"),
-                TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {1}, new byte[1]));
+        String labels = TestData.write(
+                dir.resolve("wide-labels"), TestData.idx(IdxHeader.LABELS_MAGIC, new int[] {1}, new byte[1]));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, images, labels));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, images, labels));
 
         assertEquals(images + ": column count 2000 at offset 12 (expected 1-1024)", e.getMessage());
     }
@@ -275,11 +288,10 @@ class IdxReaderTest {
         String images = TestData.write(dir.resolve("empty-images"), new byte[0]);
         String labels = TestData.write(dir.resolve("labels"), TestData.labelsIdx(data));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> IdxReader.read(CONF, images, labels));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(CONF, images, labels));
 
-        assertEquals(images + ": too short for an IDX image file: found 0 bytes, expected a header of 16",
-                e.getMessage());
+        assertEquals(
+                images + ": too short for an IDX image file: found 0 bytes, expected a header of 16", e.getMessage());
     }
 
     @Test
@@ -287,8 +299,7 @@ class IdxReaderTest {
         String[] files = TestData.writeIdxPair(dir, "train", data, true);
         String missing = dir.resolve("nope-labels.gz").toString();
 
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> IdxReader.read(CONF, files[0], missing));
+        LockstepException e = assertThrows(LockstepException.class, () -> IdxReader.read(CONF, files[0], missing));
 
         assertEquals(missing + ": no such file", e.getMessage());
     }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 class LabeledImagesTest {
-    private final LabeledImages data = new LabeledImages(1, 2,
-            new byte[] {0, 1, 10, 11, 20, 21, 30, 31}, new byte[] {0, 1, 2, 3}, "test");
+    private final LabeledImages data =
+            new LabeledImages(1, 2, new byte[] {0, 1, 10, 11, 20, 21, 30, 31}, new byte[] {0, 1, 2, 3}, "test");
 
     @Test
     void accessorsShareTheArrays() {
@@ -47,7 +47,6 @@ class LabeledImagesTest {
     void validatesShapeAndLabels() {
         assertThrows(IllegalArgumentException.class, () -> new LabeledImages(2, 2, new byte[7], new byte[2], "s"));
         assertThrows(IllegalArgumentException.class, () -> new LabeledImages(0, 2, new byte[0], new byte[0], "s"));
-        assertThrows(IllegalArgumentException.class,
-                () -> new LabeledImages(1, 1, new byte[1], new byte[] {10}, "s"));
+        assertThrows(IllegalArgumentException.class, () -> new LabeledImages(1, 1, new byte[1], new byte[] {10}, "s"));
     }
 }

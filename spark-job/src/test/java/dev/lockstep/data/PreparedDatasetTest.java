@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -19,18 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The prepared format without Spark: what prepare writes, and how damaged directories are refused. */
 class PreparedDatasetTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private PreparedDataset prepare(LabeledImages train, LabeledImages test) {
         return PreparedWriter.write(TestData.CONF, tmp.toString(), train, Optional.ofNullable(test), "the source");
     }
 
-    private static RowBlock readAll(PreparedDataset.Part part, int features, long[] keep, long first, int span, int count)
-            throws IOException {
+    private static RowBlock readAll(
+            PreparedDataset.Part part, int features, long[] keep, long first, int span, int count) throws IOException {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(part.uri());
         try (FSDataInputStream in = FileSystem.getLocal(TestData.CONF).open(path)) {
-            return PreparedRecords.read(in, part.uri(), features, part.maxLabel(),
-                    new PreparedRecords.Slice(0, count, first, span, keep));
+            return PreparedRecords.read(
+                    in, part.uri(), features, part.maxLabel(), new PreparedRecords.Slice(0, count, first, span, keep));
         }
     }
 
@@ -66,7 +70,8 @@ class PreparedDatasetTest {
         assertArrayEquals(expected.pixels(), some.pixels());
         assertArrayEquals(expected.labels(), some.labels());
 
-        Map<String, Object> meta = dev.lockstep.io.Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
+        Map<String, Object> meta =
+                Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
         assertEquals("lockstep-prepared", meta.get("format"));
         assertEquals(1, meta.get("version"));
         assertEquals(16, meta.get("record_length"));
@@ -90,7 +95,8 @@ class PreparedDatasetTest {
         byte[] bytes = Files.readAllBytes(records);
         Files.write(records, Arrays.copyOf(bytes, bytes.length - 5));
 
-        DataFormatException e = assertThrows(DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()));
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()));
 
         assertTrue(e.getMessage().contains("train.records: 495 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("100 records of 5 bytes (500 bytes)"), e.getMessage());
@@ -112,7 +118,7 @@ class PreparedDatasetTest {
             {"\"block_records\" : 1024", "\"block_records\" : 0", "block_records 0 is out of range"},
         };
         for (String[] c : cases) { // written as Jackson's printer spaces them
-            c[0] = java.util.regex.Pattern.quote(c[0].replace(" : ", ": "));
+            c[0] = Pattern.quote(c[0].replace(" : ", ": "));
             c[1] = c[1].replace(" : ", ": ");
         }
         assertEachRefused(meta, good, cases);
@@ -123,17 +129,31 @@ class PreparedDatasetTest {
         prepare(TestData.random(100, 2, 2, 6), null);
         Path meta = tmp.resolve("prepared.json");
         String good = Files.readString(meta);
-        for (String name : new String[] {"x:y", "file:passwd", "hdfs://elsewhere/train.records", "../other", "/etc/passwd",
-                "", "..", ".hidden", "a\\\\b", "sub/train.records", "train records"}) {
+        for (String name : new String[] {
+            "x:y",
+            "file:passwd",
+            "hdfs://elsewhere/train.records",
+            "../other",
+            "/etc/passwd",
+            "",
+            "..",
+            ".hidden",
+            "a\\\\b",
+            "sub/train.records",
+            "train records"
+        }) {
             Files.writeString(meta, good.replace("\"file\": \"train.records\"", "\"file\": \"" + name + "\""));
-            DataFormatException e = assertThrows(DataFormatException.class,
-                    () -> PreparedDataset.open(TestData.CONF, tmp.toString()), name);
+            DataFormatException e = assertThrows(
+                    DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()), name);
             String shown = name.replace("\\\\", "\\");
-            assertEquals(meta + ": train.file '" + shown + "' must be a plain file name in " + tmp
-                    + " (letters, digits, '.', '_' and '-', not starting with '.')", e.getMessage());
+            assertEquals(
+                    meta + ": train.file '" + shown + "' must be a plain file name in " + tmp
+                            + " (letters, digits, '.', '_' and '-', not starting with '.')",
+                    e.getMessage());
         }
         Files.writeString(meta, good);
-        assertEquals(100, PreparedDataset.open(TestData.CONF, tmp.toString()).train().count());
+        assertEquals(
+                100, PreparedDataset.open(TestData.CONF, tmp.toString()).train().count());
     }
 
     @Test
@@ -143,20 +163,32 @@ class PreparedDatasetTest {
         String good = Files.readString(meta);
         String[][] cases = {
             // Blocks of 2^22 or 2^30 records: one block would not fit an int-sized array.
-            {"\"block_records\": 1024", "\"block_records\": 4194304", "block_records 4194304 is out of range (1..1024)"},
-            {"\"block_records\": 1024", "\"block_records\": 1073741824", "block_records 1073741824 is out of range (1..1024)"},
+            {"\"block_records\": 1024", "\"block_records\": 4194304", "block_records 4194304 is out of range (1..1024)"
+            },
+            {
+                "\"block_records\": 1024",
+                "\"block_records\": 1073741824",
+                "block_records 1073741824 is out of range (1..1024)"
+            },
             {"\"rows\": 2", "\"rows\": 2000000", "rows 2000000 is out of range (1..1048576)"},
             {"\"rows\": 2", "\"rows\": 0", "rows 0 is out of range (1..1048576)"},
             {"\"cols\": 2", "\"cols\": 1048576", "images of 2x1048576 are 2097152 pixels, more than the 1048576"},
-            {"\"record_length\": 5", "\"record_length\": 4294967297", "record_length 4294967297 is out of range (2..1048577)"},
+            {
+                "\"record_length\": 5",
+                "\"record_length\": 4294967297",
+                "record_length 4294967297 is out of range (2..1048577)"
+            },
             {"\"count\": 100", "\"count\": -1", "count -1 is out of range"},
             {"\"count\": 100", "\"count\": 9223372036854775807", "count 9223372036854775807 is out of range"},
             {"\"count\": 100", "\"count\": 1e3", "field 'count' is missing or not a whole number"},
             // Label counts that wrap around to the right sum.
-            {"\"label_counts\"\\s*:\\s*\\[[^\\]]*\\]", "\"label_counts\": [9223372036854775807, 9223372036854775807, 102, 0, 0, 0, 0, 0, 0, 0]",
-                "label_counts has 9223372036854775807, more than count 100"},
+            {
+                "\"label_counts\"\\s*:\\s*\\[[^\\]]*\\]",
+                "\"label_counts\": [9223372036854775807, 9223372036854775807, 102, 0, 0, 0, 0, 0, 0, 0]",
+                "label_counts has 9223372036854775807, more than count 100"
+            },
         };
-        for (String[] c : cases) if (!c[0].startsWith("\"label_counts")) c[0] = java.util.regex.Pattern.quote(c[0]);
+        for (String[] c : cases) if (!c[0].startsWith("\"label_counts")) c[0] = Pattern.quote(c[0]);
         assertEachRefused(meta, good, cases);
     }
 
@@ -166,11 +198,11 @@ class PreparedDatasetTest {
      */
     private void assertEachRefused(Path meta, String good, String[][] cases) throws IOException {
         for (String[] c : cases) {
-            String bad = good.replaceFirst(c[0], java.util.regex.Matcher.quoteReplacement(c[1]));
+            String bad = good.replaceFirst(c[0], Matcher.quoteReplacement(c[1]));
             assertFalse(bad.equals(good), "case did not apply: " + c[0]);
             Files.writeString(meta, bad);
-            DataFormatException e = assertThrows(DataFormatException.class,
-                    () -> PreparedDataset.open(TestData.CONF, tmp.toString()), c[1]);
+            DataFormatException e = assertThrows(
+                    DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()), c[1]);
             assertTrue(e.getMessage().contains(c[2]), e.getMessage());
             assertTrue(e.getMessage().startsWith(meta.toString()), e.getMessage());
         }
@@ -193,7 +225,8 @@ class PreparedDatasetTest {
 
     @Test
     void aDirectoryWithoutMetadataIsNotADataset() {
-        DataFormatException e = assertThrows(DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()));
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()));
         assertTrue(e.getMessage().contains("not a prepared dataset"), e.getMessage());
     }
 }

@@ -86,7 +86,9 @@ class RowBlocksTest {
 
     @Test
     void blocksSerialize() throws Exception {
-        RowBlock block = RowBlocks.byPartition(TestData.random(10, 2, 2, 9), 1, 100).get(0).get(0);
+        RowBlock block = RowBlocks.byPartition(TestData.random(10, 2, 2, 9), 1, 100)
+                .get(0)
+                .get(0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(block);

@@ -14,8 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 final class TestData {
     static final Configuration CONF = new Configuration();
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** A random dataset whose labels and pixels are reproducible from the seed. */
     static LabeledImages random(int count, int rows, int cols, long seed) {

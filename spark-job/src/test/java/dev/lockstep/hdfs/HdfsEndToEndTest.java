@@ -12,6 +12,7 @@ import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.Registry;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * from the IDX files, and atomic overwrites on HDFS.
  */
 class HdfsEndToEndTest {
-    private static final String[] SMALL = {"--layers", "784,32,10", "--epochs", "1", "--batch", "100", "--partitions", "2"};
+    private static final String[] SMALL = {
+        "--layers", "784,32,10", "--epochs", "1", "--batch", "100", "--partitions", "2"
+    };
 
     private static MiniDFSCluster cluster;
     private static FileSystem fs;
@@ -44,18 +48,23 @@ class HdfsEndToEndTest {
     @BeforeAll
     static void startHdfs() throws IOException {
         File base = new File("target/minidfs-" + HdfsEndToEndTest.class.getSimpleName()).getAbsoluteFile();
-        org.apache.hadoop.fs.FileUtil.fullyDelete(base);
+        FileUtil.fullyDelete(base);
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getPath());
         conf.set(DFSConfigKeys.DFS_NAMENODE_RPC_BIND_HOST_KEY, "127.0.0.1");
         conf.set("dfs.datanode.hostname", "127.0.0.1");
         conf.setBoolean("dfs.namenode.http.bind-host.enabled", false);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeHostConfig(true).build();
+        cluster = new MiniDFSCluster.Builder(conf)
+                .numDataNodes(1)
+                .checkDataNodeHostConfig(true)
+                .build();
         cluster.waitActive();
         fs = cluster.getFileSystem();
         root = fs.getUri().toString();
         for (File f : TestData.sampleDir().toFile().listFiles()) {
-            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.getPath()), new org.apache.hadoop.fs.Path(root + "/in/" + f.getName()));
+            fs.copyFromLocalFile(
+                    new org.apache.hadoop.fs.Path(f.getPath()),
+                    new org.apache.hadoop.fs.Path(root + "/in/" + f.getName()));
         }
     }
 
@@ -82,12 +91,19 @@ class HdfsEndToEndTest {
         Outcome prepared = run("prepare", "--data", root + "/in", "--out", root + "/prepared");
         assertEquals(0, prepared.code(), prepared.err());
         assertTrue(fs.exists(new org.apache.hadoop.fs.Path(root + "/prepared/" + PreparedDataset.METADATA)));
-        assertEquals(10_000L * 785, fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/prepared/train.records")).getLen());
+        assertEquals(
+                10_000L * 785,
+                fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/prepared/train.records"))
+                        .getLen());
 
         Outcome fromPrepared = run(train(root + "/prepared", root + "/run"));
         assertEquals(0, fromPrepared.code(), fromPrepared.err());
         for (String name : List.of("model.lsm", "model.json", "metrics.json", "history.jsonl")) {
-            assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/run/" + name)).getLen() > 0, name);
+            assertTrue(
+                    fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/run/" + name))
+                                    .getLen()
+                            > 0,
+                    name);
         }
         Configuration conf = fs.getConf();
         Map<String, Object> metrics = Json.readMap(conf, root + "/run/metrics.json");
@@ -96,7 +112,11 @@ class HdfsEndToEndTest {
         assertEquals(90, ((Number) metrics.get("steps")).intValue()); // 9,000 training rows / 100
         assertTrue(((Number) metrics.get("test_accuracy")).doubleValue() > 0.8, metrics.toString());
         assertTrue(((String) metrics.get("data")).contains("/prepared"), metrics.toString());
-        assertEquals(1, new String(read(root + "/run/history.jsonl"), StandardCharsets.UTF_8).lines().count());
+        assertEquals(
+                1,
+                new String(read(root + "/run/history.jsonl"), StandardCharsets.UTF_8)
+                        .lines()
+                        .count());
         MlpModel model = ModelFile.read(conf, root + "/run/model.lsm");
         assertEquals("784,32,10", model.architecture().layersString());
 
@@ -108,7 +128,8 @@ class HdfsEndToEndTest {
 
         byte[] preparedModel = read(root + "/run/model.lsm");
         assertArrayEquals(read(root + "/run-idx/model.lsm"), preparedModel, "prepared on HDFS vs IDX on HDFS");
-        assertArrayEquals(Files.readAllBytes(local.resolve("model.lsm")), preparedModel, "prepared on HDFS vs local IDX");
+        assertArrayEquals(
+                Files.readAllBytes(local.resolve("model.lsm")), preparedModel, "prepared on HDFS vs local IDX");
     }
 
     @Test
@@ -118,8 +139,11 @@ class HdfsEndToEndTest {
         withCheckpoints[SMALL.length + 6] = "30";
         Outcome first = run(withCheckpoints);
         assertEquals(0, first.code(), first.err());
-        List<String> checkpoints = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints")))
-                .map(st -> st.getPath().getName()).sorted().toList();
+        List<String> checkpoints = Arrays.stream(
+                        fs.listStatus(new org.apache.hadoop.fs.Path(root + "/ckpt-run/checkpoints")))
+                .map(st -> st.getPath().getName())
+                .sorted()
+                .toList();
         assertEquals(List.of("ckpt-000000000030.lsc", "ckpt-000000000060.lsc", "ckpt-000000000090.lsc"), checkpoints);
         byte[] model = read(root + "/ckpt-run/model.lsm");
 
@@ -137,7 +161,7 @@ class HdfsEndToEndTest {
         registryRun[4] = root + "/registry";
         Outcome promoted = run(registryRun);
         assertEquals(0, promoted.code(), promoted.err());
-        dev.lockstep.model.Registry registry = new dev.lockstep.model.Registry(fs.getConf(), root + "/registry");
+        Registry registry = new Registry(fs.getConf(), root + "/registry");
         String current = registry.current().orElseThrow();
         assertArrayEquals(model, read(registry.modelFile(current)), "same settings, same data: same model");
     }
@@ -150,6 +174,8 @@ class HdfsEndToEndTest {
         AtomicFiles.writeString(conf, uri, "second");
         assertEquals("second", new String(read(uri), StandardCharsets.UTF_8));
         FileStatus[] listing = fs.listStatus(new org.apache.hadoop.fs.Path(root + "/atomic"));
-        assertEquals(List.of("file.txt"), Arrays.stream(listing).map(s -> s.getPath().getName()).toList());
+        assertEquals(
+                List.of("file.txt"),
+                Arrays.stream(listing).map(s -> s.getPath().getName()).toList());
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -49,7 +50,10 @@ final class MiniYarn implements AutoCloseable {
         conf.set(DFSConfigKeys.DFS_NAMENODE_RPC_BIND_HOST_KEY, "127.0.0.1");
         conf.set("dfs.datanode.hostname", "127.0.0.1");
         conf.setBoolean("dfs.namenode.http.bind-host.enabled", false);
-        MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeHostConfig(true).build();
+        MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf)
+                .numDataNodes(1)
+                .checkDataNodeHostConfig(true)
+                .build();
         MiniYARNCluster yarn = null;
         try {
             dfs.waitActive();
@@ -121,7 +125,7 @@ final class MiniYarn implements AutoCloseable {
         core.set("fs.defaultFS", started.get("fs.defaultFS"));
         Configuration site = new Configuration(false);
         started.getPropsWithPrefix("yarn.resourcemanager.").forEach((k, v) -> site.set("yarn.resourcemanager." + k, v));
-        for (var file : java.util.Map.of("core-site.xml", core, "yarn-site.xml", site).entrySet()) {
+        for (var file : Map.of("core-site.xml", core, "yarn-site.xml", site).entrySet()) {
             try (OutputStream out = Files.newOutputStream(dir.resolve(file.getKey()))) {
                 file.getValue().writeXml(out);
             }
@@ -129,12 +133,25 @@ final class MiniYarn implements AutoCloseable {
         return dir;
     }
 
-    FileSystem fs() throws IOException { return dfs.getFileSystem(); }
-    String hdfs() throws IOException { return fs().getUri().toString(); }
-    Path confDir() { return confDir; }
-    YarnClient client() { return client; }
+    FileSystem fs() throws IOException {
+        return dfs.getFileSystem();
+    }
+
+    String hdfs() throws IOException {
+        return fs().getUri().toString();
+    }
+
+    Path confDir() {
+        return confDir;
+    }
+
+    YarnClient client() {
+        return client;
+    }
     /** The value for spark.yarn.jars: where the nodes keep Spark's jars. */
-    String sparkJars() { return sparkJars; }
+    String sparkJars() {
+        return sparkJars;
+    }
 
     /** The application named {@code name}, once the ResourceManager has it. */
     ApplicationReport awaitApplication(String name, long timeoutSeconds) throws Exception {
@@ -154,15 +171,19 @@ final class MiniYarn implements AutoCloseable {
         while (true) {
             ApplicationReport r = client.getApplicationReport(id);
             YarnApplicationState s = r.getYarnApplicationState();
-            if (s == YarnApplicationState.FINISHED || s == YarnApplicationState.FAILED || s == YarnApplicationState.KILLED) return r;
-            if (System.nanoTime() > deadline) throw new AssertionError(id + " still " + s + " after " + timeoutSeconds + " s");
+            if (s == YarnApplicationState.FINISHED
+                    || s == YarnApplicationState.FAILED
+                    || s == YarnApplicationState.KILLED) return r;
+            if (System.nanoTime() > deadline)
+                throw new AssertionError(id + " still " + s + " after " + timeoutSeconds + " s");
             Thread.sleep(200);
         }
     }
 
     /** The application master container of the application's current attempt (its driver, in cluster mode). */
     ContainerId amContainer(ApplicationId id) throws IOException, YarnException {
-        return client.getApplicationAttemptReport(client.getApplicationReport(id).getCurrentApplicationAttemptId())
+        return client.getApplicationAttemptReport(
+                        client.getApplicationReport(id).getCurrentApplicationAttemptId())
                 .getAMContainerId();
     }
 
@@ -171,10 +192,12 @@ final class MiniYarn implements AutoCloseable {
         String logDirs = yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS);
         return Path.of(logDirs.split(",")[0].replaceFirst("^file:", ""))
                 .resolve(container.getApplicationAttemptId().getApplicationId().toString())
-                .resolve(container.toString()).resolve(name);
+                .resolve(container.toString())
+                .resolve(name);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             client.stop();
             yarn.stop();

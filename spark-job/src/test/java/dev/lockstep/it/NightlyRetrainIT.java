@@ -8,7 +8,6 @@ import dev.lockstep.TestData;
 import dev.lockstep.model.Registry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -17,24 +16,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/nightly/retrain.sh as cron runs it: the lock, the exit codes, and a failure that leaves current alone. */
 class NightlyRetrainIT {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path conf(String name, Path data, int lockWait) throws Exception {
         Path conf = tmp.resolve(name);
-        Files.writeString(conf, String.join("\n",
-                "LOCKSTEP_DATA=" + data,
-                "LOCKSTEP_REGISTRY=" + tmp.resolve("registry"),
-                "LOCKSTEP_COMMAND=\"" + Processes.launcher() + "\"",
-                "LOCKSTEP_MASTER=\"local[2]\"",
-                "LOCKSTEP_TRAIN_ARGS=\"--epochs 2 --layers 784,32,10 --partitions 2 --batch 100\"",
-                "LOCKSTEP_LOG_DIR=" + tmp.resolve("logs"),
-                "LOCKSTEP_LOCK_FILE=" + tmp.resolve("retrain.lock"),
-                "LOCKSTEP_LOCK_WAIT=" + lockWait, ""));
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "LOCKSTEP_DATA=" + data,
+                        "LOCKSTEP_REGISTRY=" + tmp.resolve("registry"),
+                        "LOCKSTEP_COMMAND=\"" + Processes.launcher() + "\"",
+                        "LOCKSTEP_MASTER=\"local[2]\"",
+                        "LOCKSTEP_TRAIN_ARGS=\"--epochs 2 --layers 784,32,10 --partitions 2 --batch 100\"",
+                        "LOCKSTEP_LOG_DIR=" + tmp.resolve("logs"),
+                        "LOCKSTEP_LOCK_FILE=" + tmp.resolve("retrain.lock"),
+                        "LOCKSTEP_LOCK_WAIT=" + lockWait,
+                        ""));
         return conf;
     }
 
     private ProcessBuilder retrain(Path conf) {
-        ProcessBuilder pb = new ProcessBuilder(TestData.projectDir().resolve("deploy/nightly/retrain.sh").toString())
+        ProcessBuilder pb = new ProcessBuilder(TestData.projectDir()
+                        .resolve("deploy/nightly/retrain.sh")
+                        .toString())
                 .directory(TestData.projectDir().toFile());
         pb.environment().put("LOCKSTEP_NIGHTLY_CONF", conf.toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -46,26 +52,42 @@ class NightlyRetrainIT {
     void aSecondRunRefusesTheLockOrWaitsForIt() throws Exception {
         Path refuse = conf("refuse.conf", TestData.sampleDir(), 0);
         Path wait = conf("wait.conf", TestData.sampleDir(), 300);
-        Process first = retrain(refuse).redirectErrorStream(true).redirectOutput(tmp.resolve("first.out").toFile()).start();
+        Process first = retrain(refuse)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("first.out").toFile())
+                .start();
         awaitLine(tmp.resolve("first.out"), "lock acquired", first);
 
-        Process second = retrain(refuse).redirectErrorStream(true).redirectOutput(tmp.resolve("second.out").toFile()).start();
+        Process second = retrain(refuse)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("second.out").toFile())
+                .start();
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         assertEquals(75, second.exitValue(), Files.readString(tmp.resolve("second.out")));
         assertTrue(Files.readString(tmp.resolve("second.out")).contains("another retrain holds"));
 
-        Process third = retrain(wait).redirectErrorStream(true).redirectOutput(tmp.resolve("third.out").toFile()).start();
+        Process third = retrain(wait)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("third.out").toFile())
+                .start();
         assertTrue(first.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, first.exitValue(), Files.readString(tmp.resolve("first.out")));
         assertTrue(Files.readString(tmp.resolve("first.out")).contains("promoted"));
         assertTrue(third.waitFor(300, TimeUnit.SECONDS));
         int code = third.exitValue();
-        assertTrue(code == 0 || code == 3, "the waiting run trains after the first: exit " + code + "\n" + Files.readString(tmp.resolve("third.out")));
+        assertTrue(
+                code == 0 || code == 3,
+                "the waiting run trains after the first: exit " + code + "\n"
+                        + Files.readString(tmp.resolve("third.out")));
 
-        Registry registry = new Registry(new Configuration(), tmp.resolve("registry").toString());
+        Registry registry =
+                new Registry(new Configuration(), tmp.resolve("registry").toString());
         assertEquals(2, registry.runs().size(), "the refused run trained nothing");
         try (Stream<Path> logs = Files.list(tmp.resolve("logs"))) {
-            assertEquals(3, logs.filter(p -> p.getFileName().toString().matches("retrain-\\d{8}T\\d{6}Z-\\d+\\.log")).count());
+            assertEquals(
+                    3,
+                    logs.filter(p -> p.getFileName().toString().matches("retrain-\\d{8}T\\d{6}Z-\\d+\\.log"))
+                            .count());
         }
     }
 
@@ -78,7 +100,9 @@ class NightlyRetrainIT {
         Path broken = tmp.resolve("broken");
         Files.createDirectories(broken);
         Files.write(broken.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 1});
-        Files.copy(TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"), broken.resolve("train-labels-idx1-ubyte.gz"));
+        Files.copy(
+                TestData.sampleDir().resolve("train-labels-idx1-ubyte.gz"),
+                broken.resolve("train-labels-idx1-ubyte.gz"));
         Processes.Result failed = run(conf("broken.conf", broken, 0));
         assertEquals(1, failed.code(), failed.err());
         assertTrue(failed.err().contains("FAILED"), failed.err());
@@ -87,7 +111,10 @@ class NightlyRetrainIT {
 
     private Processes.Result run(Path conf) throws Exception {
         Path out = tmp.resolve("run-" + System.nanoTime() + ".out");
-        Process p = retrain(conf).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = retrain(conf)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         return new Processes.Result(p.exitValue(), "", Files.readString(out));
     }

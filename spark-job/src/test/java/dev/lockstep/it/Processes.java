@@ -21,7 +21,8 @@ final class Processes {
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
             "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
 
@@ -29,9 +30,17 @@ final class Processes {
 
     private Processes() {}
 
-    static Path jobJar() { return Path.of(System.getProperty("lockstep.job.jar")); }
-    static Path libDir() { return Path.of(System.getProperty("lockstep.lib.dir")); }
-    static Path launcher() { return TestData.projectDir().resolve("deploy/lockstep"); }
+    static Path jobJar() {
+        return Path.of(System.getProperty("lockstep.job.jar"));
+    }
+
+    static Path libDir() {
+        return Path.of(System.getProperty("lockstep.lib.dir"));
+    }
+
+    static Path launcher() {
+        return TestData.projectDir().resolve("deploy/lockstep");
+    }
 
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -51,7 +60,8 @@ final class Processes {
         return cmd;
     }
 
-    static Result run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+    static Result run(List<String> command, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
         return run(command, workDir, timeoutSeconds, Map.of());
     }
 
@@ -65,8 +75,10 @@ final class Processes {
     static Started start(List<String> command, Path workDir, Map<String, String> env) throws IOException {
         Path out = Files.createTempFile("lockstep-it", ".out");
         Path err = Files.createTempFile("lockstep-it", ".err");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("LOCKSTEP_DRIVER_MEMORY", "1g");
         env.forEach((k, v) -> {
@@ -87,10 +99,12 @@ final class Processes {
         void awaitErr(String text, long timeoutSeconds) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             while (!errSoFar().contains(text)) {
-                if (!process.isAlive()) fail("exited with " + process.exitValue() + " before printing '" + text + "':\n" + errSoFar());
+                if (!process.isAlive())
+                    fail("exited with " + process.exitValue() + " before printing '" + text + "':\n" + errSoFar());
                 if (System.nanoTime() > deadline) {
                     kill();
-                    fail("no '" + text + "' within " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + errSoFar());
+                    fail("no '" + text + "' within " + timeoutSeconds + " s: " + String.join(" ", command) + "\n"
+                            + errSoFar());
                 }
                 Thread.sleep(200);
             }
@@ -99,9 +113,12 @@ final class Processes {
         Result finish(long timeoutSeconds) throws IOException, InterruptedException {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 kill();
-                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + Files.readString(err));
+                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n"
+                        + Files.readString(err));
             }
-            Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result r = new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

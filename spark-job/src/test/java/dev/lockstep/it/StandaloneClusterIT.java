@@ -14,8 +14,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +43,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneClusterIT {
     /** Small and quick; two partitions, one per worker. The kill test needs the run to last a few seconds. */
-    private static final List<String> TRAIN = List.of("--data", TestData.sampleDir().toString(), "--layers", "784,32,10",
-            "--batch", "100", "--partitions", "2", "--epochs", "2", "--seed", "5");
+    private static final List<String> TRAIN = List.of(
+            "--data",
+            TestData.sampleDir().toString(),
+            "--layers",
+            "784,32,10",
+            "--batch",
+            "100",
+            "--partitions",
+            "2",
+            "--epochs",
+            "2",
+            "--seed",
+            "5");
+
     private static final long RUN_TIMEOUT = 240;
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     private static Path runDir;
     private static String masterUrl;
     private static byte[] localModel;
@@ -56,8 +73,18 @@ class StandaloneClusterIT {
         // If the test JVM is interrupted (^C, a surefire time-out), still stop the cluster.
         stopOnExit = new Thread(StandaloneClusterIT::stopQuietly, "stop-standalone-cluster");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        Processes.Result r = Processes.run(List.of(script("start-cluster.sh").toString(), "--workers", "2",
-                "--worker-cores", "1", "--worker-memory", "1g"), TestData.projectDir(), 150, env());
+        Processes.Result r = Processes.run(
+                List.of(
+                        script("start-cluster.sh").toString(),
+                        "--workers",
+                        "2",
+                        "--worker-cores",
+                        "1",
+                        "--worker-memory",
+                        "1g"),
+                TestData.projectDir(),
+                150,
+                env());
         assertEquals(0, r.code(), "start-cluster.sh failed:\n" + r.err());
         masterUrl = r.out().strip();
         assertTrue(masterUrl.matches("spark://127\\.0\\.0\\.1:[0-9]+"), "master URL: " + r.out());
@@ -67,13 +94,15 @@ class StandaloneClusterIT {
     @AfterAll
     static void stopCluster() throws Exception {
         try {
-            Processes.Result r = Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
+            Processes.Result r =
+                    Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
             assertEquals(0, r.code(), "stop-cluster.sh failed:\n" + r.err());
             // Nothing from this run directory is left: master, workers, executors.
             List<String> left = processesNaming(runDir.toString());
             assertTrue(left.isEmpty(), "still running after stop-cluster.sh: " + left);
             // Idempotent.
-            Processes.Result again = Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
+            Processes.Result again =
+                    Processes.run(List.of(script("stop-cluster.sh").toString()), TestData.projectDir(), 60, env());
             assertEquals(0, again.code(), again.err());
         } finally {
             if (stopOnExit != null) {
@@ -94,25 +123,36 @@ class StandaloneClusterIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), r.err());
         assertTrue(r.err().contains("resident for each epoch"), r.err());
-        assertFalse(r.err().contains("[lockstep] warning"), "every step went to the resident tasks, none fell back to a job per step:\n" + r.err());
-        assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
+        assertFalse(
+                r.err().contains("[lockstep] warning"),
+                "every step went to the resident tasks, none fell back to a job per step:\n" + r.err());
+        assertArrayEquals(
+                localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
 
         // The executors ran in the workers' JVMs, one per worker, not in the driver.
-        String app = onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
+        String app =
+                onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
         for (String worker : List.of("worker-1", "worker-2")) {
             Path appDir = runDir.resolve("work").resolve(worker).resolve(app);
-            assertTrue(Files.isDirectory(appDir) && !listNames(appDir).isEmpty(), "no executor of " + app + " on " + worker);
+            assertTrue(
+                    Files.isDirectory(appDir) && !listNames(appDir).isEmpty(),
+                    "no executor of " + app + " on " + worker);
         }
 
         // Security was on, end to end: the daemons had authentication (their shared secret in a private file), and
         // the application ran with authentication, RPC encryption and IO encryption, its secret redacted in the log.
-        assertTrue(Files.readString(runDir.resolve("logs/master.log")).contains("SecurityManager: authentication enabled"));
+        assertTrue(Files.readString(runDir.resolve("logs/master.log"))
+                .contains("SecurityManager: authentication enabled"));
         assertTrue(Files.readString(runDir.resolve("conf/daemon.conf")).contains("spark.authenticate.secret"));
-        assertEquals(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+        assertEquals(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(runDir.resolve("secret")));
         String events = eventLog(app);
-        for (String on : List.of("\"spark.authenticate\":\"true\"", "\"spark.network.crypto.enabled\":\"true\"",
-                "\"spark.io.encryption.enabled\":\"true\"", "\"spark.master\":\"" + masterUrl + "\"",
+        for (String on : List.of(
+                "\"spark.authenticate\":\"true\"",
+                "\"spark.network.crypto.enabled\":\"true\"",
+                "\"spark.io.encryption.enabled\":\"true\"",
+                "\"spark.master\":\"" + masterUrl + "\"",
                 // conf/spark-cluster.conf's Kryo, while the local run used Java serialization: same bits either way
                 "\"spark.serializer\":\"org.apache.spark.serializer.KryoSerializer\"")) {
             assertTrue(events.contains(on), on + " not in the event log's environment");
@@ -125,7 +165,10 @@ class StandaloneClusterIT {
         Processes.Result s = submit(perStep, "--task-lifetime", "step");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.err().contains("a job per step"), s.err());
-        assertArrayEquals(localModel(), Files.readAllBytes(perStep.resolve("model.lsm")), "cluster model, a job per step, differs from local[2]'s");
+        assertArrayEquals(
+                localModel(),
+                Files.readAllBytes(perStep.resolve("model.lsm")),
+                "cluster model, a job per step, differs from local[2]'s");
     }
 
     @Test
@@ -136,17 +179,22 @@ class StandaloneClusterIT {
             // The rows are cached and training starts. Not later: the two epochs of this small model take a few seconds
             // on the cluster, and a freeze after the last step would lose an executor but no task.
             run.awaitErr("[lockstep] training ", RUN_TIMEOUT);
-            long workerPid = Long.parseLong(Files.readString(runDir.resolve("pids/worker-1.pid")).strip());
+            long workerPid = Long.parseLong(
+                    Files.readString(runDir.resolve("pids/worker-1.pid")).strip());
             ProcessHandle executor = executorOf(workerPid);
             String cmd = executor.info().commandLine().orElseThrow();
             String app = argAfter(cmd, "--app-id");
             String executorId = argAfter(cmd, "--executor-id");
             Set<String> executorDirs = listNames(runDir.resolve("work/worker-1").resolve(app));
             // Workers hand the secret to executors in the environment, never on the command line.
-            assertFalse(cmd.contains(Files.readString(runDir.resolve("secret")).strip()), "the secret is on an executor's command line");
+            assertFalse(
+                    cmd.contains(Files.readString(runDir.resolve("secret")).strip()),
+                    "the secret is on an executor's command line");
 
-            // Freeze it first, so that it is sure to hold a task of the next step, then kill it outright: the task is lost
-            // with its executor and the cached partition with it; Spark must rerun the task and recompute the partition.
+            // Freeze it first, so that it is sure to hold a task of the next step, then kill it outright: the task is
+            // lost
+            // with its executor and the cached partition with it; Spark must rerun the task and recompute the
+            // partition.
             signal("STOP", executor.pid());
             Thread.sleep(2000);
             signal("KILL", executor.pid());
@@ -155,21 +203,34 @@ class StandaloneClusterIT {
             Processes.Result r = run.finish(RUN_TIMEOUT);
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("[lockstep] done"), r.err());
-            assertTrue(r.err().contains("resident for each epoch"), "the relaunched task took up its resident epoch:\n" + r.err());
-            assertTrue(r.err().contains("Lost executor " + executorId + " on 127.0.0.1"), "no lost executor in\n" + r.err());
+            assertTrue(
+                    r.err().contains("resident for each epoch"),
+                    "the relaunched task took up its resident epoch:\n" + r.err());
+            assertTrue(
+                    r.err().contains("Lost executor " + executorId + " on 127.0.0.1"),
+                    "no lost executor in\n" + r.err());
             // The worker started a replacement executor, with a new id, for the same application.
             Set<String> after = listNames(runDir.resolve("work/worker-1").resolve(app));
-            assertTrue(after.size() > executorDirs.size() && after.containsAll(executorDirs),
+            assertTrue(
+                    after.size() > executorDirs.size() && after.containsAll(executorDirs),
                     "no new executor on worker-1: before " + executorDirs + ", after " + after);
             String events = eventLog(app);
             // A task died with it and ran again: the driver logs that at INFO only, the event log has it.
-            assertTrue(events.contains("\"Event\":\"SparkListenerExecutorRemoved\""), "no executor removal in the event log");
-            assertTrue(events.contains("\"Reason\":\"ExecutorLostFailure\",\"Executor ID\":\"" + executorId + "\""),
+            assertTrue(
+                    events.contains("\"Event\":\"SparkListenerExecutorRemoved\""),
+                    "no executor removal in the event log");
+            assertTrue(
+                    events.contains("\"Reason\":\"ExecutorLostFailure\",\"Executor ID\":\"" + executorId + "\""),
                     "no task lost with executor " + executorId + " in the event log");
-            assertTrue(Pattern.compile("\"Event\":\"SparkListenerTaskStart\".{0,200}\"Attempt\":1,").matcher(events).find(),
+            assertTrue(
+                    Pattern.compile("\"Event\":\"SparkListenerTaskStart\".{0,200}\"Attempt\":1,")
+                            .matcher(events)
+                            .find(),
                     "no second attempt of a task in the event log");
 
-            assertArrayEquals(localModel(), Files.readAllBytes(out.resolve("model.lsm")),
+            assertArrayEquals(
+                    localModel(),
+                    Files.readAllBytes(out.resolve("model.lsm")),
                     "the model after losing an executor differs from the undisturbed local[2] run's");
         } finally {
             run.kill();
@@ -181,8 +242,16 @@ class StandaloneClusterIT {
         Path empty = tmp.resolve("no-cluster");
         Map<String, String> env = env();
         env.put("LOCKSTEP_CLUSTER_DIR", empty.toString());
-        Processes.Result r = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
-                "--out", tmp.resolve("never").toString()), TestData.projectDir(), 60, env);
+        Processes.Result r = Processes.run(
+                List.of(
+                        script("submit.sh").toString(),
+                        "--master",
+                        "spark://127.0.0.1:7077",
+                        "--out",
+                        tmp.resolve("never").toString()),
+                TestData.projectDir(),
+                60,
+                env);
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("submit.sh: error: spark.authenticate is true"), r.err());
         assertFalse(Files.exists(tmp.resolve("never")));
@@ -190,25 +259,53 @@ class StandaloneClusterIT {
 
     @Test
     void submitGivesTheSettingsJvmOptionsToTheDriverItStartsAndToTheExecutors() throws Exception {
-        Processes.Result r = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
-                "--conf", "spark.authenticate=false", "--dry-run", "--data", "d"), TestData.projectDir(), 60, env());
+        Processes.Result r = Processes.run(
+                List.of(
+                        script("submit.sh").toString(),
+                        "--master",
+                        "spark://127.0.0.1:7077",
+                        "--conf",
+                        "spark.authenticate=false",
+                        "--dry-run",
+                        "--data",
+                        "d"),
+                TestData.projectDir(),
+                60,
+                env());
         assertEquals(0, r.code(), r.err());
         List<String> words = List.of(r.out().trim().split(" "));
         List<String> driverJvm = words.subList(0, words.indexOf("-cp"));
         assertTrue(driverJvm.contains("-XX:G1HeapRegionSize=4m"), "driver JVM: " + driverJvm);
-        assertEquals(1, java.util.Collections.frequency(driverJvm, "--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
-        assertEquals(driverJvm.size(), new java.util.HashSet<>(driverJvm).size(), "an option given twice: " + driverJvm);
+        assertEquals(
+                1, Collections.frequency(driverJvm, "--add-modules=jdk.incubator.vector"), "driver JVM: " + driverJvm);
+        assertEquals(driverJvm.size(), new HashSet<>(driverJvm).size(), "an option given twice: " + driverJvm);
         // printf %q writes the executors' options as one word, its spaces escaped
-        assertTrue(r.out().matches("(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
+        assertTrue(
+                r.out()
+                        .matches("(?s).*spark\\.executor\\.extraJavaOptions=--add-modules=jdk\\.incubator\\.vector"
+                                + "\\\\ (?:\\\\ |\\S)*-XX:G1HeapRegionSize=4m.*"),
                 r.out());
 
-        Processes.Result own = Processes.run(List.of(script("submit.sh").toString(), "--master", "spark://127.0.0.1:7077",
-                "--conf", "spark.authenticate=false", "--conf", "spark.driver.extraJavaOptions=-Dlockstep.probe=1",
-                "--dry-run", "--data", "d"), TestData.projectDir(), 60, env());
+        Processes.Result own = Processes.run(
+                List.of(
+                        script("submit.sh").toString(),
+                        "--master",
+                        "spark://127.0.0.1:7077",
+                        "--conf",
+                        "spark.authenticate=false",
+                        "--conf",
+                        "spark.driver.extraJavaOptions=-Dlockstep.probe=1",
+                        "--dry-run",
+                        "--data",
+                        "d"),
+                TestData.projectDir(),
+                60,
+                env());
         List<String> ownWords = List.of(own.out().trim().split(" "));
         List<String> ownJvm = ownWords.subList(0, ownWords.indexOf("-cp"));
         assertTrue(ownJvm.contains("-Dlockstep.probe=1"), "driver JVM: " + ownJvm);
-        assertFalse(ownJvm.contains("-XX:G1HeapRegionSize=4m"), "a --conf replaces the file's driver options: " + ownJvm);
+        assertFalse(
+                ownJvm.contains("-XX:G1HeapRegionSize=4m"), "a --conf replaces the file's driver options: " + ownJvm);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -217,8 +314,15 @@ class StandaloneClusterIT {
     private static synchronized byte[] localModel() throws Exception {
         if (localModel == null) {
             Path out = tmp.resolve("local-run");
-            List<String> cmd = new ArrayList<>(List.of(Processes.launcher().toString(), "train", "--master", "local[2]",
-                    "--task-lifetime", "step", "--out", out.toString()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Processes.launcher().toString(),
+                    "train",
+                    "--master",
+                    "local[2]",
+                    "--task-lifetime",
+                    "step",
+                    "--out",
+                    out.toString()));
             cmd.addAll(TRAIN);
             Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
             assertEquals(0, r.code(), r.err());
@@ -258,7 +362,10 @@ class StandaloneClusterIT {
 
     private static void stopQuietly() {
         try {
-            new ProcessBuilder(script("stop-cluster.sh").toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+            new ProcessBuilder(script("stop-cluster.sh").toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             // best effort at JVM exit
         }
@@ -266,11 +373,13 @@ class StandaloneClusterIT {
 
     /** The executor JVM a worker launched for the running application. */
     private static ProcessHandle executorOf(long workerPid) throws InterruptedException {
-        ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker " + workerPid + " is gone"));
+        ProcessHandle worker =
+                ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker " + workerPid + " is gone"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Optional<ProcessHandle> e = worker.children()
-                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).findFirst();
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .findFirst();
             if (e.isPresent()) return e.get();
             Thread.sleep(200);
         }
@@ -284,7 +393,9 @@ class StandaloneClusterIT {
     }
 
     private static void signal(String signal, long pid) throws Exception {
-        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertEquals(0, p.waitFor(), "kill -" + signal + " " + pid);
     }
 
@@ -294,8 +405,12 @@ class StandaloneClusterIT {
         assertTrue(Files.isDirectory(dir), "no event log " + dir);
         StringBuilder text = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList()) {
-                try (InputStream in = f.toString().endsWith(".zstd") ? new ZstdInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events_"))
+                    .sorted()
+                    .toList()) {
+                try (InputStream in = f.toString().endsWith(".zstd")
+                        ? new ZstdInputStream(Files.newInputStream(f))
+                        : Files.newInputStream(f)) {
                     text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
             }
@@ -318,8 +433,10 @@ class StandaloneClusterIT {
     }
 
     private static List<String> processesNaming(String text) {
-        return ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid())
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
                 .filter(p -> p.info().commandLine().orElse("").contains(text))
-                .map(p -> p.pid() + " " + p.info().command().orElse("?")).toList();
+                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                .toList();
     }
 }

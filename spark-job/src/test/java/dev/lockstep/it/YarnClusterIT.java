@@ -13,6 +13,7 @@ import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -46,13 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
 class YarnClusterIT {
     /** 3,000 rows of the sample (2,700 train, 300 validation), 54 steps of 50: small, yet long enough to be killed. */
     private static final int ROWS = 3000;
-    private static final List<String> SETTINGS = List.of("--layers", "784,32,10", "--epochs", "1", "--batch", "50",
-            "--partitions", "2", "--seed", "7");
+
+    private static final List<String> SETTINGS =
+            List.of("--layers", "784,32,10", "--epochs", "1", "--batch", "50", "--partitions", "2", "--seed", "7");
     /** What every YARN run adds: the same command line for a first attempt and for one after a lost driver. */
     private static final List<String> RESUMABLE = List.of("--checkpoint-every", "10", "--resume");
+
     private static final long RUN_TIMEOUT = 300;
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     private static MiniYarn cluster;
     private static String data;
     private static byte[] localModel;
@@ -65,18 +72,31 @@ class YarnClusterIT {
         cluster = MiniYarn.start(Path.of("target", "yarn-it").toAbsolutePath(), Processes.libDir());
         data = cluster.hdfs() + "/data/mnist-3k";
         LabeledImages sample = TestData.sample();
-        PreparedWriter.write(cluster.fs().getConf(), data, sample.select(IntStream.range(0, ROWS).toArray()), Optional.empty(), "data/mnist");
+        PreparedWriter.write(
+                cluster.fs().getConf(),
+                data,
+                sample.select(IntStream.range(0, ROWS).toArray()),
+                Optional.empty(),
+                "data/mnist");
         System.err.printf("[YarnClusterIT] HDFS and YARN up, data on HDFS in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         // The reference: the same training on local[2], reading the same data from HDFS.
         Path out = tmp.resolve("local");
-        List<String> cmd = new ArrayList<>(List.of(Processes.launcher().toString(), "train", "--master", "local[2]",
-                "--data", data, "--out", out.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Processes.launcher().toString(),
+                "train",
+                "--master",
+                "local[2]",
+                "--data",
+                data,
+                "--out",
+                out.toString()));
         cmd.addAll(SETTINGS);
         Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
         assertEquals(0, r.code(), r.err());
         localModel = Files.readAllBytes(out.resolve("model.lsm"));
-        localAccuracy = accuracy(Json.readMap(new org.apache.hadoop.conf.Configuration(), out.resolve("metrics.json").toString()));
+        localAccuracy = accuracy(
+                Json.readMap(new Configuration(), out.resolve("metrics.json").toString()));
     }
 
     @AfterAll
@@ -99,7 +119,8 @@ class YarnClusterIT {
         env.put("LOCKSTEP_JOB_JAR", host.resolve("lockstep-job.jar").toString());
 
         String out = cluster.hdfs() + "/runs/cluster";
-        Processes.Started submit = Processes.start(submitCommand("cluster", "lockstep-it-cluster", out), TestData.projectDir(), env);
+        Processes.Started submit =
+                Processes.start(submitCommand("cluster", "lockstep-it-cluster", out), TestData.projectDir(), env);
         try {
             ApplicationReport app = cluster.awaitApplication("lockstep-it-cluster", RUN_TIMEOUT);
             FileUtil.fullyDelete(host.toFile());
@@ -110,22 +131,34 @@ class YarnClusterIT {
 
             ContainerId driver = cluster.amContainer(app.getApplicationId());
             String driverLog = Files.readString(cluster.containerFile(driver, "stderr"));
-            assertTrue(driverLog.contains("[lockstep] done"), "the driver ran elsewhere? its container's stderr:\n" + driverLog);
-            assertFalse(r.err().contains("[lockstep] done"), "cluster mode, yet the driver's output is on the submitter's stderr");
+            assertTrue(
+                    driverLog.contains("[lockstep] done"),
+                    "the driver ran elsewhere? its container's stderr:\n" + driverLog);
+            assertFalse(
+                    r.err().contains("[lockstep] done"),
+                    "cluster mode, yet the driver's output is on the submitter's stderr");
             // The driver's class path holds nothing of the submitting host's (Spark's jars are the node's own); the job
             // jar, Spark's conf and log4j2.properties are the copies YARN localized from HDFS.
             String launch = Files.readString(cluster.containerFile(driver, "launch_container.sh"));
-            String classPath = launch.lines().filter(l -> l.startsWith("export CLASSPATH=")).findFirst().orElseThrow();
+            String classPath = launch.lines()
+                    .filter(l -> l.startsWith("export CLASSPATH="))
+                    .findFirst()
+                    .orElseThrow();
             assertFalse(classPath.contains(host.toString()), classPath);
             for (String shipped : List.of("__app__.jar", "__spark_conf__", "log4j2.properties")) {
-                assertTrue(launch.lines().anyMatch(l -> l.startsWith("ln -sf -- ") && l.contains("/filecache/") && l.endsWith("\"" + shipped + "\"")),
+                assertTrue(
+                        launch.lines()
+                                .anyMatch(l -> l.startsWith("ln -sf -- ")
+                                        && l.contains("/filecache/")
+                                        && l.endsWith("\"" + shipped + "\"")),
                         shipped + " not localized:\n" + launch);
             }
             assertTrue(launch.contains("jdk.incubator.vector"), "no Vector API for the driver:\n" + launch);
             assertModelAndMetrics(out);
             // conf/lockstep.conf reached the driver inside Spark's conf, not as a file.
-            @SuppressWarnings("unchecked") Map<String, Object> sources =
-                    (Map<String, Object>) Json.readMap(cluster.fs().getConf(), out + "/metrics.json").get("config_sources");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sources = (Map<String, Object>)
+                    Json.readMap(cluster.fs().getConf(), out + "/metrics.json").get("config_sources");
             assertEquals("spark conf spark.lockstep.optimizer", sources.get("optimizer"));
         } finally {
             submit.kill();
@@ -135,10 +168,13 @@ class YarnClusterIT {
     @Test
     void clientModeRunsTheDriverHere() throws Exception {
         String out = cluster.hdfs() + "/runs/client";
-        Processes.Result r = Processes.run(submitCommand("client", "lockstep-it-client", out), TestData.projectDir(), RUN_TIMEOUT, env());
+        Processes.Result r = Processes.run(
+                submitCommand("client", "lockstep-it-client", out), TestData.projectDir(), RUN_TIMEOUT, env());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), "client mode: the driver's output is here\n" + r.err());
-        assertTrue(r.err().contains("resident for each epoch"), "the two executors' slots hold both tasks for the epoch:\n" + r.err());
+        assertTrue(
+                r.err().contains("resident for each epoch"),
+                "the two executors' slots hold both tasks for the epoch:\n" + r.err());
         ApplicationReport app = cluster.awaitApplication("lockstep-it-client", 10);
         assertSucceeded(cluster.awaitEnd(app.getApplicationId(), 60), 1);
         assertModelAndMetrics(out);
@@ -147,12 +183,17 @@ class YarnClusterIT {
     @Test
     void aKilledApplicationMasterResumesFromItsCheckpointInASecondAttempt() throws Exception {
         String out = cluster.hdfs() + "/runs/am-killed";
-        Processes.Started submit = Processes.start(submitCommand("cluster", "lockstep-it-am-killed", out), TestData.projectDir(), env());
+        Processes.Started submit =
+                Processes.start(submitCommand("cluster", "lockstep-it-am-killed", out), TestData.projectDir(), env());
         try {
-            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed", RUN_TIMEOUT).getApplicationId();
+            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed", RUN_TIMEOUT)
+                    .getApplicationId();
             FileSystem fs = cluster.fs();
-            killApplicationMasterAfterACheckpoint(id, submit, () -> countCheckpoints(fs, new org.apache.hadoop.fs.Path(out + "/checkpoints")) > 0);
-            assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out + "/model.lsm")), "the run finished before it was killed");
+            killApplicationMasterAfterACheckpoint(
+                    id, submit, () -> countCheckpoints(fs, new org.apache.hadoop.fs.Path(out + "/checkpoints")) > 0);
+            assertFalse(
+                    fs.exists(new org.apache.hadoop.fs.Path(out + "/model.lsm")),
+                    "the run finished before it was killed");
 
             String secondLog = finishInASecondAttempt(id, submit);
             assertTrue(secondLog.contains("[lockstep] resuming after step"), "attempt 2 did not resume:\n" + secondLog);
@@ -171,15 +212,23 @@ class YarnClusterIT {
         cmd.addAll(SETTINGS);
         Processes.Started submit = Processes.start(cmd, TestData.projectDir(), env());
         try {
-            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed-registry", RUN_TIMEOUT).getApplicationId();
+            ApplicationId id = cluster.awaitApplication("lockstep-it-am-killed-registry", RUN_TIMEOUT)
+                    .getApplicationId();
             FileSystem fs = cluster.fs();
             Registry runs = new Registry(fs.getConf(), registry);
-            killApplicationMasterAfterACheckpoint(id, submit, () -> runs.runs().stream()
-                    .anyMatch(r -> countCheckpoints(fs, new org.apache.hadoop.fs.Path(runs.runDir(r), "checkpoints")) > 0));
+            killApplicationMasterAfterACheckpoint(
+                    id,
+                    submit,
+                    () -> runs.runs().stream()
+                            .anyMatch(r ->
+                                    countCheckpoints(fs, new org.apache.hadoop.fs.Path(runs.runDir(r), "checkpoints"))
+                                            > 0));
             assertTrue(runs.current().isEmpty(), "the run finished before it was killed");
 
             String secondLog = finishInASecondAttempt(id, submit);
-            assertTrue(secondLog.contains("[lockstep] registry: continuing run"), "attempt 2 started a new run:\n" + secondLog);
+            assertTrue(
+                    secondLog.contains("[lockstep] registry: continuing run"),
+                    "attempt 2 started a new run:\n" + secondLog);
             assertTrue(secondLog.contains("[lockstep] resuming after step"), "attempt 2 did not resume:\n" + secondLog);
             assertEquals(1, runs.runs().size(), "runs: " + runs.runs());
             String run = runs.current().orElseThrow();
@@ -193,17 +242,21 @@ class YarnClusterIT {
     }
 
     /** Waits for the first checkpoint of application {@code id}, then SIGKILLs its application master (the driver). */
-    private static void killApplicationMasterAfterACheckpoint(ApplicationId id, Processes.Started submit,
-                                                          java.util.function.BooleanSupplier checkpointed) throws Exception {
+    private static void killApplicationMasterAfterACheckpoint(
+            ApplicationId id, Processes.Started submit, BooleanSupplier checkpointed) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT);
         while (!checkpointed.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline && submit.process().isAlive(), "no checkpoint appeared:\n" + submit.errSoFar());
+            assertTrue(
+                    System.nanoTime() < deadline && submit.process().isAlive(),
+                    "no checkpoint appeared:\n" + submit.errSoFar());
             Thread.sleep(50);
         }
         ContainerId first = cluster.amContainer(id);
         List<ProcessHandle> driver = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(first.toString()))
-                .filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster")).toList();
+                .filter(p ->
+                        p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster"))
+                .toList();
         assertFalse(driver.isEmpty(), "no process for the application master " + first);
         driver.forEach(ProcessHandle::destroyForcibly); // SIGKILL: the driver dies mid-training, nothing flushed
     }
@@ -225,28 +278,44 @@ class YarnClusterIT {
         // exit codes are the driver's) and LOCKSTEP_MASTER=yarn; data and registry on HDFS.
         String registry = cluster.hdfs() + "/models/nightly";
         Path conf = tmp.resolve("nightly.conf");
-        Files.writeString(conf, String.join("\n",
-                "LOCKSTEP_DATA=" + data,
-                "LOCKSTEP_REGISTRY=" + registry,
-                "LOCKSTEP_COMMAND=\"" + String.join(" ", submit("client", "lockstep-it-nightly")) + "\"",
-                "LOCKSTEP_MASTER=yarn",
-                "LOCKSTEP_TRAIN_ARGS=\"" + String.join(" ", SETTINGS) + "\"",
-                "LOCKSTEP_LOG_DIR=" + tmp.resolve("nightly-logs"),
-                "LOCKSTEP_LOCK_FILE=" + tmp.resolve("nightly.lock"), ""));
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "LOCKSTEP_DATA=" + data,
+                        "LOCKSTEP_REGISTRY=" + registry,
+                        "LOCKSTEP_COMMAND=\"" + String.join(" ", submit("client", "lockstep-it-nightly")) + "\"",
+                        "LOCKSTEP_MASTER=yarn",
+                        "LOCKSTEP_TRAIN_ARGS=\"" + String.join(" ", SETTINGS) + "\"",
+                        "LOCKSTEP_LOG_DIR=" + tmp.resolve("nightly-logs"),
+                        "LOCKSTEP_LOCK_FILE=" + tmp.resolve("nightly.lock"),
+                        ""));
         Map<String, String> env = env();
         env.put("LOCKSTEP_NIGHTLY_CONF", conf.toString());
-        Processes.Result r = Processes.run(List.of(TestData.projectDir().resolve("deploy/nightly/retrain.sh").toString()),
-                TestData.projectDir(), RUN_TIMEOUT, env);
+        Processes.Result r = Processes.run(
+                List.of(TestData.projectDir()
+                        .resolve("deploy/nightly/retrain.sh")
+                        .toString()),
+                TestData.projectDir(),
+                RUN_TIMEOUT,
+                env);
         assertEquals(0, r.code(), r.err() + logs(tmp.resolve("nightly-logs")));
         assertTrue(r.err().contains("promoted"), r.err());
-        assertSucceeded(cluster.awaitEnd(cluster.awaitApplication("lockstep-it-nightly", 10).getApplicationId(), 60), 1);
+        assertSucceeded(
+                cluster.awaitEnd(
+                        cluster.awaitApplication("lockstep-it-nightly", 10).getApplicationId(), 60),
+                1);
         Registry runs = new Registry(cluster.fs().getConf(), registry);
-        try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(runs.modelFile(runs.current().orElseThrow())))) {
+        try (InputStream in = cluster.fs()
+                .open(new org.apache.hadoop.fs.Path(
+                        runs.modelFile(runs.current().orElseThrow())))) {
             assertArrayEquals(localModel, in.readAllBytes(), "the promoted model differs from local[2]'s");
         }
         // The promotion took the registry's lock on HDFS and let it go.
         assertEquals("promoted", runs.events().get(runs.events().size() - 1).get("event"));
-        assertFalse(cluster.fs().exists(new org.apache.hadoop.fs.Path(registry, ".lock")), "the registry lock was left behind");
+        assertFalse(
+                cluster.fs().exists(new org.apache.hadoop.fs.Path(registry, ".lock")),
+                "the registry lock was left behind");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -255,18 +324,31 @@ class YarnClusterIT {
         if (!Files.isDirectory(dir)) return "";
         StringBuilder b = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) b.append("\n--- ").append(f).append('\n').append(Files.readString(f));
+            for (Path f : files.toList())
+                b.append("\n--- ").append(f).append('\n').append(Files.readString(f));
         }
         return b.toString();
     }
 
     /** submit.sh with this cluster's settings; the train arguments follow. */
     private static List<String> submit(String deployMode, String name) {
-        return List.of(TestData.projectDir().resolve("deploy/yarn/submit.sh").toString(),
-                "--deploy-mode", deployMode, "--name", name, "--executor-memory", "512m",
-                "--conf", "spark.yarn.jars=" + cluster.sparkJars(), "--conf", "spark.yarn.am.memory=256m",
+        return List.of(
+                TestData.projectDir().resolve("deploy/yarn/submit.sh").toString(),
+                "--deploy-mode",
+                deployMode,
+                "--name",
+                name,
+                "--executor-memory",
+                "512m",
+                "--conf",
+                "spark.yarn.jars=" + cluster.sparkJars(),
+                "--conf",
+                "spark.yarn.am.memory=256m",
                 // Containers bind to loopback only (Spark would otherwise pick the host's other address).
-                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1");
+                "--conf",
+                "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf",
+                "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1");
     }
 
     private static List<String> submitCommand(String deployMode, String name, String out) {
@@ -308,7 +390,11 @@ class YarnClusterIT {
         assertEquals(300, ((Number) metrics.get("eval_rows")).intValue());
         assertEquals(2, ((Number) metrics.get("partitions")).intValue());
         for (String name : List.of("history.jsonl", "report.html")) {
-            assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(out + "/" + name)).getLen() > 0, name);
+            assertTrue(
+                    fs.getFileStatus(new org.apache.hadoop.fs.Path(out + "/" + name))
+                                    .getLen()
+                            > 0,
+                    name);
         }
     }
 
@@ -319,9 +405,12 @@ class YarnClusterIT {
     private static long countCheckpoints(FileSystem fs, org.apache.hadoop.fs.Path dir) {
         try {
             if (!fs.exists(dir)) return 0;
-            return Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).filter(p -> p.getName().matches("ckpt-\\d+\\.lsc")).count();
+            return Stream.of(fs.listStatus(dir))
+                    .map(FileStatus::getPath)
+                    .filter(p -> p.getName().matches("ckpt-\\d+\\.lsc"))
+                    .count();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

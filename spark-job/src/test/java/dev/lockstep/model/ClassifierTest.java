@@ -9,6 +9,7 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Mlp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,11 +27,12 @@ class ClassifierTest {
         Mlp reference = new Mlp(arch, 1);
         reference.setParameters(model.parameters());
         for (int i = 0; i < 6; i++) reference.input()[i] = raw[i] * 0.5f - 1f;
-        float[] expected = java.util.Arrays.copyOf(reference.forward(1), 3);
+        float[] expected = Arrays.copyOf(reference.forward(1), 3);
 
         Classifier c = new Classifier(model);
         assertArrayEquals(expected, c.probabilities(raw));
-        double[] fromVector = c.probabilities(Vectors.sparse(6, new int[] {1, 2, 3, 4, 5}, new double[] {1, 2, 3, 4, 5}));
+        double[] fromVector =
+                c.probabilities(Vectors.sparse(6, new int[] {1, 2, 3, 4, 5}, new double[] {1, 2, 3, 4, 5}));
         for (int k = 0; k < 3; k++) assertEquals(expected[k], fromVector[k], 0f);
         int best = 0;
         for (int k = 1; k < 3; k++) if (expected[k] > expected[best]) best = k;
@@ -55,7 +57,7 @@ class ClassifierTest {
                 results.add(pool.submit(() -> {
                     for (int round = 0; round < 5000; round++) {
                         int n = (round + offset) % 64;
-                        if (!java.util.Arrays.equals(expected[n], c.probabilities(images[n]))) return false;
+                        if (!Arrays.equals(expected[n], c.probabilities(images[n]))) return false;
                     }
                     return true;
                 }));

@@ -10,16 +10,21 @@ import org.junit.jupiter.api.Test;
 class MlpModelTest {
     private final Architecture arch = new Architecture(new int[] {2, 2}, Activation.RELU); // 6 parameters
 
-    @Test void validatesLengthAndFiniteness() {
-        assertTrue(assertThrows(LockstepException.class, () -> new MlpModel(arch, new float[5])).getMessage()
+    @Test
+    void validatesLengthAndFiniteness() {
+        assertTrue(assertThrows(LockstepException.class, () -> new MlpModel(arch, new float[5]))
+                .getMessage()
                 .contains("needs 6 parameters, got 5"));
         float[] p = new float[6];
         p[4] = Float.NaN;
-        assertEquals("model has a non-finite parameter at index 4",
-                assertThrows(LockstepException.class, () -> new MlpModel(arch, p)).getMessage());
+        assertEquals(
+                "model has a non-finite parameter at index 4",
+                assertThrows(LockstepException.class, () -> new MlpModel(arch, p))
+                        .getMessage());
     }
 
-    @Test void isImmutable() {
+    @Test
+    void isImmutable() {
         float[] p = {1, 2, 3, 4, 5, 6};
         MlpModel m = new MlpModel(arch, p);
         p[0] = 99;
@@ -29,7 +34,8 @@ class MlpModelTest {
         assertSame(InputScaling.UNIT, m.scaling());
     }
 
-    @Test void equalityIsBitwise() {
+    @Test
+    void equalityIsBitwise() {
         float[] p = new float[6];
         float[] q = new float[6];
         q[3] = -0.0f;
@@ -39,7 +45,8 @@ class MlpModelTest {
         assertNotEquals(new MlpModel(arch, p), new MlpModel(arch, p, new InputScaling(1f, 0f)));
     }
 
-    @Test void inputScalingMapsPixelBytes() {
+    @Test
+    void inputScalingMapsPixelBytes() {
         assertEquals(0f, InputScaling.UNIT.apply(0));
         assertEquals(1f, InputScaling.UNIT.apply(255));
         assertEquals(1f, InputScaling.UNIT.apply((byte) 0xFF), "signed bytes are treated as unsigned");

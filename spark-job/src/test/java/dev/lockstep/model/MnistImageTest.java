@@ -10,10 +10,11 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class MnistImageTest {
-    static BufferedImage drawn(int w, int h, Color background, Color ink, java.util.function.Consumer<Graphics2D> draw) {
+    static BufferedImage drawn(int w, int h, Color background, Color ink, Consumer<Graphics2D> draw) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(background);
@@ -58,8 +59,10 @@ class MnistImageTest {
 
     @Test
     void polarityAndSizeDoNotMatter() {
-        float[] darkOnLight = MnistImage.pixels(drawn(280, 280, Color.WHITE, Color.BLACK, g -> g.drawOval(70, 40, 140, 200)));
-        float[] lightOnDark = MnistImage.pixels(drawn(280, 280, Color.BLACK, Color.WHITE, g -> g.drawOval(70, 40, 140, 200)));
+        float[] darkOnLight =
+                MnistImage.pixels(drawn(280, 280, Color.WHITE, Color.BLACK, g -> g.drawOval(70, 40, 140, 200)));
+        float[] lightOnDark =
+                MnistImage.pixels(drawn(280, 280, Color.BLACK, Color.WHITE, g -> g.drawOval(70, 40, 140, 200)));
         assertArrayEquals(darkOnLight, lightOnDark, 1f);
     }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import org.junit.jupiter.api.Test;
 
 class ModelDirectoryTest {
-    @Test void resolvesNamesForEverySchemeWithOrWithoutTrailingSlash() {
+    @Test
+    void resolvesNamesForEverySchemeWithOrWithoutTrailingSlash() {
         assertEquals("out/model.lsm", ModelDirectory.modelFile("out"));
         assertEquals("/abs/out/model.json", ModelDirectory.sidecarFile("/abs/out/"));
         assertEquals("hdfs://nn:8020/runs/1/metrics.json", ModelDirectory.metricsFile("hdfs://nn:8020/runs/1"));

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.sun.management.ThreadMXBean;
 import dev.lockstep.LockstepException;
 import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelFileTest {
     private final Configuration conf = new Configuration();
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     private static MlpModel read(byte[] b, boolean lengthKnown) throws IOException {
         return ModelFile.read(new ByteArrayInputStream(b), "test.lsm", lengthKnown ? b.length : -1);
@@ -37,8 +43,12 @@ class ModelFileTest {
         assertEquals(expected.architecture(), actual.architecture());
         assertArrayEquals(expected.architecture().sizes(), actual.architecture().sizes());
         assertEquals(expected.architecture().hidden(), actual.architecture().hidden());
-        assertEquals(Float.floatToRawIntBits(expected.scaling().scale()), Float.floatToRawIntBits(actual.scaling().scale()));
-        assertEquals(Float.floatToRawIntBits(expected.scaling().offset()), Float.floatToRawIntBits(actual.scaling().offset()));
+        assertEquals(
+                Float.floatToRawIntBits(expected.scaling().scale()),
+                Float.floatToRawIntBits(actual.scaling().scale()));
+        assertEquals(
+                Float.floatToRawIntBits(expected.scaling().offset()),
+                Float.floatToRawIntBits(actual.scaling().offset()));
         float[] e = expected.parameters(), a = actual.parameters();
         assertEquals(e.length, a.length);
         for (int i = 0; i < e.length; i++) {
@@ -46,30 +56,43 @@ class ModelFileTest {
         }
     }
 
-    @Test void networksBeyondTheFormatsLimitsAreRefusedBeforeAnythingIsWritten() {
-        ModelFile.checkStorable(new dev.lockstep.nn.Architecture(new int[] {784, 15000, 15000, 10}, Activation.RELU)); // 236,940,010
-        String big = assertThrows(IllegalArgumentException.class, () -> ModelFile.checkStorable(
-                new dev.lockstep.nn.Architecture(new int[] {784, 16384, 16384, 10}, Activation.RELU))).getMessage();
-        assertEquals("281,477,130 parameters (1,074 MB of float32); a model file holds at most 268,435,456 (1,024 MB)", big);
+    @Test
+    void networksBeyondTheFormatsLimitsAreRefusedBeforeAnythingIsWritten() {
+        ModelFile.checkStorable(new Architecture(new int[] {784, 15000, 15000, 10}, Activation.RELU)); // 236,940,010
+        String big = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ModelFile.checkStorable(
+                                new Architecture(new int[] {784, 16384, 16384, 10}, Activation.RELU)))
+                .getMessage();
+        assertEquals(
+                "281,477,130 parameters (1,074 MB of float32); a model file holds at most 268,435,456 (1,024 MB)", big);
         int[] deep = new int[ModelFile.MAX_SIZES + 1];
-        java.util.Arrays.fill(deep, 2);
-        assertEquals("65 layer sizes; a model file holds 2 to 64", assertThrows(IllegalArgumentException.class,
-                () -> ModelFile.checkStorable(new dev.lockstep.nn.Architecture(deep, Activation.RELU))).getMessage());
-        ModelFile.checkStorable(new dev.lockstep.nn.Architecture(java.util.Arrays.copyOf(deep, ModelFile.MAX_SIZES), Activation.RELU));
+        Arrays.fill(deep, 2);
+        assertEquals(
+                "65 layer sizes; a model file holds 2 to 64",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ModelFile.checkStorable(new Architecture(deep, Activation.RELU)))
+                        .getMessage());
+        ModelFile.checkStorable(new Architecture(Arrays.copyOf(deep, ModelFile.MAX_SIZES), Activation.RELU));
         // What write refuses, read would have refused: a 65-size network made anyway is not written.
-        MlpModel tooDeep = new MlpModel(new dev.lockstep.nn.Architecture(deep, Activation.RELU),
-                new float[new dev.lockstep.nn.Architecture(deep, Activation.RELU).parameterCount()], InputScaling.UNIT);
-        assertThrows(IllegalArgumentException.class, () -> ModelFile.write(new java.io.ByteArrayOutputStream(), tooDeep));
+        MlpModel tooDeep = new MlpModel(
+                new Architecture(deep, Activation.RELU),
+                new float[new Architecture(deep, Activation.RELU).parameterCount()],
+                InputScaling.UNIT);
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.write(new ByteArrayOutputStream(), tooDeep));
     }
 
-    @Test void streamRoundTripIsBitIdentical() throws IOException {
+    @Test
+    void streamRoundTripIsBitIdentical() throws IOException {
         MlpModel model = TestModels.small();
         byte[] b = TestModels.bytes(model);
         assertBitIdentical(model, read(b, true));
         assertBitIdentical(model, read(b, false));
     }
 
-    @Test void fileSystemRoundTripWithPlainPathAndFileUri() {
+    @Test
+    void fileSystemRoundTripWithPlainPathAndFileUri() {
         MlpModel model = TestModels.small();
         String plain = dir.resolve("out/model.lsm").toString();
         ModelFile.write(conf, plain, model);
@@ -80,7 +103,8 @@ class ModelFileTest {
         assertBitIdentical(model, ModelFile.read(conf, uri));
     }
 
-    @Test void overwritesAnExistingModel() {
+    @Test
+    void overwritesAnExistingModel() {
         String path = dir.resolve("model.lsm").toString();
         ModelFile.write(conf, path, TestModels.small());
         MlpModel bigger = TestModels.random(Activation.RELU, 5, 7, 3);
@@ -88,7 +112,8 @@ class ModelFileTest {
         assertBitIdentical(bigger, ModelFile.read(conf, path));
     }
 
-    @Test void largeModelRoundTripsAcrossChunkAndGrowthBoundaries() throws IOException {
+    @Test
+    void largeModelRoundTripsAcrossChunkAndGrowthBoundaries() throws IOException {
         // 318,010 parameters: several 64 KiB chunks, and beyond the initial unknown-length array, so it must grow.
         MlpModel model = TestModels.random(Activation.SIGMOID, 784, 400, 10);
         byte[] b = TestModels.bytes(model);
@@ -97,7 +122,8 @@ class ModelFileTest {
         assertBitIdentical(model, read(b, false));
     }
 
-    @Test void layoutMatchesTheDocumentation() throws IOException {
+    @Test
+    void layoutMatchesTheDocumentation() throws IOException {
         MlpModel model = TestModels.small();
         byte[] b = TestModels.bytes(model);
         assertEquals(41 + 4 * 3 + 4 * 23, b.length);
@@ -124,11 +150,12 @@ class ModelFileTest {
         assertEquals(-1, in.read());
     }
 
-    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyTruncationIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
         for (int len = 0; len < b.length; len++) {
-            byte[] cut = java.util.Arrays.copyOf(b, len);
+            byte[] cut = Arrays.copyOf(b, len);
             for (boolean known : new boolean[] {true, false}) {
                 String msg = rejection(cut, known);
                 assertTrue(msg.startsWith("model file test.lsm: "), msg);
@@ -139,7 +166,8 @@ class ModelFileTest {
         }
     }
 
-    @Test @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyFlippedByteIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
         for (int mask : new int[] {0xFF, 0x01, 0x80}) {
@@ -155,14 +183,16 @@ class ModelFileTest {
         }
     }
 
-    @Test void trailingBytesAreRejected() {
+    @Test
+    void trailingBytesAreRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
-        byte[] longer = java.util.Arrays.copyOf(b, b.length + 3);
+        byte[] longer = Arrays.copyOf(b, b.length + 3);
         assertTrue(rejection(longer, true).contains("trailing bytes"));
         assertTrue(rejection(longer, false).contains("trailing bytes"));
     }
 
-    @Test void wrongMagicSaysNotALockstepModel() {
+    @Test
+    void wrongMagicSaysNotALockstepModel() {
         byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
         for (byte[] b : new byte[][] {gzip, png, "hello".getBytes(StandardCharsets.US_ASCII)}) {
@@ -171,29 +201,42 @@ class ModelFileTest {
         }
     }
 
-    @Test void futureAndInvalidVersionsAreRejected() {
+    @Test
+    void futureAndInvalidVersionsAreRejected() {
         byte[] v7 = TestModels.file(7, 29, new int[] {4, 3, 2}, 2, 1f, 0f, 23, 23);
-        assertEquals("model file test.lsm: model format version 7 is newer than this Lockstep supports (1)",
+        assertEquals(
+                "model file test.lsm: model format version 7 is newer than this Lockstep supports (1)",
                 rejection(v7, true));
         byte[] v0 = TestModels.file(0, 29, new int[] {4, 3, 2}, 2, 1f, 0f, 23, 23);
         assertTrue(rejection(v0, true).contains("invalid model format version 0"));
     }
 
-    @Test void insaneHeadersAreRejected() {
+    @Test
+    void insaneHeadersAreRejected() {
         int[] ok = {4, 3, 2};
-        assertTrue(rejection(TestModels.file(1, 5000, ok, 2, 1f, 0f, 23, 23), true).contains("header length 5000"));
-        assertTrue(rejection(TestModels.file(1, 33, ok, 2, 1f, 0f, 23, 23), true).contains("does not match 3 layers"));
-        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 0, 2}, 2, 1f, 0f, 23, 23), true).contains("layer size 0"));
-        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 70000, 2}, 2, 1f, 0f, 23, 23), true).contains("layer size 70000"));
-        assertTrue(rejection(TestModels.file(1, 29, ok, 9, 1f, 0f, 23, 23), true).contains("unknown activation code 9"));
-        assertTrue(rejection(TestModels.file(1, 29, ok, 2, Float.NaN, 0f, 23, 23), true).contains("not finite"));
-        assertTrue(rejection(TestModels.file(1, 29, ok, 2, 1f, 0f, 24, 23), true).contains("parameter count 24"));
-        assertTrue(rejection(TestModels.file(1, 21, new int[] {4}, 2, 1f, 0f, 0, 0), true).contains("header length 21"));
+        assertTrue(
+                rejection(TestModels.file(1, 5000, ok, 2, 1f, 0f, 23, 23), true).contains("header length 5000"));
+        assertTrue(
+                rejection(TestModels.file(1, 33, ok, 2, 1f, 0f, 23, 23), true).contains("does not match 3 layers"));
+        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 0, 2}, 2, 1f, 0f, 23, 23), true)
+                .contains("layer size 0"));
+        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 70000, 2}, 2, 1f, 0f, 23, 23), true)
+                .contains("layer size 70000"));
+        assertTrue(
+                rejection(TestModels.file(1, 29, ok, 9, 1f, 0f, 23, 23), true).contains("unknown activation code 9"));
+        assertTrue(rejection(TestModels.file(1, 29, ok, 2, Float.NaN, 0f, 23, 23), true)
+                .contains("not finite"));
+        assertTrue(
+                rejection(TestModels.file(1, 29, ok, 2, 1f, 0f, 24, 23), true).contains("parameter count 24"));
+        assertTrue(rejection(TestModels.file(1, 21, new int[] {4}, 2, 1f, 0f, 0, 0), true)
+                .contains("header length 21"));
         // The output layer needs two classes; Architecture's own rule, reported as a header problem.
-        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 3, 1}, 2, 1f, 0f, 19, 19), true).contains("invalid header"));
+        assertTrue(rejection(TestModels.file(1, 29, new int[] {4, 3, 1}, 2, 1f, 0f, 19, 19), true)
+                .contains("invalid header"));
     }
 
-    @Test @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void headerClaimingHugeParameterCountsIsRejectedWithoutAllocating() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
@@ -207,75 +250,97 @@ class ModelFileTest {
         // A legal, 1 GB-sized header in a 100-byte file: the length check (known) or growing reads (unknown) stop it.
         int count = 16000 * 16000 + 16000 + 16000 * 2 + 2;
         byte[] big = TestModels.file(1, 29, new int[] {16000, 16000, 2}, 0, 1f, 0f, count, 10);
-        assertTrue(rejection(big, true).contains("truncated: expected " + (41 + 12 + 4L * count) + " bytes, found " + big.length));
+        assertTrue(rejection(big, true)
+                .contains("truncated: expected " + (41 + 12 + 4L * count) + " bytes, found " + big.length));
         assertTrue(rejection(big, false).contains("truncated"));
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 32L << 20, "allocated " + allocated + " bytes");
     }
 
-    @Test @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void aStreamThatNeverEndsCannotMakeTheReaderAllocateMoreThanArrives() throws IOException {
         // Header of a 1 GB model followed by a slow trickle: the reader only holds what it has actually received.
         int count = 16000 * 16000 + 16000 + 16000 * 2 + 2;
-        byte[] head = java.util.Arrays.copyOf(TestModels.file(1, 29, new int[] {16000, 16000, 2}, 0, 1f, 0f, count, 0), 45);
-        InputStream stream = new java.io.SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
+        byte[] head = Arrays.copyOf(TestModels.file(1, 29, new int[] {16000, 16000, 2}, 0, 1f, 0f, count, 0), 45);
+        InputStream stream = new SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
             long served;
-            @Override public int read() { return served++ < 4_000_000 ? 0 : -1; }
+
+            @Override
+            public int read() {
+                return served++ < 4_000_000 ? 0 : -1;
+            }
         });
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         LockstepException e = assertThrows(LockstepException.class, () -> ModelFile.read(stream, "pipe", -1));
-        assertTrue(e.getMessage().contains("truncated: expected " + (41 + 12 + 4L * count) + " bytes, found 4000045"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("truncated: expected " + (41 + 12 + 4L * count) + " bytes, found 4000045"),
+                e.getMessage());
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes");
     }
 
-    @Test void nonFiniteParameterInAnIntactFileIsRejected() {
+    @Test
+    void nonFiniteParameterInAnIntactFileIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
         ByteBuffer.wrap(b).putFloat(16 + 29 + 4 * 6, Float.POSITIVE_INFINITY);
         String msg = rejection(TestModels.withValidChecksum(b), true);
         assertEquals("model file test.lsm: model has a non-finite parameter at index 6", msg);
     }
 
-    @Test void missingFileAndDirectoryGiveClearMessages() throws IOException {
+    @Test
+    void missingFileAndDirectoryGiveClearMessages() throws IOException {
         String missing = dir.resolve("nope.lsm").toString();
-        assertEquals("model file " + missing + " does not exist",
-                assertThrows(LockstepException.class, () -> ModelFile.read(conf, missing)).getMessage());
+        assertEquals(
+                "model file " + missing + " does not exist",
+                assertThrows(LockstepException.class, () -> ModelFile.read(conf, missing))
+                        .getMessage());
         Files.createDirectories(dir.resolve("run"));
         String run = dir.resolve("run").toString();
-        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, run)).getMessage();
+        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, run))
+                .getMessage();
         assertTrue(msg.contains("is a directory") && msg.contains("model.lsm"), msg);
     }
 
-    @Test void corruptFileOnDiskNamesTheFile() throws IOException {
+    @Test
+    void corruptFileOnDiskNamesTheFile() throws IOException {
         Path p = dir.resolve("model.lsm");
         byte[] b = TestModels.bytes(TestModels.small());
         b[60] ^= 1;
         Files.write(p, b);
-        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage();
+        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString()))
+                .getMessage();
         assertEquals("model file " + p + ": checksum mismatch: file is corrupt", msg);
     }
 
-    @Test void damagedFileWrittenThroughHadoopIsReportedByOurChecks() throws IOException {
+    @Test
+    void damagedFileWrittenThroughHadoopIsReportedByOurChecks() throws IOException {
         // ModelFile.write on the local FS leaves Hadoop's .model.lsm.crc beside the model; a later truncation or
         // bit flip must still produce our messages, not Hadoop's ChecksumException.
         Path p = dir.resolve("model.lsm");
         ModelFile.write(conf, p.toString(), TestModels.small());
         byte[] b = Files.readAllBytes(p);
-        Files.write(p, java.util.Arrays.copyOf(b, 100));
-        assertEquals("model file " + p + ": truncated: expected 145 bytes, found 100",
-                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage());
+        Files.write(p, Arrays.copyOf(b, 100));
+        assertEquals(
+                "model file " + p + ": truncated: expected 145 bytes, found 100",
+                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString()))
+                        .getMessage());
         b[100] ^= 4;
         Files.write(p, b);
-        assertEquals("model file " + p + ": checksum mismatch: file is corrupt",
-                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString())).getMessage());
+        assertEquals(
+                "model file " + p + ": checksum mismatch: file is corrupt",
+                assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString()))
+                        .getMessage());
     }
 
-    @Test void malformedPathsAreUserErrors() {
+    @Test
+    void malformedPathsAreUserErrors() {
         assertThrows(LockstepException.class, () -> ModelFile.read(conf, ""));
         assertThrows(LockstepException.class, () -> ModelFile.read(conf, "a:b"));
         assertThrows(LockstepException.class, () -> ModelFile.write(conf, "a:b", TestModels.small()));
-        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, "nosuchfs://x/model.lsm")).getMessage();
+        String msg = assertThrows(LockstepException.class, () -> ModelFile.read(conf, "nosuchfs://x/model.lsm"))
+                .getMessage();
         assertTrue(msg.contains("nosuchfs://x/model.lsm"), msg);
     }
 }

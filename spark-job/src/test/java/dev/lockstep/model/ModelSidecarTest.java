@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelSidecarTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-    @Test void writesEveryFieldInADocumentedOrder() throws Exception {
+    @Test
+    void writesEveryFieldInADocumentedOrder() throws Exception {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("testAccuracy", 0.9812);
         metrics.put("trainLoss", Double.NaN);
@@ -29,11 +31,23 @@ class ModelSidecarTest {
         ModelSidecar.write(new Configuration(), uri, TestModels.small(), metrics, config, "sha256:abc");
 
         Map<String, Object> json = Json.readMap(new Configuration(), uri);
-        assertEquals(List.of("format", "formatVersion", "architecture", "inputScaling", "parameterCount", "metrics",
-                "config", "dataFingerprint", "codeVersion", "createdAt"), List.copyOf(json.keySet()));
+        assertEquals(
+                List.of(
+                        "format",
+                        "formatVersion",
+                        "architecture",
+                        "inputScaling",
+                        "parameterCount",
+                        "metrics",
+                        "config",
+                        "dataFingerprint",
+                        "codeVersion",
+                        "createdAt"),
+                List.copyOf(json.keySet()));
         assertEquals("lockstep-model", json.get("format"));
         assertEquals(1, json.get("formatVersion"));
-        assertEquals(Map.of("layers", List.of(4, 3, 2), "hidden", "tanh", "output", "softmax"), json.get("architecture"));
+        assertEquals(
+                Map.of("layers", List.of(4, 3, 2), "hidden", "tanh", "output", "softmax"), json.get("architecture"));
         assertEquals(Map.of("scale", (double) (1f / 127.5f), "offset", -1.0), round(json.get("inputScaling")));
         assertEquals(23, json.get("parameterCount"));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -56,7 +70,8 @@ class ModelSidecarTest {
         return m;
     }
 
-    @Test void createdAtIsIsoUtcToTheSecond() {
+    @Test
+    void createdAtIsIsoUtcToTheSecond() {
         Clock clock = Clock.fixed(Instant.parse("2025-03-04T05:06:07.891Z"), ZoneOffset.UTC);
         Map<String, Object> c = ModelSidecar.content(TestModels.small(), null, null, null, clock);
         assertEquals("2025-03-04T05:06:07Z", c.get("createdAt"));

@@ -14,8 +14,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,10 @@ class RegistryGuardsTest {
     private static final String A = "20261120-020000-000-aaaa";
     private static final String B = "20261121-020000-000-bbbb";
     private static final String C = "20261122-020000-000-cccc";
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
+
     private final List<String> warnings = new ArrayList<>();
 
     private Path root() {
@@ -46,9 +51,10 @@ class RegistryGuardsTest {
 
     /** Every file under the registry and its bytes, to show that a refused operation changed nothing. */
     private Map<String, byte[]> snapshot() throws Exception {
-        Map<String, byte[]> files = new java.util.TreeMap<>();
+        Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root())) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) files.put(root().relativize(p).toString(), Files.readAllBytes(p));
+            for (Path p : all.filter(Files::isRegularFile).toList())
+                files.put(root().relativize(p).toString(), Files.readAllBytes(p));
         }
         return files;
     }
@@ -63,11 +69,27 @@ class RegistryGuardsTest {
     void runIdsAreTheRegistrysOwnShapeAndNothingElse() {
         assertTrue(RunIds.isValid(Registry.newRunId()));
         assertTrue(RunIds.isValid(A));
-        for (String bad : new String[] {null, "", "..", ".", "../../tmp", "/", ":", "a:b", "x/y", "20261120-020000-000-aaaa/..",
-                "20261120-020000-000-AAAA", "20261120-020000-000-aaa", " 20261120-020000-000-aaaa", "20261120-020000-000-aaaa\n",
-                "20261399-020000-000-aaaa", "run-1"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "..",
+            ".",
+            "../../tmp",
+            "/",
+            ":",
+            "a:b",
+            "x/y",
+            "20261120-020000-000-aaaa/..",
+            "20261120-020000-000-AAAA",
+            "20261120-020000-000-aaa",
+            " 20261120-020000-000-aaaa",
+            "20261120-020000-000-aaaa\n",
+            "20261399-020000-000-aaaa",
+            "run-1"
+        }) {
             assertFalse(RunIds.isValid(bad), String.valueOf(bad));
-            LockstepException e = assertThrows(LockstepException.class, () -> registry().runDir(bad));
+            LockstepException e =
+                    assertThrows(LockstepException.class, () -> registry().runDir(bad));
             assertTrue(e.getMessage().contains("is not a run id (like 20261122-214500-123-3fa2)"), e.getMessage());
         }
         assertEquals(Instant.parse("2026-11-20T02:00:00Z"), RunIds.startTime(A));
@@ -79,7 +101,8 @@ class RegistryGuardsTest {
         Registry r = registry();
         run(r, A, "promoted");
         r.promote(A, "first");
-        for (String pointer : List.of("{\"current\": \"..\", \"previous\": []}",
+        for (String pointer : List.of(
+                "{\"current\": \"..\", \"previous\": []}",
                 "{\"current\": \"" + A + "\", \"previous\": [\"../../tmp\"]}",
                 "{\"current\": \"" + A + "\", \"previous\": [7]}",
                 "{\"current\": \"" + A + "\", \"previous\": \"" + B + "\"}",
@@ -111,12 +134,14 @@ class RegistryGuardsTest {
         Map<String, byte[]> before = snapshot();
         LockstepException e = assertThrows(LockstepException.class, r::rollback);
         assertTrue(e.getMessage().startsWith("cannot roll back to run " + A + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("checksum") && e.getMessage().endsWith("current.json is unchanged"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("checksum") && e.getMessage().endsWith("current.json is unchanged"),
+                e.getMessage());
         assertUnchanged(before);
 
         // Gone altogether.
         try (Stream<Path> all = Files.walk(modelA.getParent())) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
         before = snapshot();
         e = assertThrows(LockstepException.class, r::rollback);
@@ -145,7 +170,11 @@ class RegistryGuardsTest {
         run(r, B, "rejected");
         run(r, C, "rejected");
         Path statusB = Path.of(r.runDir(B)).resolve("status.json");
-        for (String garbage : List.of("not json", "[1, 2]", "{\"status\": 3, \"reason\": \"x\"}", "{\"reason\": \"no status\"}",
+        for (String garbage : List.of(
+                "not json",
+                "[1, 2]",
+                "{\"status\": 3, \"reason\": \"x\"}",
+                "{\"reason\": \"no status\"}",
                 "{\"status\": \"rejected\", \"reason\": \"x\", \"candidate_accuracy\": \"high\"}")) {
             Files.writeString(statusB, garbage);
             warnings.clear();
@@ -163,8 +192,11 @@ class RegistryGuardsTest {
         assertEquals(List.of(), r.prune(1));
         assertTrue(Files.exists(statusB));
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("skipping run " + B)), warnings.toString());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("not-a-run") && w.contains("not a run directory")), warnings.toString());
-        assertTrue(Files.isDirectory(root().resolve("runs").resolve("not-a-run")), "what is not a run is never deleted");
+        assertTrue(
+                warnings.stream().anyMatch(w -> w.contains("not-a-run") && w.contains("not a run directory")),
+                warnings.toString());
+        assertTrue(
+                Files.isDirectory(root().resolve("runs").resolve("not-a-run")), "what is not a run is never deleted");
     }
 
     @Test
@@ -172,12 +204,18 @@ class RegistryGuardsTest {
         Registry r = registry();
         run(r, A, "rejected");
         Path events = root().resolve("events.jsonl");
-        Files.writeString(events, Files.readString(events) + "garbage\n{\"event\": \"promoted\", \"run\": \"..\"}\n"
-                + "{\"event\": \"pruned\", \"run\": \"" + A + "," + B + "\"}\n");
+        Files.writeString(
+                events,
+                Files.readString(events) + "garbage\n{\"event\": \"promoted\", \"run\": \"..\"}\n"
+                        + "{\"event\": \"pruned\", \"run\": \"" + A + "," + B + "\"}\n");
         List<Map<String, Object>> read = r.events();
-        assertEquals(List.of("rejected", "pruned"), read.stream().map(e -> e.get("event")).toList());
+        assertEquals(
+                List.of("rejected", "pruned"),
+                read.stream().map(e -> e.get("event")).toList());
         assertEquals(2, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(1).contains("line 3") && warnings.get(1).contains("'..' is not a run id"), warnings.get(1));
+        assertTrue(
+                warnings.get(1).contains("line 3") && warnings.get(1).contains("'..' is not a run id"),
+                warnings.get(1));
     }
 
     @Test

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Writers sharing a registry: the lock keeps their read-decide-replace steps from interleaving. */
 class RegistryLockTest {
     private static final Configuration CONF = new Configuration();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     private Registry registry(Duration wait) {
         return new Registry(CONF, tmp.resolve("registry").toString(), wait);
@@ -52,7 +54,8 @@ class RegistryLockTest {
                 int id = w;
                 done.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < each; i++) r.setStatus(String.format("20261122-000000-%03d-%04x", i, id), "rejected", "test", Map.of());
+                    for (int i = 0; i < each; i++)
+                        r.setStatus(String.format("20261122-000000-%03d-%04x", i, id), "rejected", "test", Map.of());
                     return null;
                 }));
             }
@@ -106,10 +109,17 @@ class RegistryLockTest {
     void aHeldLockMakesOthersWaitThenFailNamingItsHolder() throws Exception {
         Registry r = registry(Duration.ofMillis(300));
         String run = runWithModel(r, "20261122-000000-000-0001");
-        try (RegistryLock held = RegistryLock.acquire(CONF, tmp.resolve("registry").toString(), "test holder", Duration.ZERO)) {
+        try (RegistryLock held =
+                RegistryLock.acquire(CONF, tmp.resolve("registry").toString(), "test holder", Duration.ZERO)) {
             LockstepException e = assertThrows(LockstepException.class, () -> r.promote(run, "waits"));
-            assertTrue(e.getMessage().contains("\"test holder\" of pid " + ProcessHandle.current().pid()), e.getMessage());
-            assertTrue(e.getMessage().contains("delete " + "file:" + lockFile()) || e.getMessage().contains("delete " + lockFile()),
+            assertTrue(
+                    e.getMessage()
+                            .contains("\"test holder\" of pid "
+                                    + ProcessHandle.current().pid()),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("delete " + "file:" + lockFile())
+                            || e.getMessage().contains("delete " + lockFile()),
                     e.getMessage());
             assertTrue(r.current().isEmpty(), "nothing was promoted");
         }
@@ -161,10 +171,14 @@ class RegistryLockTest {
             // What another writer's lock looks like while it is being created, or a file we cannot make sense of.
             Files.writeString(lockFile(), content);
             held.close();
-            assertTrue(Files.exists(lockFile()), "a lock that does not name its holder is not deleted: '" + content + "'");
+            assertTrue(
+                    Files.exists(lockFile()), "a lock that does not name its holder is not deleted: '" + content + "'");
             assertEquals(content, Files.readString(lockFile()));
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).contains("left the registry lock " ) && warnings.get(0).contains("delete it"), warnings.get(0));
+            assertTrue(
+                    warnings.get(0).contains("left the registry lock ")
+                            && warnings.get(0).contains("delete it"),
+                    warnings.get(0));
             Files.delete(lockFile());
         }
         // One that is simply gone (deleted by an operator) needs no warning.

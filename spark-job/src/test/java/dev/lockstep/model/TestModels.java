@@ -56,8 +56,15 @@ public final class TestModels {
     }
 
     /** A file from its parts, checksum included: magic, version, header length, header, parameters. */
-    static byte[] file(int version, int headerLength, int[] sizes, int activation, float scale, float offset,
-                       int parameterCount, int parametersActuallyWritten) {
+    static byte[] file(
+            int version,
+            int headerLength,
+            int[] sizes,
+            int activation,
+            float scale,
+            float offset,
+            int parameterCount,
+            int parametersActuallyWritten) {
         ByteBuffer b = ByteBuffer.allocate(16 + 4 + 4 * sizes.length + 13 + 4 * parametersActuallyWritten + 8);
         b.put(ModelFile.MAGIC).putInt(version).putInt(headerLength).putInt(sizes.length);
         for (int s : sizes) b.putInt(s);

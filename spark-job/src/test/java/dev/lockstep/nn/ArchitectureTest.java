@@ -23,7 +23,8 @@ class ArchitectureTest {
     @Test
     void rejectsBadShapes() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Architecture.parse("784,x,10", Activation.RELU))
-                .getMessage().contains("'x'"));
+                .getMessage()
+                .contains("'x'"));
         assertThrows(IllegalArgumentException.class, () -> Architecture.parse("784", Activation.RELU));
         assertThrows(IllegalArgumentException.class, () -> Architecture.parse("784,0,10", Activation.RELU));
         assertThrows(IllegalArgumentException.class, () -> Architecture.parse("784,1", Activation.RELU));

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,19 +30,23 @@ class KernelsTest {
         return v;
     }
 
-    @Test void surefireExercisesTheVectorPathByDefault() {
+    @Test
+    void surefireExercisesTheVectorPathByDefault() {
         assertTrue(ModuleLayer.boot().findModule(DenseKernels.VECTOR_MODULE).isPresent());
         assertEquals(vector(), DenseKernels.current());
         assertTrue(DenseKernels.description().startsWith("vector"), DenseKernels.description());
     }
 
-    @Test void allThreeProductsAreBitIdenticalOnAwkwardShapes() {
+    @Test
+    void allThreeProductsAreBitIdenticalOnAwkwardShapes() {
         SplittableRandom rng = new SplittableRandom(42);
         int cases = 0;
-        for (int in : WIDTHS) for (int out : WIDTHS) for (int n : BATCHES) {
-            compareProducts(rng, n, in, out);
-            cases++;
-        }
+        for (int in : WIDTHS)
+            for (int out : WIDTHS)
+                for (int n : BATCHES) {
+                    compareProducts(rng, n, in, out);
+                    cases++;
+                }
         for (int[] shape : new int[][] {{784, 256}, {256, 128}, {128, 10}, {64, 48}, {63, 65}, {16, 16}, {2, 31}}) {
             for (int n : new int[] {1, 4, 5, 32, 128, 131}) {
                 compareProducts(rng, n, shape[0], shape[1]);
@@ -62,10 +67,10 @@ class KernelsTest {
         float[] x = random(rng, n * in, 0.4);
         float[] delta = random(rng, n * out, 0.5);
         if (n > 2) {
-            java.util.Arrays.fill(x, in, 2 * in, 0f);          // a whole zero row
-            java.util.Arrays.fill(delta, 0, out, -0f);          // a whole -0 row
+            Arrays.fill(x, in, 2 * in, 0f); // a whole zero row
+            Arrays.fill(delta, 0, out, -0f); // a whole -0 row
         }
-        for (int r = 0; r < n; r++) x[r * in] = 0f;             // a zero column: the skip applies to whole blocks
+        for (int r = 0; r < n; r++) x[r * in] = 0f; // a zero column: the skip applies to whole blocks
 
         float[] ys = new float[n * out], yv = new float[n * out];
         DenseKernels.affine(ScalarKernels.INSTANCE, x, n, in, wT, params, biasOffset, out, ys);
@@ -81,7 +86,8 @@ class KernelsTest {
         float[] separate = ys.clone();
         Activation.RELU.apply(separate, 0, separate.length);
         assertBits(separate, rs, "fused relu vs separate " + shape);
-        for (float v : rs) assertTrue(v >= 0f && Float.floatToRawIntBits(v) != Float.floatToRawIntBits(-0f), "relu output " + v);
+        for (float v : rs)
+            assertTrue(v >= 0f && Float.floatToRawIntBits(v) != Float.floatToRawIntBits(-0f), "relu output " + v);
 
         float[] gs = random(rng, params.length, 0.1), gv = gs.clone(); // the gradient accumulates onto what is there
         DenseKernels.accumulateWeightGradient(ScalarKernels.INSTANCE, delta, x, n, in, out, gs, weightOffset);
@@ -98,33 +104,95 @@ class KernelsTest {
      * Both kernels against {@link Kernels}' contract written out literally (element by element, every term in
      * order, the block skip rule), so an optimisation of the scalar kernels cannot drift with the vector ones.
      */
-    @Test void bothKernelsFollowTheContractLiterally() {
+    @Test
+    void bothKernelsFollowTheContractLiterally() {
         SplittableRandom rng = new SplittableRandom(7);
-        for (int m : new int[] {1, 3, 4, 5, 8, 13}) for (int width : new int[] {1, 2, 3, 10, 17, 33, 70}) for (int tCount : new int[] {1, 6, 40}) {
-            for (boolean rowMajor : new boolean[] {true, false}) {
-                int aRowStride = rowMajor ? tCount : 1, aTStride = rowMajor ? 1 : m;
-                float[] a = random(rng, m * tCount, 0.5);
-                if (m > 4) for (int t = 0; t < tCount; t++) a[t * aTStride] = -0f; // row 0 all -0: its block skips only where all four are zero
-                for (int i = 0; i < m; i++) a[i * aRowStride] = 0f;                  // term 0 zero for every row: skipped by every block
-                float[] b = random(rng, 3 + tCount * (width + 2), 0.1);
-                for (float floor : new float[] {Float.NEGATIVE_INFINITY, 0f}) {
-                    float[] start = random(rng, 2 + m * (width + 1), 0.2);
-                    start[2] = -0f;
-                    float[] want = start.clone(), scalar = start.clone(), vec = start.clone();
-                    literalGemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, want, 2, width + 1, floor);
-                    ScalarKernels.INSTANCE.gemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, scalar, 2, width + 1, floor);
-                    vector().gemm(m, width, tCount, a, 0, aRowStride, aTStride, b, 3, width + 2, vec, 2, width + 1, floor);
-                    String shape = "m=" + m + " width=" + width + " t=" + tCount + " rowMajor=" + rowMajor + " floor=" + floor;
-                    assertBits(want, scalar, "scalar " + shape);
-                    assertBits(want, vec, "vector " + shape);
+        for (int m : new int[] {1, 3, 4, 5, 8, 13})
+            for (int width : new int[] {1, 2, 3, 10, 17, 33, 70})
+                for (int tCount : new int[] {1, 6, 40}) {
+                    for (boolean rowMajor : new boolean[] {true, false}) {
+                        int aRowStride = rowMajor ? tCount : 1, aTStride = rowMajor ? 1 : m;
+                        float[] a = random(rng, m * tCount, 0.5);
+                        if (m > 4)
+                            for (int t = 0; t < tCount; t++)
+                                a[t * aTStride] = -0f; // row 0 all -0: its block skips only where all four are zero
+                        for (int i = 0; i < m; i++)
+                            a[i * aRowStride] = 0f; // term 0 zero for every row: skipped by every block
+                        float[] b = random(rng, 3 + tCount * (width + 2), 0.1);
+                        for (float floor : new float[] {Float.NEGATIVE_INFINITY, 0f}) {
+                            float[] start = random(rng, 2 + m * (width + 1), 0.2);
+                            start[2] = -0f;
+                            float[] want = start.clone(), scalar = start.clone(), vec = start.clone();
+                            literalGemm(
+                                    m,
+                                    width,
+                                    tCount,
+                                    a,
+                                    0,
+                                    aRowStride,
+                                    aTStride,
+                                    b,
+                                    3,
+                                    width + 2,
+                                    want,
+                                    2,
+                                    width + 1,
+                                    floor);
+                            ScalarKernels.INSTANCE.gemm(
+                                    m,
+                                    width,
+                                    tCount,
+                                    a,
+                                    0,
+                                    aRowStride,
+                                    aTStride,
+                                    b,
+                                    3,
+                                    width + 2,
+                                    scalar,
+                                    2,
+                                    width + 1,
+                                    floor);
+                            vector().gemm(
+                                            m,
+                                            width,
+                                            tCount,
+                                            a,
+                                            0,
+                                            aRowStride,
+                                            aTStride,
+                                            b,
+                                            3,
+                                            width + 2,
+                                            vec,
+                                            2,
+                                            width + 1,
+                                            floor);
+                            String shape = "m=" + m + " width=" + width + " t=" + tCount + " rowMajor=" + rowMajor
+                                    + " floor=" + floor;
+                            assertBits(want, scalar, "scalar " + shape);
+                            assertBits(want, vec, "vector " + shape);
+                        }
+                    }
                 }
-            }
-        }
     }
 
     /** {@link Kernels#gemm}'s contract, transcribed: no blocking, no registers, nothing clever. */
-    private static void literalGemm(int m, int width, int tCount, float[] a, int aBase, int aRowStride, int aTStride,
-                                    float[] b, int bBase, int bStride, float[] c, int cBase, int cStride, float floor) {
+    private static void literalGemm(
+            int m,
+            int width,
+            int tCount,
+            float[] a,
+            int aBase,
+            int aRowStride,
+            int aTStride,
+            float[] b,
+            int bBase,
+            int bStride,
+            float[] c,
+            int cBase,
+            int cStride,
+            float floor) {
         int full = m - m % Kernels.BLOCK;
         for (int i = 0; i < m; i++) {
             int blockStart = i < full ? i - i % Kernels.BLOCK : i;
@@ -133,8 +201,10 @@ class KernelsTest {
                 int ci = cBase + i * cStride + col;
                 for (int t = 0; t < tCount; t++) {
                     boolean allZero = true;
-                    for (int q = 0; q < blockRows; q++) allZero &= a[aBase + (blockStart + q) * aRowStride + t * aTStride] == 0f;
-                    if (!allZero) c[ci] = Math.fma(a[aBase + i * aRowStride + t * aTStride], b[bBase + t * bStride + col], c[ci]);
+                    for (int q = 0; q < blockRows; q++)
+                        allZero &= a[aBase + (blockStart + q) * aRowStride + t * aTStride] == 0f;
+                    if (!allZero)
+                        c[ci] = Math.fma(a[aBase + i * aRowStride + t * aTStride], b[bBase + t * bStride + col], c[ci]);
                 }
                 c[ci] = Math.max(c[ci], floor);
             }
@@ -142,7 +212,8 @@ class KernelsTest {
     }
 
     /** Whole networks: the loss and every gradient bit, scalar kernels against vector ones, for each activation. */
-    @Test void mlpGradientsAreBitIdenticalWithEitherKernels() {
+    @Test
+    void mlpGradientsAreBitIdenticalWithEitherKernels() {
         for (Activation act : Activation.values()) {
             for (int[] sizes : new int[][] {{784, 256, 128, 10}, {17, 3, 785, 10}, {1, 10, 2}}) {
                 Architecture arch = new Architecture(sizes, act);
@@ -178,7 +249,8 @@ class KernelsTest {
             long[] bits = new long[1 + grad.length + n * arch.outputSize()];
             bits[0] = Double.doubleToRawLongBits(loss);
             for (int i = 0; i < grad.length; i++) bits[1 + i] = Float.floatToRawIntBits(grad[i]);
-            for (int i = 0; i < n * arch.outputSize(); i++) bits[1 + grad.length + i] = Float.floatToRawIntBits(probs[i]);
+            for (int i = 0; i < n * arch.outputSize(); i++)
+                bits[1 + grad.length + i] = Float.floatToRawIntBits(probs[i]);
             return bits;
         } finally {
             DenseKernels.use(previous);
@@ -190,15 +262,20 @@ class KernelsTest {
      * the vector class, and computes the same gradient bits as this JVM's vector kernels; so do JVMs whose vector
      * kernels use 256- and 128-bit vectors (AVX2 and older hardware: other micro-kernel shapes, same operations).
      */
-    @Test void otherJvmsComputeTheSameBits() throws Exception {
+    @Test
+    void otherJvmsComputeTheSameBits() throws Exception {
         String expected = "fingerprint " + KernelFingerprint.fingerprint(DenseKernels.vector());
         List<String> plain = runFingerprint();
-        assertTrue(plain.stream().noneMatch(l -> l.contains("dev.lockstep.nn.VectorKernels") || l.contains("jdk.incubator.vector")),
+        assertTrue(
+                plain.stream()
+                        .noneMatch(
+                                l -> l.contains("dev.lockstep.nn.VectorKernels") || l.contains("jdk.incubator.vector")),
                 "the vector classes must not be loaded without the module");
         assertTrue(plain.contains("kernels scalar"), String.join("\n", plain));
         assertTrue(plain.contains(expected), expected + " not in:\n" + String.join("\n", plain));
         for (String bits : new String[] {"256", "128"}) {
-            List<String> lines = runFingerprint("--add-modules=" + DenseKernels.VECTOR_MODULE, "-Dlockstep.vector.bits=" + bits);
+            List<String> lines =
+                    runFingerprint("--add-modules=" + DenseKernels.VECTOR_MODULE, "-Dlockstep.vector.bits=" + bits);
             assertTrue(lines.contains("kernels vector (" + bits + "-bit)"), String.join("\n", lines));
             assertTrue(lines.contains(expected), expected + " not in:\n" + String.join("\n", lines));
         }
@@ -230,17 +307,19 @@ class KernelsTest {
 
     private static double[] referenceAffine(float[] x, int n, int in, float[] p, int wo, int bo, int out) {
         double[] y = new double[n * out];
-        for (int r = 0; r < n; r++) for (int j = 0; j < out; j++) {
-            double s = p[bo + j];
-            for (int k = 0; k < in; k++) s += (double) x[r * in + k] * p[wo + j * in + k];
-            y[r * out + j] = s;
-        }
+        for (int r = 0; r < n; r++)
+            for (int j = 0; j < out; j++) {
+                double s = p[bo + j];
+                for (int k = 0; k < in; k++) s += (double) x[r * in + k] * p[wo + j * in + k];
+                y[r * out + j] = s;
+            }
         return y;
     }
 
     private static void assertClose(double[] expected, float[] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
-            assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-4 * (1 + Math.abs(expected[i])),
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= 1e-4 * (1 + Math.abs(expected[i])),
                     what + " at " + i + ": " + expected[i] + " vs " + actual[i]);
         }
     }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class MlpGradientTest {
     private static final int ROWS = 5;
@@ -19,7 +19,8 @@ class MlpGradientTest {
         Architecture arch = new Architecture(new int[] {6, 5, 4, 3}, activation);
         SplittableRandom rng = new SplittableRandom(7);
         float[] params = Initializer.initialize(arch, 11);
-        for (int i = 0; i < params.length; i++) params[i] += (float) (0.1 * rng.nextDouble(-1, 1)); // non-zero biases too
+        for (int i = 0; i < params.length; i++)
+            params[i] += (float) (0.1 * rng.nextDouble(-1, 1)); // non-zero biases too
         float[] x = new float[ROWS * arch.inputSize()];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
         byte[] labels = {0, 2, 1, 2, 0};
@@ -33,9 +34,11 @@ class MlpGradientTest {
         double eps = 1e-6; // the reference loss is in double; a small step keeps ReLU kinks out of reach
         int checked = 0;
         for (int i = 0; i < params.length; i++) {
-            double numeric = (lossAt(arch, params, i, eps, x, labels) - lossAt(arch, params, i, -eps, x, labels)) / (2 * eps);
+            double numeric =
+                    (lossAt(arch, params, i, eps, x, labels) - lossAt(arch, params, i, -eps, x, labels)) / (2 * eps);
             double err = Math.abs(numeric - grad[i]);
-            assertTrue(err <= 1e-4 + 1e-3 * Math.abs(numeric),
+            assertTrue(
+                    err <= 1e-4 + 1e-3 * Math.abs(numeric),
                     activation + " parameter " + i + ": analytic " + grad[i] + " numeric " + numeric);
             checked++;
         }

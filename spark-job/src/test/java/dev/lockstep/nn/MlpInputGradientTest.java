@@ -33,8 +33,10 @@ class MlpInputGradientTest {
                 plus[i] += (float) eps;
                 minus[i] -= (float) eps;
                 double numeric = (logProbability(mlp, plus, target) - logProbability(mlp, minus, target)) / (2 * eps);
-                assertTrue(Math.abs(numeric - grad[i]) <= 2e-3 + 1e-2 * Math.abs(numeric),
-                        activation + " class " + target + " input " + i + ": analytic " + grad[i] + " numeric " + numeric);
+                assertTrue(
+                        Math.abs(numeric - grad[i]) <= 2e-3 + 1e-2 * Math.abs(numeric),
+                        activation + " class " + target + " input " + i + ": analytic " + grad[i] + " numeric "
+                                + numeric);
             }
         }
     }

@@ -61,7 +61,8 @@ class OptimizerStateTest {
         assertThrows(IllegalArgumentException.class, () -> new OptimizerState(0, null));
         assertThrows(IllegalArgumentException.class, () -> new OptimizerState(0, mv(null, new float[1])));
         assertThrows(IllegalArgumentException.class, () -> new OptimizerState(0, Map.of("", new float[1])));
-        assertThrows(IllegalArgumentException.class, () -> OptimizerState.ofStep(0).buffer("m"));
+        assertThrows(
+                IllegalArgumentException.class, () -> OptimizerState.ofStep(0).buffer("m"));
     }
 
     @Test

@@ -130,7 +130,8 @@ class OptimizersTest {
     @Test
     void adamMinimisesQuadratic() {
         // Constant-lr Adam hovers within ~lr of the optimum; a cosine decay lets it settle.
-        assertArrayEquals(C, minimise(new Adam(4, 0.9f, 0.999f, 1e-8f), new WarmupCosineSchedule(0.1, 0, 3000, 0), 3000), 1e-3f);
+        assertArrayEquals(
+                C, minimise(new Adam(4, 0.9f, 0.999f, 1e-8f), new WarmupCosineSchedule(0.1, 0, 3000, 0), 3000), 1e-3f);
     }
 
     /** A noisy, parameter-dependent gradient stream, so resumed runs only match if the state is fully restored. */
@@ -214,8 +215,8 @@ class OptimizersTest {
         assertThrows(IllegalArgumentException.class, () -> new Sgd(3).restore(mom.state()));
         assertThrows(IllegalArgumentException.class, () -> mom.restore(OptimizerState.ofStep(4)));
         // Only one of Adam's two buffers.
-        assertThrows(IllegalArgumentException.class,
-                () -> adam.restore(new OptimizerState(1, Map.of("m", new float[3]))));
+        assertThrows(
+                IllegalArgumentException.class, () -> adam.restore(new OptimizerState(1, Map.of("m", new float[3]))));
         // An extra buffer.
         Map<String, float[]> extra = new LinkedHashMap<>();
         extra.put("m", new float[3]);
@@ -234,12 +235,13 @@ class OptimizersTest {
         Map<String, float[]> bad = new LinkedHashMap<>();
         bad.put("m", new float[] {9f, 9f, 9f});
         bad.put("v", new float[] {9f, 9f});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> adam.restore(new OptimizerState(5, bad)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> adam.restore(new OptimizerState(5, bad)));
         assertTrue(e.getMessage().contains("'v' has 2 values, expected 3"), e.getMessage());
         assertEquals(before, adam.state(), "a rejected restore must not half-apply");
 
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Momentum(4, 0.9f, true).restore(new Momentum(3, 0.9f, true).state()));
     }
 

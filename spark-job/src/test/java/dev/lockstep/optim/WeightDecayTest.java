@@ -64,13 +64,13 @@ class WeightDecayTest {
         assertThrows(IllegalArgumentException.class, () -> new WeightDecay(0.1f, new int[][] {{-1, 1}}));
         assertThrows(IllegalArgumentException.class, () -> new WeightDecay(0.1f, new int[][] {{0, 1, 2}}));
         assertThrows(IllegalArgumentException.class, () -> new WeightDecay(0.1f, new int[][] {null}));
-        IllegalArgumentException overlap = assertThrows(IllegalArgumentException.class,
-                () -> new WeightDecay(0.1f, new int[][] {{0, 4}, {3, 6}}));
+        IllegalArgumentException overlap =
+                assertThrows(IllegalArgumentException.class, () -> new WeightDecay(0.1f, new int[][] {{0, 4}, {3, 6}}));
         assertEquals("weight decay ranges overlap: [0, 4] and [3, 6]", overlap.getMessage());
 
         WeightDecay wd = new WeightDecay(0.1f, new int[][] {{0, 5}});
-        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
-                () -> wd.apply(new float[4], new float[4]));
+        IllegalArgumentException tooShort =
+                assertThrows(IllegalArgumentException.class, () -> wd.apply(new float[4], new float[4]));
         assertEquals("weight decay ranges reach index 5 but there are only 4 parameters", tooShort.getMessage());
         assertThrows(IllegalArgumentException.class, () -> wd.apply(new float[5], new float[6]));
     }

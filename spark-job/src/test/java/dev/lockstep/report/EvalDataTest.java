@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The rows a report scores are the run's hold-out, whether the run read IDX files or a prepared dataset. */
 class EvalDataTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void aPreparedDatasetGivesTheSameHoldOutAsTheFilesItCameFrom() {
@@ -26,8 +27,12 @@ class EvalDataTest {
         Map<String, Object> config = Map.of("validation_fraction", 0.2, "seed", 7);
         LabeledImages expected = HoldOut.split(sample, 0.2, 7).validation();
 
-        LabeledImages fromPrepared = EvalData.load(conf, Map.of("data_location", Map.of("data", tmp.toString()), "config", config), null);
-        LabeledImages fromFiles = EvalData.load(conf, Map.of("data_location", Map.of("data", TestData.sampleDir().toString()), "config", config), null);
+        LabeledImages fromPrepared =
+                EvalData.load(conf, Map.of("data_location", Map.of("data", tmp.toString()), "config", config), null);
+        LabeledImages fromFiles = EvalData.load(
+                conf,
+                Map.of("data_location", Map.of("data", TestData.sampleDir().toString()), "config", config),
+                null);
         for (LabeledImages got : new LabeledImages[] {fromPrepared, fromFiles}) {
             assertEquals(2000, got.count());
             assertArrayEquals(expected.labels(), got.labels());

@@ -13,6 +13,7 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +22,17 @@ class ImagineTest {
     @Test
     void everyImaginedDigitIsClassifiedAsThatDigit() {
         LabeledImages sample = TestData.sample();
-        TrainConfig config = TrainConfig.builder().layers(new int[] {784, 64, 10}).epochs(3).batchSize(128).partitions(2).build();
+        TrainConfig config = TrainConfig.builder()
+                .layers(new int[] {784, 64, 10})
+                .epochs(3)
+                .batchSize(128)
+                .partitions(2)
+                .build();
         TrainingResult r = new Trainer(SharedSpark.context(), config, List.of())
                 .fit(new InMemoryRows(sample.slice(0, 8000)), new InMemoryRows(sample.slice(8000, 10000)), "test");
-        assertTrue(r.finalEvaluation().accuracy() > 0.85, "a decent model: " + r.finalEvaluation().accuracy());
+        assertTrue(
+                r.finalEvaluation().accuracy() > 0.85,
+                "a decent model: " + r.finalEvaluation().accuracy());
         MlpModel model = new MlpModel(r.architecture(), r.parameters(), InputScaling.UNIT);
         Classifier classifier = new Classifier(model);
         for (int digit = 0; digit < 10; digit++) {
@@ -37,7 +45,7 @@ class ImagineTest {
             }
             assertTrue(ink > 0, "not blank");
             float[] p = classifier.probabilities(raw);
-            assertEquals(digit, classifier.predict(raw), "digit " + digit + ": " + java.util.Arrays.toString(p));
+            assertEquals(digit, classifier.predict(raw), "digit " + digit + ": " + Arrays.toString(p));
             assertTrue(p[digit] > 0.9, "digit " + digit + " with probability " + p[digit]);
         }
     }

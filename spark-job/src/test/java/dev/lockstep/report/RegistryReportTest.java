@@ -8,6 +8,8 @@ import dev.lockstep.model.Registry;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryReportTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void plotsEveryRunWithItsStatus() throws Exception {
@@ -25,7 +28,8 @@ class RegistryReportTest {
         r.setStatus("20261122-020000-000-cccc", "promoted", "better", Map.of("candidate_accuracy", 0.97));
         r.setStatus("20261123-020000-000-dddd", "failed", "diverged", Map.of());
         RunReport.Written w = RegistryReport.write(new Configuration(), tmp.toString());
-        BufferedImage png = ImageIO.read(tmp.resolve("report/registry-accuracy.png").toFile());
+        BufferedImage png =
+                ImageIO.read(tmp.resolve("report/registry-accuracy.png").toFile());
         assertNotNull(png);
         assertEquals(800, png.getWidth());
         String html = Files.readString(tmp.resolve("report.html"));
@@ -43,7 +47,7 @@ class RegistryReportTest {
         Path metrics = tmp.resolve("runs/20261122-020000-000-cccc/metrics.json");
         Files.writeString(metrics, "{\"test_accuracy\": ");
         Files.writeString(tmp.resolve("runs/20261121-020000-000-bbbb/status.json"), "{\"status\": null}");
-        java.util.List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         RegistryReport.write(new Configuration(), tmp.toString(), warnings::add);
         String html = Files.readString(tmp.resolve("report.html"));
         assertTrue(html.contains("<td>20261120-020000-000-aaaa</td><td>promoted</td><td>0.950000</td>"), html);
@@ -51,6 +55,8 @@ class RegistryReportTest {
         assertTrue(!html.contains("20261121-020000-000-bbbb"), html);
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("skipping run 20261121-020000-000-bbbb: "), warnings.get(0));
-        assertTrue(warnings.get(1).startsWith("run 20261122-020000-000-cccc shown without an accuracy: " + metrics), warnings.get(1));
+        assertTrue(
+                warnings.get(1).startsWith("run 20261122-020000-000-cccc shown without an accuracy: " + metrics),
+                warnings.get(1));
     }
 }

@@ -14,14 +14,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** Pictures are sized from their headers before they are decoded. */
 public class PictureReaderTest {
-    private static final String TOO_LARGE = ": the picture is 30000x30000 pixels, more than the 8192 pixels a side predict"
-            + " reads; scale it down (20x20 to 1000x1000 is plenty)";
+    private static final String TOO_LARGE =
+            ": the picture is 30000x30000 pixels, more than the 8192 pixels a side predict"
+                    + " reads; scale it down (20x20 to 1000x1000 is plenty)";
 
     @Test
     void aTinyPngDeclaringHugeDimensionsIsRefusedBeforeDecoding() throws IOException {
@@ -44,23 +46,29 @@ public class PictureReaderTest {
 
     @Test
     void oneLongSideIsEnough() throws IOException {
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> decode(PictureFiles.pngDeclaring(8193, 1), "strip.png"));
+        LockstepException e =
+                assertThrows(LockstepException.class, () -> decode(PictureFiles.pngDeclaring(8193, 1), "strip.png"));
 
-        assertTrue(e.getMessage().startsWith("strip.png: the picture is 8193x1 pixels, more than the 8192"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("strip.png: the picture is 8193x1 pixels, more than the 8192"),
+                e.getMessage());
     }
 
     @Test
     void aPictureWhoseDecodingWouldNotFitTheHeapIsRefused() throws IOException {
         byte[] png = encode(digit(200, 240), "png");
 
-        LockstepException e = assertThrows(LockstepException.class,
+        LockstepException e = assertThrows(
+                LockstepException.class,
                 () -> PictureReader.decode(new ByteArrayInputStream(png), "big.png", HeapBudget.fixed(500_000)));
 
         // 200 x 240 pixels x 16 bytes = 768,000 bytes.
-        assertEquals("big.png: scoring a picture of 200x240 pixels needs about 1 MB, more than the 1 MB of heap free"
-                + " (of 1 MB); scale it down, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY (spark-submit:"
-                + " --driver-memory) (spark.executor.memory for predict --out on a cluster)", e.getMessage());
+        assertEquals(
+                "big.png: scoring a picture of 200x240 pixels needs about 1 MB, more than the 1 MB of heap free"
+                        + " (of 1 MB); scale it down, or raise the driver's heap with LOCKSTEP_DRIVER_MEMORY "
+                        + "(spark-submit:"
+                        + " --driver-memory) (spark.executor.memory for predict --out on a cluster)",
+                e.getMessage());
     }
 
     @Test
@@ -74,14 +82,15 @@ public class PictureReaderTest {
 
             assertEquals(200, read.getWidth(), format);
             assertEquals(240, read.getHeight(), format);
-            assertArrayEquals(expected.getRGB(0, 0, 200, 240, null, 0, 200), read.getRGB(0, 0, 200, 240, null, 0, 200), format);
+            assertArrayEquals(
+                    expected.getRGB(0, 0, 200, 240, null, 0, 200), read.getRGB(0, 0, 200, 240, null, 0, 200), format);
         }
     }
 
     @Test
     void notAPictureIsSaidSo() {
-        LockstepException e = assertThrows(LockstepException.class,
-                () -> decode("hello, world".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "notes.png"));
+        LockstepException e = assertThrows(
+                LockstepException.class, () -> decode("hello, world".getBytes(StandardCharsets.US_ASCII), "notes.png"));
 
         assertEquals("notes.png: cannot read image: not a PNG, JPEG, GIF or BMP file", e.getMessage());
     }
@@ -124,7 +133,9 @@ public class PictureReaderTest {
             return png;
         }
 
-        /** A 1x1 GIF whose logical screen and first image descriptor are rewritten to declare {@code width x height}. */
+        /**
+         * A 1x1 GIF whose logical screen and first image descriptor are rewritten to declare {@code width x height}.
+         */
         public static byte[] gifDeclaring(int width, int height) throws IOException {
             byte[] gif = encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_INDEXED), "gif");
             putShortLe(gif, 6, width);

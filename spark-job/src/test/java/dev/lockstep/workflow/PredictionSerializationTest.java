@@ -14,7 +14,8 @@ class PredictionSerializationTest {
     void survivesKryo() {
         SerializerInstance kryo = new KryoSerializer(new SparkConf(false)).newInstance();
         Prediction p = Prediction.of("a.png", -1, -1, new float[] {0.1f, 0.9f});
-        Prediction back = (Prediction) kryo.deserialize(kryo.serialize(p, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
+        Prediction back =
+                (Prediction) kryo.deserialize(kryo.serialize(p, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
         assertEquals(p.csvLine(), back.csvLine());
     }
 }
