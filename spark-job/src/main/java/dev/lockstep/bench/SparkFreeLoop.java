@@ -103,15 +103,22 @@ public final class SparkFreeLoop {
                 double loss = SumTree.totalLoss(partitions, losses);
                 loop.update.apply(loop.params, loop.optimizer, sum, loss, count, s, epoch, loop.stepOf(s));
                 if (s >= warmupSteps) {
-                    times.add(StepTime.NONE.with(Part.TOTAL, System.nanoTime() - t0)
+                    times.add(StepTime.NONE
+                            .with(Part.TOTAL, System.nanoTime() - t0)
                             .with(Part.COMPUTE, Arrays.stream(partNanos).max().orElse(0)));
                 }
             }
             double seconds = (System.nanoTime() - measuredFrom) / 1e9;
             if (finalParameters.length > 0) finalParameters[0] = loop.params.clone();
             StepTimeMedians medians = times.medians();
-            return new Throughput(threads, partitions, loop.plan.batchSize(), steps, (double) steps * loop.plan.batchSize() / seconds,
-                    medians.millis(Part.TOTAL), medians.millis(Part.COMPUTE));
+            return new Throughput(
+                    threads,
+                    partitions,
+                    loop.plan.batchSize(),
+                    steps,
+                    (double) steps * loop.plan.batchSize() / seconds,
+                    medians.millis(Part.TOTAL),
+                    medians.millis(Part.COMPUTE));
         } finally {
             pool.shutdownNow();
         }

@@ -120,7 +120,13 @@ public final class SparkStepBench {
         // On a local master the steps keep their bytes in this JVM; the same step with them sent through Spark, on
         // the same parameters and rows, shows what that saves (and must give the same bits).
         SyncStep wireStep = sc.isLocal()
-                ? new SyncStep(sc, loop.arch, loop.config.transfer(), ShippedParameters.MAX_IN_TASK_BYTES, SyncStep.Layout.SENT) : null;
+                ? new SyncStep(
+                        sc,
+                        loop.arch,
+                        loop.config.transfer(),
+                        ShippedParameters.MAX_IN_TASK_BYTES,
+                        SyncStep.Layout.SENT)
+                : null;
         Map<TaskLifetime, StepTimeSamples> aloneTimes = new EnumMap<>(TaskLifetime.class);
         StepTimeSamples interleavedTimes = new StepTimeSamples(PARTS);
         StepTimeSamples wireTimes = new StepTimeSamples(WIRE_PARTS);
@@ -198,7 +204,9 @@ public final class SparkStepBench {
                     if (s >= compareFrom) interleavedNanos += stepNanos;
                     StepTime time = r.time().with(Part.UPDATE, t2 - tu).with(Part.TOTAL, stepNanos);
                     if (s >= warmupSteps && s < compareFrom) {
-                        aloneTimes.computeIfAbsent(lifetimeOf[s], k -> new StepTimeSamples(PARTS)).add(time);
+                        aloneTimes
+                                .computeIfAbsent(lifetimeOf[s], k -> new StepTimeSamples(PARTS))
+                                .add(time);
                     }
                     if (s >= compareFrom) interleavedTimes.add(time);
                     if (sideJobs) {
@@ -250,34 +258,65 @@ public final class SparkStepBench {
                 StepTimeSamples times = aloneTimes.get(kind);
                 if (times == null) continue;
                 int measured = times.count();
-                alone.add(new StepsAlone(kind, measured, (double) measured * loop.plan.batchSize() / (measuredNanos.get(kind) / 1e9),
-                        times.medians().byName(), cpu.get(kind).millisPerStep(measured)));
+                alone.add(new StepsAlone(
+                        kind,
+                        measured,
+                        (double) measured * loop.plan.batchSize() / (measuredNanos.get(kind) / 1e9),
+                        times.medians().byName(),
+                        cpu.get(kind).millisPerStep(measured)));
             }
             Map<String, Double> interleaved = interleavedTimes.medians().byName();
-            Map<String, Double> wireMedians = wireStep != null ? wireTimes.medians().byName() : new LinkedHashMap<>();
-            return new Report(partitions, rows.partitionsPerTask(), loop.plan.batchSize(), alone,
-                    ThreadCpu.source(), compareSteps, (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9), interleaved,
-                    BenchLoop.medianMillis(empty, 0, emptyJobs), BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
-                    BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs), BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
-                    BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs), BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
-                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs), MANY_TASKS, wireMedians,
-                    (double) cachedBytes / data.count(), cachedBytes, heapFirstStep, heapAtFirst, compareFrom, heapAtLast);
+            Map<String, Double> wireMedians =
+                    wireStep != null ? wireTimes.medians().byName() : new LinkedHashMap<>();
+            return new Report(
+                    partitions,
+                    rows.partitionsPerTask(),
+                    loop.plan.batchSize(),
+                    alone,
+                    ThreadCpu.source(),
+                    compareSteps,
+                    (double) compareSteps * loop.plan.batchSize() / (interleavedNanos / 1e9),
+                    interleaved,
+                    BenchLoop.medianMillis(empty, 0, emptyJobs),
+                    BenchLoop.medianMillis(broadcastEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(carriedEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(collectEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(oneTaskEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(returningEmpty, 0, emptyJobs),
+                    BenchLoop.medianMillis(manyEmpty, 0, emptyJobs),
+                    MANY_TASKS,
+                    wireMedians,
+                    (double) cachedBytes / data.count(),
+                    cachedBytes,
+                    heapFirstStep,
+                    heapAtFirst,
+                    compareFrom,
+                    heapAtLast);
         }
     }
 
     /** The parts of the steps alone and interleaved, in the order of the report's JSON. */
-    private static final List<Part> PARTS = List.of(Part.TOTAL, Part.SHIP, Part.LAUNCH, Part.LAUNCH_FIRST, Part.FETCH,
-            Part.COMPUTE, Part.RETURN, Part.COMBINE, Part.UPDATE, Part.OVERHEAD);
+    private static final List<Part> PARTS = List.of(
+            Part.TOTAL,
+            Part.SHIP,
+            Part.LAUNCH,
+            Part.LAUNCH_FIRST,
+            Part.FETCH,
+            Part.COMPUTE,
+            Part.RETURN,
+            Part.COMBINE,
+            Part.UPDATE,
+            Part.OVERHEAD);
     /** The parts of the same steps through Spark, in the order of the report's JSON. */
-    private static final List<Part> WIRE_PARTS = List.of(Part.TOTAL, Part.LAUNCH, Part.LAUNCH_FIRST, Part.COMPUTE,
-            Part.RETURN, Part.COMBINE, Part.OVERHEAD);
+    private static final List<Part> WIRE_PARTS =
+            List.of(Part.TOTAL, Part.LAUNCH, Part.LAUNCH_FIRST, Part.COMPUTE, Part.RETURN, Part.COMBINE, Part.OVERHEAD);
 
     /**
      * Step {@code s} again, before its update, with its bytes sent through Spark: its time, the whole of it as the
      * total. Its gradient must equal the step's own, bit for bit; it is then dropped.
      */
-    private static StepTime sameStepThroughSpark(SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop,
-                                               int s, int epoch, int total) {
+    private static StepTime sameStepThroughSpark(
+            SyncStep wireStep, SyncStep.Result kept, CachedRows rows, BenchLoop loop, int s, int epoch, int total) {
         long start = System.nanoTime();
         SyncStep.Result sent = wireStep.gradient(
                 rows,

@@ -140,7 +140,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int t : threads) if (t < 1) throw new UsageException("--threads must be positive");
         if (master != null) SparkSetup.checkMaster(master);
         // --partitions-per-task 0 is train's choice, as the flag says: auto.
-        TrainConfig.Builder b = TrainConfig.builder().partitions(partitions)
+        TrainConfig.Builder b = TrainConfig.builder()
+                .partitions(partitions)
                 .partitionsPerTask(partitionsPerTask == 0 ? null : partitionsPerTask);
         try {
             b.taskLifetime(TaskLifetime.parse(taskLifetime));

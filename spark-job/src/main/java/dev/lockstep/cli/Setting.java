@@ -27,19 +27,33 @@ enum Setting {
     ACTIVATION("activation", "--activation", "relu, sigmoid or tanh", Activation::parse),
     // 0 epochs would replace a trained model with an untrained one.
     EPOCHS("epochs", "--epochs", "a whole number of epochs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
-    BATCH("batch", "--batch", "auto or a whole number, 1 or more", v -> isAuto(v) ? null : whole(v, 1, Integer.MAX_VALUE)),
+    BATCH(
+            "batch",
+            "--batch",
+            "auto or a whole number, 1 or more",
+            v -> isAuto(v) ? null : whole(v, 1, Integer.MAX_VALUE)),
     OPTIMIZER("optimizer", "--optimizer", "sgd, momentum, nesterov or adam", OptimizerSpec::parse),
     // null stands for auto, as in TrainConfig, for every setting that has an auto value; a NaN given is refused.
     LR("lr", "--lr", "auto or a number > 0", v -> isAuto(v) ? null : number(v, 0, false, Double.MAX_VALUE)),
     SCHEDULE("schedule", "--schedule", "constant, cosine or step", ScheduleSpec::parse),
     WEIGHT_DECAY("weightDecay", "--weight-decay", "a number >= 0", v -> number(v, 0, true, Double.MAX_VALUE)),
     SEED("seed", "--seed", "a whole number", Long::parseLong),
-    PARTITIONS("partitions", "--partitions", "a whole number of partitions, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
-    PARTITIONS_PER_TASK("partitionsPerTask", "--partitions-per-task", "auto or a whole number, 1 or more",
+    PARTITIONS(
+            "partitions",
+            "--partitions",
+            "a whole number of partitions, 1 or more",
+            v -> whole(v, 1, Integer.MAX_VALUE)),
+    PARTITIONS_PER_TASK(
+            "partitionsPerTask",
+            "--partitions-per-task",
+            "auto or a whole number, 1 or more",
             v -> isAuto(v) ? null : whole(v, 1, Integer.MAX_VALUE)),
     TASK_LIFETIME("taskLifetime", "--task-lifetime", "step, epoch or auto", TaskLifetime::parse),
     AUGMENT_SHIFT("augmentShift", "--augment-shift", "auto or 0 to 4 pixels", v -> isAuto(v) ? null : whole(v, 0, 4)),
-    VALIDATION_FRACTION("validationFraction", "--validation-fraction", "a fraction above 0 and at most 0.5",
+    VALIDATION_FRACTION(
+            "validationFraction",
+            "--validation-fraction",
+            "a fraction above 0 and at most 0.5",
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
     CHECKPOINT_EVERY(

@@ -280,13 +280,22 @@ final class TrainCommand implements Callable<Integer> {
             if (decided.isPresent()) return decided.getAsInt();
         }
         try {
-            TrainingInputs inputs = TrainingInputs.open(hadoop, settings.text(Setting.DATA), settings.text(Setting.TRAIN),
-                    settings.text(Setting.TEST), config.validationFraction(), config.seed());
+            TrainingInputs inputs = TrainingInputs.open(
+                    hadoop,
+                    settings.text(Setting.DATA),
+                    settings.text(Setting.TRAIN),
+                    settings.text(Setting.TEST),
+                    config.validationFraction(),
+                    config.seed());
             // Before Spark starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
             config = plan.config();
-            Checkpoints checkpoints = new Checkpoints(hadoop, settings.has(Setting.CHECKPOINT_DIR)
-                    ? settings.text(Setting.CHECKPOINT_DIR) : new org.apache.hadoop.fs.Path(outDir, "checkpoints").toString(), KEEP_CHECKPOINTS);
+            Checkpoints checkpoints = new Checkpoints(
+                    hadoop,
+                    settings.has(Setting.CHECKPOINT_DIR)
+                            ? settings.text(Setting.CHECKPOINT_DIR)
+                            : new Path(outDir, "checkpoints").toString(),
+                    KEEP_CHECKPOINTS);
             Optional<Checkpoint> from = resuming ? checkpoints.latest(config, err) : Optional.empty();
             if (resuming && from.isEmpty()) {
                 err.println("[lockstep] " + (resumeAsked ? "--resume" : "registry") + ": no checkpoint in "
@@ -300,9 +309,9 @@ final class TrainCommand implements Callable<Integer> {
                         checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
             try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
-                TrainingResult result = new Trainer(session.context(), listeners)
-                        .fit(plan.placedOn(session.context()), from);
-                Map<String, Object> location = new java.util.LinkedHashMap<>();
+                TrainingResult result =
+                        new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
+                Map<String, Object> location = new LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
                 location.put("test", qualified(hadoop, settings.text(Setting.TEST)));
@@ -467,4 +476,5 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Spark's default parallelism on a cluster counts the executor cores registered when the job starts, which
      * varies from run to run; the partition count is part of what makes a run reproducible, so it must be chosen.
-     */}
+     */
+}

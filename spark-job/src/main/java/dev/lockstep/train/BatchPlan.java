@@ -19,15 +19,21 @@ public final class BatchPlan {
         if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31 training rows");
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive");
         if (rows < batchSize) {
-            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the " + rows + " training rows");
+            throw new IllegalArgumentException(
+                    "batch size " + batchSize + " is larger than the " + rows + " training rows");
         }
         this.seed = seed;
         this.rows = (int) rows;
         this.batchSize = batchSize;
     }
 
-    public int stepsPerEpoch() { return rows / batchSize; }
-    public int batchSize() { return batchSize; }
+    public int stepsPerEpoch() {
+        return rows / batchSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
 
     /** The epoch's row order (Fisher-Yates from a stream derived from the seed and the epoch). */
     public int[] permutation(int epoch) {

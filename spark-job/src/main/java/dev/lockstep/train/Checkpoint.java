@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param configFingerprint the resolved settings of the run that wrote it; a resume must use the same
  * @param epoch 0-based epoch the next step belongs to
- * @param nextStep 0-based step within {@code epoch} to run next ({@code stepsPerEpoch} when only its evaluation is left)
+ * @param nextStep 0-based step within {@code epoch} to run next ({@code stepsPerEpoch} when only its evaluation is
+ *     left)
  * @param epochCorrect training rows of the current epoch so far that were predicted right (for train accuracy)
  * @param epochRows training rows of the current epoch counted in {@code epochCorrect}
  */
@@ -32,8 +33,27 @@ public record Checkpoint(
     }
 
     /** Without the epoch's accuracy counts, as format version 1 stored it. */
-    public Checkpoint(String configFingerprint, int epoch, int nextStep, long globalStep, double epochLossSum,
-                      double trainSeconds, List<EpochSummary> history, float[] parameters, OptimizerState optimizer) {
-        this(configFingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history, parameters, optimizer, 0, 0);
+    public Checkpoint(
+            String configFingerprint,
+            int epoch,
+            int nextStep,
+            long globalStep,
+            double epochLossSum,
+            double trainSeconds,
+            List<EpochSummary> history,
+            float[] parameters,
+            OptimizerState optimizer) {
+        this(
+                configFingerprint,
+                epoch,
+                nextStep,
+                globalStep,
+                epochLossSum,
+                trainSeconds,
+                history,
+                parameters,
+                optimizer,
+                0,
+                0);
     }
 }

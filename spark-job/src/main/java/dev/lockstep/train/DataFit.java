@@ -27,7 +27,8 @@ public enum DataFit {
      */
     public String misfit(Architecture arch, RowSource data, String what) {
         if (data.features() != arch.inputSize()) {
-            return String.format("%s has %d features per row (%dx%d) but %s %d",
+            return String.format(
+                    "%s has %d features per row (%dx%d) but %s %d",
                     what, data.features(), data.height(), data.width(), inputs, arch.inputSize());
         }
         int maxLabel = data.maxLabel();

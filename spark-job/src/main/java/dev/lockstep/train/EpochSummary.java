@@ -14,11 +14,20 @@ import java.util.Map;
  * @param stepTimes     median step-time split over the epoch's steps run in this process (a resumed epoch
  *                      counts only the steps after the resume)
  */
-public record EpochSummary(int epoch, long steps, double trainLoss, Evaluation eval, double seconds, double examplesPerSecond,
-                           double trainAccuracy, double learningRate, StepTimeMedians stepTimes) {
+public record EpochSummary(
+        int epoch,
+        long steps,
+        double trainLoss,
+        Evaluation eval,
+        double seconds,
+        double examplesPerSecond,
+        double trainAccuracy,
+        double learningRate,
+        StepTimeMedians stepTimes) {
 
     /** The fields version-1 checkpoints held; the rest unknown. */
-    public EpochSummary(int epoch, long steps, double trainLoss, Evaluation eval, double seconds, double examplesPerSecond) {
+    public EpochSummary(
+            int epoch, long steps, double trainLoss, Evaluation eval, double seconds, double examplesPerSecond) {
         this(epoch, steps, trainLoss, eval, seconds, examplesPerSecond, Double.NaN, Double.NaN, StepTimeMedians.NONE);
     }
 

@@ -20,7 +20,8 @@ public final class Evaluator {
         InputTransform input = InputTransform.plain(model.architecture().inputSize(), model.scaling());
         int perTask = Placement.partitionsPerTask(sc, OptionalInt.empty(), partitions);
         try (CachedRows rows = CachedRows.cache(sc, data, partitions, perTask, "lockstep-evaluate")) {
-            return new SyncStep(sc, model.architecture(), WirePrecision.FLOAT32).evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
+            return new SyncStep(sc, model.architecture(), WirePrecision.FLOAT32)
+                    .evaluate(rows, model.parameters(), input, "lockstep evaluate " + data.count() + " rows");
         }
     }
 }

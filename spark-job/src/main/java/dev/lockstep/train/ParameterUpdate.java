@@ -20,8 +20,10 @@ public final class ParameterUpdate {
 
     /** The update a run of {@code totalSteps} steps applies: its schedule, and weight decay on the weights only. */
     public static ParameterUpdate forRun(TrainConfig config, long totalSteps, int stepsPerEpoch) {
-        return new ParameterUpdate(config.schedule().create(config.learningRate(), totalSteps, stepsPerEpoch),
-                new WeightDecay((float) config.weightDecay(), config.architecture().weightRanges()));
+        return new ParameterUpdate(
+                config.schedule().create(config.learningRate(), totalSteps, stepsPerEpoch),
+                new WeightDecay(
+                        (float) config.weightDecay(), config.architecture().weightRanges()));
     }
 
     /**
@@ -30,8 +32,15 @@ public final class ParameterUpdate {
      *
      * @return the learning rate applied
      */
-    public double apply(float[] params, Optimizer optimizer, float[] gradientSum, double lossSum, int rows, long globalStep,
-                 int epoch, int step) {
+    public double apply(
+            float[] params,
+            Optimizer optimizer,
+            float[] gradientSum,
+            double lossSum,
+            int rows,
+            long globalStep,
+            int epoch,
+            int step) {
         float[] gradient = average(gradientSum, lossSum, rows, globalStep + 1, epoch, step);
         double rate = schedule.rate(globalStep);
         decay.apply(params, gradient);
@@ -40,7 +49,9 @@ public final class ParameterUpdate {
         return rate;
     }
 
-    double rate(long globalStep) { return schedule.rate(globalStep); }
+    double rate(long globalStep) {
+        return schedule.rate(globalStep);
+    }
 
     /**
      * Divides the summed gradient by the batch's row count, refusing a non-finite loss or gradient: applying it
@@ -52,7 +63,8 @@ public final class ParameterUpdate {
         if (!Double.isFinite(lossSum) || !allFinite(g)) {
             throw new LockstepException(String.format(
                     "training diverged at step %d (epoch %d, step %d): the loss or gradient is not finite; "
-                            + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
+                            + "try a smaller --lr. No model was written.",
+                    globalStep, epoch + 1, step + 1));
         }
         return g;
     }
@@ -62,7 +74,8 @@ public final class ParameterUpdate {
         if (!allFinite(params)) {
             throw new LockstepException(String.format(
                     "training diverged at step %d (epoch %d, step %d): the update made a parameter non-finite; "
-                            + "try a smaller --lr. No model was written.", globalStep, epoch + 1, step + 1));
+                            + "try a smaller --lr. No model was written.",
+                    globalStep, epoch + 1, step + 1));
         }
     }
 

@@ -13,11 +13,15 @@ import java.util.Locale;
  * epoch either way.
  */
 public final class ProgressListener implements TrainingListener {
-    public enum Mode { BAR, LINES }
+    public enum Mode {
+        BAR,
+        LINES
+    }
 
     private static final long LINE_NANOS = 5_000_000_000L;
     /** Redrawing faster than the eye reads only costs terminal time. */
     private static final long BAR_NANOS = 100_000_000L;
+
     private static final int BAR_WIDTH = 24;
 
     private final PrintWriter out;
@@ -30,7 +34,7 @@ public final class ProgressListener implements TrainingListener {
     private int epochFirstStep; // the step an epoch (or a resumed one) started timing from
     private double runningLoss;
     private int runningSteps;
-    private int barLength;      // characters of the bar now on screen, to blank them out
+    private int barLength; // characters of the bar now on screen, to blank them out
 
     public ProgressListener(PrintWriter out) {
         this(out, Mode.LINES);
@@ -47,26 +51,45 @@ public final class ProgressListener implements TrainingListener {
         this.intervalNanos = intervalNanos;
     }
 
-    @Override public void onStart(RunInfo run) {
+    @Override
+    public void onStart(RunInfo run) {
         epochs = run.config().epochs();
         batch = run.config().batchSize();
         int tasks = (run.partitions() + run.partitionsPerTask() - 1) / run.partitionsPerTask();
-        out.printf(Locale.ROOT, "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s%s), %d epochs x %d steps of %d%n",
-                run.config().architecture(), run.trainRows(), run.evalName(), run.evalRows(), run.partitions(),
-                run.partitionsPerTask() == 1 ? "a task each" : tasks == 1 ? "one task, " + run.partitions() + " threads"
-                        : tasks + " tasks of " + (run.partitions() % run.partitionsPerTask() == 0 ? "" : "up to ") + run.partitionsPerTask() + " threads",
+        out.printf(
+                Locale.ROOT,
+                "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s%s), %d epochs x %d steps of %d%n",
+                run.config().architecture(),
+                run.trainRows(),
+                run.evalName(),
+                run.evalRows(),
+                run.partitions(),
+                run.partitionsPerTask() == 1
+                        ? "a task each"
+                        : tasks == 1
+                                ? "one task, " + run.partitions() + " threads"
+                                : tasks + " tasks of "
+                                        + (run.partitions() % run.partitionsPerTask() == 0 ? "" : "up to ")
+                                        + run.partitionsPerTask() + " threads",
                 run.taskLifetime() == TaskLifetime.EPOCH ? ", resident for each epoch" : ", a job per step",
-                epochs, run.stepsPerEpoch(), batch);
+                epochs,
+                run.stepsPerEpoch(),
+                batch);
         if (run.resumedAtStep() > 0) {
-            out.printf(Locale.ROOT, "[lockstep] resuming after step %d (epoch %d, step %d)%n", run.resumedAtStep(),
-                    run.resumedAtStep() / run.stepsPerEpoch() + 1, run.resumedAtStep() % run.stepsPerEpoch());
+            out.printf(
+                    Locale.ROOT,
+                    "[lockstep] resuming after step %d (epoch %d, step %d)%n",
+                    run.resumedAtStep(),
+                    run.resumedAtStep() / run.stepsPerEpoch() + 1,
+                    run.resumedAtStep() % run.stepsPerEpoch());
         }
         out.flush();
         lastLine = System.nanoTime();
         epochStart = -1;
     }
 
-    @Override public void onStep(StepInfo step) {
+    @Override
+    public void onStep(StepInfo step) {
         long now = System.nanoTime();
         if (epochStart < 0) {
             // Timed from the end of the epoch's first step seen here: that step's own time is not known.
@@ -84,8 +107,16 @@ public final class ProgressListener implements TrainingListener {
         if (mode == Mode.BAR) {
             drawBar(step, examplesPerSecond, eta, loss);
         } else {
-            out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  step %d/%d  loss %.4f  lr %.2e  %,.0f examples/s  ETA %s%n",
-                    step.epoch(), epochs, step.step(), step.stepsPerEpoch(), loss, step.learningRate(), examplesPerSecond,
+            out.printf(
+                    Locale.ROOT,
+                    "[lockstep] epoch %d/%d  step %d/%d  loss %.4f  lr %.2e  %,.0f examples/s  ETA %s%n",
+                    step.epoch(),
+                    epochs,
+                    step.step(),
+                    step.stepsPerEpoch(),
+                    loss,
+                    step.learningRate(),
+                    examplesPerSecond,
                     duration(eta));
             runningLoss = 0; // each line reports the steps since the previous one
             runningSteps = 0;
@@ -96,14 +127,24 @@ public final class ProgressListener implements TrainingListener {
 
     private void drawBar(StepInfo step, double examplesPerSecond, double eta, double loss) {
         int filled = (int) ((long) BAR_WIDTH * step.step() / step.stepsPerEpoch());
-        String line = String.format(Locale.ROOT, "[lockstep] epoch %d/%d [%s%s] %d/%d  %,.0f ex/s  ETA %s  loss %.4f",
-                step.epoch(), epochs, "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), step.step(), step.stepsPerEpoch(),
-                examplesPerSecond, duration(eta), loss);
+        String line = String.format(
+                Locale.ROOT,
+                "[lockstep] epoch %d/%d [%s%s] %d/%d  %,.0f ex/s  ETA %s  loss %.4f",
+                step.epoch(),
+                epochs,
+                "=".repeat(filled),
+                " ".repeat(BAR_WIDTH - filled),
+                step.step(),
+                step.stepsPerEpoch(),
+                examplesPerSecond,
+                duration(eta),
+                loss);
         out.print("\r" + line + " ".repeat(Math.max(0, barLength - line.length())));
         barLength = line.length();
     }
 
-    @Override public void onWarning(String message) {
+    @Override
+    public void onWarning(String message) {
         clearBar();
         out.println(Printable.warning(message));
         out.flush();
@@ -116,10 +157,20 @@ public final class ProgressListener implements TrainingListener {
         }
     }
 
-    @Override public void onEpoch(EpochSummary e) {
+    @Override
+    public void onEpoch(EpochSummary e) {
         clearBar();
-        out.printf(Locale.ROOT, "[lockstep] epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.2f%%  %.1fs  %,.0f examples/s%n",
-                e.epoch(), epochs, e.trainLoss(), e.eval().loss(), 100 * e.eval().accuracy(), e.seconds(), e.examplesPerSecond());
+        out.printf(
+                Locale.ROOT,
+                "[lockstep] epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.2f%%  %.1fs  %,.0f "
+                        + "examples/s%n",
+                e.epoch(),
+                epochs,
+                e.trainLoss(),
+                e.eval().loss(),
+                100 * e.eval().accuracy(),
+                e.seconds(),
+                e.examplesPerSecond());
         out.flush();
         runningLoss = 0;
         runningSteps = 0;
@@ -129,7 +180,8 @@ public final class ProgressListener implements TrainingListener {
 
     static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

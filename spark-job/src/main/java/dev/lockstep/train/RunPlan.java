@@ -76,12 +76,29 @@ public final class RunPlan {
     }
 
     /** The settings, every auto value chosen for the data (metrics.json's {@code config}). */
-    public TrainConfig config() { return config; }
-    public RowSource train() { return train; }
-    public RowSource eval() { return eval; }
-    public String evalName() { return evalName; }
-    public BatchPlan batches() { return batches; }
-    public long totalSteps() { return totalSteps; }
+    public TrainConfig config() {
+        return config;
+    }
+
+    public RowSource train() {
+        return train;
+    }
+
+    public RowSource eval() {
+        return eval;
+    }
+
+    public String evalName() {
+        return evalName;
+    }
+
+    public BatchPlan batches() {
+        return batches;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
 
     /**
      * This plan on the cluster of {@code sc}: its partitions, partitions per task and fingerprint.
@@ -117,7 +134,8 @@ public final class RunPlan {
     public record Placed(RunPlan plan, int partitions, int partitionsPerTask, String fingerprint) {
         /** How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached. */
         public TaskLifetime taskLifetime(JavaSparkContext sc, CachedRows trainRows) {
-            return Placement.taskLifetime(sc, plan.config.taskLifetime(), trainRows.layout().tasks());
+            return Placement.taskLifetime(
+                    sc, plan.config.taskLifetime(), trainRows.layout().tasks());
         }
     }
 }

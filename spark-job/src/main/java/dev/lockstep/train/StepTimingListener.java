@@ -9,16 +9,28 @@ import java.util.Map;
 public final class StepTimingListener implements TrainingListener {
     private final StepTimeSamples samples = new StepTimeSamples();
 
-    @Override public void onStep(StepInfo step) {
+    @Override
+    public void onStep(StepInfo step) {
         samples.add(step.time());
     }
 
-    public int steps() { return samples.count(); }
+    public int steps() {
+        return samples.count();
+    }
 
-    public StepTimeMedians breakdown() { return samples.medians(); }
+    public StepTimeMedians breakdown() {
+        return samples.medians();
+    }
 
-    /** Median milliseconds per part, in the order: total, broadcast, scheduling_and_return, fetch, compute, combine, update. */
-    public Map<String, Object> medianMillis() { return breakdown().toMap(); }
+    /**
+     * Median milliseconds per part, in the order: total, broadcast, scheduling_and_return, fetch, compute, combine,
+     * update.
+     */
+    public Map<String, Object> medianMillis() {
+        return breakdown().toMap();
+    }
 
-    public String describe() { return breakdown().describe(); }
+    public String describe() {
+        return breakdown().describe();
+    }
 }

@@ -8,6 +8,7 @@ import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,7 @@ public final class TrainConfig {
 
     /** The largest auto batch: beyond it, the learning-rate schedule would need retuning. */
     static final int MAX_AUTO_BATCH = 1024;
+
     static final int MIN_AUTO_BATCH = 128;
     /** The auto batch keeps at least this many steps per epoch. */
     static final int AUTO_STEPS_PER_EPOCH = 50;
@@ -65,15 +67,19 @@ public final class TrainConfig {
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         require(epochs >= 0, "epochs must be 0 or more, got " + epochs);
         require(batchSize == null || batchSize >= 1, "batch size must be positive, got " + batchSize);
-        require(learningRate == null || learningRate > 0 && Double.isFinite(learningRate),
+        require(
+                learningRate == null || learningRate > 0 && Double.isFinite(learningRate),
                 "learning rate must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be 0 or more, got " + weightDecay);
         require(partitions == null || partitions >= 1, "partitions must be positive, got " + partitions);
-        require(partitionsPerTask == null || partitionsPerTask >= 1,
+        require(
+                partitionsPerTask == null || partitionsPerTask >= 1,
                 "partitions per task must be positive, got " + partitionsPerTask);
-        require(augmentShift == null || augmentShift >= 0 && augmentShift <= 4,
+        require(
+                augmentShift == null || augmentShift >= 0 && augmentShift <= 4,
                 "augment shift must be 0..4 pixels, got " + augmentShift);
-        require(validationFraction > 0 && validationFraction <= 0.5,
+        require(
+                validationFraction > 0 && validationFraction <= 0.5,
                 "validation fraction must be in (0, 0.5], got " + validationFraction);
     }
 
@@ -96,8 +102,8 @@ public final class TrainConfig {
      * "auto" in {@link #sources()}:
      * <ul>
      * <li>batch: the largest power of two from 128 to 1024 that leaves at least 50 steps per epoch. Each step has a
-     * fixed cost (a hand-over with resident tasks, a Spark job of a few ms otherwise: BENCHMARKS.md), so big data wants big
-     * batches; small data wants enough steps to learn.</li>
+     * fixed cost (a hand-over with resident tasks, a Spark job of a few ms otherwise: BENCHMARKS.md), so big data
+     * wants big batches; small data wants enough steps to learn.</li>
      * <li>learning rate: the optimizer's rate at batch 128; above 128, times the square root of batch / 128 (a larger
      * batch gives a less noisy gradient, which takes a larger step).</li>
      * <li>augmentation: a one-pixel shift below 30,000 rows, where it regularises; above, 10 epochs underfit
@@ -107,7 +113,7 @@ public final class TrainConfig {
     public TrainConfig forTrainingRows(long rows) {
         if (isResolved()) return this;
         Builder b = toBuilder();
-        String auto = String.format(java.util.Locale.ROOT, "auto for %,d training rows", rows);
+        String auto = String.format(Locale.ROOT, "auto for %,d training rows", rows);
         int batch;
         if (batchSize != null) {
             batch = batchSize;
@@ -117,9 +123,11 @@ public final class TrainConfig {
             b.batchSize(batch).source("batch", auto(auto, "batch"));
         }
         if (learningRate == null) {
-            b.learningRate(defaultLearningRate(optimizer) * Math.sqrt(Math.max(1, batch / 128.0))).source("lr", auto("auto for batch " + batch, "lr"));
+            b.learningRate(defaultLearningRate(optimizer) * Math.sqrt(Math.max(1, batch / 128.0)))
+                    .source("lr", auto("auto for batch " + batch, "lr"));
         }
-        if (augmentShift == null) b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
+        if (augmentShift == null)
+            b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
         return b.build();
     }
 
@@ -128,9 +136,22 @@ public final class TrainConfig {
     }
 
     private Builder toBuilder() {
-        Builder b = new Builder().layers(architecture.sizes()).activation(architecture.hidden()).epochs(epochs)
-                .batchSize(batchSize).learningRate(learningRate).optimizer(optimizer).schedule(schedule).weightDecay(weightDecay).seed(seed)
-                .partitions(partitions).partitionsPerTask(partitionsPerTask).taskLifetime(taskLifetime).augmentShift(augmentShift).validationFraction(validationFraction).transfer(transfer);
+        Builder b = new Builder()
+                .layers(architecture.sizes())
+                .activation(architecture.hidden())
+                .epochs(epochs)
+                .batchSize(batchSize)
+                .learningRate(learningRate)
+                .optimizer(optimizer)
+                .schedule(schedule)
+                .weightDecay(weightDecay)
+                .seed(seed)
+                .partitions(partitions)
+                .partitionsPerTask(partitionsPerTask)
+                .taskLifetime(taskLifetime)
+                .augmentShift(augmentShift)
+                .validationFraction(validationFraction)
+                .transfer(transfer);
         sources.forEach(b::source);
         return b;
     }
@@ -139,32 +160,73 @@ public final class TrainConfig {
         if (!ok) throw new IllegalArgumentException(message);
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
-    public Architecture architecture() { return architecture; }
-    public int epochs() { return epochs; }
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
     /** @throws IllegalStateException while auto: it is chosen for the data ({@link #forTrainingRows}) */
-    public int batchSize() { return chosen(batchSize, "batch"); }
-    public OptimizerSpec optimizer() { return optimizer; }
+    public int batchSize() {
+        return chosen(batchSize, "batch");
+    }
+
+    public OptimizerSpec optimizer() {
+        return optimizer;
+    }
     /** @throws IllegalStateException while auto: it is chosen for the batch ({@link #forTrainingRows}) */
-    public double learningRate() { return chosen(learningRate, "lr"); }
-    public ScheduleSpec schedule() { return schedule; }
-    public double weightDecay() { return weightDecay; }
-    public long seed() { return seed; }
+    public double learningRate() {
+        return chosen(learningRate, "lr");
+    }
+
+    public ScheduleSpec schedule() {
+        return schedule;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public long seed() {
+        return seed;
+    }
     /** Empty: Spark's default parallelism, on a local master ({@link RunPlan#placedOn}). */
-    public OptionalInt partitions() { return optional(partitions); }
+    public OptionalInt partitions() {
+        return optional(partitions);
+    }
     /** Partitions each task computes, on as many threads; empty: chosen for the master. Never changes the model. */
-    public OptionalInt partitionsPerTask() { return optional(partitionsPerTask); }
+    public OptionalInt partitionsPerTask() {
+        return optional(partitionsPerTask);
+    }
     /** How long training tasks live; empty: chosen for the master. Never changes the model. */
-    public Optional<TaskLifetime> taskLifetime() { return Optional.ofNullable(taskLifetime); }
+    public Optional<TaskLifetime> taskLifetime() {
+        return Optional.ofNullable(taskLifetime);
+    }
     /** @throws IllegalStateException while auto: it is chosen for the data ({@link #forTrainingRows}) */
-    public int augmentShift() { return chosen(augmentShift, "augment_shift"); }
-    public double validationFraction() { return validationFraction; }
-    public WirePrecision transfer() { return transfer; }
-    public Map<String, String> sources() { return sources; }
+    public int augmentShift() {
+        return chosen(augmentShift, "augment_shift");
+    }
+
+    public double validationFraction() {
+        return validationFraction;
+    }
+
+    public WirePrecision transfer() {
+        return transfer;
+    }
+
+    public Map<String, String> sources() {
+        return sources;
+    }
 
     private static <T> T chosen(T value, String key) {
-        if (value == null) throw new IllegalStateException(key + " is auto until chosen for the data (forTrainingRows)");
+        if (value == null)
+            throw new IllegalStateException(key + " is auto until chosen for the data (forTrainingRows)");
         return value;
     }
 
@@ -239,25 +301,88 @@ public final class TrainConfig {
         private WirePrecision transfer = WirePrecision.FLOAT32;
         private final Map<String, String> sources = new LinkedHashMap<>();
 
-        public Builder layers(int[] v) { layers = v.clone(); return this; }
-        public Builder activation(Activation v) { activation = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        /** null: auto, as for every setting that has an auto value. */
-        public Builder batchSize(Integer v) { batchSize = v; return this; }
-        public Builder optimizer(OptimizerSpec v) { optimizer = v; return this; }
-        public Builder learningRate(Double v) { learningRate = v; return this; }
-        public Builder schedule(ScheduleSpec v) { schedule = v; return this; }
-        public Builder weightDecay(double v) { weightDecay = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder partitions(Integer v) { partitions = v; return this; }
-        public Builder partitionsPerTask(Integer v) { partitionsPerTask = v; return this; }
-        public Builder taskLifetime(TaskLifetime v) { taskLifetime = v; return this; }
-        public Builder augmentShift(Integer v) { augmentShift = v; return this; }
-        public Builder validationFraction(double v) { validationFraction = v; return this; }
-        public Builder transfer(WirePrecision v) { transfer = Objects.requireNonNull(v); return this; }
-        /** Records where a setting's value came from, e.g. ("epochs", "--epochs"). */
-        public Builder source(String key, String source) { sources.put(key, source); return this; }
+        public Builder layers(int[] v) {
+            layers = v.clone();
+            return this;
+        }
 
-        public TrainConfig build() { return new TrainConfig(this); }
+        public Builder activation(Activation v) {
+            activation = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+        /** null: auto, as for every setting that has an auto value. */
+        public Builder batchSize(Integer v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerSpec v) {
+            optimizer = v;
+            return this;
+        }
+
+        public Builder learningRate(Double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder schedule(ScheduleSpec v) {
+            schedule = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder partitions(Integer v) {
+            partitions = v;
+            return this;
+        }
+
+        public Builder partitionsPerTask(Integer v) {
+            partitionsPerTask = v;
+            return this;
+        }
+
+        public Builder taskLifetime(TaskLifetime v) {
+            taskLifetime = v;
+            return this;
+        }
+
+        public Builder augmentShift(Integer v) {
+            augmentShift = v;
+            return this;
+        }
+
+        public Builder validationFraction(double v) {
+            validationFraction = v;
+            return this;
+        }
+
+        public Builder transfer(WirePrecision v) {
+            transfer = Objects.requireNonNull(v);
+            return this;
+        }
+        /** Records where a setting's value came from, e.g. ("epochs", "--epochs"). */
+        public Builder source(String key, String source) {
+            sources.put(key, source);
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(this);
+        }
     }
 }

@@ -16,6 +16,7 @@ import dev.lockstep.train.timing.StepTime;
 import dev.lockstep.train.timing.StepTimeSamples;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -71,41 +72,79 @@ public final class Trainer {
         int partitions = placed.partitions();
         BatchPlan plan = runPlan.batches();
 
-        RunState run = new RunState(placed.fingerprint(), Initializer.initialize(arch, config.seed()),
+        RunState run = new RunState(
+                placed.fingerprint(),
+                Initializer.initialize(arch, config.seed()),
                 config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         ParameterUpdate update = runPlan.update();
-        InputTransform trainInput = InputTransform.forTraining(arch.inputSize(), config.seed(), config.augmentShift(),
-                train.height(), train.width());
+        InputTransform trainInput = InputTransform.forTraining(
+                arch.inputSize(), config.seed(), config.augmentShift(), train.height(), train.width());
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
         SyncStep step = new SyncStep(sc, arch, config.transfer());
 
-        try (CachedRows trainRows = CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
-             CachedRows evalRows = CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
+        try (CachedRows trainRows =
+                        CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
+                CachedRows evalRows =
+                        CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
             TaskLifetime lifetime = placed.taskLifetime(sc, trainRows);
-            listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(config, train.count(), eval.count(), evalName, partitions,
-                    trainRows.partitionsPerTask(), lifetime, plan.stepsPerEpoch(), run.globalStep)));
+            listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
+                    config,
+                    train.count(),
+                    eval.count(),
+                    evalName,
+                    partitions,
+                    trainRows.partitionsPerTask(),
+                    lifetime,
+                    plan.stepsPerEpoch(),
+                    run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()
-                    ? step.evaluate(evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
+                    ? step.evaluate(
+                            evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
                     : run.history.get(run.history.size() - 1).eval();
             StepTimeSamples epochTimings = new StepTimeSamples();
-            for (; run.epoch < config.epochs(); run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
+            for (;
+                    run.epoch < config.epochs();
+                    run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
                 int firstStep = run.nextStep; // not 0 when this epoch resumed from a checkpoint
                 int[] permutation = plan.permutation(run.epoch);
                 epochTimings.clear();
                 double rate = Double.NaN;
-                String epochJob = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d steps %d-%d (resident tasks)",
-                        run.epoch + 1, config.epochs(), firstStep + 1, plan.stepsPerEpoch());
-                try (EpochSteps steps = step.epoch(lifetime, trainRows, run.epoch, trainInput, epochJob, w -> listeners.forEach(l -> l.onWarning(w)))) {
+                String epochJob = String.format(
+                        Locale.ROOT,
+                        "lockstep train epoch %d/%d steps %d-%d (resident tasks)",
+                        run.epoch + 1,
+                        config.epochs(),
+                        firstStep + 1,
+                        plan.stepsPerEpoch());
+                try (EpochSteps steps = step.epoch(
+                        lifetime,
+                        trainRows,
+                        run.epoch,
+                        trainInput,
+                        epochJob,
+                        w -> listeners.forEach(l -> l.onWarning(w)))) {
                     for (; run.nextStep < plan.stepsPerEpoch(); ) {
                         long t0 = System.nanoTime();
-                        String job = String.format(java.util.Locale.ROOT, "lockstep train epoch %d/%d step %d/%d", run.epoch + 1, config.epochs(),
-                                run.nextStep + 1, plan.stepsPerEpoch());
+                        String job = String.format(
+                                Locale.ROOT,
+                                "lockstep train epoch %d/%d step %d/%d",
+                                run.epoch + 1,
+                                config.epochs(),
+                                run.nextStep + 1,
+                                plan.stepsPerEpoch());
                         SyncStep.Result r = steps.gradient(run.params, plan.batch(permutation, run.nextStep), job);
                         long t1 = System.nanoTime();
-                        rate = update.apply(run.params, run.optimizer, r.gradientSum(), r.lossSum(), r.rows(), run.globalStep,
-                                run.epoch, run.nextStep);
+                        rate = update.apply(
+                                run.params,
+                                run.optimizer,
+                                r.gradientSum(),
+                                r.lossSum(),
+                                r.rows(),
+                                run.globalStep,
+                                run.epoch,
+                                run.nextStep);
                         long t2 = System.nanoTime();
                         double loss = r.lossSum() / r.rows();
                         run.epochLossSum += loss;
@@ -113,26 +152,58 @@ public final class Trainer {
                         run.epochRows += r.rows();
                         run.globalStep++;
                         run.nextStep++;
-                        StepTime timings = r.time().with(StepTime.Part.UPDATE, t2 - t1).with(StepTime.Part.TOTAL, t2 - t0);
-                        TrainingListener.StepInfo info = new TrainingListener.StepInfo(run.epoch + 1, run.nextStep,
-                                run.globalStep, plan.stepsPerEpoch(), loss, rate, timings, run);
+                        StepTime timings =
+                                r.time().with(StepTime.Part.UPDATE, t2 - t1).with(StepTime.Part.TOTAL, t2 - t0);
+                        TrainingListener.StepInfo info = new TrainingListener.StepInfo(
+                                run.epoch + 1,
+                                run.nextStep,
+                                run.globalStep,
+                                plan.stepsPerEpoch(),
+                                loss,
+                                rate,
+                                timings,
+                                run);
                         epochTimings.add(timings);
                         listeners.forEach(l -> l.onStep(info));
                     }
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.trainSeconds += seconds;
-                evaluation = step.evaluate(evalRows, run.params, evalInput, String.format(java.util.Locale.ROOT,
-                        "lockstep evaluate %s after epoch %d/%d", evalName, run.epoch + 1, config.epochs()));
+                evaluation = step.evaluate(
+                        evalRows,
+                        run.params,
+                        evalInput,
+                        String.format(
+                                Locale.ROOT,
+                                "lockstep evaluate %s after epoch %d/%d",
+                                evalName,
+                                run.epoch + 1,
+                                config.epochs()));
                 if (Double.isNaN(rate)) rate = update.rate(run.globalStep - 1); // resumed after the epoch's last step
-                EpochSummary summary = new EpochSummary(run.epoch + 1, run.globalStep, run.epochLossSum / plan.stepsPerEpoch(),
-                        evaluation, seconds, (double) (plan.stepsPerEpoch() - firstStep) * plan.batchSize() / seconds,
-                        run.epochRows == 0 ? Double.NaN : (double) run.epochCorrect / run.epochRows, rate, epochTimings.medians());
+                EpochSummary summary = new EpochSummary(
+                        run.epoch + 1,
+                        run.globalStep,
+                        run.epochLossSum / plan.stepsPerEpoch(),
+                        evaluation,
+                        seconds,
+                        (double) (plan.stepsPerEpoch() - firstStep) * plan.batchSize() / seconds,
+                        run.epochRows == 0 ? Double.NaN : (double) run.epochCorrect / run.epochRows,
+                        rate,
+                        epochTimings.medians());
                 run.history.add(summary);
                 listeners.forEach(l -> l.onEpoch(summary));
             }
-            TrainingResult result = new TrainingResult(arch, run.params, evaluation, List.copyOf(run.history), run.globalStep,
-                    run.globalStep * plan.batchSize(), run.trainSeconds, partitions, trainRows.partitionsPerTask(), lifetime);
+            TrainingResult result = new TrainingResult(
+                    arch,
+                    run.params,
+                    evaluation,
+                    List.copyOf(run.history),
+                    run.globalStep,
+                    run.globalStep * plan.batchSize(),
+                    run.trainSeconds,
+                    partitions,
+                    trainRows.partitionsPerTask(),
+                    lifetime);
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
@@ -160,8 +231,9 @@ public final class Trainer {
 
         void restore(Checkpoint c, int stepsPerEpoch) {
             if (!c.configFingerprint().equals(fingerprint)) {
-                throw new LockstepException("the checkpoint was written with other settings or data; resume with the same ones "
-                        + "(checkpoint: " + c.configFingerprint() + ", now: " + fingerprint + ")");
+                throw new LockstepException(
+                        "the checkpoint was written with other settings or data; resume with the same ones "
+                                + "(checkpoint: " + c.configFingerprint() + ", now: " + fingerprint + ")");
             }
             if (c.parameters().length != params.length || c.nextStep() > stepsPerEpoch) {
                 throw new LockstepException("the checkpoint does not fit this run's model or data");
@@ -178,9 +250,20 @@ public final class Trainer {
             history.addAll(c.history());
         }
 
-        @Override public Checkpoint snapshot() {
-            return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLossSum, trainSeconds, history,
-                    params.clone(), optimizer.state(), epochCorrect, epochRows);
+        @Override
+        public Checkpoint snapshot() {
+            return new Checkpoint(
+                    fingerprint,
+                    epoch,
+                    nextStep,
+                    globalStep,
+                    epochLossSum,
+                    trainSeconds,
+                    history,
+                    params.clone(),
+                    optimizer.state(),
+                    epochCorrect,
+                    epochRows);
         }
     }
 }

@@ -20,15 +20,30 @@ public interface TrainingListener {
     default void onWarning(String message) {}
 
     /** What a run is about to do; {@code resumedAtStep} is 0 for a fresh run. */
-    record RunInfo(TrainConfig config, long trainRows, long evalRows, String evalName, int partitions, int partitionsPerTask,
-                   TaskLifetime taskLifetime, int stepsPerEpoch, long resumedAtStep) {}
+    record RunInfo(
+            TrainConfig config,
+            long trainRows,
+            long evalRows,
+            String evalName,
+            int partitions,
+            int partitionsPerTask,
+            TaskLifetime taskLifetime,
+            int stepsPerEpoch,
+            long resumedAtStep) {}
 
     /**
      * A finished step: {@code epoch} and {@code step} count from 1, {@code globalStep} from 1 over the whole run.
      * {@code state} can snapshot the run as it stands after this step's update.
      */
-    record StepInfo(int epoch, int step, long globalStep, int stepsPerEpoch, double loss, double learningRate,
-                    StepTime time, TrainingState state) {}
+    record StepInfo(
+            int epoch,
+            int step,
+            long globalStep,
+            int stepsPerEpoch,
+            double loss,
+            double learningRate,
+            StepTime time,
+            TrainingState state) {}
 
     /** The run's state between steps. */
     interface TrainingState {

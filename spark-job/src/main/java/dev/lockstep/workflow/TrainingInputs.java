@@ -27,8 +27,13 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
      * Refuses {@code --layers} that do not fit the rows, as a bad option (exit 2) before Spark starts: the input layer
      * must take a row's pixels, the output layer have a class for every label.
      */
-    public static TrainingInputs open(Configuration hadoop, String dataDir, String trainPath, String testPath,
-                               double validationFraction, long seed) {
+    public static TrainingInputs open(
+            Configuration hadoop,
+            String dataDir,
+            String trainPath,
+            String testPath,
+            double validationFraction,
+            long seed) {
         if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {
             return prepared(hadoop, dataDir, testPath, validationFraction, seed);
         }

@@ -46,7 +46,8 @@ class DriverMemoryTest {
         assertEquals(4, DriverMemory.localThreads("local[4]", OptionalInt.empty()));
         assertEquals(2, DriverMemory.localThreads("local[4]", OptionalInt.of(2)), "no more threads than partitions");
         assertEquals(3, DriverMemory.localThreads("local[3,2]", OptionalInt.of(8)));
-        assertEquals(Runtime.getRuntime().availableProcessors(), DriverMemory.localThreads("local[*]", OptionalInt.empty()));
+        assertEquals(
+                Runtime.getRuntime().availableProcessors(), DriverMemory.localThreads("local[*]", OptionalInt.empty()));
         assertEquals(0, DriverMemory.localThreads("local-cluster[2,1,1024]", OptionalInt.empty()));
         assertEquals(0, DriverMemory.localThreads("yarn", OptionalInt.empty()));
         assertEquals(0, DriverMemory.localThreads("spark://host:7077", OptionalInt.empty()));

@@ -62,8 +62,13 @@ class SettingsResolutionTest {
                                 TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false), zero)))
                 .getMessage();
         assertTrue(perTask.contains("--partitions-per-task") && perTask.contains("'0'"), perTask);
-        assertEquals(OptionalInt.of(3), TrainCommand.toConfig(TrainCommand.resolve(SparkSetup.ConfFiles.load(null), new SparkConf(false),
-                Map.of(Setting.PARTITIONS_PER_TASK, "3"))).partitionsPerTask());
+        assertEquals(
+                OptionalInt.of(3),
+                TrainCommand.toConfig(TrainCommand.resolve(
+                                SparkSetup.ConfFiles.load(null),
+                                new SparkConf(false),
+                                Map.of(Setting.PARTITIONS_PER_TASK, "3")))
+                        .partitionsPerTask());
 
         Map<Setting, String> none = Map.of();
         SparkConf zeroEpochs = new SparkConf(false).set("spark.lockstep.epochs", "0");

@@ -34,14 +34,17 @@ class BatchPlanTest {
     @Test
     void batchesDependOnSeedAndEpochOnly() {
         assertArrayEquals(new BatchPlan(7, 1000, 64).permutation(2), new BatchPlan(7, 1000, 64).permutation(2));
-        assertFalse(Arrays.equals(new BatchPlan(7, 1000, 64).permutation(2), new BatchPlan(7, 1000, 64).permutation(3)));
-        assertFalse(Arrays.equals(new BatchPlan(7, 1000, 64).permutation(2), new BatchPlan(8, 1000, 64).permutation(2)));
+        assertFalse(
+                Arrays.equals(new BatchPlan(7, 1000, 64).permutation(2), new BatchPlan(7, 1000, 64).permutation(3)));
+        assertFalse(
+                Arrays.equals(new BatchPlan(7, 1000, 64).permutation(2), new BatchPlan(8, 1000, 64).permutation(2)));
     }
 
     @Test
     void rejectsABatchLargerThanTheData() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new BatchPlan(1, 10, 64))
-                .getMessage().contains("larger than the 10 training rows"));
+                .getMessage()
+                .contains("larger than the 10 training rows"));
     }
 
     @Test

@@ -19,7 +19,8 @@ class JobDescriptionTest {
     void jobsNameTheirEpochAndStep() throws Exception {
         List<String> descriptions = new CopyOnWriteArrayList<>();
         SparkListener listener = new SparkListener() {
-            @Override public void onJobStart(SparkListenerJobStart job) {
+            @Override
+            public void onJobStart(SparkListenerJobStart job) {
                 String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
                 if (d != null && d.startsWith("lockstep ")) descriptions.add(d);
             }
@@ -28,10 +29,18 @@ class JobDescriptionTest {
         try {
             LabeledImages sample = TestData.sample();
             for (TaskLifetime lifetime : TaskLifetime.values()) {
-                TrainConfig config = TrainConfig.builder().layers(new int[] {784, 8, 10}).epochs(2).batchSize(500).partitions(2)
-                        .taskLifetime(lifetime).build();
+                TrainConfig config = TrainConfig.builder()
+                        .layers(new int[] {784, 8, 10})
+                        .epochs(2)
+                        .batchSize(500)
+                        .partitions(2)
+                        .taskLifetime(lifetime)
+                        .build();
                 new Trainer(SharedSpark.context(), config, List.of())
-                        .fit(new InMemoryRows(sample.slice(0, 1000)), new InMemoryRows(sample.slice(9000, 9200)), "test");
+                        .fit(
+                                new InMemoryRows(sample.slice(0, 1000)),
+                                new InMemoryRows(sample.slice(9000, 9200)),
+                                "test");
             }
             long deadline = System.nanoTime() + 10_000_000_000L; // listener events arrive asynchronously
             while (descriptions.size() < 12 && System.nanoTime() < deadline) Thread.sleep(50);
@@ -41,8 +50,10 @@ class JobDescriptionTest {
         assertTrue(descriptions.contains("lockstep evaluate test before training"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep train epoch 1/2 step 1/2"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep train epoch 2/2 step 2/2"), descriptions.toString());
-        assertTrue(descriptions.contains("lockstep train epoch 1/2 steps 1-2 (resident tasks)"), descriptions.toString());
-        assertTrue(descriptions.contains("lockstep train epoch 2/2 steps 1-2 (resident tasks)"), descriptions.toString());
+        assertTrue(
+                descriptions.contains("lockstep train epoch 1/2 steps 1-2 (resident tasks)"), descriptions.toString());
+        assertTrue(
+                descriptions.contains("lockstep train epoch 2/2 steps 1-2 (resident tasks)"), descriptions.toString());
         assertTrue(descriptions.contains("lockstep evaluate test after epoch 2/2"), descriptions.toString());
     }
 }

@@ -36,10 +36,18 @@ class ProgressListenerTest {
     private static String drive(ProgressListener.Mode mode) {
         StringWriter buf = new StringWriter();
         ProgressListener p = new ProgressListener(new PrintWriter(buf), mode, 0);
-        TrainConfig config = TrainConfig.builder().layers(new int[] {4, 3, 2}).epochs(2).batchSize(8).build();
+        TrainConfig config = TrainConfig.builder()
+                .layers(new int[] {4, 3, 2})
+                .epochs(2)
+                .batchSize(8)
+                .build();
         p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, TaskLifetime.STEP, 10, 0));
-        StepTime t = StepTime.NONE.with(StepTime.Part.SHIP, 1).with(StepTime.Part.JOB, 2).with(StepTime.Part.COMPUTE, 1)
-                .with(StepTime.Part.UPDATE, 1).with(StepTime.Part.TOTAL, 5_000_000);
+        StepTime t = StepTime.NONE
+                .with(StepTime.Part.SHIP, 1)
+                .with(StepTime.Part.JOB, 2)
+                .with(StepTime.Part.COMPUTE, 1)
+                .with(StepTime.Part.UPDATE, 1)
+                .with(StepTime.Part.TOTAL, 5_000_000);
         long global = 0;
         for (int epoch = 1; epoch <= 2; epoch++) {
             for (int step = 1; step <= 10; step++) {

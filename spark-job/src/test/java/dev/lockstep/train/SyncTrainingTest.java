@@ -29,11 +29,16 @@ class SyncTrainingTest {
     }
 
     private static TrainConfig.Builder oneEpoch() {
-        return TrainConfig.builder().layers(new int[] {784, 64, 32, 10}).epochs(1).batchSize(100).seed(17);
+        return TrainConfig.builder()
+                .layers(new int[] {784, 64, 32, 10})
+                .epochs(1)
+                .batchSize(100)
+                .seed(17);
     }
 
     private static TrainingResult fit(TrainConfig config) {
-        return new Trainer(SharedSpark.context(), config, List.of()).fit(new InMemoryRows(train), new InMemoryRows(eval), "test");
+        return new Trainer(SharedSpark.context(), config, List.of())
+                .fit(new InMemoryRows(train), new InMemoryRows(eval), "test");
     }
 
     @Test
@@ -43,18 +48,26 @@ class SyncTrainingTest {
         TrainingResult b = fit(config);
         assertArrayEquals(FloatBits.of(a.parameters()), FloatBits.of(b.parameters()));
         assertEquals(30, a.steps());
-        assertFalse(Arrays.equals(a.parameters(), fit(oneEpoch().partitions(3).seed(18).build()).parameters()));
+        assertFalse(Arrays.equals(
+                a.parameters(), fit(oneEpoch().partitions(3).seed(18).build()).parameters()));
     }
 
     @Test
     void partitionsPerTaskChangeWhereTheWorkRunsNotTheModel() {
         TrainingResult one = fit(oneEpoch().partitions(4).partitionsPerTask(1).build());
         for (int perTask : new int[] {2, 3, 4}) {
-            TrainingResult grouped = fit(oneEpoch().partitions(4).partitionsPerTask(perTask).build());
-            assertArrayEquals(FloatBits.of(one.parameters()), FloatBits.of(grouped.parameters()), perTask + " partitions per task");
-            assertEquals(one.history().get(0).trainLoss(), grouped.history().get(0).trainLoss(), 0);
+            TrainingResult grouped =
+                    fit(oneEpoch().partitions(4).partitionsPerTask(perTask).build());
+            assertArrayEquals(
+                    FloatBits.of(one.parameters()),
+                    FloatBits.of(grouped.parameters()),
+                    perTask + " partitions per task");
+            assertEquals(
+                    one.history().get(0).trainLoss(), grouped.history().get(0).trainLoss(), 0);
             assertEquals(one.finalEvaluation().loss(), grouped.finalEvaluation().loss(), 0);
-            assertEquals(one.finalEvaluation().confusionMatrix(), grouped.finalEvaluation().confusionMatrix());
+            assertEquals(
+                    one.finalEvaluation().confusionMatrix(),
+                    grouped.finalEvaluation().confusionMatrix());
         }
     }
 
@@ -78,8 +91,12 @@ class SyncTrainingTest {
                 diffSq += d * d;
             }
             assertTrue(largestDiff > 0, p + " partitions sum in a different order, so some bits should differ");
-            assertTrue(largestDiff / largest < 1e-4, p + " partitions: largest difference " + largestDiff + " against scale " + largest);
-            assertTrue(Math.sqrt(diffSq / sumSq) < 1e-5, p + " partitions: relative L2 distance " + Math.sqrt(diffSq / sumSq));
+            assertTrue(
+                    largestDiff / largest < 1e-4,
+                    p + " partitions: largest difference " + largestDiff + " against scale " + largest);
+            assertTrue(
+                    Math.sqrt(diffSq / sumSq) < 1e-5,
+                    p + " partitions: relative L2 distance " + Math.sqrt(diffSq / sumSq));
         }
     }
 

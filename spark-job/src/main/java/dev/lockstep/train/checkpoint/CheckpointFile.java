@@ -3,14 +3,15 @@ package dev.lockstep.train.checkpoint;
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.HeapBudget;
 import dev.lockstep.io.AtomicFiles;
+import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerState;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.EpochSummary;
 import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.timing.StepTime;
 import dev.lockstep.train.timing.StepTimeMedians;
-import dev.lockstep.train.step.Evaluation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,10 +49,14 @@ final class CheckpointFile {
     /** Magic to checksum, in the current version: everything but text, history and float arrays. */
     private static final int FIXED_LENGTH = MIN_LENGTH + 8 + 8;
     /** One history entry in the current version, without its confusion matrix. */
-    private static final int HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepTime.REPORTED.size();
+    private static final int HISTORY_ENTRY_LENGTH =
+            4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepTime.REPORTED.size();
     /** One history entry of version 1, the shortest: a bound on how many entries a file of some length holds. */
     private static final int MIN_HISTORY_ENTRY_LENGTH = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4;
-    /** Room for the text a checkpoint holds (the settings' fingerprint, the optimizer's buffer names): far more than they take. */
+    /**
+     * Room for the text a checkpoint holds (the settings' fingerprint, the optimizer's buffer names): far more than
+     * they take.
+     */
     private static final long TEXT_ALLOWANCE = 1 << 20;
 
     private CheckpointFile() {}
@@ -89,7 +95,8 @@ final class CheckpointFile {
                 out.writeDouble(e.trainAccuracy());
                 out.writeDouble(e.learningRate());
                 out.writeInt(e.stepTimes().steps());
-                for (StepTime.Part part : StepTime.REPORTED) out.writeDouble(e.stepTimes().millis(part));
+                for (StepTime.Part part : StepTime.REPORTED)
+                    out.writeDouble(e.stepTimes().millis(part));
             }
             writeFloats(out, c.parameters());
             out.writeLong(c.optimizer().step());
@@ -117,7 +124,8 @@ final class CheckpointFile {
         Architecture arch = config.architecture();
         int buffers = config.optimizer().create(1).state().bufferNames().size();
         double classes = arch.outputSize();
-        double floatArrays = (1.0 + buffers) * (4 + 4 + 4.0 * arch.parameterCount()); // a name's and the array's length, the floats
+        double floatArrays =
+                (1.0 + buffers) * (4 + 4 + 4.0 * arch.parameterCount()); // a name's and the array's length, the floats
         double history = config.epochs() * (HISTORY_ENTRY_LENGTH + 8 * classes * classes);
         return (long) Math.min(MAX_LENGTH, Math.ceil(FIXED_LENGTH + TEXT_ALLOWANCE + history + floatArrays));
     }
@@ -135,7 +143,7 @@ final class CheckpointFile {
         Path path = new Path(uri);
         byte[] data;
         try {
-            FileSystem fs = dev.lockstep.io.HadoopPaths.fileSystem(path, conf);
+            FileSystem fs = HadoopPaths.fileSystem(path, conf);
             long length = fs.getFileStatus(path).getLen();
             checkLength(uri, length, Math.min(maxLength, MAX_LENGTH));
             data = new byte[(int) length];
@@ -155,18 +163,25 @@ final class CheckpointFile {
 
     private static void checkLength(String uri, long length, long maxLength) {
         if (length < MIN_LENGTH) {
-            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, too short to be a checkpoint", uri, length));
+            throw new LockstepException(
+                    String.format(Locale.ROOT, "checkpoint %s: %,d bytes, too short to be a checkpoint", uri, length));
         }
         if (length > maxLength) {
-            throw new LockstepException(String.format(Locale.ROOT, "checkpoint %s: %,d bytes, more than %s can be (at most %,d)", uri, length,
-                    maxLength == MAX_LENGTH ? "a checkpoint" : "a checkpoint of this run's model and settings", maxLength));
+            throw new LockstepException(String.format(
+                    Locale.ROOT,
+                    "checkpoint %s: %,d bytes, more than %s can be (at most %,d)",
+                    uri,
+                    length,
+                    maxLength == MAX_LENGTH ? "a checkpoint" : "a checkpoint of this run's model and settings",
+                    maxLength));
         }
         // The file's bytes, and about as many again for the arrays they decode to.
-        HeapBudget.JVM.require(2 * length, String.format(Locale.ROOT, "checkpoint %s: reading its %,d bytes", uri, length));
+        HeapBudget.JVM.require(
+                2 * length, String.format(Locale.ROOT, "checkpoint %s: reading its %,d bytes", uri, length));
     }
 
     static Checkpoint decode(byte[] data, String name) {
-        if (data.length < MAGIC.length + 4 + 8 || !java.util.Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+        if (data.length < MAGIC.length + 4 + 8 || !Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new LockstepException("checkpoint " + name + ": not a Lockstep checkpoint");
         }
         CRC32C crc = new CRC32C();
@@ -179,8 +194,8 @@ final class CheckpointFile {
         try {
             int version = in.getInt();
             if (version < OLDEST_VERSION || version > VERSION) {
-                throw new LockstepException("checkpoint " + name + ": format version " + version + " (this Lockstep reads "
-                        + OLDEST_VERSION + " to " + VERSION + ")");
+                throw new LockstepException("checkpoint " + name + ": format version " + version
+                        + " (this Lockstep reads " + OLDEST_VERSION + " to " + VERSION + ")");
             }
             String fingerprint = readString(in);
             int epoch = in.getInt();
@@ -212,7 +227,15 @@ final class CheckpointFile {
                 int timedSteps = in.getInt();
                 double[] medians = new double[StepTime.REPORTED.size()];
                 for (int k = 0; k < medians.length; k++) medians[k] = in.getDouble();
-                history.add(new EpochSummary(e, steps, trainLoss, eval, epochSeconds, eps, trainAccuracy, rate,
+                history.add(new EpochSummary(
+                        e,
+                        steps,
+                        trainLoss,
+                        eval,
+                        epochSeconds,
+                        eps,
+                        trainAccuracy,
+                        rate,
                         StepTimeMedians.reported(timedSteps, medians)));
             }
             float[] params = readFloats(in);
@@ -220,12 +243,24 @@ final class CheckpointFile {
             int buffers = count(in, 8);
             Map<String, float[]> state = new LinkedHashMap<>();
             for (int i = 0; i < buffers; i++) state.put(readString(in), readFloats(in));
-            if (in.hasRemaining()) throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
-            return new Checkpoint(fingerprint, epoch, nextStep, globalStep, epochLoss, seconds, history, params,
-                    new OptimizerState(optimizerStep, state), epochCorrect, epochRows);
+            if (in.hasRemaining())
+                throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
+            return new Checkpoint(
+                    fingerprint,
+                    epoch,
+                    nextStep,
+                    globalStep,
+                    epochLoss,
+                    seconds,
+                    history,
+                    params,
+                    new OptimizerState(optimizerStep, state),
+                    epochCorrect,
+                    epochRows);
         } catch (LockstepException e) {
             throw e;
-        } catch (RuntimeException e) { // whatever a checksummed but wrong file makes the parser trip over, it is damaged
+        } catch (
+                RuntimeException e) { // whatever a checksummed but wrong file makes the parser trip over, it is damaged
             throw new LockstepException("checkpoint " + name + ": malformed (" + e + ")");
         }
     }

@@ -24,7 +24,8 @@ public final class CheckpointListener implements TrainingListener {
         this.replaceOthers = freshRun;
     }
 
-    @Override public void onStep(StepInfo step) {
+    @Override
+    public void onStep(StepInfo step) {
         if (step.globalStep() % every != 0) return;
         if (replaceOthers) {
             checkpoints.saveFirstOfFreshRun(step.state().snapshot());

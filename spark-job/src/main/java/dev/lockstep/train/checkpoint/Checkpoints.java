@@ -37,7 +37,9 @@ public final class Checkpoints {
         this.keep = keep;
     }
 
-    public String directory() { return dir; }
+    public String directory() {
+        return dir;
+    }
 
     String fileFor(long globalStep) {
         return new Path(dir, String.format("ckpt-%012d.lsc", globalStep)).toString();
@@ -98,7 +100,8 @@ public final class Checkpoints {
             if (!fs.exists(p)) return steps;
             for (FileStatus st : fs.listStatus(p)) {
                 Matcher m = NAME.matcher(st.getPath().getName());
-                if (m.matches() && !AtomicFiles.isTemporary(st.getPath().getName())) steps.add(Long.parseLong(m.group(1)));
+                if (m.matches() && !AtomicFiles.isTemporary(st.getPath().getName()))
+                    steps.add(Long.parseLong(m.group(1)));
             }
         } catch (IOException e) {
             throw new LockstepException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);

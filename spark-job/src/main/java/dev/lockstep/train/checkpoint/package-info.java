@@ -4,7 +4,7 @@
  * ({@link dev.lockstep.train.checkpoint.Checkpoints}), and the listener that writes them as a run goes
  * ({@link dev.lockstep.train.checkpoint.CheckpointListener}).
  *
- * <p>Builds on {@code train} (the checkpoint record, the config, the listener interface), {@code train.timing} and {@code io};
- * {@code train} does not depend on it.
+ * <p>Builds on {@code train} (the checkpoint record, the config, the listener interface), {@code train.timing} and
+ * {@code io}; {@code train} does not depend on it.
  */
 package dev.lockstep.train.checkpoint;

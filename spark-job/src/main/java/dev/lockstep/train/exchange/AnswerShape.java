@@ -19,13 +19,16 @@ public final class AnswerShape {
     private final int parameterCount;
 
     public AnswerShape(PartitionLayout layout, WirePrecision wire, int parameterCount) {
-        if (parameterCount < 1) throw new IllegalArgumentException("parameter count must be positive, got " + parameterCount);
+        if (parameterCount < 1)
+            throw new IllegalArgumentException("parameter count must be positive, got " + parameterCount);
         this.layout = layout;
         this.wire = wire;
         this.parameterCount = parameterCount;
     }
 
-    int tasks() { return layout.tasks(); }
+    int tasks() {
+        return layout.tasks();
+    }
 
     /** The nodes task {@code task} sends, left to right. */
     List<SumTree.Node> nodes(int task) {
@@ -63,13 +66,23 @@ public final class AnswerShape {
         for (int i = 0; i < n; i++) {
             SumTree.Node node = nodes.get(i);
             if (p.nodeLo[i] != node.lo() || p.nodeHi[i] != node.hi()) {
-                throw refused(from, "node [" + p.nodeLo[i] + ", " + p.nodeHi[i] + ") is not [" + node.lo() + ", " + node.hi()
-                        + "), which its partitions " + describe(from.task()) + " send");
+                throw refused(
+                        from,
+                        "node [" + p.nodeLo[i] + ", " + p.nodeHi[i] + ") is not [" + node.lo() + ", " + node.hi()
+                                + "), which its partitions " + describe(from.task()) + " send");
             }
             long bytes = p.gradients[i].bytes().length;
             if (bytes != gradientBytes(node)) {
-                throw refused(from, String.format(Locale.ROOT, "gradient of node [%d, %d) has %,d bytes, expected %,d (%,d parameters)",
-                        node.lo(), node.hi(), bytes, gradientBytes(node), parameterCount));
+                throw refused(
+                        from,
+                        String.format(
+                                Locale.ROOT,
+                                "gradient of node [%d, %d) has %,d bytes, expected %,d (%,d parameters)",
+                                node.lo(),
+                                node.hi(),
+                                bytes,
+                                gradientBytes(node),
+                                parameterCount));
             }
         }
         if (p.rows < 0 || p.rows > batchRows || p.correct < 0 || p.correct > p.rows) {

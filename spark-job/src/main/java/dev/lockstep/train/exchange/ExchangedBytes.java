@@ -23,7 +23,7 @@ public final class ExchangedBytes implements Serializable {
 
     private record Slot(long exchange, int index) {}
 
-    private final byte[] inline;  // null when held in this JVM
+    private final byte[] inline; // null when held in this JVM
     private final long exchange;
     private final int index;
 
@@ -68,8 +68,10 @@ public final class ExchangedBytes implements Serializable {
         if (inline != null) return inline;
         byte[] held = HELD.get(new Slot(exchange, index));
         if (held == null) {
-            throw new IllegalStateException("bytes " + index + " of exchange " + exchange + " are not held in this JVM: "
-                    + "the exchange was closed, or a task ran in another JVM than the driver (only local masters hold bytes in process)");
+            throw new IllegalStateException(
+                    "bytes " + index + " of exchange " + exchange + " are not held in this JVM: "
+                            + "the exchange was closed, or a task ran in another JVM than the driver (only local "
+                            + "masters hold bytes in process)");
         }
         return held;
     }

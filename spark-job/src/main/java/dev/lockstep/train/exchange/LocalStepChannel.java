@@ -30,33 +30,63 @@ public final class LocalStepChannel implements StepChannel {
         return OPEN.size();
     }
 
-    @Override public void publish(StepOrder order) { board.publish(order, NOTHING); }
-    @Override public PartialGradient[] await(long stallMillis) { return board.await(stallMillis); }
-    @Override public void end() { board.end(NOTHING); }
-    @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
-    @Override public String refusals() { return board.refusals(); }
-    @Override public Endpoint endpoint() { return new InJvm(id); }
+    @Override
+    public void publish(StepOrder order) {
+        board.publish(order, NOTHING);
+    }
 
-    @Override public void close() {
+    @Override
+    public PartialGradient[] await(long stallMillis) {
+        return board.await(stallMillis);
+    }
+
+    @Override
+    public void end() {
+        board.end(NOTHING);
+    }
+
+    @Override
+    public void jobEnded(Throwable failure) {
+        board.jobEnded(failure);
+    }
+
+    @Override
+    public String refusals() {
+        return board.refusals();
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return new InJvm(id);
+    }
+
+    @Override
+    public void close() {
         end();
         OPEN.remove(id);
     }
 
     private record InJvm(long channel) implements Endpoint {
-        @Override public Link connect(TaskAttempt attempt) {
+        @Override
+        public Link connect(TaskAttempt attempt) {
             LocalStepChannel c = OPEN.get(channel);
             if (c == null) {
-                throw new IllegalStateException("step channel " + channel + " is not open in this JVM: the epoch is over, "
-                        + "or the task runs in another JVM than the driver (only local masters hand steps over in process)");
+                throw new IllegalStateException(
+                        "step channel " + channel + " is not open in this JVM: the epoch is over, "
+                                + "or the task runs in another JVM than the driver (only local masters hand steps "
+                                + "over in process)");
             }
             StepBoard board = c.board;
-            if (attempt.task() >= board.tasks()) throw new IllegalArgumentException("no task " + attempt.task() + " of " + board.tasks());
+            if (attempt.task() >= board.tasks())
+                throw new IllegalArgumentException("no task " + attempt.task() + " of " + board.tasks());
             return new Link() {
-                @Override public StepOrder next(long after, long waitMillis) throws InterruptedException {
+                @Override
+                public StepOrder next(long after, long waitMillis) throws InterruptedException {
                     return board.next(after, waitMillis);
                 }
 
-                @Override public void reply(long id, PartialGradient partial) {
+                @Override
+                public void reply(long id, PartialGradient partial) {
                     try {
                         board.answer(attempt, id, partial);
                     } catch (IllegalArgumentException e) {
@@ -65,7 +95,8 @@ public final class LocalStepChannel implements StepChannel {
                     }
                 }
 
-                @Override public void close() {}
+                @Override
+                public void close() {}
             };
         }
     }

@@ -23,8 +23,14 @@ public final class PartialGradient implements Serializable {
     /** The task's own parts: {@code FETCH}, {@code COMPUTE}, {@code TASK_START} and {@code TASK_END}. */
     public final StepTime time;
 
-    public PartialGradient(int[] nodeLo, int[] nodeHi, ExchangedBytes[] gradients, double[] losses, int rows, int correct,
-                    StepTime time) {
+    public PartialGradient(
+            int[] nodeLo,
+            int[] nodeHi,
+            ExchangedBytes[] gradients,
+            double[] losses,
+            int rows,
+            int correct,
+            StepTime time) {
         this.nodeLo = nodeLo;
         this.nodeHi = nodeHi;
         this.gradients = gradients;
@@ -36,8 +42,11 @@ public final class PartialGradient implements Serializable {
 
     /** A task's time: what reading the parameters and computing took, and its wall clock (micros) at start and end. */
     public static StepTime taskTime(long fetchNanos, long computeNanos, long startMicros, long endMicros) {
-        return StepTime.NONE.with(StepTime.Part.FETCH, fetchNanos).with(StepTime.Part.COMPUTE, computeNanos)
-                .with(StepTime.Part.TASK_START, startMicros * 1000).with(StepTime.Part.TASK_END, endMicros * 1000);
+        return StepTime.NONE
+                .with(StepTime.Part.FETCH, fetchNanos)
+                .with(StepTime.Part.COMPUTE, computeNanos)
+                .with(StepTime.Part.TASK_START, startMicros * 1000)
+                .with(StepTime.Part.TASK_END, endMicros * 1000);
     }
 
     public SumTree.Node node(int i) {

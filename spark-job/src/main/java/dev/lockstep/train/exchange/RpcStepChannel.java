@@ -1,5 +1,6 @@
 package dev.lockstep.train.exchange;
 
+import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ public final class RpcStepChannel implements StepChannel {
     private static final ClassTag<byte[]> BYTES = ClassTag$.MODULE$.apply(byte[].class);
     /** How long one poll for the next step may wait at the driver before the task asks again. */
     private static final long POLL_SECONDS = 60;
+
     private static final byte[] END = StepMessages.signal(StepMessages.END);
     private static final byte[] ACK = StepMessages.signal(StepMessages.ACK);
 
@@ -50,6 +52,7 @@ public final class RpcStepChannel implements StepChannel {
      * A poll the task gave up on (timed out) is answered with the next step too; the reply goes nowhere.
      */
     private final List<RpcCallContext> polls = new ArrayList<>();
+
     private byte[] currentMessage;
 
     private RpcStepChannel(AnswerShape shape) {
@@ -63,7 +66,8 @@ public final class RpcStepChannel implements StepChannel {
         return new RpcStepChannel(shape);
     }
 
-    @Override public void publish(StepOrder order) {
+    @Override
+    public void publish(StepOrder order) {
         byte[] message = StepMessages.order(order);
         board.publish(order, () -> {
             currentMessage = message;
@@ -72,24 +76,37 @@ public final class RpcStepChannel implements StepChannel {
         });
     }
 
-    @Override public PartialGradient[] await(long stallMillis) { return board.await(stallMillis); }
+    @Override
+    public PartialGradient[] await(long stallMillis) {
+        return board.await(stallMillis);
+    }
 
-    @Override public void end() {
+    @Override
+    public void end() {
         board.end(() -> {
             polls.forEach(c -> c.reply(END));
             polls.clear();
         });
     }
 
-    @Override public void jobEnded(Throwable failure) { board.jobEnded(failure); }
-    @Override public String refusals() { return board.refusals(); }
+    @Override
+    public void jobEnded(Throwable failure) {
+        board.jobEnded(failure);
+    }
 
-    @Override public Endpoint endpoint() {
+    @Override
+    public String refusals() {
+        return board.refusals();
+    }
+
+    @Override
+    public Endpoint endpoint() {
         RpcAddress a = env.address();
         return new Address(a.host(), a.port(), name);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         end();
         env.stop(self);
     }
@@ -104,8 +121,10 @@ public final class RpcStepChannel implements StepChannel {
             switch (StepMessages.type(message)) {
                 case StepMessages.NEXT -> {
                     StepMessages.Next n = StepMessages.readNext(message);
-                    if (n.task() < 0 || n.task() >= board.tasks()) throw new IllegalArgumentException("a poll of no task: " + n.task());
-                    board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
+                    if (n.task() < 0 || n.task() >= board.tasks())
+                        throw new IllegalArgumentException("a poll of no task: " + n.task());
+                    board.poll(
+                            n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
                 }
                 case StepMessages.ANSWER -> {
                     StepMessages.Answer a = StepMessages.readAnswer(message, board.shape());
@@ -114,25 +133,32 @@ public final class RpcStepChannel implements StepChannel {
                 }
                 default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
             }
-        } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+        } catch (IllegalArgumentException | BufferUnderflowException e) {
             board.refuse(String.valueOf(e.getMessage()));
             context.sendFailure(e);
         }
     }
 
     private final class DriverEndpoint implements ThreadSafeRpcEndpoint {
-        @Override public RpcEnv rpcEnv() { return env; }
+        @Override
+        public RpcEnv rpcEnv() {
+            return env;
+        }
 
-        @Override public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
+        @Override
+        public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
             return new AbstractPartialFunction<>() {
-                @Override public boolean isDefinedAt(Object message) {
+                @Override
+                public boolean isDefinedAt(Object message) {
                     return message instanceof byte[];
                 }
 
-                @Override public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
+                @Override
+                public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
                     if (!(message instanceof byte[] bytes)) return otherwise.apply(message);
                     handle(context, bytes);
-                    @SuppressWarnings("unchecked") B1 unit = (B1) BoxedUnit.UNIT;
+                    @SuppressWarnings("unchecked")
+                    B1 unit = (B1) BoxedUnit.UNIT;
                     return unit;
                 }
             };
@@ -141,7 +167,8 @@ public final class RpcStepChannel implements StepChannel {
 
     /** Where tasks find the channel: the driver's RPC address and the endpoint's name. */
     private record Address(String host, int port, String name) implements StepChannel.Endpoint {
-        @Override public Link connect(TaskAttempt attempt) {
+        @Override
+        public Link connect(TaskAttempt attempt) {
             RpcEnv executorEnv = SparkEnv.get().rpcEnv();
             RpcEndpointRef driver = executorEnv.setupEndpointRef(new RpcAddress(host, port), name);
             return new RemoteLink(driver, attempt);
@@ -152,8 +179,10 @@ public final class RpcStepChannel implements StepChannel {
     private static final class RemoteLink implements Link {
         private final RpcEndpointRef driver;
         private final TaskAttempt attempt;
-        private final RpcTimeout pollTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step poll");
-        private final RpcTimeout answerTimeout = new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step answer");
+        private final RpcTimeout pollTimeout =
+                new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step poll");
+        private final RpcTimeout answerTimeout =
+                new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step answer");
         private Future<byte[]> poll;
         private long polledAfter;
 
@@ -162,7 +191,8 @@ public final class RpcStepChannel implements StepChannel {
             this.attempt = attempt;
         }
 
-        @Override public StepOrder next(long after, long waitMillis) throws InterruptedException {
+        @Override
+        public StepOrder next(long after, long waitMillis) throws InterruptedException {
             if (poll == null || polledAfter != after) {
                 poll = driver.ask(StepMessages.next(attempt.task(), after), pollTimeout, BYTES);
                 polledAfter = after;
@@ -176,7 +206,8 @@ public final class RpcStepChannel implements StepChannel {
             poll = null;
             if (result.isFailure()) {
                 Throwable t = result.failed().get();
-                if (t instanceof TimeoutException) return null; // the poll outlived its time-out (the driver was busy): ask again
+                if (t instanceof TimeoutException)
+                    return null; // the poll outlived its time-out (the driver was busy): ask again
                 throw new IllegalStateException("polling the driver for the next step failed: " + t.getMessage(), t);
             }
             byte[] m = result.get();
@@ -187,10 +218,12 @@ public final class RpcStepChannel implements StepChannel {
             };
         }
 
-        @Override public void reply(long id, PartialGradient partial) {
+        @Override
+        public void reply(long id, PartialGradient partial) {
             driver.askSync(StepMessages.answer(attempt, id, partial), answerTimeout, BYTES);
         }
 
-        @Override public void close() {}
+        @Override
+        public void close() {}
     }
 }

@@ -30,9 +30,13 @@ public final class StepBoard {
         answers = new PartialGradient[shape.tasks()];
     }
 
-    int tasks() { return answers.length; }
+    int tasks() {
+        return answers.length;
+    }
 
-    AnswerShape shape() { return shape; }
+    AnswerShape shape() {
+        return shape;
+    }
 
     /** {@link StepChannel#publish}; {@code then} runs under the lock once the order is current. */
     void publish(StepOrder order, Runnable then) {
@@ -183,7 +187,8 @@ public final class StepBoard {
         lock.lock();
         try {
             if (refused == 0) return null;
-            String line = refused == 1 ? "refused a step message: " + firstRefused
+            String line = refused == 1
+                    ? "refused a step message: " + firstRefused
                     : "refused " + refused + " step messages, the first: " + firstRefused;
             firstRefused = null;
             refused = 0;
@@ -198,8 +203,10 @@ public final class StepBoard {
      * the likely reason (a task whose answer is refused fails), said in one line instead of Spark's task failures.
      */
     public static RuntimeException endedEarly(long step, Throwable failure, String refused) {
-        String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1) + " of the job was answered";
-        if (refused != null) return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
+        String what = "the Spark job of the epoch's resident tasks ended before step " + (step + 1)
+                + " of the job was answered";
+        if (refused != null)
+            return new LockstepException(what + "; the driver refused a step message: " + refused, failure);
         return new IllegalStateException(failure == null ? what : what + ": " + failure.getMessage(), failure);
     }
 }

@@ -32,7 +32,8 @@ public interface StepChannel extends AutoCloseable {
     Endpoint endpoint();
 
     /** Releases what the channel holds; tasks that connect afterwards fail. */
-    @Override void close();
+    @Override
+    void close();
 
     /** How a task finds the channel; travels with the task. */
     interface Endpoint extends Serializable {
@@ -51,6 +52,7 @@ public interface StepChannel extends AutoCloseable {
         /** This task's answer to step {@code id}. */
         void reply(long id, PartialGradient partial);
 
-        @Override void close();
+        @Override
+        void close();
     }
 }

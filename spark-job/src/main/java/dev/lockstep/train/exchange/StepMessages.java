@@ -3,17 +3,18 @@ package dev.lockstep.train.exchange;
 import dev.lockstep.train.timing.StepTime;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The messages of {@link RpcStepChannel}, each a plain byte array: Spark's RPC deserializes what arrives on its
  * own threads, whose class loader need not see the job's classes, and a byte array needs none.
  */
 public final class StepMessages {
-    static final byte NEXT = 1;   // task -> driver: the first step after a given one, please (long poll)
-    static final byte ORDER = 2;  // driver -> task: a step
-    static final byte END = 3;    // driver -> task: the epoch is over
+    static final byte NEXT = 1; // task -> driver: the first step after a given one, please (long poll)
+    static final byte ORDER = 2; // driver -> task: a step
+    static final byte END = 3; // driver -> task: the epoch is over
     static final byte ANSWER = 5; // task -> driver: its partial gradient of a step
-    static final byte ACK = 6;    // driver -> task: answer received
+    static final byte ACK = 6; // driver -> task: answer received
 
     private StepMessages() {}
 
@@ -31,17 +32,23 @@ public final class StepMessages {
     static final int NEXT_BYTES = 1 + 4 + 8;
 
     static byte[] next(int task, long after) {
-        return ByteBuffer.allocate(NEXT_BYTES).put(NEXT).putInt(task).putLong(after).array();
+        return ByteBuffer.allocate(NEXT_BYTES)
+                .put(NEXT)
+                .putInt(task)
+                .putLong(after)
+                .array();
     }
 
     static Next readNext(byte[] m) {
-        if (m.length != NEXT_BYTES) throw new IllegalArgumentException("damaged step message: a poll of " + m.length + " bytes");
+        if (m.length != NEXT_BYTES)
+            throw new IllegalArgumentException("damaged step message: a poll of " + m.length + " bytes");
         ByteBuffer b = body(m, NEXT);
         return done(b, new Next(b.getInt(), b.getLong()));
     }
 
     static byte[] order(StepOrder o) {
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 + 4 + 4 * o.batchRows().length + 4 + o.parameters().length).put(ORDER);
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 + 4 + 4 * o.batchRows().length + 4 + o.parameters().length)
+                .put(ORDER);
         b.putLong(o.id()).putInt(o.epoch()).putInt(o.batchRows().length);
         b.asIntBuffer().put(o.batchRows());
         b.position(b.position() + 4 * o.batchRows().length);
@@ -68,19 +75,28 @@ public final class StepMessages {
     /** Around each node's gradient bytes: its partitions [lo, hi), its loss, the gradient's length. */
     public static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
     /** The parts of its time a task's answer carries, in their order on the wire. */
-    private static final List<StepTime.Part> TASK_PARTS = List.of(StepTime.Part.FETCH, StepTime.Part.COMPUTE,
-            StepTime.Part.TASK_START, StepTime.Part.TASK_END);
+    private static final List<StepTime.Part> TASK_PARTS =
+            List.of(StepTime.Part.FETCH, StepTime.Part.COMPUTE, StepTime.Part.TASK_START, StepTime.Part.TASK_END);
     /** After the last node: rows, rows right, the task's time. */
     public static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
 
     static byte[] answer(TaskAttempt from, long step, PartialGradient p) {
         int size = ANSWER_HEADER + ANSWER_TRAILER;
         for (ExchangedBytes g : p.gradients) size += ANSWER_PER_NODE + g.bytes().length;
-        ByteBuffer b = ByteBuffer.allocate(size).put(ANSWER).putInt(from.task()).putInt(from.attemptNumber()).putLong(from.taskAttemptId())
-                .putLong(step).putInt(p.gradients.length);
+        ByteBuffer b = ByteBuffer.allocate(size)
+                .put(ANSWER)
+                .putInt(from.task())
+                .putInt(from.attemptNumber())
+                .putLong(from.taskAttemptId())
+                .putLong(step)
+                .putInt(p.gradients.length);
         for (int i = 0; i < p.gradients.length; i++) {
             byte[] g = p.gradients[i].bytes();
-            b.putInt(p.nodeLo[i]).putInt(p.nodeHi[i]).putDouble(p.losses[i]).putInt(g.length).put(g);
+            b.putInt(p.nodeLo[i])
+                    .putInt(p.nodeHi[i])
+                    .putDouble(p.losses[i])
+                    .putInt(g.length)
+                    .put(g);
         }
         b.putInt(p.rows).putInt(p.correct);
         for (StepTime.Part part : TASK_PARTS) b.putLong(p.time.nanos(part));
@@ -93,13 +109,14 @@ public final class StepMessages {
      * shape ({@link AnswerShape#check}).
      */
     static Answer readAnswer(byte[] m, AnswerShape shape) {
-        if (m.length < ANSWER_HEADER + ANSWER_TRAILER) throw new IllegalArgumentException("damaged step message: an answer of " + m.length + " bytes");
+        if (m.length < ANSWER_HEADER + ANSWER_TRAILER)
+            throw new IllegalArgumentException("damaged step message: an answer of " + m.length + " bytes");
         ByteBuffer b = body(m, ANSWER);
         TaskAttempt from = new TaskAttempt(b.getInt(), b.getInt(), b.getLong());
         long step = b.getLong();
         long expected = shape.messageBytes(from, ANSWER_HEADER, ANSWER_PER_NODE, ANSWER_TRAILER);
         if (m.length != expected) {
-            throw AnswerShape.refused(from, String.format(java.util.Locale.ROOT, "%,d bytes, expected %,d", m.length, expected));
+            throw AnswerShape.refused(from, String.format(Locale.ROOT, "%,d bytes, expected %,d", m.length, expected));
         }
         int nodes = length(b, ANSWER_PER_NODE);
         int[] lo = new int[nodes];
@@ -126,13 +143,15 @@ public final class StepMessages {
     private static int length(ByteBuffer b, int elementBytes) {
         int n = b.getInt();
         if (n < 0 || n > b.remaining() / elementBytes) {
-            throw new IllegalArgumentException("damaged step message: length " + n + " with " + b.remaining() + " bytes left");
+            throw new IllegalArgumentException(
+                    "damaged step message: length " + n + " with " + b.remaining() + " bytes left");
         }
         return n;
     }
 
     private static <T> T done(ByteBuffer b, T read) {
-        if (b.hasRemaining()) throw new IllegalArgumentException("damaged step message: " + b.remaining() + " bytes too many");
+        if (b.hasRemaining())
+            throw new IllegalArgumentException("damaged step message: " + b.remaining() + " bytes too many");
         return read;
     }
 

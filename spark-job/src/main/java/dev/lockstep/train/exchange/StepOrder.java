@@ -10,5 +10,7 @@ public record StepOrder(long id, int epoch, int[] batchRows, byte[] parameters) 
     /** No more steps: the task returns. */
     static final StepOrder END = new StepOrder(Long.MAX_VALUE, -1, null, null);
 
-    public boolean isEnd() { return id == Long.MAX_VALUE; }
+    public boolean isEnd() {
+        return id == Long.MAX_VALUE;
+    }
 }

@@ -10,7 +10,8 @@ import org.apache.spark.TaskContext;
 public record TaskAttempt(int task, int attemptNumber, long taskAttemptId) implements Serializable {
     public TaskAttempt {
         if (task < 0 || attemptNumber < 0 || taskAttemptId < 0) {
-            throw new IllegalArgumentException("bad task attempt: task " + task + " attempt " + attemptNumber + " TID " + taskAttemptId);
+            throw new IllegalArgumentException(
+                    "bad task attempt: task " + task + " attempt " + attemptNumber + " TID " + taskAttemptId);
         }
     }
 
@@ -18,7 +19,8 @@ public record TaskAttempt(int task, int attemptNumber, long taskAttemptId) imple
         return new TaskAttempt(context.partitionId(), context.attemptNumber(), context.taskAttemptId());
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "task " + task + " attempt " + attemptNumber + " (TID " + taskAttemptId + ")";
     }
 }

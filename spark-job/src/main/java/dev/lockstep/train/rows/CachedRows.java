@@ -2,6 +2,7 @@ package dev.lockstep.train.rows;
 
 import dev.lockstep.data.RowBlock;
 import java.io.Serializable;
+import java.util.Iterator;
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,9 +40,11 @@ public final class CachedRows implements AutoCloseable {
         return cache(sc, source, partitions, 1, name);
     }
 
-    public static CachedRows cache(JavaSparkContext sc, RowSource source, int partitions, int partitionsPerTask, String name) {
+    public static CachedRows cache(
+            JavaSparkContext sc, RowSource source, int partitions, int partitionsPerTask, String name) {
         if (partitions < 1 || partitionsPerTask < 1) {
-            throw new IllegalArgumentException("partitions " + partitions + " and partitions per task " + partitionsPerTask + " must be positive");
+            throw new IllegalArgumentException(
+                    "partitions " + partitions + " and partitions per task " + partitionsPerTask + " must be positive");
         }
         int perTask = Math.min(partitionsPerTask, partitions);
         JavaRDD<RowBlock> blocks = source.blocks(sc, partitions);
@@ -64,21 +67,34 @@ public final class CachedRows implements AutoCloseable {
         return new CachedRows(rdd, source.count(), partitions, perTask, source);
     }
 
-    private static Long count(java.util.Iterator<RowBlock> blocks) {
+    private static Long count(Iterator<RowBlock> blocks) {
         long n = 0;
         while (blocks.hasNext()) n += blocks.next().count();
         return n;
     }
 
-    public JavaRDD<RowBlock> rdd() { return rdd; }
-    long rows() { return rows; }
-    /** The partitions the rows are cut into: what the step's sum is over. */
-    public int partitions() { return partitions; }
-    public int partitionsPerTask() { return perTask; }
-    /** What the tasks need to know of the above. */
-    public PartitionLayout layout() { return new PartitionLayout(rows, partitions, perTask); }
+    public JavaRDD<RowBlock> rdd() {
+        return rdd;
+    }
 
-    @Override public void close() {
+    long rows() {
+        return rows;
+    }
+    /** The partitions the rows are cut into: what the step's sum is over. */
+    public int partitions() {
+        return partitions;
+    }
+
+    public int partitionsPerTask() {
+        return perTask;
+    }
+    /** What the tasks need to know of the above. */
+    public PartitionLayout layout() {
+        return new PartitionLayout(rows, partitions, perTask);
+    }
+
+    @Override
+    public void close() {
         rdd.unpersist(false);
         source.close();
     }
@@ -92,13 +108,15 @@ public final class CachedRows implements AutoCloseable {
             this.perTask = perTask;
         }
 
-        @Override public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+        @Override
+        public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
             Partition[] parts = parent.partitions();
             int tasks = (parts.length + perTask - 1) / perTask;
             PartitionGroup[] groups = new PartitionGroup[tasks];
             for (int t = 0; t < tasks; t++) {
                 groups[t] = new PartitionGroup(Option.empty());
-                for (int p = t * perTask; p < Math.min(parts.length, (t + 1) * perTask); p++) groups[t].partitions().addOne(parts[p]);
+                for (int p = t * perTask; p < Math.min(parts.length, (t + 1) * perTask); p++)
+                    groups[t].partitions().addOne(parts[p]);
             }
             return groups;
         }

@@ -1,10 +1,14 @@
 package dev.lockstep.train.rows;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.lockstep.data.DataFormatException;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * A {@link DataFormatException} raised by a task (a corrupt block, a label out of range, an unreadable picture),
@@ -20,7 +24,7 @@ import java.io.Serializable;
  *
  * <p>Java-serialized under Kryo too: Kryo cannot rebuild a Throwable's internals.
  */
-@com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
+@DefaultSerializer(JavaSerializer.class)
 public final class DataError implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +34,9 @@ public final class DataError implements Serializable {
         this.error = error;
     }
 
-    /** The error as it was thrown, or, should something in its cause chain not serialize, its message and stack alone. */
+    /**
+     * The error as it was thrown, or, should something in its cause chain not serialize, its message and stack alone.
+     */
     public static DataError of(DataFormatException error) {
         try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
             out.writeObject(error);
@@ -44,10 +50,12 @@ public final class DataError implements Serializable {
 
     /** One element standing for the rows of a partition that could not be read, in an RDD of some other type. */
     @SuppressWarnings("unchecked") // only PartitionJob reads such an RDD, and it checks for this element first
-    public static <T> java.util.Iterator<T> inPlaceOf(DataFormatException error) {
-        return (java.util.Iterator<T>) java.util.List.of((Object) of(error)).iterator();
+    public static <T> Iterator<T> inPlaceOf(DataFormatException error) {
+        return (Iterator<T>) List.of((Object) of(error)).iterator();
     }
 
     /** The exception the task threw, with the executor's stack trace. */
-    public DataFormatException error() { return error; }
+    public DataFormatException error() {
+        return error;
+    }
 }

@@ -6,6 +6,7 @@ import dev.lockstep.data.RowBlocks;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -27,14 +28,34 @@ public final class InMemoryRows implements RowSource {
         this.maxLabel = max;
     }
 
-    @Override public long count() { return data.count(); }
-    @Override public int height() { return data.rows(); }
-    @Override public int width() { return data.cols(); }
-    @Override public int maxLabel() { return maxLabel; }
-    @Override public String describe() { return data.source(); }
+    @Override
+    public long count() {
+        return data.count();
+    }
 
-    @Override public String fingerprint() {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    @Override
+    public int height() {
+        return data.rows();
+    }
+
+    @Override
+    public int width() {
+        return data.cols();
+    }
+
+    @Override
+    public int maxLabel() {
+        return maxLabel;
+    }
+
+    @Override
+    public String describe() {
+        return data.source();
+    }
+
+    @Override
+    public String fingerprint() {
+        CRC32C crc = new CRC32C();
         crc.update(data.labels());
         crc.update(data.pixels());
         return String.format("crc32c:%08x/%d", crc.getValue(), data.count());
@@ -43,24 +64,31 @@ public final class InMemoryRows implements RowSource {
     @Override
     public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
         if (broadcast == null) {
-            broadcast = sc.broadcast(new Payload(data.rows(), data.cols(), data.pixels(), data.labels(), data.source()));
+            broadcast =
+                    sc.broadcast(new Payload(data.rows(), data.cols(), data.pixels(), data.labels(), data.source()));
         }
         Broadcast<Payload> rows = broadcast;
         List<Integer> ids = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) ids.add(p);
-        return sc.parallelize(ids, partitions).mapPartitionsWithIndex((p, ignored) ->
-                RowBlocks.partition(rows.value().images(), p, partitions, RowBlocks.DEFAULT_BLOCK_ROWS).iterator(), true);
+        return sc.parallelize(ids, partitions)
+                .mapPartitionsWithIndex(
+                        (p, ignored) -> RowBlocks.partition(
+                                        rows.value().images(), p, partitions, RowBlocks.DEFAULT_BLOCK_ROWS)
+                                .iterator(),
+                        true);
     }
 
     /**
      * Once the blocks are cached, executors drop their copy of the whole dataset; the driver keeps it, so a lost
      * partition can still be rebuilt from it.
      */
-    @Override public void afterCaching() {
+    @Override
+    public void afterCaching() {
         if (broadcast != null) broadcast.unpersist(false);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (broadcast != null) {
             broadcast.destroy();
             broadcast = null;

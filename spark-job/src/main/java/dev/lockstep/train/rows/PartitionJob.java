@@ -16,6 +16,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
@@ -55,7 +56,10 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
             this.f = f;
         }
 
-        @Override protected U call(Iterator<T> partition) { return f.apply(partition); }
+        @Override
+        protected U call(Iterator<T> partition) {
+            return f.apply(partition);
+        }
     }
 
     /** What {@link #of} runs on each partition; serializable, since it travels to the executors. */
@@ -65,9 +69,10 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
     }
 
     @SuppressWarnings("unchecked") // a DataError in U's place: only Collect below ever sees it
-    @Override public final U apply(TaskContext context, scala.collection.Iterator<T> partition) {
+    @Override
+    public final U apply(TaskContext context, scala.collection.Iterator<T> partition) {
         try {
-            return call(new Checked<>(scala.jdk.javaapi.CollectionConverters.asJava(partition)));
+            return call(new Checked<>(CollectionConverters.asJava(partition)));
         } catch (DataFormatException e) {
             return (U) DataError.of(e);
         }
@@ -81,9 +86,13 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
             this.elements = elements;
         }
 
-        @Override public boolean hasNext() { return elements.hasNext(); }
+        @Override
+        public boolean hasNext() {
+            return elements.hasNext();
+        }
 
-        @Override public T next() {
+        @Override
+        public T next() {
             T next = elements.next();
             if (next instanceof DataError e) throw e.error();
             return next;
@@ -104,8 +113,13 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
         Collect<U> collect = new Collect<>(results, sc.sc(), tag);
         sc.sc().addJobTag(tag);
         try {
-            sc.sc().runJob(rdd.rdd(), this, scala.jdk.javaapi.CollectionConverters.asScala(ids).toList(), collect,
-                    ClassTag$.MODULE$.apply(resultType));
+            sc.sc()
+                    .runJob(
+                            rdd.rdd(),
+                            this,
+                            CollectionConverters.asScala(ids).toList(),
+                            collect,
+                            ClassTag$.MODULE$.apply(resultType));
         } catch (Exception e) { // SparkException: checked in Java's eyes, undeclared in Scala's, rethrown as it came
             // A data error's cancel ends the job with "Job N cancelled": the task's own exception is the news.
             if (collect.dataError == null) throw e;
@@ -164,7 +178,8 @@ public abstract class PartitionJob<T, U> extends AbstractFunction2<TaskContext, 
             this.tag = tag;
         }
 
-        @Override public BoxedUnit apply(Object partition, U result) {
+        @Override
+        public BoxedUnit apply(Object partition, U result) {
             if (result instanceof DataError e) {
                 if (dataError == null) {
                     dataError = e;

@@ -21,16 +21,21 @@ public final class PartitionLayout implements Serializable {
 
     public PartitionLayout(long rows, int partitions, int perTask) {
         if (rows < 0 || partitions < 1 || perTask < 1 || perTask > partitions) {
-            throw new IllegalArgumentException("bad layout: " + rows + " rows, " + partitions + " partitions, " + perTask + " per task");
+            throw new IllegalArgumentException(
+                    "bad layout: " + rows + " rows, " + partitions + " partitions, " + perTask + " per task");
         }
         this.rows = rows;
         this.partitions = partitions;
         this.perTask = perTask;
     }
 
-    public int partitions() { return partitions; }
+    public int partitions() {
+        return partitions;
+    }
 
-    public int tasks() { return (partitions + perTask - 1) / perTask; }
+    public int tasks() {
+        return (partitions + perTask - 1) / perTask;
+    }
 
     /** The first partition task {@code task} holds. */
     public int first(int task) {

@@ -1,5 +1,7 @@
 package dev.lockstep.train.rows;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.PreparedDataset;
@@ -7,9 +9,12 @@ import dev.lockstep.data.PreparedRecords;
 import dev.lockstep.data.PreparedRecords.Slice;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -31,11 +36,12 @@ public final class PreparedRows implements RowSource {
     private final PreparedDataset.Part part;
     /** Ascending record numbers of a subset (a hold-out part); null for every record. */
     private final int[] selection;
+
     private final String description;
     private Broadcast<ShippedConf> shipped;
 
-    private PreparedRows(Configuration conf, PreparedDataset data, PreparedDataset.Part part, int[] selection,
-                         String description) {
+    private PreparedRows(
+            Configuration conf, PreparedDataset data, PreparedDataset.Part part, int[] selection, String description) {
         this.conf = new ShippedConf(conf);
         this.data = data;
         this.part = part;
@@ -58,21 +64,46 @@ public final class PreparedRows implements RowSource {
                 throw new IllegalArgumentException("selection must be ascending record numbers below " + part.count());
             }
         }
-        return new PreparedRows(conf, data, part, rows.clone(), data.toString() + " " + part.name() + " ("
-                + rows.length + " of " + part.count() + " rows)");
+        return new PreparedRows(
+                conf,
+                data,
+                part,
+                rows.clone(),
+                data.toString() + " " + part.name() + " (" + rows.length + " of " + part.count() + " rows)");
     }
 
-    @Override public long count() { return selection == null ? part.count() : selection.length; }
-    @Override public int height() { return data.rows(); }
-    @Override public int width() { return data.cols(); }
+    @Override
+    public long count() {
+        return selection == null ? part.count() : selection.length;
+    }
+
+    @Override
+    public int height() {
+        return data.rows();
+    }
+
+    @Override
+    public int width() {
+        return data.cols();
+    }
     /** From the metadata's label counts of the whole file: for a subset, a safe upper bound. */
-    @Override public int maxLabel() { return part.maxLabel(); }
-    @Override public String describe() { return description; }
+    @Override
+    public int maxLabel() {
+        return part.maxLabel();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
 
     /** The records file's checksum from the metadata, plus the selected rows when this is a subset. */
-    @Override public String fingerprint() {
+    @Override
+    public String fingerprint() {
         String whole = String.format("prepared-crc32c:%08x/%d", part.crc32c(), part.count());
-        return selection == null ? whole : whole + String.format("[rows %08x/%d]", java.util.Arrays.hashCode(selection), selection.length);
+        return selection == null
+                ? whole
+                : whole + String.format("[rows %08x/%d]", Arrays.hashCode(selection), selection.length);
     }
 
     @Override
@@ -94,7 +125,8 @@ public final class PreparedRows implements RowSource {
                 .flatMap(new ReadTask(shipped, part.uri(), data.features(), part.maxLabel()));
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (shipped != null) {
             shipped.destroy();
             shipped = null;
@@ -123,9 +155,8 @@ public final class PreparedRows implements RowSource {
      * What one partition reads: its slices, in order. parallelize() stores it in its partition with the data
      * serializer, and Kryo (conf/spark-cluster.conf, conf/spark-yarn.conf) cannot build records: Java serialization.
      */
-    @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
-    record Task(List<Slice> slices, PreparedRecords.BlockChecksums checksums) implements Serializable {
-    }
+    @DefaultSerializer(JavaSerializer.class)
+    record Task(List<Slice> slices, PreparedRecords.BlockChecksums checksums) implements Serializable {}
 
     private static final class ReadTask implements FlatMapFunction<Task, RowBlock> {
         private static final long serialVersionUID = 1L;
@@ -142,7 +173,7 @@ public final class PreparedRows implements RowSource {
         }
 
         @Override
-        public java.util.Iterator<RowBlock> call(Task task) {
+        public Iterator<RowBlock> call(Task task) {
             try {
                 return read(task).iterator();
             } catch (DataFormatException e) {
@@ -154,10 +185,11 @@ public final class PreparedRows implements RowSource {
             List<RowBlock> blocks = new ArrayList<>(task.slices().size());
             if (!task.slices().isEmpty()) {
                 Path path = new Path(uri);
-                try (FSDataInputStream in = path.getFileSystem(conf.value().get()).open(path)) {
+                try (FSDataInputStream in =
+                        path.getFileSystem(conf.value().get()).open(path)) {
                     PreparedRecords.RecordInput input = PreparedRecords.input(in, uri, features + 1, task.checksums());
                     for (Slice s : task.slices()) blocks.add(PreparedRecords.read(input, uri, features, maxLabel, s));
-                } catch (java.io.FileNotFoundException e) {
+                } catch (FileNotFoundException e) {
                     throw new DataFormatException(uri + ": no such file (removed since the run started?)", e);
                 } catch (IOException e) {
                     throw new LockstepException("cannot read " + uri + ": " + e.getMessage(), e);

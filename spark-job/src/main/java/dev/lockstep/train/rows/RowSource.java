@@ -44,5 +44,6 @@ public interface RowSource extends AutoCloseable {
     default void afterCaching() {}
 
     /** Releases what {@link #blocks} created; a lost cached partition can no longer be rebuilt after this. */
-    @Override default void close() {}
+    @Override
+    default void close() {}
 }

@@ -1,5 +1,9 @@
 package dev.lockstep.train.rows;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
@@ -18,11 +22,12 @@ final class ShippedConf implements Serializable {
 
     /** The configuration in its Writable form: plain bytes survive Java and Kryo serialization alike. */
     private final byte[] written;
+
     private transient Configuration conf;
 
     ShippedConf(Configuration conf) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             new Configuration(conf).write(out); // a snapshot: later changes on the driver do not leak in
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the Hadoop configuration", e);
@@ -33,7 +38,7 @@ final class ShippedConf implements Serializable {
     synchronized Configuration get() {
         if (conf == null) {
             Configuration c = new Configuration(false);
-            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(written))) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(written))) {
                 c.readFields(in);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read the shipped Hadoop configuration", e);

@@ -2,6 +2,7 @@ package dev.lockstep.train.step;
 
 import dev.lockstep.nn.Seeds;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Random translation of training images by up to {@code maxShift} pixels in each direction, filling with
@@ -23,18 +24,28 @@ final class Augmentation implements Serializable {
         this.width = width;
     }
 
-    boolean enabled() { return maxShift > 0; }
+    boolean enabled() {
+        return maxShift > 0;
+    }
 
     /**
      * Writes row {@code src[srcOffset ..]} scaled by {@code scale} into {@code dst[dstOffset ..]}, shifted by this
      * row's (dx, dy) for the epoch.
      */
-    void copyShifted(byte[] src, int srcOffset, float scale, float offset, long globalRow, int epoch, float[] dst, int dstOffset) {
+    void copyShifted(
+            byte[] src,
+            int srcOffset,
+            float scale,
+            float offset,
+            long globalRow,
+            int epoch,
+            float[] dst,
+            int dstOffset) {
         long h = Seeds.derive(seed, Seeds.AUGMENT, epoch, globalRow);
         int span = 2 * maxShift + 1;
         int dx = (int) Math.floorMod(h, (long) span) - maxShift;
         int dy = (int) Math.floorMod(h >>> 32, (long) span) - maxShift;
-        java.util.Arrays.fill(dst, dstOffset, dstOffset + height * width, offset);
+        Arrays.fill(dst, dstOffset, dstOffset + height * width, offset);
         for (int y = 0; y < height; y++) {
             int sy = y - dy;
             if (sy < 0 || sy >= height) continue;

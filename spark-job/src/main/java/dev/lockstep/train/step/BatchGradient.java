@@ -19,8 +19,8 @@ public final class BatchGradient {
     private BatchGradient() {}
 
     /** Adds the gradient of the rows of {@code batchRows} that lie in {@code blocks} to {@code gradient}. */
-    public static BatchGradient accumulate(Iterator<RowBlock> blocks, Mlp mlp, int[] batchRows, int epoch, InputTransform input,
-                                    float[] gradient) {
+    public static BatchGradient accumulate(
+            Iterator<RowBlock> blocks, Mlp mlp, int[] batchRows, int epoch, InputTransform input, float[] gradient) {
         BatchGradient g = new BatchGradient();
         byte[] labels = new byte[mlp.maxBatch()];
         int features = mlp.architecture().inputSize();

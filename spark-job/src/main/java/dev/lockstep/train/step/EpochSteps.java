@@ -13,5 +13,6 @@ public interface EpochSteps extends AutoCloseable {
      */
     SyncStep.Result gradient(float[] parameters, int[] batchRows, String description);
 
-    @Override void close();
+    @Override
+    void close();
 }

@@ -3,6 +3,7 @@ package dev.lockstep.train.step;
 import dev.lockstep.train.sum.SumTree;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class Evaluation implements Serializable {
 
     /** The evaluation of partitions 0..P-1 from one per partition, in order; losses add in {@link SumTree}'s order. */
     static Evaluation sum(List<Evaluation> perPartition, int classes) {
-        Map<SumTree.Node, Double> losses = new java.util.HashMap<>();
+        Map<SumTree.Node, Double> losses = new HashMap<>();
         long[] confusion = new long[classes * classes];
         for (int p = 0; p < perPartition.size(); p++) {
             Evaluation e = perPartition.get(p);
@@ -46,12 +47,29 @@ public final class Evaluation implements Serializable {
         return n;
     }
 
-    public double accuracy() { return rows() == 0 ? Double.NaN : (double) correct() / rows(); }
-    public double loss() { return rows() == 0 ? Double.NaN : lossSum / rows(); }
-    public long count(int label, int predicted) { return confusion[label * classes + predicted]; }
-    public int classes() { return classes; }
-    public double lossSum() { return lossSum; }
-    public long[] confusion() { return confusion.clone(); }
+    public double accuracy() {
+        return rows() == 0 ? Double.NaN : (double) correct() / rows();
+    }
+
+    public double loss() {
+        return rows() == 0 ? Double.NaN : lossSum / rows();
+    }
+
+    public long count(int label, int predicted) {
+        return confusion[label * classes + predicted];
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    public double lossSum() {
+        return lossSum;
+    }
+
+    public long[] confusion() {
+        return confusion.clone();
+    }
 
     /** Rows are true labels, columns predictions. */
     public List<List<Long>> confusionMatrix() {

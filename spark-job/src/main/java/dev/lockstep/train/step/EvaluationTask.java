@@ -30,7 +30,8 @@ final class EvaluationTask extends PartitionJob<RowBlock, Evaluation[]> {
     protected Evaluation[] call(Iterator<RowBlock> blocks) {
         List<List<RowBlock>> partitions = layout.split(TaskContext.getPartitionId(), blocks);
         byte[] encoded = parameters.bytes();
-        return PartitionThreads.map(partitions.size(), i -> score(partitions.get(i), encoded)).toArray(new Evaluation[0]);
+        return PartitionThreads.map(partitions.size(), i -> score(partitions.get(i), encoded))
+                .toArray(new Evaluation[0]);
     }
 
     private Evaluation score(List<RowBlock> blocks, byte[] encoded) {
@@ -44,7 +45,13 @@ final class EvaluationTask extends PartitionJob<RowBlock, Evaluation[]> {
             for (int start = 0; start < block.count(); start += mlp.maxBatch()) {
                 int n = Math.min(mlp.maxBatch(), block.count() - start);
                 for (int r = 0; r < n; r++) {
-                    input.copy(block.pixels(), (start + r) * features, block.firstRow() + start + r, 0, mlp.input(), r * features);
+                    input.copy(
+                            block.pixels(),
+                            (start + r) * features,
+                            block.firstRow() + start + r,
+                            0,
+                            mlp.input(),
+                            r * features);
                     labels[r] = block.labels()[start + r];
                 }
                 loss += mlp.score(n, labels, confusion);

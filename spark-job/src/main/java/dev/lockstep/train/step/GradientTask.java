@@ -17,7 +17,10 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
     private final int epoch;
     private final long exchange;
 
-    /** @param exchange where to hold the result in this JVM ({@link dev.lockstep.train.exchange.ExchangedBytes}), or 0 to send it back */
+    /**
+     * @param exchange where to hold the result in this JVM ({@link dev.lockstep.train.exchange.ExchangedBytes}), or 0
+     * to send it back
+     */
     GradientTask(ShippedParameters parameters, TaskGradient gradient, int[] batchRows, int epoch, long exchange) {
         this.parameters = parameters;
         this.gradient = gradient;
@@ -33,6 +36,7 @@ final class GradientTask extends PartitionJob<RowBlock, PartialGradient> {
         int task = TaskContext.getPartitionId();
         List<List<RowBlock>> partitions = gradient.layout().split(task, blocks);
         byte[] encoded = parameters.bytes();
-        return gradient.compute(task, partitions, encoded, batchRows, epoch, exchange, startMicros, System.nanoTime() - start);
+        return gradient.compute(
+                task, partitions, encoded, batchRows, epoch, exchange, startMicros, System.nanoTime() - start);
     }
 }

@@ -24,7 +24,10 @@ public final class InputTransform implements Serializable {
      * augmentation says ({@code maxShift} pixels at most, 0: none).
      */
     public static InputTransform forTraining(int features, long seed, int maxShift, int height, int width) {
-        return new InputTransform(features, InputScaling.UNIT.scale(), InputScaling.UNIT.offset(),
+        return new InputTransform(
+                features,
+                InputScaling.UNIT.scale(),
+                InputScaling.UNIT.offset(),
                 new Augmentation(seed, maxShift, height, width));
     }
 

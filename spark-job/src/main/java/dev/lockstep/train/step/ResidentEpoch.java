@@ -11,6 +11,7 @@ import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,7 +31,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class ResidentEpoch implements EpochSteps {
     static final long STALL_MILLIS = TimeUnit.SECONDS.toMillis(60);
-    /** How long the tasks get to return once the epoch is over, before their job is cancelled (at most the stall time). */
+    /**
+     * How long the tasks get to return once the epoch is over, before their job is cancelled (at most the stall time).
+     */
     static final long JOB_END_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
     private final JavaSparkContext sc;
@@ -58,8 +61,19 @@ final class ResidentEpoch implements EpochSteps {
      * @param warnings told when that happens, and why
      * @param onStall run after a stall, so that the rest of the run can keep to a job per step
      */
-    ResidentEpoch(JavaSparkContext sc, CachedRows data, TaskGradient work, WirePrecision wire, int parameterCount, int epoch,
-                  String group, String description, EpochSteps perStep, Consumer<String> warnings, long stallMillis, Runnable onStall) {
+    ResidentEpoch(
+            JavaSparkContext sc,
+            CachedRows data,
+            TaskGradient work,
+            WirePrecision wire,
+            int parameterCount,
+            int epoch,
+            String group,
+            String description,
+            EpochSteps perStep,
+            Consumer<String> warnings,
+            long stallMillis,
+            Runnable onStall) {
         this.sc = sc;
         this.data = data;
         this.work = work;
@@ -81,9 +95,12 @@ final class ResidentEpoch implements EpochSteps {
     }
 
     /** Whether the epoch went on with a job per step. */
-    boolean fellBack() { return onPerStep; }
+    boolean fellBack() {
+        return onPerStep;
+    }
 
-    @Override public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
+    @Override
+    public SyncStep.Result gradient(float[] parameters, int[] batchRows, String stepDescription) {
         start();
         if (onPerStep) return perStep.gradient(parameters, batchRows, stepDescription);
         long t0 = System.nanoTime();
@@ -102,12 +119,24 @@ final class ResidentEpoch implements EpochSteps {
         if (refused != null) warnings.accept(refused);
         if (parts == null) {
             onStall.run();
-            abandon(String.format(java.util.Locale.ROOT, "no resident task answered step %d of epoch %d for %s (a task without a free slot?)",
-                    order.id() + 1, epoch + 1, Duration.ofMillis(stallMillis).toString().substring(2).toLowerCase(java.util.Locale.ROOT)));
+            abandon(String.format(
+                    Locale.ROOT,
+                    "no resident task answered step %d of epoch %d for %s (a task without a free slot?)",
+                    order.id() + 1,
+                    epoch + 1,
+                    Duration.ofMillis(stallMillis).toString().substring(2).toLowerCase(Locale.ROOT)));
             return perStep.gradient(parameters, batchRows, stepDescription);
         }
         long t2 = System.nanoTime();
-        return SyncStep.combine(Arrays.asList(parts), data.partitions(), wire, parameterCount, t1 - t0, t2 - t1, published, WallClock.micros());
+        return SyncStep.combine(
+                Arrays.asList(parts),
+                data.partitions(),
+                wire,
+                parameterCount,
+                t1 - t0,
+                t2 - t1,
+                published,
+                WallClock.micros());
     }
 
     /**
@@ -121,8 +150,12 @@ final class ResidentEpoch implements EpochSteps {
             int slots = TaskLifetime.clusterSlots(sc);
             if (slots < tasks) {
                 onPerStep = true;
-                warnings.accept(String.format(java.util.Locale.ROOT, "epoch %d: %d tasks per step but %d task slots now; "
-                        + "this epoch runs a job per step", epoch + 1, tasks, slots));
+                warnings.accept(String.format(
+                        Locale.ROOT,
+                        "epoch %d: %d tasks per step but %d task slots now; " + "this epoch runs a job per step",
+                        epoch + 1,
+                        tasks,
+                        slots));
                 return;
             }
         }
@@ -130,19 +163,21 @@ final class ResidentEpoch implements EpochSteps {
         channel = sc.isLocal() && !overRpc ? LocalStepChannel.open(shape) : RpcStepChannel.open(shape);
         ResidentTask task = new ResidentTask(channel.endpoint(), work);
         StepChannel ch = channel;
-        job = new Thread(() -> {
-            Throwable failed = null;
-            try {
-                sc.setJobGroup(group, description, true);
-                task.runOn(sc, data.rdd(), Long.class);
-            } catch (Throwable t) {
-                failed = t;
-                failure = t;
-            } finally {
-                sc.clearJobGroup();
-                ch.jobEnded(failed);
-            }
-        }, "lockstep-resident-epoch-" + (epoch + 1));
+        job = new Thread(
+                () -> {
+                    Throwable failed = null;
+                    try {
+                        sc.setJobGroup(group, description, true);
+                        task.runOn(sc, data.rdd(), Long.class);
+                    } catch (Throwable t) {
+                        failed = t;
+                        failure = t;
+                    } finally {
+                        sc.clearJobGroup();
+                        ch.jobEnded(failed);
+                    }
+                },
+                "lockstep-resident-epoch-" + (epoch + 1));
         job.setDaemon(true);
         job.start();
     }
@@ -157,7 +192,8 @@ final class ResidentEpoch implements EpochSteps {
     }
 
     /** Ends the epoch: the tasks return and the job ends; a failure no step has reported yet is thrown now. */
-    @Override public void close() {
+    @Override
+    public void close() {
         if (channel == null) return;
         stopJob();
         if (failure != null && !failureReported) throw StepBoard.endedEarly(nextId - 1, failure, channel.refusals());
@@ -178,7 +214,8 @@ final class ResidentEpoch implements EpochSteps {
                 // A cancelled job ends as soon as Spark has interrupted its tasks; on a loaded machine that may take
                 // longer than a short stall wait, so this wait is the full bound.
                 if (!joined(job, JOB_END_MILLIS)) {
-                    warnings.accept("the Spark job of epoch " + (epoch + 1) + "'s resident tasks did not end when cancelled; left to Spark");
+                    warnings.accept("the Spark job of epoch " + (epoch + 1)
+                            + "'s resident tasks did not end when cancelled; left to Spark");
                 }
             }
         } finally {

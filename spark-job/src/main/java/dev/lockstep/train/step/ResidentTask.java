@@ -41,7 +41,17 @@ final class ResidentTask extends PartitionJob<RowBlock, Long> {
                 if (order == null) continue;
                 if (order.isEnd()) return computed;
                 long startMicros = WallClock.micros();
-                link.reply(order.id(), gradient.compute(task, partitions, order.parameters(), order.batchRows(), order.epoch(), 0, startMicros, 0));
+                link.reply(
+                        order.id(),
+                        gradient.compute(
+                                task,
+                                partitions,
+                                order.parameters(),
+                                order.batchRows(),
+                                order.epoch(),
+                                0,
+                                startMicros,
+                                0));
                 done = order.id();
                 computed++;
             }

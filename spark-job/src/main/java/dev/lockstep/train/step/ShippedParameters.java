@@ -37,8 +37,10 @@ public final class ShippedParameters implements Serializable {
 
     /** @param exchange an open {@link ExchangedBytes} exchange to hold them in this JVM, or 0 to send them */
     static ShippedParameters ship(JavaSparkContext sc, byte[] encoded, int maxInTaskBytes, long exchange) {
-        if (exchange != 0) return new ShippedParameters(ExchangedBytes.hold(exchange, ExchangedBytes.DRIVER, encoded), null);
-        return encoded.length <= maxInTaskBytes ? new ShippedParameters(ExchangedBytes.inline(encoded), null)
+        if (exchange != 0)
+            return new ShippedParameters(ExchangedBytes.hold(exchange, ExchangedBytes.DRIVER, encoded), null);
+        return encoded.length <= maxInTaskBytes
+                ? new ShippedParameters(ExchangedBytes.inline(encoded), null)
                 : new ShippedParameters(null, sc.broadcast(encoded));
     }
 
@@ -47,7 +49,9 @@ public final class ShippedParameters implements Serializable {
         return carried != null ? carried.bytes() : broadcast.value();
     }
 
-    boolean isBroadcast() { return broadcast != null; }
+    boolean isBroadcast() {
+        return broadcast != null;
+    }
 
     /** On the driver, once the job is done: only one step's parameters are ever held, however many steps run. */
     void release() {

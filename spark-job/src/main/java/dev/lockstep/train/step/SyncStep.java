@@ -49,9 +49,12 @@ public final class SyncStep {
         this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, Layout.defaultFor(sc));
     }
 
-    /** For tests and the bench: where parameters stop riding in the task and get a broadcast of their own; the layout. */
+    /**
+     * For tests and the bench: where parameters stop riding in the task and get a broadcast of their own; the layout.
+     */
     public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, Layout layout) {
-        if (layout != Layout.SENT && !sc.isLocal()) throw new IllegalArgumentException(layout + " needs a local master");
+        if (layout != Layout.SENT && !sc.isLocal())
+            throw new IllegalArgumentException(layout + " needs a local master");
         this.sc = sc;
         this.arch = arch;
         this.wire = wire;
@@ -67,7 +70,8 @@ public final class SyncStep {
     public record Result(float[] gradientSum, double lossSum, int rows, int correct, StepTime time) {}
 
     /** @param description names the job in the Spark UI, e.g. "lockstep train epoch 3/10 step 41/78" */
-    public Result gradient(CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
+    public Result gradient(
+            CachedRows data, float[] parameters, int[] batchRows, int epoch, InputTransform input, String description) {
         long t0 = System.nanoTime();
         long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
         ShippedParameters shipped = ShippedParameters.ship(sc, wire.encode(parameters), maxInTaskBytes, exchange);
@@ -76,9 +80,18 @@ public final class SyncStep {
         try {
             sc.setJobGroup(jobGroup(epoch), description, false);
             TaskGradient work = new TaskGradient(arch, wire, input, data.layout());
-            List<PartialGradient> parts = new GradientTask(shipped, work, batchRows, epoch, exchange).runOn(sc, data.rdd(), PartialGradient.class);
+            List<PartialGradient> parts = new GradientTask(shipped, work, batchRows, epoch, exchange)
+                    .runOn(sc, data.rdd(), PartialGradient.class);
             long t2 = System.nanoTime();
-            return combine(parts, data.partitions(), wire, arch.parameterCount(), t1 - t0, t2 - t1, submitted, WallClock.micros());
+            return combine(
+                    parts,
+                    data.partitions(),
+                    wire,
+                    arch.parameterCount(),
+                    t1 - t0,
+                    t2 - t1,
+                    submitted,
+                    WallClock.micros());
         } finally {
             sc.clearJobGroup();
             shipped.release();
@@ -91,29 +104,53 @@ public final class SyncStep {
      *
      * @param epochDescription names a resident epoch's job in the Spark UI
      */
-    public EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
-                            Consumer<String> warnings) {
+    public EpochSteps epoch(
+            TaskLifetime lifetime,
+            CachedRows data,
+            int epoch,
+            InputTransform input,
+            String epochDescription,
+            Consumer<String> warnings) {
         return epoch(lifetime, data, epoch, input, epochDescription, warnings, ResidentEpoch.STALL_MILLIS);
     }
 
     /** As above; resident tasks fall back to a job per step after {@code stallMillis} without an answer. */
-    EpochSteps epoch(TaskLifetime lifetime, CachedRows data, int epoch, InputTransform input, String epochDescription,
-                     Consumer<String> warnings, long stallMillis) {
+    EpochSteps epoch(
+            TaskLifetime lifetime,
+            CachedRows data,
+            int epoch,
+            InputTransform input,
+            String epochDescription,
+            Consumer<String> warnings,
+            long stallMillis) {
         EpochSteps perStep = perStep(data, epoch, input);
         if (lifetime == TaskLifetime.EPOCH && !residentGivenUp) {
-            return new ResidentEpoch(sc, data, new TaskGradient(arch, wire, input, data.layout()), wire, arch.parameterCount(), epoch,
-                    jobGroup(epoch), epochDescription, perStep, warnings, stallMillis, () -> residentGivenUp = true);
+            return new ResidentEpoch(
+                    sc,
+                    data,
+                    new TaskGradient(arch, wire, input, data.layout()),
+                    wire,
+                    arch.parameterCount(),
+                    epoch,
+                    jobGroup(epoch),
+                    epochDescription,
+                    perStep,
+                    warnings,
+                    stallMillis,
+                    () -> residentGivenUp = true);
         }
         return perStep;
     }
 
     private EpochSteps perStep(CachedRows data, int epoch, InputTransform input) {
         return new EpochSteps() {
-            @Override public Result gradient(float[] parameters, int[] batchRows, String description) {
+            @Override
+            public Result gradient(float[] parameters, int[] batchRows, String description) {
                 return SyncStep.this.gradient(data, parameters, batchRows, epoch, input, description);
             }
 
-            @Override public void close() {}
+            @Override
+            public void close() {}
         };
     }
 
@@ -127,8 +164,15 @@ public final class SyncStep {
      * driver's when it handed the step over ({@code submittedMicros}) and got the last result ({@code
      * collectedMicros}).
      */
-    static Result combine(List<PartialGradient> parts, int partitions, WirePrecision wire, int parameterCount, long shipNanos,
-                          long jobNanos, long submittedMicros, long collectedMicros) {
+    static Result combine(
+            List<PartialGradient> parts,
+            int partitions,
+            WirePrecision wire,
+            int parameterCount,
+            long shipNanos,
+            long jobNanos,
+            long submittedMicros,
+            long collectedMicros) {
         long start = System.nanoTime();
         Map<SumTree.Node, NodeSum> sums = new HashMap<>();
         Map<SumTree.Node, Double> losses = new HashMap<>();
@@ -142,7 +186,10 @@ public final class SyncStep {
         for (PartialGradient p : parts) {
             for (int i = 0; i < p.gradients.length; i++) {
                 SumTree.Node node = p.node(i);
-                sums.put(node, NodeSum.encoded(p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, parameterCount));
+                sums.put(
+                        node,
+                        NodeSum.encoded(
+                                p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, parameterCount));
                 losses.put(node, p.losses[i]);
             }
             rows += p.rows;
@@ -155,10 +202,15 @@ public final class SyncStep {
         float[] sum = NodeSum.total(partitions, sums);
         double loss = SumTree.totalLoss(partitions, losses);
         long end = System.nanoTime();
-        StepTime time = StepTime.NONE.with(Part.SHIP, shipNanos).with(Part.JOB, jobNanos)
-                .with(Part.FETCH, slowest.time.nanos(Part.FETCH)).with(Part.COMPUTE, slowest.time.nanos(Part.COMPUTE))
-                .with(Part.COMBINE, end - start).with(Part.LAUNCH, lastStart - submitted)
-                .with(Part.RETURN, Math.max(0, collectedMicros * 1000 - lastEnd)).with(Part.LAUNCH_FIRST, firstStart - submitted);
+        StepTime time = StepTime.NONE
+                .with(Part.SHIP, shipNanos)
+                .with(Part.JOB, jobNanos)
+                .with(Part.FETCH, slowest.time.nanos(Part.FETCH))
+                .with(Part.COMPUTE, slowest.time.nanos(Part.COMPUTE))
+                .with(Part.COMBINE, end - start)
+                .with(Part.LAUNCH, lastStart - submitted)
+                .with(Part.RETURN, Math.max(0, collectedMicros * 1000 - lastEnd))
+                .with(Part.LAUNCH_FIRST, firstStart - submitted);
         return new Result(sum, loss, rows, correct, time);
     }
 
@@ -170,11 +222,13 @@ public final class SyncStep {
     /** @param description names the job in the Spark UI, e.g. "lockstep evaluate validation after epoch 3/10" */
     public Evaluation evaluate(CachedRows data, float[] parameters, InputTransform input, String description) {
         long exchange = layout != Layout.SENT ? ExchangedBytes.openExchange() : 0;
-        ShippedParameters shipped = ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
+        ShippedParameters shipped =
+                ShippedParameters.ship(sc, WirePrecision.FLOAT32.encode(parameters), maxInTaskBytes, exchange);
         try {
             sc.setJobGroup("lockstep-evaluate", description, false);
             List<Evaluation> perPartition = new ArrayList<>(data.partitions());
-            for (Evaluation[] task : new EvaluationTask(shipped, arch, input, data.layout()).runOn(sc, data.rdd(), Evaluation[].class)) {
+            for (Evaluation[] task :
+                    new EvaluationTask(shipped, arch, input, data.layout()).runOn(sc, data.rdd(), Evaluation[].class)) {
                 perPartition.addAll(Arrays.asList(task));
             }
             return Evaluation.sum(perPartition, arch.outputSize());

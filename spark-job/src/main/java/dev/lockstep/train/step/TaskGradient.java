@@ -34,7 +34,9 @@ final class TaskGradient implements Serializable {
         this.layout = layout;
     }
 
-    PartitionLayout layout() { return layout; }
+    PartitionLayout layout() {
+        return layout;
+    }
 
     /**
      * One partition's gradient and counts. The gradient is the thread's own workspace array on the task's thread,
@@ -51,15 +53,23 @@ final class TaskGradient implements Serializable {
      * @param exchange where to hold the result in this JVM ({@link ExchangedBytes}), or 0 to carry it inline
      * @param startMicros wall clock when the task took up the step; {@code fetchNanos} what getting the parameters took
      */
-    PartialGradient compute(int task, List<List<RowBlock>> partitions, byte[] encoded, int[] batchRows, int epoch, long exchange,
-                            long startMicros, long fetchNanos) {
+    PartialGradient compute(
+            int task,
+            List<List<RowBlock>> partitions,
+            byte[] encoded,
+            int[] batchRows,
+            int epoch,
+            long exchange,
+            long startMicros,
+            long fetchNanos) {
         long fetched = System.nanoTime();
         boolean alone = partitions.size() == 1;
         List<Leaf> leaves = PartitionThreads.map(partitions.size(), i -> {
             Workspaces.Workspace ws = Workspaces.forThread(arch);
             ws.load(encoded, wire);
             Arrays.fill(ws.gradient, 0f);
-            BatchGradient g = BatchGradient.accumulate(partitions.get(i).iterator(), ws.mlp, batchRows, epoch, input, ws.gradient);
+            BatchGradient g = BatchGradient.accumulate(
+                    partitions.get(i).iterator(), ws.mlp, batchRows, epoch, input, ws.gradient);
             if (alone) return new Leaf(null, wire.encode(ws.gradient), g);
             float[] own = i == 0 ? ws.gradient : ws.gradient.clone();
             wire.round(own);
@@ -84,16 +94,26 @@ final class TaskGradient implements Serializable {
         double[] nodeLosses = new double[cover.size()];
         for (int n = 0; n < cover.size(); n++) {
             SumTree.Node node = cover.get(n);
-            byte[] bytes = alone ? leaves.get(0).encoded()
-                    : node.isLeaf() ? wire.encode(leaves.get(node.lo() - first).gradient())
-                    : WirePrecision.FLOAT32.encode(SumTree.combine(node, sums, NodeSum::plus).toArray());
+            byte[] bytes = alone
+                    ? leaves.get(0).encoded()
+                    : node.isLeaf()
+                            ? wire.encode(leaves.get(node.lo() - first).gradient())
+                            : WirePrecision.FLOAT32.encode(
+                                    SumTree.combine(node, sums, NodeSum::plus).toArray());
             lo[n] = node.lo();
             hi[n] = node.hi();
-            gradients[n] = exchange == 0 ? ExchangedBytes.inline(bytes) : ExchangedBytes.hold(exchange, node.lo(), bytes);
+            gradients[n] =
+                    exchange == 0 ? ExchangedBytes.inline(bytes) : ExchangedBytes.hold(exchange, node.lo(), bytes);
             nodeLosses[n] = SumTree.combine(node, losses, SumTree::add);
         }
         long done = System.nanoTime();
-        return new PartialGradient(lo, hi, gradients, nodeLosses, rows, correct,
+        return new PartialGradient(
+                lo,
+                hi,
+                gradients,
+                nodeLosses,
+                rows,
+                correct,
                 PartialGradient.taskTime(fetchNanos, done - fetched, startMicros, WallClock.micros()));
     }
 }

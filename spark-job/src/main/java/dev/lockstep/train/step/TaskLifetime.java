@@ -2,6 +2,8 @@ package dev.lockstep.train.step;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -24,7 +26,9 @@ public enum TaskLifetime {
         this.displayName = displayName;
     }
 
-    public String displayName() { return displayName; }
+    public String displayName() {
+        return displayName;
+    }
 
     /** "step", "epoch", or null for auto. */
     public static TaskLifetime parse(String s) {
@@ -43,17 +47,23 @@ public enum TaskLifetime {
     static TaskLifetime resolve(JavaSparkContext sc, Optional<TaskLifetime> requested, int tasks) {
         String why = whyNotResident(sc, tasks);
         if (requested.isEmpty()) return why == null ? EPOCH : STEP;
-        if (requested.get() == EPOCH && why != null) throw new IllegalArgumentException("--task-lifetime epoch: " + why);
+        if (requested.get() == EPOCH && why != null)
+            throw new IllegalArgumentException("--task-lifetime epoch: " + why);
         return requested.get();
     }
 
     private static String whyNotResident(JavaSparkContext sc, int tasks) {
         if (sc.isLocal()) {
             int cores = localCores(sc.master());
-            return tasks <= cores ? null : tasks + " tasks per step cannot all run at once on " + sc.master() + "'s " + cores + " cores";
+            return tasks <= cores
+                    ? null
+                    : tasks + " tasks per step cannot all run at once on " + sc.master() + "'s " + cores + " cores";
         }
         int slots = clusterSlots(sc);
-        return tasks <= slots ? null : tasks + " tasks per step cannot all run at once in the " + slots + " task slots of the executors registered now";
+        return tasks <= slots
+                ? null
+                : tasks + " tasks per step cannot all run at once in the " + slots
+                        + " task slots of the executors registered now";
     }
 
     /** What Spark's barrier scheduling checks too: the tasks the registered executors can run at once. */
@@ -63,7 +73,7 @@ public enum TaskLifetime {
 
     /** The task slots of a local master: local, local[N], local[*], local[N,F], local[*,F]. */
     public static int localCores(String master) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?\\])?").matcher(master.trim());
+        Matcher m = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?\\])?").matcher(master.trim());
         if (!m.matches()) throw new IllegalArgumentException("not a local master: " + master);
         if (m.group(1) == null) return 1;
         return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));

@@ -27,7 +27,8 @@ public final class NodeSum {
     /** A node's sum as it travelled: {@code length} values at {@code wire} precision. */
     public static NodeSum encoded(byte[] encoded, WirePrecision wire, int length) {
         if (encoded.length != (long) length * wire.bytesPerValue()) {
-            throw new IllegalArgumentException("expected " + length + " " + wire.displayName() + " values, got " + encoded.length + " bytes");
+            throw new IllegalArgumentException(
+                    "expected " + length + " " + wire.displayName() + " values, got " + encoded.length + " bytes");
         }
         return new NodeSum(encoded, wire, length, null, false);
     }
@@ -62,7 +63,8 @@ public final class NodeSum {
     private float[] toArray(ArrayDeque<float[]> spare) {
         if (values == null) {
             float[] zeros = spare == null || spare.isEmpty() ? new float[length] : spare.pop();
-            if (zeros.length != length) throw new IllegalArgumentException("sums of " + zeros.length + " and " + length + " values");
+            if (zeros.length != length)
+                throw new IllegalArgumentException("sums of " + zeros.length + " and " + length + " values");
             Arrays.fill(zeros, 0f);
             wire.addTo(encoded, zeros);
             values = zeros;
@@ -74,7 +76,8 @@ public final class NodeSum {
     }
 
     private void addTo(float[] sum) {
-        if (sum.length != length) throw new IllegalArgumentException("sums of " + sum.length + " and " + length + " values");
+        if (sum.length != length)
+            throw new IllegalArgumentException("sums of " + sum.length + " and " + length + " values");
         if (values == null) {
             wire.addTo(encoded, sum);
         } else {
@@ -85,6 +88,7 @@ public final class NodeSum {
     /** The whole tree's sum from the nodes that cover it, as {@code 0 + total}. */
     public static float[] total(int partitions, Map<SumTree.Node, NodeSum> nodes) {
         ArrayDeque<float[]> spare = new ArrayDeque<>();
-        return SumTree.combine(new SumTree.Node(0, partitions), nodes, (l, r) -> plus(l, r, spare)).toArray(spare);
+        return SumTree.combine(new SumTree.Node(0, partitions), nodes, (l, r) -> plus(l, r, spare))
+                .toArray(spare);
     }
 }

@@ -19,12 +19,17 @@ public final class SumTree {
     /** A node of the tree: partitions [lo, hi). */
     public record Node(int lo, int hi) {
         public Node {
-            if (lo < 0 || hi <= lo) throw new IllegalArgumentException("empty or negative node [" + lo + ", " + hi + ")");
+            if (lo < 0 || hi <= lo)
+                throw new IllegalArgumentException("empty or negative node [" + lo + ", " + hi + ")");
         }
 
-        public boolean isLeaf() { return hi - lo == 1; }
+        public boolean isLeaf() {
+            return hi - lo == 1;
+        }
 
-        int mid() { return lo + (hi - lo + 1) / 2; }
+        int mid() {
+            return lo + (hi - lo + 1) / 2;
+        }
     }
 
     /**
@@ -61,15 +66,23 @@ public final class SumTree {
         V v = known.get(root);
         if (v != null) return v;
         if (root.isLeaf()) throw new IllegalStateException("no result for partition " + root.lo());
-        return plus.apply(combine(new Node(root.lo(), root.mid()), known, plus), combine(new Node(root.mid(), root.hi()), known, plus));
+        return plus.apply(
+                combine(new Node(root.lo(), root.mid()), known, plus),
+                combine(new Node(root.mid(), root.hi()), known, plus));
     }
 
-    /** Losses add as the gradients do ({@link NodeSum}): a run reports the same loss however its partitions were grouped. */
+    /**
+     * Losses add as the gradients do ({@link NodeSum}): a run reports the same loss however its partitions were
+     * grouped.
+     */
     public static Double add(Double left, Double right) {
         return (0.0 + left) + right;
     }
 
-    /** The loss of all {@code partitions} from the nodes that cover them, as {@code 0 + total} (see {@link NodeSum#total}). */
+    /**
+     * The loss of all {@code partitions} from the nodes that cover them, as {@code 0 + total} (see {@link
+     * NodeSum#total}).
+     */
     public static double totalLoss(int partitions, Map<Node, Double> nodes) {
         return 0.0 + combine(new Node(0, partitions), nodes, SumTree::add);
     }

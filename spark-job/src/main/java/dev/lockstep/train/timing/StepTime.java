@@ -27,7 +27,9 @@ public final class StepTime implements Serializable {
         SCHEDULING_AND_RETURN("scheduling_and_return"),
         /** Reading the parameters, in the slowest task (of a task: its own). */
         FETCH("fetch"),
-        /** Assembling rows, forward and backward on all of a task's threads, in the slowest task (of a task: its own). */
+        /**
+         * Assembling rows, forward and backward on all of a task's threads, in the slowest task (of a task: its own).
+         */
         COMPUTE("compute"),
         /** Adding the partial gradients up on the driver. */
         COMBINE("combine"),
@@ -48,7 +50,9 @@ public final class StepTime implements Serializable {
          * microsecond). With the driver's own clock (same host) it splits the job into {@link #LAUNCH} and the rest.
          */
         TASK_START("task_start"),
-        /** Not a duration: the wall clock when a task finished the step, as {@link #TASK_START}; gives {@link #RETURN}. */
+        /**
+         * Not a duration: the wall clock when a task finished the step, as {@link #TASK_START}; gives {@link #RETURN}.
+         */
         TASK_END("task_end");
 
         public final String key;
@@ -59,8 +63,8 @@ public final class StepTime implements Serializable {
     }
 
     /** The parts a training run reports per epoch, in the order of its JSON and of checkpoint files. */
-    public static final List<Part> REPORTED = List.of(Part.TOTAL, Part.SHIP, Part.SCHEDULING_AND_RETURN, Part.FETCH,
-            Part.COMPUTE, Part.COMBINE, Part.UPDATE);
+    public static final List<Part> REPORTED = List.of(
+            Part.TOTAL, Part.SHIP, Part.SCHEDULING_AND_RETURN, Part.FETCH, Part.COMPUTE, Part.COMBINE, Part.UPDATE);
 
     public static final StepTime NONE = new StepTime(new long[Part.values().length]);
 
@@ -85,23 +89,28 @@ public final class StepTime implements Serializable {
 
     /** This time with {@code part} set to {@code value} nanoseconds. */
     public StepTime with(Part part, long value) {
-        if (part == Part.SCHEDULING_AND_RETURN || part == Part.OVERHEAD) throw new IllegalArgumentException(part + " is derived");
+        if (part == Part.SCHEDULING_AND_RETURN || part == Part.OVERHEAD)
+            throw new IllegalArgumentException(part + " is derived");
         long[] copy = nanos.clone();
         copy[part.ordinal()] = value;
         return new StepTime(copy);
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         return o instanceof StepTime t && Arrays.equals(nanos, t.nanos);
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         return Arrays.hashCode(nanos);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         StringBuilder s = new StringBuilder("StepTime[");
-        for (Part p : Part.values()) s.append(p.key).append('=').append(nanos(p)).append(p.ordinal() + 1 < nanos.length ? ", " : "]");
+        for (Part p : Part.values())
+            s.append(p.key).append('=').append(nanos(p)).append(p.ordinal() + 1 < nanos.length ? ", " : "]");
         return s.toString();
     }
 }

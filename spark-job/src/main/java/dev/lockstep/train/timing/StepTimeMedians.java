@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public final class StepTimeMedians {
     /** No step: the reported parts, all NaN. */
-    public static final StepTimeMedians NONE = new StepTimeMedians(0, StepTime.REPORTED, new double[StepTime.REPORTED.size()]);
+    public static final StepTimeMedians NONE =
+            new StepTimeMedians(0, StepTime.REPORTED, new double[StepTime.REPORTED.size()]);
 
     private final int steps;
     private final List<StepTime.Part> parts;
@@ -20,7 +21,8 @@ public final class StepTimeMedians {
 
     /** @param millis one median per part of {@code parts}, in their order; ignored (NaN) when {@code steps} is 0 */
     public StepTimeMedians(int steps, List<StepTime.Part> parts, double[] millis) {
-        if (millis.length != parts.size()) throw new IllegalArgumentException(millis.length + " medians for " + parts.size() + " parts");
+        if (millis.length != parts.size())
+            throw new IllegalArgumentException(millis.length + " medians for " + parts.size() + " parts");
         this.steps = steps;
         this.parts = List.copyOf(parts);
         this.millis = steps == 0 ? nans(parts.size()) : millis.clone();
@@ -37,7 +39,9 @@ public final class StepTimeMedians {
         return v;
     }
 
-    public int steps() { return steps; }
+    public int steps() {
+        return steps;
+    }
 
     public double millis(StepTime.Part part) {
         int i = parts.indexOf(part);
@@ -46,7 +50,9 @@ public final class StepTimeMedians {
     }
 
     /** The medians in the order of the parts sampled. */
-    public double[] values() { return millis.clone(); }
+    public double[] values() {
+        return millis.clone();
+    }
 
     /** Part name to median, in the order of the parts sampled. */
     public Map<String, Double> byName() {
@@ -64,22 +70,35 @@ public final class StepTimeMedians {
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "per step (median of %d): %.1f ms = ship %.1f + scheduling/return %.1f + fetch %.1f "
+        return String.format(
+                Locale.ROOT,
+                "per step (median of %d): %.1f ms = ship %.1f + scheduling/return %.1f + fetch %.1f "
                         + "+ compute %.1f (slowest partition) + combine %.1f + update %.1f",
-                steps, millis(StepTime.Part.TOTAL), millis(StepTime.Part.SHIP), millis(StepTime.Part.SCHEDULING_AND_RETURN),
-                millis(StepTime.Part.FETCH), millis(StepTime.Part.COMPUTE), millis(StepTime.Part.COMBINE),
+                steps,
+                millis(StepTime.Part.TOTAL),
+                millis(StepTime.Part.SHIP),
+                millis(StepTime.Part.SCHEDULING_AND_RETURN),
+                millis(StepTime.Part.FETCH),
+                millis(StepTime.Part.COMPUTE),
+                millis(StepTime.Part.COMBINE),
                 millis(StepTime.Part.UPDATE));
     }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof StepTimeMedians m && steps == m.steps && parts.equals(m.parts) && Arrays.equals(millis, m.millis);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StepTimeMedians m
+                && steps == m.steps
+                && parts.equals(m.parts)
+                && Arrays.equals(millis, m.millis);
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         return 31 * (31 * steps + parts.hashCode()) + Arrays.hashCode(millis);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "StepTimeMedians[steps=" + steps + ", " + byName() + "]";
     }
 }

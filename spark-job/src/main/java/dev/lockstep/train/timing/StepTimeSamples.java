@@ -3,7 +3,9 @@ package dev.lockstep.train.timing;
 import java.util.Arrays;
 import java.util.List;
 
-/** Some parts of many steps' {@link StepTime}s, kept as columns of nanoseconds so that medians can be taken per part. */
+/**
+ * Some parts of many steps' {@link StepTime}s, kept as columns of nanoseconds so that medians can be taken per part.
+ */
 public final class StepTimeSamples {
     private final List<StepTime.Part> parts;
     private long[][] samples;
@@ -27,9 +29,13 @@ public final class StepTimeSamples {
         count++;
     }
 
-    public int count() { return count; }
+    public int count() {
+        return count;
+    }
 
-    public void clear() { count = 0; }
+    public void clear() {
+        count = 0;
+    }
 
     /** Median milliseconds per part; NaN for every part when there are no samples. */
     public StepTimeMedians medians() {

@@ -11,14 +11,21 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.train.rows.PartitionLayout;
 import dev.lockstep.train.sum.WirePrecision;
 import dev.lockstep.train.timing.StepTime;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The hand-over between the driver and resident tasks: its rules, its messages, and the RPC channel at work. */
 class StepChannelTest {
     private static PartialGradient partial(int lo, int hi, byte[] gradient, double loss) {
-        return new PartialGradient(new int[] {lo}, new int[] {hi}, new ExchangedBytes[] {ExchangedBytes.inline(gradient)},
-                new double[] {loss}, 1, 0, PartialGradient.taskTime(11, 13, 17, 19));
+        return new PartialGradient(
+                new int[] {lo},
+                new int[] {hi},
+                new ExchangedBytes[] {ExchangedBytes.inline(gradient)},
+                new double[] {loss},
+                1,
+                0,
+                PartialGradient.taskTime(11, 13, 17, 19));
     }
 
     private static TaskAttempt attempt(int task) {
@@ -26,7 +33,8 @@ class StepChannelTest {
     }
 
     /** Two tasks of one partition each, a model of one parameter: each answer is one float32 leaf. */
-    private static final AnswerShape TWO_TASKS = new AnswerShape(new PartitionLayout(10, 2, 1), WirePrecision.FLOAT32, 1);
+    private static final AnswerShape TWO_TASKS =
+            new AnswerShape(new PartitionLayout(10, 2, 1), WirePrecision.FLOAT32, 1);
 
     @Test
     void aLateAttemptTakesUpTheCurrentStepAndOnlyTheFirstAnswerToItCounts() throws Exception {
@@ -38,7 +46,8 @@ class StepChannelTest {
         assertNull(board.next(0, 10), "nothing after step 0 yet");
         PartialGradient a = partial(0, 1, new byte[] {1, 0, 0, 0}, 1);
         board.answer(attempt(0), 0, a);
-        board.answer(attempt(0), 0, partial(0, 1, new byte[] {2, 0, 0, 0}, 2)); // a second attempt's answer to the same step
+        board.answer(
+                attempt(0), 0, partial(0, 1, new byte[] {2, 0, 0, 0}, 2)); // a second attempt's answer to the same step
         assertNull(board.await(50), "task 1 has not answered: a stall of 50 ms");
         board.answer(attempt(1), 0, partial(1, 2, new byte[] {3, 0, 0, 0}, 3));
         PartialGradient[] answers = board.await(50);
@@ -56,16 +65,21 @@ class StepChannelTest {
         answers = board.await(50);
         assertSame(c, answers[0]);
         assertSame(b, answers[1]);
-        assertThrows(IllegalArgumentException.class, () -> board.publish(new StepOrder(1, 0, new int[0], new byte[0]), () -> {}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> board.publish(new StepOrder(1, 0, new int[0], new byte[0]), () -> {}));
         assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(2), 1, a));
 
         board.publish(new StepOrder(2, 0, new int[] {3}, new byte[] {3}), () -> {});
         board.jobEnded(new IllegalStateException("executor lost"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> board.await(1000));
-        assertTrue(e.getMessage().endsWith("ended before step 3 of the job was answered: executor lost"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("ended before step 3 of the job was answered: executor lost"), e.getMessage());
         board.end(() -> {});
         assertTrue(board.next(2, 0).isEnd(), "waiting tasks return once the epoch ends");
-        assertThrows(IllegalStateException.class, () -> board.publish(new StepOrder(3, 0, new int[0], new byte[0]), () -> {}));
+        assertThrows(
+                IllegalStateException.class,
+                () -> board.publish(new StepOrder(3, 0, new int[0], new byte[0]), () -> {}));
     }
 
     @Test
@@ -77,9 +91,16 @@ class StepChannelTest {
         assertArrayEquals(o.batchRows(), back.batchRows());
         assertArrayEquals(o.parameters(), back.parameters());
 
-        PartialGradient p = new PartialGradient(new int[] {0, 2}, new int[] {2, 3},
-                new ExchangedBytes[] {ExchangedBytes.inline(new byte[] {1, 2, 3, 4}), ExchangedBytes.inline(new byte[] {5, 6})},
-                new double[] {0.25, -1e-300}, 100, 42, PartialGradient.taskTime(5, 6, 7, 8));
+        PartialGradient p = new PartialGradient(
+                new int[] {0, 2},
+                new int[] {2, 3},
+                new ExchangedBytes[] {
+                    ExchangedBytes.inline(new byte[] {1, 2, 3, 4}), ExchangedBytes.inline(new byte[] {5, 6})
+                },
+                new double[] {0.25, -1e-300},
+                100,
+                42,
+                PartialGradient.taskTime(5, 6, 7, 8));
         // Task 0 of four partitions in tasks of three: the sum of partitions 0 and 1 in float32, partition 2 in bf16.
         AnswerShape shape = new AnswerShape(new PartitionLayout(1000, 4, 3), WirePrecision.BF16, 1);
         StepMessages.Answer a = StepMessages.readAnswer(StepMessages.answer(new TaskAttempt(0, 2, 57), 41, p), shape);
@@ -90,8 +111,15 @@ class StepChannelTest {
         assertArrayEquals(p.nodeHi, q.nodeHi);
         assertArrayEquals(p.losses, q.losses);
         for (int i = 0; i < 2; i++) assertArrayEquals(p.gradients[i].bytes(), q.gradients[i].bytes());
-        assertEquals(List.of(100, 42, 5L, 6L, 7000L, 8000L), List.of(q.rows, q.correct, q.time.nanos(StepTime.Part.FETCH),
-                q.time.nanos(StepTime.Part.COMPUTE), q.time.nanos(StepTime.Part.TASK_START), q.time.nanos(StepTime.Part.TASK_END)));
+        assertEquals(
+                List.of(100, 42, 5L, 6L, 7000L, 8000L),
+                List.of(
+                        q.rows,
+                        q.correct,
+                        q.time.nanos(StepTime.Part.FETCH),
+                        q.time.nanos(StepTime.Part.COMPUTE),
+                        q.time.nanos(StepTime.Part.TASK_START),
+                        q.time.nanos(StepTime.Part.TASK_END)));
 
         StepMessages.Next n = StepMessages.readNext(StepMessages.next(2, -1));
         assertEquals(2, n.task());
@@ -104,12 +132,13 @@ class StepChannelTest {
         byte[] order = StepMessages.order(new StepOrder(41, 3, new int[] {0, 5}, new byte[] {9, 8, 7, 6}));
         byte[] hugeRows = order.clone();
         hugeRows[1 + 8 + 4] = 0x7f; // the row count's top byte
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(hugeRows));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(hugeRows));
         assertTrue(e.getMessage().startsWith("damaged step message: length "), e.getMessage());
         byte[] negative = order.clone();
         negative[1 + 8 + 4] = (byte) 0x80;
         assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(negative));
-        byte[] trailing = java.util.Arrays.copyOf(order, order.length + 1);
+        byte[] trailing = Arrays.copyOf(order, order.length + 1);
         e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readOrder(trailing));
         assertEquals("damaged step message: 1 bytes too many", e.getMessage());
 
@@ -117,21 +146,25 @@ class StepChannelTest {
         byte[] manyNodes = answer.clone();
         manyNodes[1 + 4 + 4 + 8 + 8] = 0x10;
         assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(manyNodes, TWO_TASKS));
-        assertThrows(IllegalArgumentException.class, () -> StepMessages.readNext(java.util.Arrays.copyOf(StepMessages.next(1, 2), 14)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StepMessages.readNext(Arrays.copyOf(StepMessages.next(1, 2), 14)));
     }
 
     /** An answer is measured against the model and the task's partitions before any of it is copied or kept. */
     @Test
     void answersThatDoNotFitTheModelOrTheTasksPartitionsAreRefusedAndNeverKept() {
-        AnswerShape shape = new AnswerShape(new PartitionLayout(1000, 2, 1), WirePrecision.BF16, 3); // 6 bytes per gradient
+        AnswerShape shape =
+                new AnswerShape(new PartitionLayout(1000, 2, 1), WirePrecision.BF16, 3); // 6 bytes per gradient
         byte[] good = StepMessages.answer(attempt(1), 7, partial(1, 2, new byte[6], 0.5));
         assertEquals(1, StepMessages.readAnswer(good, shape).from().task());
 
         // A gradient as long as a model of a million parameters: refused on the message's length alone.
         byte[] oversized = StepMessages.answer(attempt(1), 7, partial(1, 2, new byte[2_000_000], 0.5));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(oversized, shape));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(oversized, shape));
         assertEquals("answer of task 1 attempt 0 (TID 101): 2,000,089 bytes, expected 95", e.getMessage());
-        byte[] padded = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] padded = Arrays.copyOf(good, good.length + 1);
         assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(padded, shape));
         byte[] noTask = StepMessages.answer(new TaskAttempt(5, 0, 9), 7, partial(1, 2, new byte[6], 0.5));
         e = assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(noTask, shape));
@@ -139,17 +172,29 @@ class StepChannelTest {
         byte[] negativeAttempt = good.clone();
         negativeAttempt[1 + 4] = (byte) 0x80;
         assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(negativeAttempt, shape));
-        assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(java.util.Arrays.copyOf(good, 20), shape));
+        assertThrows(IllegalArgumentException.class, () -> StepMessages.readAnswer(Arrays.copyOf(good, 20), shape));
 
         StepBoard board = new StepBoard(shape);
         board.publish(new StepOrder(7, 0, new int[] {1, 2, 3}, new byte[6]), () -> {});
         // Task 0 answering for task 1's partition: it would stand in for it in the sum.
-        e = assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(0), 7, partial(1, 2, new byte[6], 0.5)));
-        assertEquals("answer of task 0 attempt 0 (TID 100): node [1, 2) is not [0, 1), which its partitions 0..0 of 2 send", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(0), 7, partial(0, 1, new byte[8], 0.5)));
-        assertEquals("answer of task 0 attempt 0 (TID 100): gradient of node [0, 1) has 8 bytes, expected 6 (3 parameters)", e.getMessage());
-        PartialGradient tooManyRows = new PartialGradient(new int[] {0}, new int[] {1}, new ExchangedBytes[] {ExchangedBytes.inline(new byte[6])},
-                new double[] {0}, 4, 0, StepTime.NONE);
+        e = assertThrows(
+                IllegalArgumentException.class, () -> board.answer(attempt(0), 7, partial(1, 2, new byte[6], 0.5)));
+        assertEquals(
+                "answer of task 0 attempt 0 (TID 100): node [1, 2) is not [0, 1), which its partitions 0..0 of 2 send",
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> board.answer(attempt(0), 7, partial(0, 1, new byte[8], 0.5)));
+        assertEquals(
+                "answer of task 0 attempt 0 (TID 100): gradient of node [0, 1) has 8 bytes, expected 6 (3 parameters)",
+                e.getMessage());
+        PartialGradient tooManyRows = new PartialGradient(
+                new int[] {0},
+                new int[] {1},
+                new ExchangedBytes[] {ExchangedBytes.inline(new byte[6])},
+                new double[] {0},
+                4,
+                0,
+                StepTime.NONE);
         e = assertThrows(IllegalArgumentException.class, () -> board.answer(attempt(0), 7, tooManyRows));
         assertEquals("answer of task 0 attempt 0 (TID 100): 4 rows, 0 right, in a batch of 3", e.getMessage());
         board.answer(attempt(1), 7, partial(1, 2, new byte[6], 0.5));
@@ -159,7 +204,9 @@ class StepChannelTest {
         assertSame(ok, board.await(20)[0]);
     }
 
-    /** Over Spark's RPC, anyone who reaches the driver's endpoint can send: a bad answer fails its sender, not the step. */
+    /**
+     * Over Spark's RPC, anyone who reaches the driver's endpoint can send: a bad answer fails its sender, not the step.
+     */
     @Test
     void theDriversEndpointRefusesABadAnswerAndKeepsTheGoodOnes() {
         SharedSpark.context();
@@ -171,8 +218,13 @@ class StepChannelTest {
             Exception e = assertThrows(Exception.class, () -> one.reply(0, partial(1, 2, new byte[4096], 1)));
             Throwable cause = e;
             while (cause.getCause() != null) cause = cause.getCause();
-            assertEquals("answer of task 1 attempt 3 (TID 77): 4,185 bytes, expected 97", cause.getMessage(), "what the sender is told");
-            assertEquals("refused a step message: answer of task 1 attempt 3 (TID 77): 4,185 bytes, expected 97", channel.refusals());
+            assertEquals(
+                    "answer of task 1 attempt 3 (TID 77): 4,185 bytes, expected 97",
+                    cause.getMessage(),
+                    "what the sender is told");
+            assertEquals(
+                    "refused a step message: answer of task 1 attempt 3 (TID 77): 4,185 bytes, expected 97",
+                    channel.refusals());
             assertNull(channel.refusals(), "told once");
 
             PartialGradient a = partial(0, 1, new byte[8], 1);

@@ -15,6 +15,7 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.data.PreparedWriter;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.data.RowBlocks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PreparedRowsTest {
     private static final Configuration CONF = new Configuration();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private PreparedDataset prepare(LabeledImages data) {
         return PreparedWriter.write(CONF, tmp.toString(), data, Optional.empty(), data.source());
@@ -76,7 +78,7 @@ class PreparedRowsTest {
     @Test
     void manyBlocksAndPaddingMatchToo() {
         Random random = new Random(9);
-        int count = 2 * dev.lockstep.data.RowBlocks.DEFAULT_BLOCK_ROWS + 1;
+        int count = 2 * RowBlocks.DEFAULT_BLOCK_ROWS + 1;
         byte[] pixels = new byte[count * 4];
         random.nextBytes(pixels);
         byte[] labels = new byte[count];
@@ -89,7 +91,8 @@ class PreparedRowsTest {
         HoldOut split = HoldOut.split(data, 0.3, 5);
         HoldOut.Rows rows = HoldOut.rows(count, 0.3, 5, "synthetic");
         assertSameBlocks(new InMemoryRows(split.train()), PreparedRows.select(CONF, d, d.train(), rows.train()), 2);
-        assertSameBlocks(new InMemoryRows(split.validation()), PreparedRows.select(CONF, d, d.train(), rows.validation()), 3);
+        assertSameBlocks(
+                new InMemoryRows(split.validation()), PreparedRows.select(CONF, d, d.train(), rows.validation()), 3);
     }
 
     @Test
@@ -128,14 +131,18 @@ class PreparedRowsTest {
      * executor, thrown on the driver as it was (not wrapped in Spark's exception for a failed task).
      */
     private static String failure(PreparedDataset d) {
-        return assertThrows(DataFormatException.class,
-                () -> CachedRows.cache(SharedSpark.context(), PreparedRows.of(CONF, d, d.train()), 2, "bad rows")).getMessage();
+        return assertThrows(
+                        DataFormatException.class,
+                        () -> CachedRows.cache(
+                                SharedSpark.context(), PreparedRows.of(CONF, d, d.train()), 2, "bad rows"))
+                .getMessage();
     }
 
     /** The dataset in tmp with its metadata's block checksums removed, as prepare wrote it before it had them. */
     private PreparedDataset withoutBlockChecksums() throws Exception {
         Path meta = tmp.resolve(PreparedDataset.METADATA);
-        String json = Files.readString(meta).replaceAll(",\\s*\"block_records\"[^,]*,\\s*\"block_crc32c\"\\s*:\\s*\"[0-9a-f]*\"", "");
+        String json = Files.readString(meta)
+                .replaceAll(",\\s*\"block_records\"[^,]*,\\s*\"block_crc32c\"\\s*:\\s*\"[0-9a-f]*\"", "");
         assertFalse(json.contains("block_"), json);
         Files.writeString(meta, json);
         PreparedDataset old = PreparedDataset.open(CONF, tmp.toString());

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.lockstep.data.DataFormatException;
+import dev.lockstep.data.PreparedRecords;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.train.exchange.ExchangedBytes;
 import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.sum.SumTree;
 import dev.lockstep.train.sum.WirePrecision;
+import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -42,9 +45,16 @@ class SerializersTest {
     @MethodSource("serializers")
     void taskResultsAndBroadcastValuesSurvive(Serializer s) {
         byte[] encoded = WirePrecision.FLOAT32.encode(new float[] {1.5f, -0f, Float.MIN_VALUE});
-        PartialGradient g = roundTrip(s, new PartialGradient(new int[] {2, 3}, new int[] {3, 5},
-                new ExchangedBytes[] {ExchangedBytes.inline(encoded), ExchangedBytes.inline(new byte[4])}, new double[] {2.25, 0.5}, 7, 5,
-                PartialGradient.taskTime(11, 13, 17, 19)));
+        PartialGradient g = roundTrip(
+                s,
+                new PartialGradient(
+                        new int[] {2, 3},
+                        new int[] {3, 5},
+                        new ExchangedBytes[] {ExchangedBytes.inline(encoded), ExchangedBytes.inline(new byte[4])},
+                        new double[] {2.25, 0.5},
+                        7,
+                        5,
+                        PartialGradient.taskTime(11, 13, 17, 19)));
         assertArrayEquals(encoded, g.gradients[0].bytes());
         assertEquals(new SumTree.Node(3, 5), g.node(1));
         assertEquals(0.5, g.losses[1]);
@@ -53,10 +63,20 @@ class SerializersTest {
         assertEquals(PartialGradient.taskTime(11, 13, 17, 19), g.time);
         long exchange = ExchangedBytes.openExchange();
         try {
-            PartialGradient held = roundTrip(s, new PartialGradient(new int[] {1}, new int[] {2},
-                    new ExchangedBytes[] {ExchangedBytes.hold(exchange, 1, encoded)}, new double[] {2.25}, 7, 5,
-                    PartialGradient.taskTime(11, 13, 17, 19)));
-            assertSame(encoded, held.gradients[0].bytes(), "a held gradient's key survives, on a local master with Kryo too");
+            PartialGradient held = roundTrip(
+                    s,
+                    new PartialGradient(
+                            new int[] {1},
+                            new int[] {2},
+                            new ExchangedBytes[] {ExchangedBytes.hold(exchange, 1, encoded)},
+                            new double[] {2.25},
+                            7,
+                            5,
+                            PartialGradient.taskTime(11, 13, 17, 19)));
+            assertSame(
+                    encoded,
+                    held.gradients[0].bytes(),
+                    "a held gradient's key survives, on a local master with Kryo too");
         } finally {
             ExchangedBytes.closeExchange(exchange);
         }
@@ -68,7 +88,8 @@ class SerializersTest {
         assertEquals(10, b.firstRow());
         assertArrayEquals(new byte[] {5, 6}, b.labels());
 
-        InMemoryRows.Payload p = roundTrip(s, new InMemoryRows.Payload(1, 2, new byte[] {9, 8, 7, 6}, new byte[] {1, 2}, "src"));
+        InMemoryRows.Payload p =
+                roundTrip(s, new InMemoryRows.Payload(1, 2, new byte[] {9, 8, 7, 6}, new byte[] {1, 2}, "src"));
         assertEquals(2, p.images().count());
 
         Configuration conf = new Configuration(false);
@@ -78,9 +99,11 @@ class SerializersTest {
         float[] params = {0.25f, -3f};
         assertArrayEquals(params, roundTrip(s, params));
 
-        DataError d = roundTrip(s, DataError.of(new dev.lockstep.data.DataFormatException("f: label 12 of record 7 is out of range",
-                new java.io.IOException("cause"))));
-        assertEquals(dev.lockstep.data.DataFormatException.class, d.error().getClass(), "a task's data error keeps its class");
+        DataError d = roundTrip(
+                s,
+                DataError.of(
+                        new DataFormatException("f: label 12 of record 7 is out of range", new IOException("cause"))));
+        assertEquals(DataFormatException.class, d.error().getClass(), "a task's data error keeps its class");
         assertEquals("f: label 12 of record 7 is out of range", d.error().getMessage());
         assertEquals("cause", d.error().getCause().getMessage());
     }
@@ -89,9 +112,11 @@ class SerializersTest {
     @ParameterizedTest
     @MethodSource("serializers")
     void preparedReadTasksSurvive(Serializer s) {
-        PreparedRows.Task t = roundTrip(s, new PreparedRows.Task(List.of(
-                new dev.lockstep.data.PreparedRecords.Slice(100, 2, 40, 3, new long[] {5})),
-                new dev.lockstep.data.PreparedRecords.BlockChecksums(1024, 5000, 1, new int[] {7, -8})));
+        PreparedRows.Task t = roundTrip(
+                s,
+                new PreparedRows.Task(
+                        List.of(new PreparedRecords.Slice(100, 2, 40, 3, new long[] {5})),
+                        new PreparedRecords.BlockChecksums(1024, 5000, 1, new int[] {7, -8})));
         assertEquals(100, t.slices().get(0).firstRow());
         assertArrayEquals(new long[] {5}, t.slices().get(0).keep());
         assertArrayEquals(new int[] {7, -8}, t.checksums().crcs());

@@ -23,7 +23,10 @@ import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkException;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.TaskKilled;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -43,16 +46,25 @@ class DataErrorTest {
         JavaSparkContext sc = SharedSpark.context();
         JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 4);
         List<String> failed = failedTasks(() -> {
-            DataFormatException e = assertThrows(DataFormatException.class, () -> PartitionJob.<Integer, Integer>of(it -> {
-                int x = it.next();
-                if (x == 3) throw new DataFormatException("part-3: label 12 of record 7 is out of range");
-                return x;
-            }).runOn(sc, rdd, Integer.class));
+            DataFormatException e = assertThrows(
+                    DataFormatException.class,
+                    () -> PartitionJob.<Integer, Integer>of(it -> {
+                                int x = it.next();
+                                if (x == 3)
+                                    throw new DataFormatException("part-3: label 12 of record 7 is out of range");
+                                return x;
+                            })
+                            .runOn(sc, rdd, Integer.class));
             assertEquals("part-3: label 12 of record 7 is out of range", e.getMessage());
-            assertTrue(e.getStackTrace()[0].getClassName().startsWith(DataErrorTest.class.getName()), "the task's own stack trace");
+            assertTrue(
+                    e.getStackTrace()[0].getClassName().startsWith(DataErrorTest.class.getName()),
+                    "the task's own stack trace");
         });
         assertEquals(List.of(), failed, "no task failed");
-        assertEquals(List.of(1, 2, 3, 4), PartitionJob.<Integer, Integer>of(it -> it.next()).runOn(sc, rdd, Integer.class), "later jobs run");
+        assertEquals(
+                List.of(1, 2, 3, 4),
+                PartitionJob.<Integer, Integer>of(it -> it.next()).runOn(sc, rdd, Integer.class),
+                "later jobs run");
     }
 
     /** A bug, and a file that could not be read just now (which a second attempt may well read), fail the task. */
@@ -60,14 +72,20 @@ class DataErrorTest {
     void otherFailuresAreStillSparks() {
         JavaSparkContext sc = SharedSpark.context();
         JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2), 2);
-        for (RuntimeException thrown : List.of(new IllegalStateException("a bug"),
+        for (RuntimeException thrown : List.of(
+                new IllegalStateException("a bug"),
                 new LockstepException("cannot read rows.bin: Connection reset by peer"))) {
             List<String> failed = failedTasks(() -> {
-                Exception e = assertThrows(Exception.class, () -> PartitionJob.<Integer, Integer>of(it -> {
-                    throw thrown;
-                }).runOn(sc, rdd, Integer.class));
+                Exception e = assertThrows(
+                        Exception.class,
+                        () -> PartitionJob.<Integer, Integer>of(it -> {
+                                    throw thrown;
+                                })
+                                .runOn(sc, rdd, Integer.class));
                 assertInstanceOf(SparkException.class, e);
-                assertTrue(e.getMessage().contains(thrown.getClass().getSimpleName() + ": " + thrown.getMessage()), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains(thrown.getClass().getSimpleName() + ": " + thrown.getMessage()),
+                        e.getMessage());
             });
             // anyMatch: a late failure of the previous case's task may still arrive here
             assertTrue(failed.stream().anyMatch(f -> f.contains(thrown.getMessage())), failed.toString());
@@ -94,7 +112,8 @@ class DataErrorTest {
         try {
             int cachedBefore = sc.sc().getPersistentRDDs().size();
             List<String> failed = failedTasks(() -> {
-                DataFormatException e = assertThrows(DataFormatException.class, () -> CachedRows.cache(sc, new BadRows(), 2, "bad"));
+                DataFormatException e =
+                        assertThrows(DataFormatException.class, () -> CachedRows.cache(sc, new BadRows(), 2, "bad"));
                 assertEquals("rows.bin: records 500-999 fail their CRC32C check", e.getMessage());
             });
             assertEquals(List.of(), failed, "no task failed");
@@ -117,17 +136,21 @@ class DataErrorTest {
         int[] batch = {1, 5, 600, 900};
         try (CachedRows rows = CachedRows.cache(sc, new BadRows(), 2, 1, "resident-bad-rows")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
-            EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
+            EpochSteps epoch =
+                    step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
             rows.rdd().unpersist(true);
             badRows = true;
             List<String> failed = failedTasks(() -> {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> epoch.gradient(params, batch, "step 1"));
+                IllegalStateException e =
+                        assertThrows(IllegalStateException.class, () -> epoch.gradient(params, batch, "step 1"));
                 Throwable cause = e.getCause();
                 assertInstanceOf(DataFormatException.class, cause, "the task's exception is the cause Main reports");
                 assertEquals("rows.bin: records 500-999 fail their CRC32C check", cause.getMessage());
                 epoch.close();
             });
-            assertTrue(failed.stream().noneMatch(f -> f.contains("DataFormatException")), "no task failed with it: " + failed);
+            assertTrue(
+                    failed.stream().noneMatch(f -> f.contains("DataFormatException")),
+                    "no task failed with it: " + failed);
             assertEquals(0, LocalStepChannel.openCount());
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) Thread.sleep(10);
@@ -141,17 +164,50 @@ class DataErrorTest {
     private static final class BadRows implements RowSource {
         private final InMemoryRows rows = new InMemoryRows(TestData.sample().slice(0, 1000));
 
-        @Override public long count() { return rows.count(); }
-        @Override public int height() { return rows.height(); }
-        @Override public int width() { return rows.width(); }
-        @Override public int maxLabel() { return rows.maxLabel(); }
-        @Override public String describe() { return "bad rows"; }
-        @Override public String fingerprint() { return rows.fingerprint(); }
-        @Override public void close() { rows.close(); }
+        @Override
+        public long count() {
+            return rows.count();
+        }
 
-        @Override public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
-            return rows.blocks(sc, partitions).mapPartitionsWithIndex((p, it) -> badRows && p == 1
-                    ? DataError.inPlaceOf(new DataFormatException("rows.bin: records 500-999 fail their CRC32C check")) : it, true);
+        @Override
+        public int height() {
+            return rows.height();
+        }
+
+        @Override
+        public int width() {
+            return rows.width();
+        }
+
+        @Override
+        public int maxLabel() {
+            return rows.maxLabel();
+        }
+
+        @Override
+        public String describe() {
+            return "bad rows";
+        }
+
+        @Override
+        public String fingerprint() {
+            return rows.fingerprint();
+        }
+
+        @Override
+        public void close() {
+            rows.close();
+        }
+
+        @Override
+        public JavaRDD<RowBlock> blocks(JavaSparkContext sc, int partitions) {
+            return rows.blocks(sc, partitions)
+                    .mapPartitionsWithIndex(
+                            (p, it) -> badRows && p == 1
+                                    ? DataError.inPlaceOf(new DataFormatException(
+                                            "rows.bin: records 500-999 fail their CRC32C check"))
+                                    : it,
+                            true);
         }
     }
 
@@ -160,8 +216,9 @@ class DataErrorTest {
         JavaSparkContext sc = SharedSpark.context();
         List<String> failed = new CopyOnWriteArrayList<>();
         SparkListener spy = new SparkListener() {
-            @Override public void onTaskEnd(SparkListenerTaskEnd task) {
-                if (task.reason() instanceof org.apache.spark.TaskFailedReason r && !(r instanceof org.apache.spark.TaskKilled)) {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd task) {
+                if (task.reason() instanceof TaskFailedReason r && !(r instanceof TaskKilled)) {
                     failed.add(r.toErrorString());
                 }
             }
@@ -170,7 +227,7 @@ class DataErrorTest {
         try {
             body.run();
             sc.sc().listenerBus().waitUntilEmpty();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("the listener bus did not drain", e);
         } finally {
             sc.sc().removeSparkListener(spy);

@@ -37,10 +37,17 @@ class PartitionsPerTaskTest {
             SyncStep.Result reference = null;
             Evaluation referenceEval = null;
             for (int perTask = 1; perTask <= PARTITIONS; perTask++) {
-                try (CachedRows rows = CachedRows.cache(SharedSpark.context(), new InMemoryRows(TestData.sample().slice(0, 2000)), PARTITIONS, perTask, "per-task-test")) {
-                    assertEquals((PARTITIONS + perTask - 1) / perTask, rows.rdd().getNumPartitions(), "tasks");
+                try (CachedRows rows = CachedRows.cache(
+                        SharedSpark.context(),
+                        new InMemoryRows(TestData.sample().slice(0, 2000)),
+                        PARTITIONS,
+                        perTask,
+                        "per-task-test")) {
+                    assertEquals(
+                            (PARTITIONS + perTask - 1) / perTask, rows.rdd().getNumPartitions(), "tasks");
                     for (SyncStep.Layout layout : SyncStep.Layout.values()) {
-                        SyncStep step = new SyncStep(SharedSpark.context(), arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, layout);
+                        SyncStep step = new SyncStep(
+                                SharedSpark.context(), arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, layout);
                         SyncStep.Result r = step.gradient(rows, params, batch, 0, input, "per task " + perTask);
                         Evaluation e = step.evaluate(rows, params, input, "per task " + perTask);
                         String what = wire + ", " + perTask + " per task, " + layout;
@@ -71,12 +78,22 @@ class PartitionsPerTaskTest {
         float[] reference = null;
         for (int perTask : new int[] {1, 2, 5}) {
             // 3 rows over 5 partitions: partitions 0 and 2 hold none.
-            try (CachedRows rows = CachedRows.cache(SharedSpark.context(), new InMemoryRows(TestData.sample().slice(0, 3)), PARTITIONS, perTask, "empty-partitions")) {
-                SyncStep.Result r = new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).gradient(rows, params, batch, 0, input, "empty");
+            try (CachedRows rows = CachedRows.cache(
+                    SharedSpark.context(),
+                    new InMemoryRows(TestData.sample().slice(0, 3)),
+                    PARTITIONS,
+                    perTask,
+                    "empty-partitions")) {
+                SyncStep.Result r = new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32)
+                        .gradient(rows, params, batch, 0, input, "empty");
                 assertEquals(3, r.rows());
                 if (reference == null) reference = r.gradientSum();
                 assertArrayEquals(FloatBits.of(reference), FloatBits.of(r.gradientSum()), perTask + " per task");
-                assertEquals(3, new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32).evaluate(rows, params, input, "empty").rows());
+                assertEquals(
+                        3,
+                        new SyncStep(SharedSpark.context(), arch, WirePrecision.FLOAT32)
+                                .evaluate(rows, params, input, "empty")
+                                .rows());
             }
         }
     }
@@ -89,24 +106,34 @@ class PartitionsPerTaskTest {
         assertEquals(3, layout.first(1));
         assertEquals(4, layout.end(1));
         long[] bounds = RowBlocks.partitionBounds(rows, 4);
-        List<RowBlock> task0 = List.of(block(bounds[0], 100), block(bounds[0] + 100, bounds[1] - bounds[0] - 100), block(bounds[2], bounds[3] - bounds[2]));
+        List<RowBlock> task0 = List.of(
+                block(bounds[0], 100),
+                block(bounds[0] + 100, bounds[1] - bounds[0] - 100),
+                block(bounds[2], bounds[3] - bounds[2]));
         List<List<RowBlock>> split = layout.split(0, task0.iterator());
         assertEquals(3, split.size());
         assertEquals(2, split.get(0).size());
         assertEquals(0, split.get(1).size(), "partition 1 sent no block");
         assertEquals(bounds[2], split.get(2).get(0).firstRow());
-        assertThrows(IllegalStateException.class, () -> layout.split(1, List.of(block(bounds[2], 10)).iterator()));
-        assertThrows(IllegalStateException.class, () -> layout.split(0, List.of(block(bounds[1] - 5, 10)).iterator()), "straddles two partitions");
+        assertThrows(
+                IllegalStateException.class,
+                () -> layout.split(1, List.of(block(bounds[2], 10)).iterator()));
+        assertThrows(
+                IllegalStateException.class,
+                () -> layout.split(0, List.of(block(bounds[1] - 5, 10)).iterator()),
+                "straddles two partitions");
         assertThrows(IllegalArgumentException.class, () -> new PartitionLayout(rows, 4, 5));
         assertThrows(IllegalArgumentException.class, () -> layout.first(2));
     }
 
     @Test
     void aFailureOnAPoolThreadFailsTheTask() {
-        RuntimeException e = assertThrows(IllegalStateException.class, () -> PartitionThreads.map(3, i -> {
-            if (i == 2) throw new IllegalStateException("partition " + i + " broke");
-            return i;
-        }));
+        RuntimeException e = assertThrows(
+                IllegalStateException.class,
+                () -> PartitionThreads.map(3, i -> {
+                    if (i == 2) throw new IllegalStateException("partition " + i + " broke");
+                    return i;
+                }));
         assertEquals("partition 2 broke", e.getMessage());
         assertEquals(List.of(0, 1, 2), PartitionThreads.map(3, i -> i));
     }

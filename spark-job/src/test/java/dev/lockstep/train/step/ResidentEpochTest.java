@@ -27,12 +27,14 @@ import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.TaskKilled;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,6 +43,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Tasks that stay for an epoch and take each step from the driver: the model of a job per step, bit for bit, also
@@ -52,31 +55,58 @@ class ResidentEpochTest {
     private static final LabeledImages TEST = TestData.sample().slice(9000, 9300);
 
     private static TrainConfig.Builder config() {
-        return TrainConfig.builder().layers(new int[] {784, 24, 10}).epochs(2).batchSize(100).seed(3).partitions(2);
+        return TrainConfig.builder()
+                .layers(new int[] {784, 24, 10})
+                .epochs(2)
+                .batchSize(100)
+                .seed(3)
+                .partitions(2);
     }
 
     private static TrainingResult fit(TrainConfig config, List<TrainingListener> listeners) {
-        return new Trainer(SharedSpark.context(), config, listeners).fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
+        return new Trainer(SharedSpark.context(), config, listeners)
+                .fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test");
     }
 
     @Test
     void residentTasksTrainTheModelOfAJobPerStep() {
-        for (TrainConfig.Builder b : List.of(config(), config().transfer(WirePrecision.BF16), config().partitionsPerTask(1), config().augmentShift(1))) {
+        for (TrainConfig.Builder b : List.of(
+                config(),
+                config().transfer(WirePrecision.BF16),
+                config().partitionsPerTask(1),
+                config().augmentShift(1))) {
             TrainingResult perStep = fit(b.taskLifetime(TaskLifetime.STEP).build(), List.of());
             List<String> warnings = new CopyOnWriteArrayList<>();
             TrainingResult resident = fit(b.taskLifetime(TaskLifetime.EPOCH).build(), List.of(new TrainingListener() {
-                @Override public void onWarning(String warning) { warnings.add(warning); }
+                @Override
+                public void onWarning(String warning) {
+                    warnings.add(warning);
+                }
             }));
             String what = b.build().toMap().toString();
-            assertEquals(List.of(), warnings, "the resident tasks took every step, none fell back to a job per step: " + what);
+            assertEquals(
+                    List.of(),
+                    warnings,
+                    "the resident tasks took every step, none fell back to a job per step: " + what);
             assertEquals(TaskLifetime.STEP, perStep.taskLifetime());
             assertEquals(TaskLifetime.EPOCH, resident.taskLifetime());
             assertArrayEquals(FloatBits.of(perStep.parameters()), FloatBits.of(resident.parameters()), what);
             for (int e = 0; e < 2; e++) {
-                assertEquals(perStep.history().get(e).trainLoss(), resident.history().get(e).trainLoss(), 0, what);
-                assertEquals(perStep.history().get(e).trainAccuracy(), resident.history().get(e).trainAccuracy(), 0, what);
+                assertEquals(
+                        perStep.history().get(e).trainLoss(),
+                        resident.history().get(e).trainLoss(),
+                        0,
+                        what);
+                assertEquals(
+                        perStep.history().get(e).trainAccuracy(),
+                        resident.history().get(e).trainAccuracy(),
+                        0,
+                        what);
             }
-            assertEquals(perStep.finalEvaluation().confusionMatrix(), resident.finalEvaluation().confusionMatrix(), what);
+            assertEquals(
+                    perStep.finalEvaluation().confusionMatrix(),
+                    resident.finalEvaluation().confusionMatrix(),
+                    what);
         }
         assertEquals(0, LocalStepChannel.openCount(), "every epoch's channel closed");
     }
@@ -87,12 +117,24 @@ class ResidentEpochTest {
         assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, Optional.empty(), 2));
         assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.empty(), 3));
         assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.of(TaskLifetime.STEP), 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, Optional.of(TaskLifetime.EPOCH), 3));
-        assertTrue(e.getMessage().contains("3 tasks per step cannot all run at once on local[2]'s 2 cores"), e.getMessage());
-        LockstepException refused = assertThrows(LockstepException.class,
-                () -> fit(config().partitions(3).partitionsPerTask(1).taskLifetime(TaskLifetime.EPOCH).build(), List.of()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, Optional.of(TaskLifetime.EPOCH), 3));
+        assertTrue(
+                e.getMessage().contains("3 tasks per step cannot all run at once on local[2]'s 2 cores"),
+                e.getMessage());
+        LockstepException refused = assertThrows(
+                LockstepException.class,
+                () -> fit(
+                        config().partitions(3)
+                                .partitionsPerTask(1)
+                                .taskLifetime(TaskLifetime.EPOCH)
+                                .build(),
+                        List.of()));
         assertTrue(refused.getMessage().startsWith("--task-lifetime epoch: "), refused.getMessage());
-        assertEquals(TaskLifetime.STEP, fit(config().partitions(3).partitionsPerTask(1).build(), List.of()).taskLifetime());
+        assertEquals(
+                TaskLifetime.STEP,
+                fit(config().partitions(3).partitionsPerTask(1).build(), List.of())
+                        .taskLifetime());
 
         assertEquals(1, TaskLifetime.localCores("local"));
         assertEquals(4, TaskLifetime.localCores("local[4]"));
@@ -115,38 +157,51 @@ class ResidentEpochTest {
         JavaSparkContext sc = SharedSpark.context();
         Set<Integer> residentStages = ConcurrentHashMap.newKeySet();
         List<Integer> firstStageOfEachJob = new CopyOnWriteArrayList<>();
-        java.util.Map<Long, Integer> running = new ConcurrentHashMap<>(); // task id -> stage, until the task ends
+        Map<Long, Integer> running = new ConcurrentHashMap<>(); // task id -> stage, until the task ends
         List<String> ends = new CopyOnWriteArrayList<>();
         SparkListener spy = new SparkListener() {
-            @Override public void onJobStart(SparkListenerJobStart job) {
+            @Override
+            public void onJobStart(SparkListenerJobStart job) {
                 String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
                 if (d != null && d.contains("resident tasks")) {
-                    for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) residentStages.add((Integer) id);
+                    for (Object id : CollectionConverters.asJava(job.stageIds())) residentStages.add((Integer) id);
                     firstStageOfEachJob.add((Integer) job.stageIds().head());
                 }
             }
 
-            @Override public void onTaskStart(SparkListenerTaskStart task) {
-                if (residentStages.contains(task.stageId())) running.put(task.taskInfo().taskId(), task.stageId());
+            @Override
+            public void onTaskStart(SparkListenerTaskStart task) {
+                if (residentStages.contains(task.stageId()))
+                    running.put(task.taskInfo().taskId(), task.stageId());
             }
 
-            @Override public void onTaskEnd(SparkListenerTaskEnd task) {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd task) {
                 running.remove(task.taskInfo().taskId());
-                if (residentStages.contains(task.stageId())) ends.add(task.reason().getClass().getSimpleName() + " " + task.taskInfo().attemptNumber());
+                if (residentStages.contains(task.stageId()))
+                    ends.add(task.reason().getClass().getSimpleName() + " "
+                            + task.taskInfo().attemptNumber());
             }
         };
         TrainingListener killer = new TrainingListener() {
-            @Override public void onStep(StepInfo step) {
+            @Override
+            public void onStep(StepInfo step) {
                 if (step.epoch() != 1 || step.step() != 4) return;
                 // A task of this run's first resident job (epochs count from 1): the listener bus is asynchronous.
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 Long task = null;
                 while (task == null && System.nanoTime() < deadline) {
                     int epoch1 = firstStageOfEachJob.isEmpty() ? -1 : firstStageOfEachJob.get(0);
-                    task = running.entrySet().stream().filter(t -> t.getValue() == epoch1).map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+                    task = running.entrySet().stream()
+                            .filter(t -> t.getValue() == epoch1)
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElse(null);
                     if (task == null) Thread.onSpinWait();
                 }
-                assertTrue(task != null && sc.sc().killTaskAttempt(task, true, "killed by the test"), "epoch 1's task was running: jobs from stages " + firstStageOfEachJob + ", running " + running);
+                assertTrue(
+                        task != null && sc.sc().killTaskAttempt(task, true, "killed by the test"),
+                        "epoch 1's task was running: jobs from stages " + firstStageOfEachJob + ", running " + running);
             }
         };
         TrainingResult reference = fit(config().taskLifetime(TaskLifetime.STEP).build(), List.of());
@@ -162,7 +217,8 @@ class ResidentEpochTest {
         assertTrue(ends.contains(TaskKilled.class.getSimpleName() + " 0"), "epoch 1's task was killed: " + ends);
         assertTrue(ends.contains("Success$ 1"), "and its second attempt finished the epoch: " + ends);
         assertArrayEquals(FloatBits.of(reference.parameters()), FloatBits.of(killed.parameters()));
-        assertEquals(reference.history().get(0).trainLoss(), killed.history().get(0).trainLoss(), 0);
+        assertEquals(
+                reference.history().get(0).trainLoss(), killed.history().get(0).trainLoss(), 0);
     }
 
     @Test
@@ -175,18 +231,32 @@ class ResidentEpochTest {
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 2, "resident-failure")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
             SyncStep.Result perStep = step.gradient(rows, params, batch, 0, input, "reference");
-            EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
-            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(epoch.gradient(params, batch, "step 1").gradientSum()));
-            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(epoch.gradient(params, batch, "step 2").gradientSum()), "the same step again");
+            EpochSteps epoch =
+                    step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", w -> {});
+            assertArrayEquals(
+                    FloatBits.of(perStep.gradientSum()),
+                    FloatBits.of(epoch.gradient(params, batch, "step 1").gradientSum()));
+            assertArrayEquals(
+                    FloatBits.of(perStep.gradientSum()),
+                    FloatBits.of(epoch.gradient(params, batch, "step 2").gradientSum()),
+                    "the same step again");
             // Parameters of another model: the task's decode refuses them, the task fails, and with it the job.
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> epoch.gradient(new float[10], batch, "step 3"));
-            assertTrue(e.getMessage().startsWith("the Spark job of the epoch's resident tasks ended before step 3"), e.getMessage());
-            assertTrue(causes(e).contains("expected " + arch.parameterCount() + " float32 parameters, got 40 bytes"), causes(e));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> epoch.gradient(new float[10], batch, "step 3"));
+            assertTrue(
+                    e.getMessage().startsWith("the Spark job of the epoch's resident tasks ended before step 3"),
+                    e.getMessage());
+            assertTrue(
+                    causes(e).contains("expected " + arch.parameterCount() + " float32 parameters, got 40 bytes"),
+                    causes(e));
             epoch.close(); // the failure was reported already: closing does not throw it again
             assertEquals(0, LocalStepChannel.openCount());
             assertNoJobRunning();
             // A job per step still works on the same cached rows.
-            assertArrayEquals(FloatBits.of(perStep.gradientSum()), FloatBits.of(step.gradient(rows, params, batch, 0, input, "after").gradientSum()));
+            assertArrayEquals(
+                    FloatBits.of(perStep.gradientSum()),
+                    FloatBits.of(step.gradient(rows, params, batch, 0, input, "after")
+                            .gradientSum()));
         }
     }
 
@@ -204,13 +274,34 @@ class ResidentEpochTest {
             WirePrecision wire = WirePrecision.BF16;
             List<String> warnings = new CopyOnWriteArrayList<>();
             // The driver expects one parameter more than the tasks compute.
-            ResidentEpoch epoch = new ResidentEpoch(sc, rows, new TaskGradient(arch, wire, input, rows.layout()), wire, arch.parameterCount() + 1,
-                    0, SyncStep.jobGroup(0), "lockstep test epoch (resident tasks)", null, warnings::add, 60_000, () -> {}).overRpc();
-            LockstepException e = assertThrows(LockstepException.class, () -> epoch.gradient(params, new int[] {1, 5, 600, 900}, "step 1"));
-            long expected = StepMessages.ANSWER_HEADER + StepMessages.ANSWER_PER_NODE + StepMessages.ANSWER_TRAILER + 2L * (arch.parameterCount() + 1);
-            assertTrue(e.getMessage().matches("the Spark job of the epoch's resident tasks ended before step 1 of the job was answered; the driver "
-                    + "refused a step message: answer of task [01] attempt 0 \\(TID \\d+\\): [0-9,]+ bytes, expected "
-                    + String.format(java.util.Locale.ROOT, "%,d", expected)), e.getMessage());
+            ResidentEpoch epoch = new ResidentEpoch(
+                            sc,
+                            rows,
+                            new TaskGradient(arch, wire, input, rows.layout()),
+                            wire,
+                            arch.parameterCount() + 1,
+                            0,
+                            SyncStep.jobGroup(0),
+                            "lockstep test epoch (resident tasks)",
+                            null,
+                            warnings::add,
+                            60_000,
+                            () -> {})
+                    .overRpc();
+            LockstepException e = assertThrows(
+                    LockstepException.class, () -> epoch.gradient(params, new int[] {1, 5, 600, 900}, "step 1"));
+            long expected = StepMessages.ANSWER_HEADER
+                    + StepMessages.ANSWER_PER_NODE
+                    + StepMessages.ANSWER_TRAILER
+                    + 2L * (arch.parameterCount() + 1);
+            assertTrue(
+                    e.getMessage()
+                            .matches("the Spark job of the epoch's resident tasks ended before step 1 of the job was "
+                                    + "answered; the driver "
+                                    + "refused a step message: answer of task [01] attempt 0 \\(TID "
+                                    + "\\d+\\): [0-9,]+ bytes, expected "
+                                    + String.format(Locale.ROOT, "%,d", expected)),
+                    e.getMessage());
             epoch.close();
             assertNoJobRunning();
         }
@@ -233,8 +324,10 @@ class ResidentEpochTest {
         int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}};
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TRAIN), 2, 1, "resident-stall")) {
             SyncStep step = new SyncStep(sc, arch, WirePrecision.FLOAT32);
-            SyncStep.Result[] reference = {step.gradient(rows, params, batches[0], 0, input, "reference 1"),
-                    step.gradient(rows, params, batches[1], 0, input, "reference 2")};
+            SyncStep.Result[] reference = {
+                step.gradient(rows, params, batches[0], 0, input, "reference 1"),
+                step.gradient(rows, params, batches[1], 0, input, "reference 2")
+            };
             JavaFutureAction<Void> blocker = sc.parallelize(List.of(1), 1).foreachAsync(x -> {
                 BLOCKER_STARTED.countDown();
                 RELEASE_BLOCKER.await();
@@ -242,9 +335,13 @@ class ResidentEpochTest {
             List<String> warnings = new CopyOnWriteArrayList<>();
             try {
                 assertTrue(BLOCKER_STARTED.await(30, TimeUnit.SECONDS));
-                EpochSteps epoch = step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", warnings::add, 500);
+                EpochSteps epoch = step.epoch(
+                        TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", warnings::add, 500);
                 for (int i = 0; i < 2; i++) {
-                    assertArrayEquals(FloatBits.of(reference[i].gradientSum()), FloatBits.of(epoch.gradient(params, batches[i], "step " + (i + 1)).gradientSum()));
+                    assertArrayEquals(
+                            FloatBits.of(reference[i].gradientSum()),
+                            FloatBits.of(epoch.gradient(params, batches[i], "step " + (i + 1))
+                                    .gradientSum()));
                 }
                 assertTrue(((ResidentEpoch) epoch).fellBack());
                 epoch.close();
@@ -253,10 +350,13 @@ class ResidentEpochTest {
                 blocker.get(30, TimeUnit.SECONDS);
             }
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).startsWith("no resident task answered step 1 of epoch 1 for 0.5s"), warnings.get(0));
+            assertTrue(
+                    warnings.get(0).startsWith("no resident task answered step 1 of epoch 1 for 0.5s"),
+                    warnings.get(0));
             assertEquals(0, LocalStepChannel.openCount());
             assertNoJobRunning();
-            EpochSteps next = step.epoch(TaskLifetime.EPOCH, rows, 1, input, "lockstep test epoch 2 (resident tasks)", warnings::add, 500);
+            EpochSteps next = step.epoch(
+                    TaskLifetime.EPOCH, rows, 1, input, "lockstep test epoch 2 (resident tasks)", warnings::add, 500);
             assertFalse(next instanceof ResidentEpoch, "after a stall, the run keeps to a job per step");
         }
     }
@@ -283,11 +383,12 @@ class ResidentEpochTest {
             List<String> warnings = new CopyOnWriteArrayList<>();
             try {
                 assertTrue(SLOT_TAKER_STARTED.await(30, TimeUnit.SECONDS));
-                ResidentEpoch epoch = (ResidentEpoch) step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)",
-                        warnings::add, 500);
+                ResidentEpoch epoch = (ResidentEpoch) step.epoch(
+                        TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)", warnings::add, 500);
                 epoch.start();
                 long deadline = System.nanoTime() + 30_000_000_000L;
-                while (sc.statusTracker().getActiveJobIds().length < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+                while (sc.statusTracker().getActiveJobIds().length < 2 && System.nanoTime() < deadline)
+                    Thread.sleep(10);
                 assertEquals(2, sc.statusTracker().getActiveJobIds().length, "the slot taker's job and the epoch's");
                 long t0 = System.nanoTime();
                 epoch.close();
@@ -295,7 +396,10 @@ class ResidentEpochTest {
                 assertEquals(0, LocalStepChannel.openCount());
                 long until = System.nanoTime() + 10_000_000_000L;
                 while (sc.statusTracker().getActiveJobIds().length > 1 && System.nanoTime() < until) Thread.sleep(10);
-                assertEquals(1, sc.statusTracker().getActiveJobIds().length, "the epoch's job was cancelled; the slot taker's goes on");
+                assertEquals(
+                        1,
+                        sc.statusTracker().getActiveJobIds().length,
+                        "the epoch's job was cancelled; the slot taker's goes on");
             } finally {
                 RELEASE_SLOT_TAKER.countDown();
                 slotTaker.get(30, TimeUnit.SECONDS);
@@ -307,7 +411,8 @@ class ResidentEpochTest {
 
     @Test
     void aDivergedRunStopsItsResidentTasks() {
-        TrainConfig diverging = config().taskLifetime(TaskLifetime.EPOCH).learningRate(1e30).build();
+        TrainConfig diverging =
+                config().taskLifetime(TaskLifetime.EPOCH).learningRate(1e30).build();
         LockstepException e = assertThrows(LockstepException.class, () -> fit(diverging, List.of()));
         assertTrue(e.getMessage().contains("training diverged"), e.getMessage());
         assertEquals(0, LocalStepChannel.openCount());
@@ -317,7 +422,8 @@ class ResidentEpochTest {
     /** The status tracker hears of a job's end through the listener bus, a moment later. */
     private static void assertNoJobRunning() {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (SharedSpark.context().statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        while (SharedSpark.context().statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline)
+            Thread.onSpinWait();
         assertEquals(0, SharedSpark.context().statusTracker().getActiveJobIds().length, "no job left running");
     }
 
@@ -337,18 +443,27 @@ class ResidentEpochTest {
         int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}, {0, 999}};
         for (WirePrecision wire : WirePrecision.values()) {
             for (int perTask : new int[] {1, 2}) {
-                try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(TestData.sample().slice(0, 1000)), 2, perTask, "rpc-channel")) {
+                try (CachedRows rows = CachedRows.cache(
+                        sc, new InMemoryRows(TestData.sample().slice(0, 1000)), 2, perTask, "rpc-channel")) {
                     SyncStep step = new SyncStep(sc, arch, wire);
                     // Before the epoch's job takes both of local[2]'s slots.
                     SyncStep.Result[] expected = new SyncStep.Result[batches.length];
-                    for (int i = 0; i < batches.length; i++) expected[i] = step.gradient(rows, params, batches[i], 0, input, "reference");
-                    ResidentEpoch epoch = ((ResidentEpoch) step.epoch(TaskLifetime.EPOCH, rows, 0, input, "lockstep test epoch (resident tasks)",
-                            w -> {})).overRpc();
+                    for (int i = 0; i < batches.length; i++)
+                        expected[i] = step.gradient(rows, params, batches[i], 0, input, "reference");
+                    ResidentEpoch epoch = ((ResidentEpoch) step.epoch(
+                                    TaskLifetime.EPOCH,
+                                    rows,
+                                    0,
+                                    input,
+                                    "lockstep test epoch (resident tasks)",
+                                    w -> {}))
+                            .overRpc();
                     try {
                         for (int i = 0; i < batches.length; i++) {
                             SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
                             String what = wire + ", " + perTask + " per task, step " + (i + 1);
-                            assertArrayEquals(FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
+                            assertArrayEquals(
+                                    FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
                             assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
                             assertEquals(expected[i].correct(), got.correct(), what);
                         }

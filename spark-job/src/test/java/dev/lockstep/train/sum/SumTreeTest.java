@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,9 @@ class SumTreeTest {
                         assertEquals(next, n.lo(), "contiguous and in order: " + cover);
                         next = n.hi();
                         SumTree.Node parent = parentOf(n, p);
-                        assertTrue(parent == null || parent.lo() < lo || parent.hi() > hi, "not the largest: " + n + " in " + cover);
+                        assertTrue(
+                                parent == null || parent.lo() < lo || parent.hi() > hi,
+                                "not the largest: " + n + " in " + cover);
                     }
                     assertEquals(hi, next, "covers [" + lo + ", " + hi + ") of " + p + ": " + cover);
                     assertTrue(cover.size() <= bound, cover.toString());
@@ -82,7 +85,10 @@ class SumTreeTest {
             float[] total = NodeSum.total(3, nodes);
             assertArrayEquals(FloatBits.of(expected), FloatBits.of(total), wire.toString());
             assertEquals(0f, total[1], "1 + 1e8 rounds to 1e8 in float, left to right");
-            assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(total[3]), "-0 + -0 + -0 is +0, as 0 + ... made it");
+            assertEquals(
+                    Float.floatToRawIntBits(0f),
+                    Float.floatToRawIntBits(total[3]),
+                    "-0 + -0 + -0 is +0, as 0 + ... made it");
         }
         // A lone partition's -0 becomes +0 too, as 0 + x always made it.
         Map<SumTree.Node, NodeSum> one = Map.of(new SumTree.Node(0, 1), NodeSum.of(new float[] {-0f}));
@@ -94,12 +100,13 @@ class SumTreeTest {
     @Test
     void reusedArraysGiveTheSameTotalOverManyPartitions() {
         int p = 37;
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         for (WirePrecision wire : WirePrecision.values()) {
             byte[][] leaves = new byte[p][];
             for (int i = 0; i < p; i++) {
                 float[] v = new float[64];
-                for (int j = 0; j < v.length; j++) v[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6));
+                for (int j = 0; j < v.length; j++)
+                    v[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6));
                 leaves[i] = wire.encode(v);
             }
             // Some nodes already summed elsewhere (a task of several partitions), the rest leaves.
@@ -113,11 +120,13 @@ class SumTreeTest {
             Map<SumTree.Node, NodeSum> part = new HashMap<>();
             for (int i = 8; i < 16; i++) part.put(new SumTree.Node(i, i + 1), NodeSum.encoded(leaves[i], wire, 64));
             for (SumTree.Node n : SumTree.cover(8, 16, p)) {
-                byte[] sent = WirePrecision.FLOAT32.encode(SumTree.combine(n, part, NodeSum::plus).toArray());
+                byte[] sent = WirePrecision.FLOAT32.encode(
+                        SumTree.combine(n, part, NodeSum::plus).toArray());
                 fresh.put(n, NodeSum.encoded(sent, WirePrecision.FLOAT32, 64));
                 pooled.put(n, NodeSum.encoded(sent, WirePrecision.FLOAT32, 64));
             }
-            float[] expected = SumTree.combine(new SumTree.Node(0, p), fresh, NodeSum::plus).toArray();
+            float[] expected = SumTree.combine(new SumTree.Node(0, p), fresh, NodeSum::plus)
+                    .toArray();
             assertArrayEquals(FloatBits.of(expected), FloatBits.of(NodeSum.total(p, pooled)), wire.toString());
         }
     }
@@ -143,7 +152,8 @@ class SumTreeTest {
         SumTree.Node n = new SumTree.Node(0, p);
         if (n.equals(child)) return null;
         while (true) {
-            SumTree.Node next = child.lo() < n.mid() ? new SumTree.Node(n.lo(), n.mid()) : new SumTree.Node(n.mid(), n.hi());
+            SumTree.Node next =
+                    child.lo() < n.mid() ? new SumTree.Node(n.lo(), n.mid()) : new SumTree.Node(n.mid(), n.hi());
             if (next.equals(child)) return n;
             n = next;
         }

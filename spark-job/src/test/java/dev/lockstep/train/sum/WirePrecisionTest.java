@@ -4,12 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class WirePrecisionTest {
-    private static final float[] SPECIAL = {0f, -0f, 1f, -1.5f, Float.MIN_VALUE, -Float.MIN_NORMAL, Float.MAX_VALUE,
-            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3.14159265f, 1e-30f};
+    private static final float[] SPECIAL = {
+        0f,
+        -0f,
+        1f,
+        -1.5f,
+        Float.MIN_VALUE,
+        -Float.MIN_NORMAL,
+        Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        Float.NaN,
+        3.14159265f,
+        1e-30f
+    };
 
     @Test
     void float32IsExactBitForBit() {
@@ -35,7 +48,8 @@ class WirePrecisionTest {
             w.decode(wire, decoded);
             for (int i = 0; i < a.length; i++) expected[i] += decoded[i];
             w.addTo(wire, sum);
-            for (int i = 0; i < a.length; i++) assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(sum[i]));
+            for (int i = 0; i < a.length; i++)
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(sum[i]));
         }
     }
 
@@ -63,7 +77,7 @@ class WirePrecisionTest {
 
     @Test
     void roundingInPlaceIsDecodingTheEncodedBits() {
-        float[] values = java.util.Arrays.copyOf(SPECIAL, SPECIAL.length + 3);
+        float[] values = Arrays.copyOf(SPECIAL, SPECIAL.length + 3);
         values[SPECIAL.length] = 3.3961e38f; // rounds up to infinity in bf16
         values[SPECIAL.length + 1] = 1f + 0x1p-8f;
         values[SPECIAL.length + 2] = -1.00390625f;
@@ -73,7 +87,8 @@ class WirePrecisionTest {
             float[] rounded = values.clone();
             w.round(rounded);
             for (int i = 0; i < values.length; i++) {
-                assertEquals(Float.floatToRawIntBits(decoded[i]), Float.floatToRawIntBits(rounded[i]), w + " " + values[i]);
+                assertEquals(
+                        Float.floatToRawIntBits(decoded[i]), Float.floatToRawIntBits(rounded[i]), w + " " + values[i]);
             }
         }
     }
@@ -82,6 +97,8 @@ class WirePrecisionTest {
     void parsesItsNamesAndRejectsOthers() {
         assertEquals(WirePrecision.BF16, WirePrecision.parse(" BF16 "));
         assertEquals(WirePrecision.FLOAT32, WirePrecision.parse("float32"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> WirePrecision.parse("fp8")).getMessage().contains("float32 or bf16"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> WirePrecision.parse("fp8"))
+                .getMessage()
+                .contains("float32 or bf16"));
     }
 }

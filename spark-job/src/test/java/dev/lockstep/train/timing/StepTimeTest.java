@@ -17,15 +17,35 @@ class StepTimeTest {
     @Test
     void theReportedPartsKeepTheNamesAndOrderUsersSee() {
         // history.jsonl's and metrics.json's step_time_ms, and the order of the medians in checkpoint files
-        assertEquals(List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"),
+        assertEquals(
+                List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"),
                 StepTime.REPORTED.stream().map(p -> p.key).toList());
-        assertEquals(List.of("total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update", "job", "launch",
-                "launch_first", "return", "overhead", "task_start", "task_end"), Arrays.stream(Part.values()).map(p -> p.key).toList());
+        assertEquals(
+                List.of(
+                        "total",
+                        "ship",
+                        "scheduling_and_return",
+                        "fetch",
+                        "compute",
+                        "combine",
+                        "update",
+                        "job",
+                        "launch",
+                        "launch_first",
+                        "return",
+                        "overhead",
+                        "task_start",
+                        "task_end"),
+                Arrays.stream(Part.values()).map(p -> p.key).toList());
     }
 
     @Test
     void derivedPartsComeFromTheOthersAndCannotBeSet() {
-        StepTime t = StepTime.NONE.with(Part.JOB, 100).with(Part.FETCH, 10).with(Part.COMPUTE, 60).with(Part.TOTAL, 150);
+        StepTime t = StepTime.NONE
+                .with(Part.JOB, 100)
+                .with(Part.FETCH, 10)
+                .with(Part.COMPUTE, 60)
+                .with(Part.TOTAL, 150);
         assertEquals(30, t.nanos(Part.SCHEDULING_AND_RETURN));
         assertEquals(90, t.nanos(Part.OVERHEAD));
         assertEquals(0, t.with(Part.COMPUTE, 200).nanos(Part.SCHEDULING_AND_RETURN), "never negative");
@@ -58,7 +78,8 @@ class StepTimeTest {
         assertEquals(StepTimeMedians.NONE, none);
         assertTrue(Arrays.stream(none.values()).allMatch(Double::isNaN));
         Map<String, Object> json = none.toMap();
-        assertEquals(List.of("steps", "total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"),
+        assertEquals(
+                List.of("steps", "total", "ship", "scheduling_and_return", "fetch", "compute", "combine", "update"),
                 List.copyOf(json.keySet()));
         assertEquals(0, json.get("steps"));
         assertNull(json.get("total"));
@@ -70,7 +91,9 @@ class StepTimeTest {
         StepTimeMedians m = StepTimeMedians.reported(10, v);
         assertArrayEquals(v, m.values());
         assertEquals(2, m.millis(Part.SCHEDULING_AND_RETURN));
-        assertEquals("per step (median of 10): 20.5 ms = ship 1.0 + scheduling/return 2.0 + fetch 3.0 + compute 4.0 "
-                + "(slowest partition) + combine 5.0 + update 6.0", m.describe());
+        assertEquals(
+                "per step (median of 10): 20.5 ms = ship 1.0 + scheduling/return 2.0 + fetch 3.0 + compute 4.0 "
+                        + "(slowest partition) + combine 5.0 + update 6.0",
+                m.describe());
     }
 }
