@@ -114,13 +114,7 @@ class CheckpointResumeTest {
     void retentionKeepsTheNewestAndLatestSkipsADamagedOne() throws Exception {
         Checkpoints checkpoints =
                 new Checkpoints(new Configuration(), tmp.resolve("ckpt").toString(), 2);
-        TrainConfig oneEpoch = TrainConfig.builder()
-                .layers(new int[] {784, 16, 10})
-                .epochs(1)
-                .batchSize(100)
-                .seed(3)
-                .partitions(2)
-                .build();
+        TrainConfig oneEpoch = oneEpoch(3);
         new Trainer(SharedSpark.context(), oneEpoch, List.of(new CheckpointListener(checkpoints, 10)))
                 .fit(train, eval, "test");
         assertEquals(List.of(30L, 20L), checkpoints.steps());
@@ -201,13 +195,7 @@ class CheckpointResumeTest {
     void aFreshRunReplacesOtherRunsCheckpointsOnlyOnceItsFirstIsWritten() throws Exception {
         Checkpoints checkpoints =
                 new Checkpoints(new Configuration(), tmp.resolve("ckpt").toString(), 3);
-        TrainConfig oneEpoch = TrainConfig.builder()
-                .layers(new int[] {784, 16, 10})
-                .epochs(1)
-                .batchSize(100)
-                .seed(3)
-                .partitions(2)
-                .build();
+        TrainConfig oneEpoch = oneEpoch(3);
         Files.createDirectories(tmp.resolve("ckpt"));
         Path older =
                 Path.of(checkpoints.fileFor(9999)); // a longer run's: it would outrank every checkpoint of this one
@@ -232,23 +220,11 @@ class CheckpointResumeTest {
     void refusesACheckpointFromOtherSettings() {
         Checkpoints checkpoints =
                 new Checkpoints(new Configuration(), tmp.resolve("ckpt").toString(), 1);
-        TrainConfig a = TrainConfig.builder()
-                .layers(new int[] {784, 16, 10})
-                .epochs(1)
-                .batchSize(100)
-                .seed(3)
-                .partitions(2)
-                .build();
+        TrainConfig a = oneEpoch(3);
         new Trainer(SharedSpark.context(), a, List.of(new CheckpointListener(checkpoints, 30)))
                 .fit(train, eval, "test");
         Checkpoint c = checkpoints.latest(new PrintWriter(new StringWriter())).orElseThrow();
-        TrainConfig b = TrainConfig.builder()
-                .layers(new int[] {784, 16, 10})
-                .epochs(1)
-                .batchSize(100)
-                .seed(4)
-                .partitions(2)
-                .build();
+        TrainConfig b = oneEpoch(4);
         String msg = assertThrows(
                         LockstepException.class,
                         () -> new Trainer(SharedSpark.context(), b, List.of()).fit(train, eval, "test", Optional.of(c)))
@@ -372,5 +348,16 @@ class CheckpointResumeTest {
         assertEquals(7.0 / 8, e.eval().accuracy());
         assertTrue(Double.isNaN(e.trainAccuracy()));
         assertEquals(0, e.stepTimes().steps());
+    }
+
+    /** One epoch of a small network on the test rows, 2 partitions: quick to train and to checkpoint. */
+    private static TrainConfig oneEpoch(long seed) {
+        return TrainConfig.builder()
+                .layers(new int[] {784, 16, 10})
+                .epochs(1)
+                .batchSize(100)
+                .seed(seed)
+                .partitions(2)
+                .build();
     }
 }
