@@ -73,7 +73,9 @@ public final class SparkStepBench {
             int heapFirstStep,
             long heapAtFirst,
             int heapLastStep,
-            long heapAtLast) {
+            long heapAtLast,
+            long aloneStartMillis,
+            long aloneEndMillis) {
         /** The steps alone as training runs them. */
         public StepsAlone training() {
             return alone.get(0);
@@ -99,7 +101,21 @@ public final class SparkStepBench {
         return run(sc, data, config, partitions, warmupSteps, steps, compareSteps, heapFirstStep, new float[0][]);
     }
 
-    /** As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. */
+    /**
+     * Only the steps alone, in training's task lifetime (no alternation, no empty jobs, no heap readings): what a run
+     * that measures one setting for a few seconds needs, e.g. the network traffic of the steps, between the wall-clock
+     * times the report gives ({@link Report#aloneStartMillis()}, {@link Report#aloneEndMillis()}). The figures of the
+     * parts not run are NaN, the heap readings -1.
+     */
+    public static Report stepsOnly(
+            JavaSparkContext sc, LabeledImages data, TrainConfig config, int partitions, int warmupSteps, int steps) {
+        return run(sc, data, config, partitions, warmupSteps, steps, 0, 0, new float[0][]);
+    }
+
+    /**
+     * As above; also leaves the parameters after the last step in {@code finalParameters[0]}, for tests. With
+     * {@code compareSteps} 0, only the steps alone in training's lifetime ({@link #stepsOnly}).
+     */
     static Report run(
             JavaSparkContext sc,
             LabeledImages data,
@@ -110,9 +126,11 @@ public final class SparkStepBench {
             int compareSteps,
             int heapFirstStep,
             float[][] finalParameters) {
-        if (steps < 1 || compareSteps < 1 || warmupSteps < 0) {
-            throw new IllegalArgumentException("steps and compare steps must be positive, warm-up steps 0 or more");
+        if (steps < 1 || compareSteps < 0 || warmupSteps < 0) {
+            throw new IllegalArgumentException("steps must be positive, compare and warm-up steps 0 or more");
         }
+        boolean stepsOnly = compareSteps == 0;
+        if (stepsOnly) heapFirstStep = -1;
         int compareFrom = warmupSteps + steps;
         int total = compareFrom + compareSteps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
@@ -146,8 +164,9 @@ public final class SparkStepBench {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             TaskLifetime trained = Placement.taskLifetime(
                     sc, config.taskLifetime(), rows.layout().tasks());
-            List<TaskLifetime> kinds =
-                    trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
+            List<TaskLifetime> kinds = trained == TaskLifetime.EPOCH && !stepsOnly
+                    ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP)
+                    : List.of(trained);
             TaskLifetime[] lifetimeOf = new TaskLifetime[total];
             for (int s = 0; s < total; s++) {
                 lifetimeOf[s] = s >= compareFrom
@@ -157,6 +176,8 @@ public final class SparkStepBench {
             Map<TaskLifetime, Long> measuredNanos = new EnumMap<>(TaskLifetime.class);
             Map<TaskLifetime, ThreadCpu.Tally> cpu = new EnumMap<>(TaskLifetime.class);
             long interleavedNanos = 0;
+            long aloneStart = -1;
+            long aloneEnd = -1;
             ThreadCpu.Snapshot window = null; // the CPU reading where the current run of one kind of step began
             // The full GCs of a heap reading among the steps alone are not the steps': their GC and driver CPU is left
             // out.
@@ -180,6 +201,7 @@ public final class SparkStepBench {
                                 warning -> System.err.println("[bench] warning: " + warning));
                         openEpoch = epoch;
                     }
+                    if (s == warmupSteps) aloneStart = System.currentTimeMillis();
                     long t0 = System.nanoTime();
                     SyncStep.Result r = epochSteps.gradient(
                             loop.params, loop.batch(s), "lockstep bench step " + (s + 1) + "/" + total);
@@ -238,7 +260,8 @@ public final class SparkStepBench {
                     }
                     // The second reading ends the steps alone: the side jobs after it leave their own trail in Spark's
                     // bookkeeping (a 64-task stage retains 64 tasks' records), which says nothing about the steps.
-                    if (s + 1 == compareFrom) heapAtLast = heapAfterGc();
+                    if (s + 1 == compareFrom) aloneEnd = System.currentTimeMillis();
+                    if (s + 1 == compareFrom && !stepsOnly) heapAtLast = heapAfterGc();
                 }
             } catch (RuntimeException | Error e) {
                 // The step's failure is the news; one the epoch's close adds goes with it, not in its place.
@@ -265,7 +288,9 @@ public final class SparkStepBench {
                         times.medians().byName(),
                         cpu.get(kind).millisPerStep(measured)));
             }
-            Map<String, Double> interleaved = interleavedTimes.medians().byName();
+            Map<String, Double> interleaved = stepsOnly
+                    ? new LinkedHashMap<>()
+                    : interleavedTimes.medians().byName();
             Map<String, Double> wireMedians =
                     wireStep != null ? wireTimes.medians().byName() : new LinkedHashMap<>();
             return new Report(
@@ -291,7 +316,9 @@ public final class SparkStepBench {
                     heapFirstStep,
                     heapAtFirst,
                     compareFrom,
-                    heapAtLast);
+                    heapAtLast,
+                    aloneStart,
+                    aloneEnd);
         }
     }
 

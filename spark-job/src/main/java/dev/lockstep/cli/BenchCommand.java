@@ -124,6 +124,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Timing per kernel case in ms, 0 to skip the kernels (default 400).")
     int kernelMillis = 400;
 
+    @Option(
+            names = "--steps-only",
+            description = "Only the Spark steps alone, in training's task lifetime: no kernels, no Spark-free loop, no "
+                    + "empty jobs, no heap readings, no targets; the JSON gives the wall-clock start and end of the "
+                    + "measured steps (for readings taken outside, e.g. network counters).")
+    boolean stepsOnly;
+
     @Override
     public Integer call() throws Exception {
         if (partitionsPerTask < 0)
@@ -133,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "--warmup-steps and --kernel-millis 0 or more");
         }
         int lastStep = warmupSteps + steps; // the heap's second reading
-        if (heapFirstStep < 1 || heapFirstStep >= lastStep) {
+        if (!stepsOnly && (heapFirstStep < 1 || heapFirstStep >= lastStep)) {
             throw new UsageException(
                     "--heap-first-step must be between 1 and the last of the steps alone (" + (lastStep - 1) + ")");
         }
@@ -180,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 partitions,
                 loadAverage());
 
-        if (kernelMillis > 0) {
+        if (kernelMillis > 0 && !stepsOnly) {
             err.println("[bench] kernels (" + KernelBench.kernels() + ", one thread, dense data)...");
             List<KernelBench.Result> kernels =
                     KernelBench.measure(config.architecture(), new int[] {32, 128, 512}, kernelMillis);
@@ -189,7 +196,7 @@ final class BenchCommand implements Callable<Integer> {
 
         List<Map<String, Object>> loops = new ArrayList<>();
         double freeSameThreads = 0;
-        for (int t : threads) {
+        for (int t : stepsOnly ? new int[0] : threads) {
             SparkFreeLoop.Throughput r = SparkFreeLoop.run(rows, config, partitions, t, warmupSteps, loopSteps);
             err.printf(
                     Locale.ROOT,
@@ -211,27 +218,40 @@ final class BenchCommand implements Callable<Integer> {
                     r.steps()));
             if (t == partitions) freeSameThreads = r.examplesPerSecond();
         }
-        doc.put("without_spark", loops);
+        if (!stepsOnly) doc.put("without_spark", loops);
 
         SparkStepBench.Report spark;
         boolean localMaster;
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-bench")) {
             err.printf(
                     Locale.ROOT,
-                    "[bench] Spark %s: %d + %d steps, then %d with empty jobs...%n",
+                    "[bench] Spark %s: %d + %d steps%s...%n",
                     session.context().master(),
                     warmupSteps,
                     steps,
-                    compareSteps);
+                    stepsOnly ? "" : ", then " + compareSteps + " with empty jobs");
             doc.put("spark_version", session.context().version());
             doc.put("master", session.context().master());
             localMaster = session.context().isLocal();
-            spark = SparkStepBench.run(
-                    session.context(), rows, config, partitions, warmupSteps, steps, compareSteps, heapFirstStep);
+            spark = stepsOnly
+                    ? SparkStepBench.stepsOnly(session.context(), rows, config, partitions, warmupSteps, steps)
+                    : SparkStepBench.run(
+                            session.context(),
+                            rows,
+                            config,
+                            partitions,
+                            warmupSteps,
+                            steps,
+                            compareSteps,
+                            heapFirstStep);
         }
-        doc.put("spark", sparkMap(spark));
-        printSpark(spark, err);
-        doc.put("targets", targets(doc, spark, freeSameThreads, localMaster, err));
+        doc.put("spark", sparkMap(spark, stepsOnly));
+        if (stepsOnly) {
+            printStepsAlone(spark.training(), spark, err);
+        } else {
+            printSpark(spark, err);
+            doc.put("targets", targets(doc, spark, freeSameThreads, localMaster, err));
+        }
         doc.put("load_average_at_end", loadAverage());
         AtomicFiles.writeString(hadoop, out, Json.pretty(doc) + "\n");
         err.println("[bench] written: " + out);
@@ -257,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
         return list;
     }
 
-    private static Map<String, Object> sparkMap(SparkStepBench.Report r) {
+    private static Map<String, Object> sparkMap(SparkStepBench.Report r, boolean stepsOnly) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("partitions", r.partitions());
         m.put("partitions_per_task", r.partitionsPerTask());
@@ -268,6 +288,9 @@ final class BenchCommand implements Callable<Integer> {
         m.put("step_ms_median", r.training().stepMillis());
         m.put("cpu_ms_per_step", r.training().cpuMillisPerStep());
         m.put("cpu_source", r.cpuSource());
+        m.put("steps_alone_wall_clock_ms", Map.of("start", r.aloneStartMillis(), "end", r.aloneEndMillis()));
+        m.put("cached_bytes", r.cachedBytes());
+        if (stepsOnly) return m;
         if (r.alone().size() > 1) {
             // The other lifetime's epochs of the same phase, alternating with training's: the comparison in one run.
             List<Map<String, Object>> others = new ArrayList<>();
@@ -294,7 +317,6 @@ final class BenchCommand implements Callable<Integer> {
         m.put("empty_job_returning_gradient_bytes_ms_median", r.returningEmptyJobMillis());
         m.put("many_tasks", r.manyTasks());
         m.put("many_tasks_empty_job_ms_median", r.manyTasksEmptyJobMillis());
-        m.put("cached_bytes", r.cachedBytes());
         m.put("cached_bytes_per_row", r.cachedBytesPerRow());
         m.put(
                 "heap_after_step",

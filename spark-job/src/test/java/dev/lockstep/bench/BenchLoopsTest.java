@@ -81,6 +81,29 @@ class BenchLoopsTest {
     }
 
     @Test
+    void stepsOnlyRunTheTrainersStepsInOneLifetimeBetweenItsWallClockTimes() throws Exception {
+        TrainConfig config = config(WirePrecision.FLOAT32);
+        float[] trained = new Trainer(SharedSpark.context(), config, List.of())
+                .fit(new InMemoryRows(TRAIN), new InMemoryRows(TEST), "test")
+                .parameters();
+        long before = System.currentTimeMillis();
+        float[][] spark = new float[1][];
+        SparkStepBench.Report r = SparkStepBench.run(SharedSpark.context(), TRAIN, config, 2, 4, 16, 0, 0, spark);
+        long after = System.currentTimeMillis();
+        assertArrayEquals(FloatBits.of(trained), FloatBits.of(spark[0]), "the same 20 steps as one epoch of training");
+        assertEquals(1, r.alone().size(), "no alternation: " + r.alone());
+        assertEquals(16, r.training().steps());
+        assertTrue(
+                before <= r.aloneStartMillis()
+                        && r.aloneStartMillis() <= r.aloneEndMillis()
+                        && r.aloneEndMillis() <= after,
+                before + " " + r.aloneStartMillis() + " " + r.aloneEndMillis() + " " + after);
+        assertEquals(-1, r.heapAtFirst());
+        assertEquals(-1, r.heapAtLast());
+        assertTrue(Double.isNaN(r.emptyJobMillis()), r.toString());
+    }
+
+    @Test
     void bf16TransferIsReproducibleAndLearnsAsWellWithinAPoint() {
         TrainConfig bf16 = config(WirePrecision.BF16);
         TrainingResult a = new Trainer(SharedSpark.context(), bf16, List.of())

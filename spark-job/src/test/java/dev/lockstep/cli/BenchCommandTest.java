@@ -76,6 +76,41 @@ class BenchCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void stepsOnlyWritesTheStepsAndTheirWallClockTimesAlone() throws Exception {
+        SharedSpark.context();
+        Path json = tmp.resolve("steps.json");
+        CommandRun.Outcome o = CommandRun.run(
+                "bench",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                json.toString(),
+                "--layers",
+                "784,32,10",
+                "--steps-only",
+                "--steps",
+                "6",
+                "--warmup-steps",
+                "2");
+        assertEquals(0, o.code(), o.err());
+        Map<String, Object> doc = Json.readMap(new Configuration(), json.toString());
+        assertFalse(
+                doc.containsKey("kernels") || doc.containsKey("without_spark") || doc.containsKey("targets"),
+                doc.toString());
+        Map<String, Object> spark = (Map<String, Object>) doc.get("spark");
+        assertEquals(6, ((Number) spark.get("steps")).intValue());
+        assertFalse(spark.containsKey("alternated_with") || spark.containsKey("empty_job_ms_median"), spark.toString());
+        Map<String, Object> clock = (Map<String, Object>) spark.get("steps_alone_wall_clock_ms");
+        long start = ((Number) clock.get("start")).longValue();
+        long end = ((Number) clock.get("end")).longValue();
+        assertTrue(start > 1_600_000_000_000L && start <= end, clock.toString());
+        assertTrue(
+                ((Map<String, Object>) spark.get("step_ms_median")).get("overhead") instanceof Number,
+                spark.toString());
+    }
+
+    @Test
     void badOptionsAreOneLineAndExitTwo() {
         CommandRun.Outcome o = CommandRun.run(
                 "bench",
