@@ -59,7 +59,9 @@ def load(paths):
             "bw": bytes_per_ms(doc["emulated"]["link_rate"]),
             "rtt": doc["emulated"]["rtt_ms"],
             "rate": doc["emulated"]["link_rate"],
-            "driver_bytes": doc["bytes_per_step"]["driver"]["in"] + doc["bytes_per_step"]["driver"]["out"],
+            "driver_in": doc["bytes_per_step"]["driver"]["in"],
+            "driver_out": doc["bytes_per_step"]["driver"]["out"],
+            "others": doc["emulated"].get("other_jvms_running"),
             "max_executor_bytes": doc["bytes_per_step"]["max_executor_in_plus_out"],
         }
     return runs
@@ -120,6 +122,22 @@ def exchange_ms(k, exchange, p, n, bw, emulated):
 
 def name(p):
     return f"{p / 1e6:.2f}M" if p >= 1e6 else f"{p / 1e3:.0f}k"
+
+
+def measured(runs):
+    print("\nMeasured (medians per step; bytes per step from the link counters, MB = 1e6 bytes):\n")
+    print("| model | exchange | N | step ms | compute ms | exchange ms | driver in MB | driver out MB | driver in+out / 4P "
+          "| max executor MB (in+out) | / 4P | other JVMs |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (exchange, p, n), r in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
+        print(f"| {name(p)} | {exchange} | {n} | {r['step']:.0f} | {r['compute']:.0f} | {r['exchange']:.0f} | "
+              f"{r['driver_in'] / 1e6:.2f} | {r['driver_out'] / 1e6:.2f} | {(r['driver_in'] + r['driver_out']) / (4 * p):.2f} | "
+              f"{r['max_executor_bytes'] / 1e6:.2f} | {r['max_executor_bytes'] / (4 * p):.2f} | {r['others']} |")
+    for exchange in sorted({x for (x, _, _) in runs}):
+        big = max(p for (_, p, _) in runs)
+        if (exchange, big, 8) in runs and (exchange, big, 2) in runs:
+            ratio = runs[(exchange, big, 8)]["exchange"] / runs[(exchange, big, 2)]["exchange"]
+            print(f"\n{exchange} exchange, {name(big)} parameters: exchange time at N = 8 / at N = 2 = {ratio:.2f}")
 
 
 def check(k, runs):
@@ -187,6 +205,7 @@ def main():
           f" ns/byte (the wire: {1e6 / k['bw']:.1f} ns/byte); " +
           (f"sharded: h_s {', '.join(f'{v:.1f}' for v in k['hs'].values())} ms, e {k['e'] * 1e6:.2f} ns/byte, "
            f"l {k['l']:.2f} ms" if k["sharded_measured"] else "sharded: not measured, e = the largest d and l = 0 assumed"))
+    measured(runs)
     check(k, runs)
     real(k)
     breakeven(k)

@@ -213,7 +213,7 @@ if [[ $mode == shell ]]; then
   exit 0
 fi
 if [[ $mode == train ]]; then
-  driver 8m train --partitions "$workers" "$@"
+  driver 4m train "$@"
   exit $?
 fi
 
