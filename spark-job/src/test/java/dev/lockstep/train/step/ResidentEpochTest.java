@@ -77,6 +77,8 @@ class ResidentEpochTest {
                 config(),
                 config().transfer(WirePrecision.BF16),
                 config().partitionsPerTask(1),
+                config().partitionsPerTask(1).exchange(Exchange.SHARDED),
+                config().partitionsPerTask(1).exchange(Exchange.SHARDED).transfer(WirePrecision.BF16),
                 config().augmentShift(1))) {
             TrainingResult perStep = fit(b.taskLifetime(TaskLifetime.STEP).build(), List.of());
             List<String> warnings = new CopyOnWriteArrayList<>();
