@@ -63,6 +63,11 @@ public final class ShardedStepChannel implements StepChannel {
     private int roundsOfStep;
     private int roundPeersVersion;
     private boolean roundFailed;
+    private String lastFailure;
+    /** Why the first round restarted since the driver last asked ({@link #refusals}), and how many did. */
+    private String firstRestart;
+
+    private int restarts;
     private byte[][] orders;
     private boolean ended;
     private long bytesIn;
@@ -92,6 +97,13 @@ public final class ShardedStepChannel implements StepChannel {
         if (ended) throw new IllegalStateException("the epoch has ended");
         step = order;
         roundsOfStep = 0;
+        startRound();
+    }
+
+    /** Publishes the current step again under a new id, saying why once the driver asks. */
+    private void restartRound(String why) {
+        if (firstRestart == null) firstRestart = "step " + (step.id() + 1) + " of the epoch runs again: " + why;
+        restarts++;
         startRound();
     }
 
@@ -149,9 +161,22 @@ public final class ShardedStepChannel implements StepChannel {
         board.jobEnded(failure);
     }
 
+    /** The messages refused and the steps that ran again since the last call, in one line; null if none. */
     @Override
     public String refusals() {
-        return board.refusals();
+        String refused = board.refusals();
+        String restarted;
+        synchronized (this) {
+            restarted = restarts == 0
+                    ? null
+                    : restarts == 1
+                            ? firstRestart
+                            : restarts + " rounds of steps ran again, the first: " + firstRestart;
+            firstRestart = null;
+            restarts = 0;
+        }
+        if (restarted == null) return refused;
+        return refused == null ? restarted : refused + "; " + restarted;
     }
 
     /** Bytes the driver received and sent over the channel so far: {in, out}. */
@@ -208,8 +233,12 @@ public final class ShardedStepChannel implements StepChannel {
         peersVersion++;
         reply(context, ACK);
         // A task attempt that replaces another lost the blocks of its executor: the step in flight starts again.
-        if ((replacement || roundFailed) && inFlight()) startRound();
-        else answerPolls();
+        if ((replacement || roundFailed) && inFlight()) {
+            restartRound(
+                    "task " + task + " started again on " + h.peer() + (roundFailed ? " (" + lastFailure + ")" : ""));
+        } else {
+            answerPolls();
+        }
     }
 
     private synchronized void next(RpcCallContext context, ShardMessages.Next n) {
@@ -243,9 +272,9 @@ public final class ShardedStepChannel implements StepChannel {
         reply(context, ACK);
         if (f.step() != round || !inFlight()) return;
         roundFailed = true;
-        board.refuse("task " + f.from().task() + " could not fetch a peer's slices: " + f.why());
+        lastFailure = "task " + f.from().task() + " could not fetch a peer's slices: " + f.why();
         // Peers that changed since the round began are why; with none, the replacement's registration restarts it.
-        if (peersVersion != roundPeersVersion) startRound();
+        if (peersVersion != roundPeersVersion) restartRound(lastFailure);
     }
 
     /** A step is published, not yet answered by every task, and may start again. */
