@@ -62,7 +62,7 @@ public enum TaskLifetime {
         }
         if (requested.get() == EPOCH) {
             throw new IllegalArgumentException(
-                    "--task-lifetime epoch: " + tasks + " tasks per step cannot all run at " + "once "
+                    "--task-lifetime epoch: " + tasks + " tasks per step cannot all run at once "
                             + (sc.isLocal() ? "on " + where : "in the " + where + " of the executors registered now"));
         }
         return requested.get();
