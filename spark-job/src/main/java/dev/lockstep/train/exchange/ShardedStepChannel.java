@@ -56,7 +56,9 @@ public final class ShardedStepChannel implements StepChannel {
     private final Peer[] peers;
     private int registeredCount;
     private int peersVersion;
-    private final Map<Integer, RpcCallContext> polls = new HashMap<>();
+    /** Polls waiting for the next round, by attempt: a retry and a zombie of one task each get their answer. */
+    private final Map<TaskAttempt, RpcCallContext> polls = new HashMap<>();
+
     private final List<Map<Integer, Waiting>> barriers = List.of(new HashMap<>(), new HashMap<>());
     private StepOrder step;
     private long round = -1;
@@ -139,7 +141,7 @@ public final class ShardedStepChannel implements StepChannel {
             return;
         }
         if (orders == null || registeredCount < registered.length) return;
-        polls.forEach((task, c) -> reply(c, orders[task]));
+        polls.forEach((from, c) -> reply(c, orders[from.task()]));
         polls.clear();
     }
 
@@ -244,8 +246,7 @@ public final class ShardedStepChannel implements StepChannel {
     private synchronized void next(RpcCallContext context, ShardMessages.Next n) {
         int task = shape.checkTask(n.from());
         if (!ended && (orders == null || round <= n.after() || registeredCount < registered.length)) {
-            RpcCallContext earlier = polls.put(task, context);
-            if (earlier != null) reply(earlier, RESTART); // a second attempt of the task polls: both ask again
+            polls.put(n.from(), context); // one the same attempt made before timed out at its end
             return;
         }
         reply(context, ended ? END : orders[task]);
