@@ -88,26 +88,29 @@ master_ns=lsb-mst master_ip=$net.11
 worker_ns() { echo "lsb-w$1"; }
 worker_ip() { echo "$net.$((20 + $1))"; }
 master_port=7077
+if ip netns list | grep -q '^lsb-'; then
+  die "namespaces named lsb-* exist already (another run of this script?): $(ip netns list | awk '/^lsb-/{printf "%s ", $1}')"
+fi
 run=$(umask 077 && mktemp -d /tmp/lsb-run.XXXXXX)
 sampler_pid=''
+created=() # the namespaces this run made: the only ones its exit removes
 
 cleanup() {
   local code=$? ns pids
   trap - EXIT INT TERM
   [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
   # Every process in our namespaces is one this script started (daemons, executors, the driver): TERM, then KILL.
-  for ns in $driver_ns $master_ns $(for ((i = 1; i <= 8; i++)); do worker_ns $i; done) $bridge_ns; do
-    ip netns list | grep -qw "^$ns" || continue
+  for ns in "${created[@]}"; do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     [[ -n $pids ]] && kill $pids 2>/dev/null || true
   done
   for _ in $(seq 50); do
     pids=''
-    for ns in $(ip netns list | awk '/^lsb-/{print $1}'); do pids+=$(ip netns pids "$ns" 2>/dev/null || true); done
+    for ns in "${created[@]}"; do pids+=$(ip netns pids "$ns" 2>/dev/null || true); done
     [[ -z $pids ]] && break
     sleep 0.2
   done
-  for ns in $(ip netns list | awk '/^lsb-/{print $1}'); do
+  for ns in "${created[@]}"; do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     [[ -n $pids ]] && kill -9 $pids 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true # the veth pairs and the bridge go with their namespaces
@@ -119,10 +122,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if ip netns list | grep -q '^lsb-'; then
-  die "namespaces named lsb-* exist already (another run of this script?): $(ip netns list | awk '/^lsb-/{printf "%s ", $1}')"
-fi
-
 # --- The network ---------------------------------------------------------------------------------------------
 # tbf: rate, a burst of about 1 ms of the rate (at least 64 KB, so that full-size GSO packets pass) and a queue of
 # at most 20 ms: the shape of a link, no added delay (this kernel has no netem; the round trip is measured instead).
@@ -132,12 +131,14 @@ shape() { # namespace, interface
   ip netns exec "$1" tc qdisc add dev "$2" root tbf rate "$rate" burst "$burst" latency 20ms
 }
 ip netns add $bridge_ns
+created+=($bridge_ns)
 ip -n $bridge_ns link set lo up
 ip -n $bridge_ns link add br0 type bridge
 ip -n $bridge_ns link set br0 up
 attach() { # namespace, address, bridge-side name
   local ns=$1 addr=$2 port=$3
   ip netns add "$ns"
+  created+=("$ns")
   ip -n "$ns" link set lo up
   ip link add "$port" netns $bridge_ns type veth peer name eth0 netns "$ns"
   ip -n "$ns" addr add "$addr/24" dev eth0
