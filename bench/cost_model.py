@@ -30,7 +30,7 @@ exchange = step - compute, u = the driver's own work on the parameters (ship + c
 Real clusters: the link's bandwidth instead of the tc rate, the same f and g (measured on 2 cores shared by up to 10
 JVMs of the cluster and others': far above what dedicated cores cost, so an upper bound), and, as the lower bound,
 the sharded exchange with bytes at wire speed (f = g = 0). A model not measured takes the largest measured model's
-constants, compute scaled with P. Speed-up is against one core without Spark on the same batch (c B + u);
+constants, compute scaled with P; a negative fitted f counts as 0 there. Speed-up is against one core without Spark on the same batch (c B + u);
 efficiency = speed-up / N.
 """
 import json
@@ -127,6 +127,8 @@ def compute_ms(k, p, n, batch, cores):
 def exchange_ms(k, exchange, p, n, bw, wire_only=False, emulated=False):
     u = k["u"][p] if p in k["u"] else k["u"][k["models"][-1]] * p / k["models"][-1]
     f, g = (0.0, 0.0) if wire_only else (constants_of(k, exchange, p)["f"], constants_of(k, exchange, p)["g"])
+    if not emulated:  # a negative f is the intercept absorbing noise, not a byte that costs less than the wire
+        f = max(f, 0.0)
     if exchange == "driver":
         return u + 4 * p * (1 / bw + f) + n * 4 * p * (1 / bw + g)
     s = shared(n) if emulated else 1.0
