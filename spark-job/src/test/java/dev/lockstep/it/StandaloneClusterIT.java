@@ -45,8 +45,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * killed mid-run.
  */
 class StandaloneClusterIT {
-    /** Small and quick. The kill test needs the run to last a few seconds. The partitions come from the {@link Case}. */
+    /**
+     * Small and quick (no report: its pictures would take a few seconds of every run). The kill test needs the run to
+     * last a few seconds. The partitions come from the {@link Case}.
+     */
     private static final List<String> TRAIN = List.of(
+            "--no-report",
             "--data",
             TestData.sampleDir().toString(),
             "--layers",
