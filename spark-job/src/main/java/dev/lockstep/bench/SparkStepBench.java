@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -116,7 +117,7 @@ public final class SparkStepBench {
         int compareFrom = warmupSteps + steps;
         int total = compareFrom + compareSteps;
         BenchLoop loop = new BenchLoop(config, data.count(), data.rows(), data.cols(), total);
-        SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer());
+        SyncStep step = new SyncStep(sc, loop.arch, loop.config.transfer(), loop.config.exchange());
         // On a local master the steps keep their bytes in this JVM; the same step with them sent through Spark, on
         // the same parameters and rows, shows what that saves (and must give the same bits).
         SyncStep wireStep = sc.isLocal()
@@ -125,7 +126,8 @@ public final class SparkStepBench {
                         loop.arch,
                         loop.config.transfer(),
                         ShippedParameters.MAX_IN_TASK_BYTES,
-                        SyncStep.Layout.SENT)
+                        SyncStep.Layout.SENT,
+                        Optional.empty())
                 : null;
         Map<TaskLifetime, StepTimeSamples> aloneTimes = new EnumMap<>(TaskLifetime.class);
         StepTimeSamples interleavedTimes = new StepTimeSamples(PARTS);

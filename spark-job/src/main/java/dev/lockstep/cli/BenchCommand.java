@@ -11,6 +11,7 @@ import dev.lockstep.io.Json;
 import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
 import java.io.PrintWriter;
@@ -87,6 +88,12 @@ final class BenchCommand implements Callable<Integer> {
     String taskLifetime = "auto";
 
     @Option(
+            names = "--exchange",
+            paramLabel = "driver|sharded|auto",
+            description = "How resident tasks' gradients reach the driver, as for train (default auto).")
+    String exchange = "auto";
+
+    @Option(
             names = "--steps",
             description =
                     "Measured Spark steps, run alone (default 5000; heap is read after step 500 and the last of them).")
@@ -145,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
                 .partitionsPerTask(partitionsPerTask == 0 ? null : partitionsPerTask);
         try {
             b.taskLifetime(TaskLifetime.parse(taskLifetime));
+            b.exchange(Exchange.parse(exchange));
             b.layers(Architecture.parse(layers, Activation.RELU).sizes()).transfer(WirePrecision.parse(transfer));
             if (batch != null) b.batchSize(batch);
         } catch (IllegalArgumentException e) {

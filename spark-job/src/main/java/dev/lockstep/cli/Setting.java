@@ -5,6 +5,7 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Locale;
@@ -49,6 +50,7 @@ enum Setting {
             "auto or a whole number, 1 or more",
             v -> isAuto(v) ? null : whole(v, 1, Integer.MAX_VALUE)),
     TASK_LIFETIME("taskLifetime", "--task-lifetime", "step, epoch or auto", TaskLifetime::parse),
+    EXCHANGE("exchange", "--exchange", "driver, sharded or auto", Exchange::parse),
     AUGMENT_SHIFT("augmentShift", "--augment-shift", "auto or 0 to 4 pixels", v -> isAuto(v) ? null : whole(v, 0, 4)),
     VALIDATION_FRACTION(
             "validationFraction",

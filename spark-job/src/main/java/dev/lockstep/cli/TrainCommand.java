@@ -138,6 +138,15 @@ final class TrainCommand implements Callable<Integer> {
     String taskLifetime;
 
     @Option(
+            names = "--exchange",
+            paramLabel = "driver|sharded|auto",
+            description = "How resident tasks' gradients reach the driver: sharded (reduced among the executors, "
+                    + "about one model's bytes each way at the driver whatever their number) or driver (every "
+                    + "task's whole gradient to the driver); never changes the model (default auto: in the "
+                    + "driver's JVM on a local master, sharded on a cluster).")
+    String exchange;
+
+    @Option(
             names = "--augment-shift",
             paramLabel = "PIXELS",
             description = "Random translation of training images, 0 to disable (default auto: 1 below 30,000 training "
@@ -414,6 +423,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.PARTITIONS, partitions);
         flags.put(Setting.PARTITIONS_PER_TASK, partitionsPerTask);
         flags.put(Setting.TASK_LIFETIME, taskLifetime);
+        flags.put(Setting.EXCHANGE, exchange);
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
         flags.put(Setting.TRANSFER, transfer);
@@ -462,6 +472,7 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.PARTITIONS)) b.partitions(s.value(Setting.PARTITIONS));
         if (s.has(Setting.PARTITIONS_PER_TASK)) b.partitionsPerTask(s.value(Setting.PARTITIONS_PER_TASK));
         if (s.has(Setting.TASK_LIFETIME)) b.taskLifetime(s.value(Setting.TASK_LIFETIME));
+        if (s.has(Setting.EXCHANGE)) b.exchange(s.value(Setting.EXCHANGE));
         if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.value(Setting.AUGMENT_SHIFT));
         if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));

@@ -1,6 +1,7 @@
 package dev.lockstep.train;
 
 import dev.lockstep.Printable;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.timing.StepTime;
 import java.io.PrintWriter;
@@ -71,7 +72,13 @@ public final class ProgressListener implements TrainingListener {
                                 : tasks + " tasks of "
                                         + (run.partitions() % run.partitionsPerTask() == 0 ? "" : "up to ")
                                         + run.partitionsPerTask() + " threads",
-                run.taskLifetime() == TaskLifetime.EPOCH ? ", resident for each epoch" : ", a job per step",
+                run.taskLifetime() != TaskLifetime.EPOCH
+                        ? ", a job per step"
+                        : run.exchange() == Exchange.SHARDED
+                                ? ", resident for each epoch, gradients reduced among them (sharded exchange)"
+                                : run.exchange() == Exchange.DRIVER
+                                        ? ", resident for each epoch, every gradient to the driver (driver exchange)"
+                                        : ", resident for each epoch",
                 epochs,
                 run.stepsPerEpoch(),
                 batch);

@@ -4,6 +4,7 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.Collections;
@@ -35,6 +36,7 @@ public final class TrainConfig {
     private final Integer partitions;
     private final Integer partitionsPerTask;
     private final TaskLifetime taskLifetime;
+    private final Exchange exchange;
     private final Integer augmentShift;
     private final double validationFraction;
     private final WirePrecision transfer;
@@ -61,6 +63,7 @@ public final class TrainConfig {
         this.partitions = b.partitions;
         this.partitionsPerTask = b.partitionsPerTask;
         this.taskLifetime = b.taskLifetime;
+        this.exchange = b.exchange;
         this.augmentShift = b.augmentShift;
         this.validationFraction = b.validationFraction;
         this.transfer = b.transfer;
@@ -149,6 +152,7 @@ public final class TrainConfig {
                 .partitions(partitions)
                 .partitionsPerTask(partitionsPerTask)
                 .taskLifetime(taskLifetime)
+                .exchange(exchange)
                 .augmentShift(augmentShift)
                 .validationFraction(validationFraction)
                 .transfer(transfer);
@@ -207,6 +211,10 @@ public final class TrainConfig {
     public Optional<TaskLifetime> taskLifetime() {
         return Optional.ofNullable(taskLifetime);
     }
+    /** How resident tasks' gradients reach the driver; empty: chosen for the master. Never changes the model. */
+    public Optional<Exchange> exchange() {
+        return Optional.ofNullable(exchange);
+    }
     /** @throws IllegalStateException while auto: it is chosen for the data ({@link #forTrainingRows}) */
     public int augmentShift() {
         return chosen(augmentShift, "augment_shift");
@@ -257,6 +265,7 @@ public final class TrainConfig {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("partitions_per_task", orAuto(partitionsPerTask));
         m.put("task_lifetime", taskLifetime == null ? "auto" : taskLifetime.displayName());
+        m.put("exchange", exchange == null ? "auto" : exchange.displayName());
         return m;
     }
 
@@ -296,6 +305,7 @@ public final class TrainConfig {
         private Integer partitions;
         private Integer partitionsPerTask;
         private TaskLifetime taskLifetime;
+        private Exchange exchange;
         private Integer augmentShift;
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
@@ -353,6 +363,11 @@ public final class TrainConfig {
 
         public Builder partitionsPerTask(Integer v) {
             partitionsPerTask = v;
+            return this;
+        }
+
+        public Builder exchange(Exchange v) {
+            exchange = v;
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.lockstep.model.InputScaling;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.EpochSteps;
@@ -81,7 +82,7 @@ public final class Trainer {
         InputTransform trainInput = InputTransform.forTraining(
                 arch.inputSize(), config.seed(), config.augmentShift(), train.height(), train.width());
         InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
-        SyncStep step = new SyncStep(sc, arch, config.transfer());
+        SyncStep step = new SyncStep(sc, arch, config.transfer(), config.exchange());
 
         try (CachedRows trainRows =
                         CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
@@ -96,6 +97,9 @@ public final class Trainer {
                     partitions,
                     trainRows.partitionsPerTask(),
                     lifetime,
+                    lifetime == TaskLifetime.EPOCH
+                            ? Exchange.resolve(config.exchange().orElse(null), sc.isLocal())
+                            : null,
                     plan.stepsPerEpoch(),
                     run.globalStep)));
             Evaluation evaluation = run.history.isEmpty()

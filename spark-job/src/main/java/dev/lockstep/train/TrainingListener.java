@@ -1,5 +1,6 @@
 package dev.lockstep.train;
 
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.timing.StepTime;
 
@@ -28,6 +29,7 @@ public interface TrainingListener {
             int partitions,
             int partitionsPerTask,
             TaskLifetime taskLifetime,
+            Exchange exchange,
             int stepsPerEpoch,
             long resumedAtStep) {}
 

@@ -41,7 +41,7 @@ class ProgressListenerTest {
                 .epochs(2)
                 .batchSize(8)
                 .build();
-        p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, TaskLifetime.STEP, 10, 0));
+        p.onStart(new TrainingListener.RunInfo(config, 80, 20, "test", 2, 1, TaskLifetime.STEP, null, 10, 0));
         StepTime t = StepTime.NONE
                 .with(StepTime.Part.SHIP, 1)
                 .with(StepTime.Part.JOB, 2)

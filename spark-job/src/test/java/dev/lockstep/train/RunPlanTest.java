@@ -10,6 +10,7 @@ import dev.lockstep.UsageException;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
@@ -140,7 +141,7 @@ class RunPlanTest {
         assertEquals(OptionalInt.empty(), auto.partitionsPerTask());
         assertEquals(Optional.empty(), auto.taskLifetime());
         Map<String, Object> m = auto.toMap();
-        for (String key : List.of("batch", "lr", "augment_shift", "partitions_per_task", "task_lifetime")) {
+        for (String key : List.of("batch", "lr", "augment_shift", "partitions_per_task", "task_lifetime", "exchange")) {
             assertEquals("auto", m.get(key), key);
         }
         assertEquals(0, m.get("partitions"), "as metrics.json has always said");
@@ -171,11 +172,15 @@ class RunPlanTest {
                         "partitions",
                         "partitions_per_task",
                         "task_lifetime",
+                        "exchange",
                         "augment_shift",
                         "validation_fraction",
                         "transfer"),
                 List.copyOf(TrainConfig.builder().build().toMap().keySet()));
         assertEquals("auto", TrainConfig.builder().build().toMap().get("task_lifetime"));
+        assertEquals(
+                "sharded",
+                TrainConfig.builder().exchange(Exchange.SHARDED).build().toMap().get("exchange"));
         assertEquals(
                 3, TrainConfig.builder().partitionsPerTask(3).build().toMap().get("partitions_per_task"));
     }

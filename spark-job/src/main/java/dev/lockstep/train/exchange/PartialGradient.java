@@ -16,7 +16,14 @@ public final class PartialGradient implements Serializable {
 
     final int[] nodeLo;
     final int[] nodeHi;
+    /** The nodes' gradients; none when the answer is a {@link #slice} instead. */
     public final ExchangedBytes[] gradients;
+    /**
+     * In a sharded exchange ({@link ShardedStepChannel}), the sum over every task of the answering task's slice of
+     * the parameters, float32; null otherwise.
+     */
+    public final ExchangedBytes slice;
+
     public final double[] losses;
     public final int rows;
     public final int correct;
@@ -31,9 +38,22 @@ public final class PartialGradient implements Serializable {
             int rows,
             int correct,
             StepTime time) {
+        this(nodeLo, nodeHi, gradients, null, losses, rows, correct, time);
+    }
+
+    private PartialGradient(
+            int[] nodeLo,
+            int[] nodeHi,
+            ExchangedBytes[] gradients,
+            ExchangedBytes slice,
+            double[] losses,
+            int rows,
+            int correct,
+            StepTime time) {
         this.nodeLo = nodeLo;
         this.nodeHi = nodeHi;
         this.gradients = gradients;
+        this.slice = slice;
         this.losses = losses;
         this.rows = rows;
         this.correct = correct;
@@ -47,6 +67,12 @@ public final class PartialGradient implements Serializable {
                 .with(StepTime.Part.COMPUTE, computeNanos)
                 .with(StepTime.Part.TASK_START, startMicros * 1000)
                 .with(StepTime.Part.TASK_END, endMicros * 1000);
+    }
+
+    /** A sharded exchange's answer: the task's nodes' losses and counts, and its slice's sum over every task. */
+    static PartialGradient sliced(
+            int[] nodeLo, int[] nodeHi, double[] losses, ExchangedBytes slice, int rows, int correct, StepTime time) {
+        return new PartialGradient(nodeLo, nodeHi, new ExchangedBytes[0], slice, losses, rows, correct, time);
     }
 
     public SumTree.Node node(int i) {

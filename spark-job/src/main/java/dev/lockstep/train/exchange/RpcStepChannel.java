@@ -12,16 +12,12 @@ import org.apache.spark.rpc.RpcCallContext;
 import org.apache.spark.rpc.RpcEndpointRef;
 import org.apache.spark.rpc.RpcEnv;
 import org.apache.spark.rpc.RpcTimeout;
-import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
-import scala.PartialFunction;
 import scala.concurrent.Await;
 import scala.concurrent.Future;
 import scala.concurrent.duration.Duration;
 import scala.concurrent.duration.FiniteDuration;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractPartialFunction;
-import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
 /**
@@ -59,7 +55,7 @@ public final class RpcStepChannel implements StepChannel {
         board = new StepBoard(shape);
         env = SparkEnv.get().rpcEnv();
         name = "lockstep-steps-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-        self = env.setupEndpoint(name, new DriverEndpoint());
+        self = env.setupEndpoint(name, new BytesEndpoint(env, this::handle));
     }
 
     public static RpcStepChannel open(AnswerShape shape) {
@@ -136,32 +132,6 @@ public final class RpcStepChannel implements StepChannel {
         } catch (IllegalArgumentException | BufferUnderflowException e) {
             board.refuse(String.valueOf(e.getMessage()));
             context.sendFailure(e);
-        }
-    }
-
-    private final class DriverEndpoint implements ThreadSafeRpcEndpoint {
-        @Override
-        public RpcEnv rpcEnv() {
-            return env;
-        }
-
-        @Override
-        public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
-            return new AbstractPartialFunction<>() {
-                @Override
-                public boolean isDefinedAt(Object message) {
-                    return message instanceof byte[];
-                }
-
-                @Override
-                public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
-                    if (!(message instanceof byte[] bytes)) return otherwise.apply(message);
-                    handle(context, bytes);
-                    @SuppressWarnings("unchecked")
-                    B1 unit = (B1) BoxedUnit.UNIT;
-                    return unit;
-                }
-            };
         }
     }
 

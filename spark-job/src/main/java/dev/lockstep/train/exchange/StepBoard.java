@@ -84,6 +84,16 @@ public final class StepBoard {
         }
     }
 
+    /** Whether every task has answered the current step. */
+    boolean answeredAll() {
+        lock.lock();
+        try {
+            return current != null && answered == answers.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@link StepChannel#end}; {@code then} runs under the lock. */
     void end(Runnable then) {
         lock.lock();

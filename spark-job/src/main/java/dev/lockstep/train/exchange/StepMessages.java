@@ -140,7 +140,7 @@ public final class StepMessages {
     }
 
     /** A length just read, checked against what is left: a damaged message fails here, not with a huge allocation. */
-    private static int length(ByteBuffer b, int elementBytes) {
+    static int length(ByteBuffer b, int elementBytes) {
         int n = b.getInt();
         if (n < 0 || n > b.remaining() / elementBytes) {
             throw new IllegalArgumentException(
@@ -149,13 +149,13 @@ public final class StepMessages {
         return n;
     }
 
-    private static <T> T done(ByteBuffer b, T read) {
+    static <T> T done(ByteBuffer b, T read) {
         if (b.hasRemaining())
             throw new IllegalArgumentException("damaged step message: " + b.remaining() + " bytes too many");
         return read;
     }
 
-    private static ByteBuffer body(byte[] m, byte type) {
+    static ByteBuffer body(byte[] m, byte type) {
         if (type(m) != type) throw new IllegalArgumentException("expected step message " + type + ", got " + m[0]);
         return ByteBuffer.wrap(m, 1, m.length - 1).slice();
     }

@@ -1,9 +1,8 @@
 package dev.lockstep.train.step;
 
 import dev.lockstep.train.exchange.AnswerShape;
-import dev.lockstep.train.exchange.LocalStepChannel;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.exchange.PartialGradient;
-import dev.lockstep.train.exchange.RpcStepChannel;
 import dev.lockstep.train.exchange.StepBoard;
 import dev.lockstep.train.exchange.StepChannel;
 import dev.lockstep.train.exchange.StepOrder;
@@ -53,7 +52,7 @@ final class ResidentEpoch implements EpochSteps {
     private volatile Throwable failure;
     private boolean failureReported;
     private boolean onPerStep;
-    private boolean overRpc;
+    private Exchange exchange; // null: auto
     private long nextId;
 
     /**
@@ -88,9 +87,9 @@ final class ResidentEpoch implements EpochSteps {
         this.onStall = onStall;
     }
 
-    /** For tests on a local master: hand the steps over Spark's RPC, as on a cluster. Before the first step. */
-    ResidentEpoch overRpc() {
-        overRpc = true;
+    /** How gradients reach the driver ({@link Exchange}); null for auto. Before the first step. */
+    ResidentEpoch over(Exchange e) {
+        exchange = e;
         return this;
     }
 
@@ -160,7 +159,7 @@ final class ResidentEpoch implements EpochSteps {
             }
         }
         AnswerShape shape = new AnswerShape(data.layout(), wire, parameterCount);
-        channel = sc.isLocal() && !overRpc ? LocalStepChannel.open(shape) : RpcStepChannel.open(shape);
+        channel = Exchange.open(exchange, sc.isLocal(), shape, wire);
         ResidentTask task = new ResidentTask(channel.endpoint(), work);
         StepChannel ch = channel;
         job = new Thread(

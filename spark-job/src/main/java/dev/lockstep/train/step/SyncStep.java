@@ -1,8 +1,10 @@
 package dev.lockstep.train.step;
 
 import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.exchange.ExchangedBytes;
 import dev.lockstep.train.exchange.PartialGradient;
+import dev.lockstep.train.exchange.Slices;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.sum.NodeSum;
 import dev.lockstep.train.sum.SumTree;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -30,6 +33,7 @@ public final class SyncStep {
     private final WirePrecision wire;
     private final int maxInTaskBytes;
     private final Layout layout;
+    private final Exchange exchange; // null: auto
     /** Set once resident tasks stalled: the rest of the run takes a job per step. */
     private boolean residentGivenUp;
 
@@ -46,13 +50,24 @@ public final class SyncStep {
     }
 
     public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire) {
-        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, Layout.defaultFor(sc));
+        this(sc, arch, wire, Optional.empty());
+    }
+
+    /** @param exchange how resident tasks' gradients reach the driver; empty for auto ({@link Exchange}) */
+    public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, Optional<Exchange> exchange) {
+        this(sc, arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, Layout.defaultFor(sc), exchange);
     }
 
     /**
      * For tests and the bench: where parameters stop riding in the task and get a broadcast of their own; the layout.
      */
-    public SyncStep(JavaSparkContext sc, Architecture arch, WirePrecision wire, int maxInTaskBytes, Layout layout) {
+    public SyncStep(
+            JavaSparkContext sc,
+            Architecture arch,
+            WirePrecision wire,
+            int maxInTaskBytes,
+            Layout layout,
+            Optional<Exchange> exchange) {
         if (layout != Layout.SENT && !sc.isLocal())
             throw new IllegalArgumentException(layout + " needs a local master");
         this.sc = sc;
@@ -60,6 +75,7 @@ public final class SyncStep {
         this.wire = wire;
         this.maxInTaskBytes = maxInTaskBytes;
         this.layout = layout;
+        this.exchange = exchange.orElse(null);
     }
 
     /**
@@ -126,18 +142,19 @@ public final class SyncStep {
         EpochSteps perStep = perStep(data, epoch, input);
         if (lifetime == TaskLifetime.EPOCH && !residentGivenUp) {
             return new ResidentEpoch(
-                    sc,
-                    data,
-                    new TaskGradient(arch, wire, input, data.layout()),
-                    wire,
-                    arch.parameterCount(),
-                    epoch,
-                    jobGroup(epoch),
-                    epochDescription,
-                    perStep,
-                    warnings,
-                    stallMillis,
-                    () -> residentGivenUp = true);
+                            sc,
+                            data,
+                            new TaskGradient(arch, wire, input, data.layout()),
+                            wire,
+                            arch.parameterCount(),
+                            epoch,
+                            jobGroup(epoch),
+                            epochDescription,
+                            perStep,
+                            warnings,
+                            stallMillis,
+                            () -> residentGivenUp = true)
+                    .over(exchange);
         }
         return perStep;
     }
@@ -184,12 +201,16 @@ public final class SyncStep {
         long firstStart = Long.MAX_VALUE;
         long lastEnd = 0;
         for (PartialGradient p : parts) {
-            for (int i = 0; i < p.gradients.length; i++) {
+            for (int i = 0; i < p.losses.length; i++) {
                 SumTree.Node node = p.node(i);
-                sums.put(
-                        node,
-                        NodeSum.encoded(
-                                p.gradients[i].bytes(), node.isLeaf() ? wire : WirePrecision.FLOAT32, parameterCount));
+                if (p.slice == null) {
+                    sums.put(
+                            node,
+                            NodeSum.encoded(
+                                    p.gradients[i].bytes(),
+                                    node.isLeaf() ? wire : WirePrecision.FLOAT32,
+                                    parameterCount));
+                }
                 losses.put(node, p.losses[i]);
             }
             rows += p.rows;
@@ -199,7 +220,8 @@ public final class SyncStep {
             firstStart = Math.min(firstStart, p.time.nanos(Part.TASK_START));
             lastEnd = Math.max(lastEnd, p.time.nanos(Part.TASK_END));
         }
-        float[] sum = NodeSum.total(partitions, sums);
+        float[] sum =
+                parts.get(0).slice != null ? Slices.assemble(parts, parameterCount) : NodeSum.total(partitions, sums);
         double loss = SumTree.totalLoss(partitions, losses);
         long end = System.nanoTime();
         StepTime time = StepTime.NONE

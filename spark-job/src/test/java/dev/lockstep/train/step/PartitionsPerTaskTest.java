@@ -47,7 +47,12 @@ class PartitionsPerTaskTest {
                             (PARTITIONS + perTask - 1) / perTask, rows.rdd().getNumPartitions(), "tasks");
                     for (SyncStep.Layout layout : SyncStep.Layout.values()) {
                         SyncStep step = new SyncStep(
-                                SharedSpark.context(), arch, wire, ShippedParameters.MAX_IN_TASK_BYTES, layout);
+                                SharedSpark.context(),
+                                arch,
+                                wire,
+                                ShippedParameters.MAX_IN_TASK_BYTES,
+                                layout,
+                                java.util.Optional.empty());
                         SyncStep.Result r = step.gradient(rows, params, batch, 0, input, "per task " + perTask);
                         Evaluation e = step.evaluate(rows, params, input, "per task " + perTask);
                         String what = wire + ", " + perTask + " per task, " + layout;

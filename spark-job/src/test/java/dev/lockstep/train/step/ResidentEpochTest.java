@@ -21,6 +21,7 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.exchange.LocalStepChannel;
 import dev.lockstep.train.exchange.StepMessages;
 import dev.lockstep.train.rows.CachedRows;
@@ -43,6 +44,8 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -287,7 +290,7 @@ class ResidentEpochTest {
                             warnings::add,
                             60_000,
                             () -> {})
-                    .overRpc();
+                    .over(Exchange.DRIVER);
             LockstepException e = assertThrows(
                     LockstepException.class, () -> epoch.gradient(params, new int[] {1, 5, 600, 900}, "step 1"));
             long expected = StepMessages.ANSWER_HEADER
@@ -433,9 +436,13 @@ class ResidentEpochTest {
         return b.toString();
     }
 
-    /** Spark's RPC, as on a cluster, between the driver and tasks of this JVM: the bits of a job per step. */
-    @Test
-    void stepsHandedOverSparksRpcGiveTheBitsOfAJobPerStep() {
+    /**
+     * Spark's RPC and block managers, as on a cluster, between the driver and tasks of this JVM, with each way of
+     * exchanging gradients: the bits of a job per step.
+     */
+    @ParameterizedTest
+    @EnumSource(Exchange.class)
+    void stepsHandedOverSparksTransportsGiveTheBitsOfAJobPerStep(Exchange exchange) {
         Architecture arch = Architecture.parse("784,8,10", Activation.RELU);
         float[] params = Initializer.initialize(arch, 4);
         InputTransform input = InputTransform.plain(784, InputScaling.UNIT);
@@ -457,11 +464,11 @@ class ResidentEpochTest {
                                     input,
                                     "lockstep test epoch (resident tasks)",
                                     w -> {}))
-                            .overRpc();
+                            .over(exchange);
                     try {
                         for (int i = 0; i < batches.length; i++) {
                             SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
-                            String what = wire + ", " + perTask + " per task, step " + (i + 1);
+                            String what = exchange + ", " + wire + ", " + perTask + " per task, step " + (i + 1);
                             assertArrayEquals(
                                     FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
                             assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);

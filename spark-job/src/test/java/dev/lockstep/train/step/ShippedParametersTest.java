@@ -58,10 +58,17 @@ class ShippedParametersTest {
                                     arch,
                                     wire,
                                     ShippedParameters.MAX_IN_TASK_BYTES,
-                                    SyncStep.Layout.SENT)
+                                    SyncStep.Layout.SENT,
+                                    java.util.Optional.empty())
                             .gradient(rows, params, batch, 0, input, "in task");
                     long sentResultBytes = sizes.largestSince();
-                    SyncStep.Result broadcast = new SyncStep(SharedSpark.context(), arch, wire, 0, SyncStep.Layout.SENT)
+                    SyncStep.Result broadcast = new SyncStep(
+                                    SharedSpark.context(),
+                                    arch,
+                                    wire,
+                                    0,
+                                    SyncStep.Layout.SENT,
+                                    java.util.Optional.empty())
                             .gradient(rows, params, batch, 0, input, "broadcast");
                     assertArrayEquals(
                             FloatBits.of(held.gradientSum()), FloatBits.of(inTask.gradientSum()), wire.toString());

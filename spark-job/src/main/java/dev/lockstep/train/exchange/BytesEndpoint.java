@@ -1,0 +1,47 @@
+package dev.lockstep.train.exchange;
+
+import java.util.function.BiConsumer;
+import org.apache.spark.rpc.RpcCallContext;
+import org.apache.spark.rpc.RpcEnv;
+import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
+import scala.PartialFunction;
+import scala.runtime.AbstractPartialFunction;
+import scala.runtime.BoxedUnit;
+
+/**
+ * An endpoint of the driver's Spark RPC environment that takes byte arrays ({@link StepMessages}) and hands each to
+ * {@code handler} with the context to answer it, one message at a time.
+ */
+final class BytesEndpoint implements ThreadSafeRpcEndpoint {
+    private final RpcEnv env;
+    private final BiConsumer<RpcCallContext, byte[]> handler;
+
+    BytesEndpoint(RpcEnv env, BiConsumer<RpcCallContext, byte[]> handler) {
+        this.env = env;
+        this.handler = handler;
+    }
+
+    @Override
+    public RpcEnv rpcEnv() {
+        return env;
+    }
+
+    @Override
+    public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
+        return new AbstractPartialFunction<>() {
+            @Override
+            public boolean isDefinedAt(Object message) {
+                return message instanceof byte[];
+            }
+
+            @Override
+            public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
+                if (!(message instanceof byte[] bytes)) return otherwise.apply(message);
+                handler.accept(context, bytes);
+                @SuppressWarnings("unchecked")
+                B1 unit = (B1) BoxedUnit.UNIT;
+                return unit;
+            }
+        };
+    }
+}
