@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (authentication with a secret the daemons share, RPC and IO encryption). Jobs go through deploy/standalone/submit.sh
  * (spark-submit of the thin jar), and must train the same model, bit for bit, as deploy/lockstep on local[2] with
  * the same seed and partitions and a job per step: in every {@link Case} (tasks resident for each epoch, the default
- * here, or a job per step; float32 or bf16 on the wire; one partition per task or several), and when an executor is
- * killed mid-run.
+ * here, or a job per step; the sharded exchange, the default on a cluster, or the driver's; float32 or bf16 on the
+ * wire; one partition per task or several), and when an executor is killed mid-epoch.
  */
 class StandaloneClusterIT {
     /**
@@ -80,9 +80,12 @@ class StandaloneClusterIT {
         }
     }
 
-    /** One partition per executor, each a task resident for the epoch, float32 on the wire. */
+    /** The start line's end for resident tasks on a cluster by default: the sharded exchange. */
+    private static final String SHARDED = ", resident for each epoch, gradients reduced among them (sharded exchange))";
+
+    /** One partition per executor, each a task resident for the epoch, the sharded exchange, float32 on the wire. */
     private static final Case DEFAULTS =
-            new Case("defaults", WORKERS, List.of(), List.of(), "3 partitions (a task each, resident for each epoch)");
+            new Case("defaults", WORKERS, List.of(), List.of(), "3 partitions (a task each" + SHARDED);
 
     /** The other ways to train the same model on the cluster; the defaults have their own test, with more checks. */
     static List<Case> variants() {
@@ -94,7 +97,13 @@ class StandaloneClusterIT {
                         2 * WORKERS,
                         List.of(),
                         List.of("--partitions-per-task", "2"),
-                        "6 partitions (3 tasks of 2 threads, resident for each epoch)"));
+                        "6 partitions (3 tasks of 2 threads" + SHARDED),
+                new Case(
+                        "the driver exchange",
+                        WORKERS,
+                        List.of(),
+                        List.of("--exchange", "driver"),
+                        ", resident for each epoch, every gradient to the driver (driver exchange))"));
     }
 
     @TempDir
