@@ -418,12 +418,15 @@ class StandaloneClusterIT {
         return env;
     }
 
+    /** stop-cluster.sh in this class's run directory (without env(), it would stop the default one's cluster). */
     private static void stopQuietly() {
         try {
-            new ProcessBuilder(script("stop-cluster.sh").toString())
-                    .inheritIO()
-                    .start()
-                    .waitFor(60, TimeUnit.SECONDS);
+            ProcessBuilder pb = new ProcessBuilder(script("stop-cluster.sh").toString()).inheritIO();
+            env().forEach((k, v) -> {
+                if (v == null) pb.environment().remove(k);
+                else pb.environment().put(k, v);
+            });
+            pb.start().waitFor(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             // best effort at JVM exit
         }
