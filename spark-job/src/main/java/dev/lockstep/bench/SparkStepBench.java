@@ -147,7 +147,11 @@ public final class SparkStepBench {
         try (CachedRows rows = CachedRows.cache(sc, new InMemoryRows(data), partitions, perTask, "lockstep-bench")) {
             long cachedBytes = cachedBytes(sc, rows.rdd().id());
             TaskLifetime trained = Placement.taskLifetime(
-                    sc, config.taskLifetime(), rows.layout().tasks());
+                    sc,
+                    config.taskLifetime(),
+                    partitions,
+                    rows.layout().tasks(),
+                    warning -> System.err.println("[bench] warning: " + warning));
             List<TaskLifetime> kinds =
                     trained == TaskLifetime.EPOCH ? List.of(TaskLifetime.EPOCH, TaskLifetime.STEP) : List.of(trained);
             TaskLifetime[] lifetimeOf = new TaskLifetime[total];

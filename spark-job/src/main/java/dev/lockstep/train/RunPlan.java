@@ -7,6 +7,7 @@ import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Placement;
 import dev.lockstep.train.step.TaskLifetime;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -18,9 +19,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  *     the schedule fit the data (the only place they run: a bad setting fails before Spark starts), and the batch
  *     plan.</li>
  * <li>{@link #placedOn}, at the start of training: the partitions (Spark's default parallelism when not given, on a
- *     local master only), the partitions per task (from the master's cores) and the checkpoint fingerprint.</li>
+ *     local master only), the partitions per task (from the master's cores and task slots, so that every task can
+ *     stay resident; on a fresh cluster it first waits for the executors asked for, since the rows are cached by
+ *     task) and the checkpoint fingerprint.</li>
  * <li>{@link Placed#taskLifetime}, once the training rows are cached: it counts the task slots of the executors
- *     registered then, and on a fresh cluster the caching job is what brings them.</li>
+ *     registered then, and warns when they are too few for resident tasks.</li>
  * </ol>
  */
 public final class RunPlan {
@@ -132,10 +135,18 @@ public final class RunPlan {
 
     /** A plan placed on a cluster: {@code partitionsPerTask} is at most {@code partitions}. */
     public record Placed(RunPlan plan, int partitions, int partitionsPerTask, String fingerprint) {
-        /** How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached. */
-        public TaskLifetime taskLifetime(JavaSparkContext sc, CachedRows trainRows) {
+        /**
+         * How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached.
+         *
+         * @param warnings told, in one line, when auto falls back to a job per step and what that costs
+         */
+        public TaskLifetime taskLifetime(JavaSparkContext sc, CachedRows trainRows, Consumer<String> warnings) {
             return Placement.taskLifetime(
-                    sc, plan.config.taskLifetime(), trainRows.layout().tasks());
+                    sc,
+                    plan.config.taskLifetime(),
+                    partitions,
+                    trainRows.layout().tasks(),
+                    warnings);
         }
     }
 }

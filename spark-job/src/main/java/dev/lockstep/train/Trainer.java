@@ -88,7 +88,7 @@ public final class Trainer {
                         CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
                 CachedRows evalRows =
                         CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
-            TaskLifetime lifetime = placed.taskLifetime(sc, trainRows);
+            TaskLifetime lifetime = placed.taskLifetime(sc, trainRows, w -> listeners.forEach(l -> l.onWarning(w)));
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
                     config,
                     train.count(),

@@ -11,6 +11,7 @@ import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.train.step.TaskLifetime;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +70,19 @@ class SyncTrainingTest {
                     one.finalEvaluation().confusionMatrix(),
                     grouped.finalEvaluation().confusionMatrix());
         }
+    }
+
+    @Test
+    void autoGroupingGivesTheModelOfOnePartitionPerTask() {
+        // local[2], 5 partitions: auto makes 2 resident tasks of 3 and 2 partitions; one a task is 5, a job per step
+        TrainingResult auto = fit(oneEpoch().partitions(5).build());
+        TrainingResult one = fit(oneEpoch().partitions(5).partitionsPerTask(1).build());
+        assertEquals(3, auto.partitionsPerTask());
+        assertEquals(TaskLifetime.EPOCH, auto.taskLifetime());
+        assertEquals(TaskLifetime.STEP, one.taskLifetime());
+        assertArrayEquals(FloatBits.of(one.parameters()), FloatBits.of(auto.parameters()));
+        assertEquals(
+                one.finalEvaluation().confusionMatrix(), auto.finalEvaluation().confusionMatrix());
     }
 
     /**

@@ -4,7 +4,6 @@ import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.rpc.RpcAddress;
@@ -12,13 +11,9 @@ import org.apache.spark.rpc.RpcCallContext;
 import org.apache.spark.rpc.RpcEndpointRef;
 import org.apache.spark.rpc.RpcEnv;
 import org.apache.spark.rpc.RpcTimeout;
-import scala.concurrent.Await;
-import scala.concurrent.Future;
-import scala.concurrent.duration.Duration;
 import scala.concurrent.duration.FiniteDuration;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.util.Try;
 
 /**
  * A {@link StepChannel} for tasks on executors: an endpoint of the driver's own Spark RPC environment, so the
@@ -153,34 +148,18 @@ public final class RpcStepChannel implements StepChannel {
                 new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step poll");
         private final RpcTimeout answerTimeout =
                 new RpcTimeout(FiniteDuration.apply(POLL_SECONDS, TimeUnit.SECONDS), "lockstep step answer");
-        private Future<byte[]> poll;
-        private long polledAfter;
+        private final DriverPoll poll;
 
         RemoteLink(RpcEndpointRef driver, TaskAttempt attempt) {
             this.driver = driver;
             this.attempt = attempt;
+            this.poll = new DriverPoll(driver, after -> StepMessages.next(attempt.task(), after), pollTimeout);
         }
 
         @Override
         public StepOrder next(long after, long waitMillis) throws InterruptedException {
-            if (poll == null || polledAfter != after) {
-                poll = driver.ask(StepMessages.next(attempt.task(), after), pollTimeout, BYTES);
-                polledAfter = after;
-            }
-            try {
-                Await.ready(poll, Duration.create(waitMillis, TimeUnit.MILLISECONDS));
-            } catch (TimeoutException e) {
-                return null;
-            }
-            Try<byte[]> result = poll.value().get();
-            poll = null;
-            if (result.isFailure()) {
-                Throwable t = result.failed().get();
-                if (t instanceof TimeoutException)
-                    return null; // the poll outlived its time-out (the driver was busy): ask again
-                throw new IllegalStateException("polling the driver for the next step failed: " + t.getMessage(), t);
-            }
-            byte[] m = result.get();
+            byte[] m = poll.answer(after, waitMillis);
+            if (m == null) return null;
             return switch (StepMessages.type(m)) {
                 case StepMessages.ORDER -> StepMessages.readOrder(m);
                 case StepMessages.END -> StepOrder.END;

@@ -53,8 +53,7 @@ final class ShardedLink implements StepChannel.Link {
     /** Blocks this task stored, all of the round it works on. */
     private final List<String> stored = new ArrayList<>();
 
-    private Future<byte[]> poll;
-    private long polledAfter;
+    private final DriverPoll poll;
     /** Rounds at or below this were dropped: the next poll asks for a later one, whatever the caller says. */
     private long dropped = -1;
 
@@ -77,6 +76,7 @@ final class ShardedLink implements StepChannel.Link {
         this.wire = wire;
         this.task = attempt.task();
         this.tasks = slices.count();
+        this.poll = new DriverPoll(driver, after -> ShardMessages.next(attempt, after), timeout);
     }
 
     /** Registers the task's block manager with the driver; its blocks are dropped when the task ends, however. */
@@ -97,24 +97,8 @@ final class ShardedLink implements StepChannel.Link {
     @Override
     public StepOrder next(long after, long waitMillis) throws InterruptedException {
         long from = Math.max(after, dropped);
-        if (poll == null || polledAfter != from) {
-            poll = driver.ask(ShardMessages.next(attempt, from), timeout, BYTES);
-            polledAfter = from;
-        }
-        byte[] m;
-        try {
-            Await.ready(poll, Duration.create(waitMillis, TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            return null;
-        }
-        Try<byte[]> result = poll.value().get();
-        poll = null;
-        if (result.isFailure()) {
-            Throwable t = result.failed().get();
-            if (t instanceof TimeoutException) return null; // the poll outlived its time-out: ask again
-            throw new IllegalStateException("polling the driver for the next step failed: " + t.getMessage(), t);
-        }
-        m = result.get();
+        byte[] m = poll.answer(from, waitMillis);
+        if (m == null) return null;
         switch (ShardMessages.type(m)) {
             case ShardMessages.END -> {
                 dropBlocks();

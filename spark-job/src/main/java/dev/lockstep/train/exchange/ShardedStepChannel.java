@@ -56,13 +56,20 @@ public final class ShardedStepChannel implements StepChannel {
     private final Peer[] peers;
     private int registeredCount;
     private int peersVersion;
-    private final Map<Integer, RpcCallContext> polls = new HashMap<>();
+    /** Polls waiting for the next round, by attempt: a retry and a zombie of one task each get their answer. */
+    private final Map<TaskAttempt, RpcCallContext> polls = new HashMap<>();
+
     private final List<Map<Integer, Waiting>> barriers = List.of(new HashMap<>(), new HashMap<>());
     private StepOrder step;
     private long round = -1;
     private int roundsOfStep;
     private int roundPeersVersion;
     private boolean roundFailed;
+    private String lastFailure;
+    /** Why the first round restarted since the driver last asked ({@link #refusals}), and how many did. */
+    private String firstRestart;
+
+    private int restarts;
     private byte[][] orders;
     private boolean ended;
     private long bytesIn;
@@ -92,6 +99,13 @@ public final class ShardedStepChannel implements StepChannel {
         if (ended) throw new IllegalStateException("the epoch has ended");
         step = order;
         roundsOfStep = 0;
+        startRound();
+    }
+
+    /** Publishes the current step again under a new id, saying why once the driver asks. */
+    private void restartRound(String why) {
+        if (firstRestart == null) firstRestart = "step " + (step.id() + 1) + " of the epoch runs again: " + why;
+        restarts++;
         startRound();
     }
 
@@ -127,7 +141,7 @@ public final class ShardedStepChannel implements StepChannel {
             return;
         }
         if (orders == null || registeredCount < registered.length) return;
-        polls.forEach((task, c) -> reply(c, orders[task]));
+        polls.forEach((from, c) -> reply(c, orders[from.task()]));
         polls.clear();
     }
 
@@ -149,9 +163,22 @@ public final class ShardedStepChannel implements StepChannel {
         board.jobEnded(failure);
     }
 
+    /** The messages refused and the steps that ran again since the last call, in one line; null if none. */
     @Override
     public String refusals() {
-        return board.refusals();
+        String refused = board.refusals();
+        String restarted;
+        synchronized (this) {
+            restarted = restarts == 0
+                    ? null
+                    : restarts == 1
+                            ? firstRestart
+                            : restarts + " rounds of steps ran again, the first: " + firstRestart;
+            firstRestart = null;
+            restarts = 0;
+        }
+        if (restarted == null) return refused;
+        return refused == null ? restarted : refused + "; " + restarted;
     }
 
     /** Bytes the driver received and sent over the channel so far: {in, out}. */
@@ -208,15 +235,18 @@ public final class ShardedStepChannel implements StepChannel {
         peersVersion++;
         reply(context, ACK);
         // A task attempt that replaces another lost the blocks of its executor: the step in flight starts again.
-        if ((replacement || roundFailed) && inFlight()) startRound();
-        else answerPolls();
+        if ((replacement || roundFailed) && inFlight()) {
+            restartRound(
+                    "task " + task + " started again on " + h.peer() + (roundFailed ? " (" + lastFailure + ")" : ""));
+        } else {
+            answerPolls();
+        }
     }
 
     private synchronized void next(RpcCallContext context, ShardMessages.Next n) {
         int task = shape.checkTask(n.from());
         if (!ended && (orders == null || round <= n.after() || registeredCount < registered.length)) {
-            RpcCallContext earlier = polls.put(task, context);
-            if (earlier != null) reply(earlier, RESTART); // a second attempt of the task polls: both ask again
+            polls.put(n.from(), context); // one the same attempt made before timed out at its end
             return;
         }
         reply(context, ended ? END : orders[task]);
@@ -243,9 +273,9 @@ public final class ShardedStepChannel implements StepChannel {
         reply(context, ACK);
         if (f.step() != round || !inFlight()) return;
         roundFailed = true;
-        board.refuse("task " + f.from().task() + " could not fetch a peer's slices: " + f.why());
+        lastFailure = "task " + f.from().task() + " could not fetch a peer's slices: " + f.why();
         // Peers that changed since the round began are why; with none, the replacement's registration restarts it.
-        if (peersVersion != roundPeersVersion) startRound();
+        if (peersVersion != roundPeersVersion) restartRound(lastFailure);
     }
 
     /** A step is published, not yet answered by every task, and may start again. */

@@ -146,7 +146,7 @@ final class ResidentEpoch implements EpochSteps {
         if (onPerStep || channel != null) return;
         int tasks = data.layout().tasks();
         if (!sc.isLocal()) {
-            int slots = TaskLifetime.clusterSlots(sc);
+            int slots = TaskSlots.now(sc);
             if (slots < tasks) {
                 onPerStep = true;
                 warnings.accept(String.format(

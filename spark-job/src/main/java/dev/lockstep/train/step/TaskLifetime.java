@@ -2,6 +2,7 @@ package dev.lockstep.train.step;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,37 +39,55 @@ public enum TaskLifetime {
     }
 
     /**
-     * The lifetime for a run of {@code tasks} tasks per step: {@code requested} (null: auto) when the master can
-     * hold it, else STEP for auto. Resident tasks wait for each other, so all of them must run at once: on a local
-     * master, as many tasks as it has cores at most; on a cluster, as many as its executors have task slots now.
+     * The lifetime for a run of {@code tasks} tasks per step over {@code partitions} partitions: {@code requested}
+     * (empty: auto) when the master can hold it, else STEP for auto, with one warning saying what that costs. Resident
+     * tasks wait for each other, so all of them must run at once: on a local master, as many tasks as it has cores
+     * at most; on a cluster, as many as its executors have task slots now.
      *
+     * @param warnings told when auto falls back to a job per step; not when the user asked for {@code step}
      * @throws IllegalArgumentException when EPOCH is asked for where it cannot run
      */
-    static TaskLifetime resolve(JavaSparkContext sc, Optional<TaskLifetime> requested, int tasks) {
-        String why = whyNotResident(sc, tasks);
-        if (requested.isEmpty()) return why == null ? EPOCH : STEP;
-        if (requested.get() == EPOCH && why != null)
-            throw new IllegalArgumentException("--task-lifetime epoch: " + why);
+    static TaskLifetime resolve(
+            JavaSparkContext sc,
+            Optional<TaskLifetime> requested,
+            int partitions,
+            int tasks,
+            Consumer<String> warnings) {
+        int slots = sc.isLocal() ? localCores(sc.master()) : TaskSlots.now(sc);
+        if (tasks <= slots) return requested.orElse(EPOCH);
+        String where = sc.isLocal() ? sc.master() + "'s " + slots + " cores" : slots + " task slots";
+        if (requested.isEmpty()) {
+            warnings.accept(jobPerStepWarning(tasks, where, sc.isLocal(), partitions, slots));
+            return STEP;
+        }
+        if (requested.get() == EPOCH) {
+            throw new IllegalArgumentException(
+                    "--task-lifetime epoch: " + tasks + " tasks per step cannot all run at once "
+                            + (sc.isLocal() ? "on " + where : "in the " + where + " of the executors registered now"));
+        }
         return requested.get();
     }
 
-    private static String whyNotResident(JavaSparkContext sc, int tasks) {
-        if (sc.isLocal()) {
-            int cores = localCores(sc.master());
-            return tasks <= cores
-                    ? null
-                    : tasks + " tasks per step cannot all run at once on " + sc.master() + "'s " + cores + " cores";
-        }
-        int slots = clusterSlots(sc);
-        return tasks <= slots
-                ? null
-                : tasks + " tasks per step cannot all run at once in the " + slots
-                        + " task slots of the executors registered now";
-    }
-
-    /** What Spark's barrier scheduling checks too: the tasks the registered executors can run at once. */
-    static int clusterSlots(JavaSparkContext sc) {
-        return sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+    /**
+     * One line: what falling back to a job per step costs, from the measurements in BENCHMARKS.md, and what would
+     * let the tasks stay resident.
+     */
+    static String jobPerStepWarning(int tasks, String where, boolean local, int partitions, int slots) {
+        String cost = local
+                ? "about 1.9x the time per step of resident tasks (13.3 against 6.9 ms on local[2], BENCHMARKS.md)"
+                : "about 2.8x the time per step of resident tasks (49.0 against 17.5 ms on a standalone cluster of 2 "
+                        + "one-core executors, BENCHMARKS.md)";
+        int perTask = (partitions + Math.max(1, slots) - 1) / Math.max(1, slots);
+        String fix = slots < 1
+                ? "start the executors first"
+                : "use --partitions-per-task " + perTask + (local ? " or more cores" : " or more executors");
+        return String.format(
+                Locale.ROOT,
+                "%d tasks per step but %s: every step runs as a Spark job of its own, %s; %s",
+                tasks,
+                where,
+                cost,
+                fix);
     }
 
     /** The task slots of a local master: local, local[N], local[*], local[N,F], local[*,F]. */

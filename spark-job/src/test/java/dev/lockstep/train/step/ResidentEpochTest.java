@@ -27,6 +27,7 @@ import dev.lockstep.train.exchange.StepMessages;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.sum.WirePrecision;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,6 +78,8 @@ class ResidentEpochTest {
                 config(),
                 config().transfer(WirePrecision.BF16),
                 config().partitionsPerTask(1),
+                config().partitionsPerTask(1).exchange(Exchange.SHARDED),
+                config().partitionsPerTask(1).exchange(Exchange.SHARDED).transfer(WirePrecision.BF16),
                 config().augmentShift(1))) {
             TrainingResult perStep = fit(b.taskLifetime(TaskLifetime.STEP).build(), List.of());
             List<String> warnings = new CopyOnWriteArrayList<>();
@@ -117,14 +120,25 @@ class ResidentEpochTest {
     @Test
     void autoChoosesResidentTasksOnlyWhereAllOfThemCanRunAtOnce() {
         JavaSparkContext sc = SharedSpark.context(); // local[2]
-        assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, Optional.empty(), 2));
-        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.empty(), 3));
-        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.of(TaskLifetime.STEP), 1));
+        List<String> warnings = new ArrayList<>();
+        assertEquals(TaskLifetime.EPOCH, TaskLifetime.resolve(sc, Optional.empty(), 4, 2, warnings::add));
+        assertEquals(List.of(), warnings);
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.of(TaskLifetime.STEP), 3, 3, warnings::add));
+        assertEquals(List.of(), warnings, "no warning when the user asked for a job per step");
+        assertEquals(TaskLifetime.STEP, TaskLifetime.resolve(sc, Optional.empty(), 3, 3, warnings::add));
+        assertEquals(
+                List.of("3 tasks per step but local[2]'s 2 cores: every step runs as a Spark job of its own, about "
+                        + "1.9x the time per step of resident tasks (13.3 against 6.9 ms on local[2], BENCHMARKS.md); "
+                        + "use --partitions-per-task 2 or more cores"),
+                warnings);
+        warnings.clear();
         IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> TaskLifetime.resolve(sc, Optional.of(TaskLifetime.EPOCH), 3));
+                IllegalArgumentException.class,
+                () -> TaskLifetime.resolve(sc, Optional.of(TaskLifetime.EPOCH), 3, 3, warnings::add));
         assertTrue(
                 e.getMessage().contains("3 tasks per step cannot all run at once on local[2]'s 2 cores"),
                 e.getMessage());
+        assertEquals(List.of(), warnings);
         LockstepException refused = assertThrows(
                 LockstepException.class,
                 () -> fit(
@@ -134,10 +148,35 @@ class ResidentEpochTest {
                                 .build(),
                         List.of()));
         assertTrue(refused.getMessage().startsWith("--task-lifetime epoch: "), refused.getMessage());
+        TrainingListener collect = new TrainingListener() {
+            @Override
+            public void onWarning(String message) {
+                warnings.add(message);
+            }
+        };
         assertEquals(
                 TaskLifetime.STEP,
-                fit(config().partitions(3).partitionsPerTask(1).build(), List.of())
+                fit(config().partitions(3).partitionsPerTask(1).build(), List.of(collect))
                         .taskLifetime());
+        assertEquals(1, warnings.size(), "one warning for the run: " + warnings);
+        assertTrue(
+                warnings.get(0)
+                        .startsWith("3 tasks per step but local[2]'s 2 cores: every step runs as a Spark "
+                                + "job of its own"),
+                warnings.get(0));
+        assertFalse(warnings.get(0).contains("\n"), "one line");
+        warnings.clear();
+        TrainingResult grouped = fit(config().partitions(5).build(), List.of(collect));
+        assertEquals(TaskLifetime.EPOCH, grouped.taskLifetime(), "auto groups the 5 partitions into 2 tasks");
+        assertEquals(3, grouped.partitionsPerTask());
+        assertEquals(List.of(), warnings);
+        fit(
+                config().partitions(3)
+                        .partitionsPerTask(1)
+                        .taskLifetime(TaskLifetime.STEP)
+                        .build(),
+                List.of(collect));
+        assertEquals(List.of(), warnings, "no warning when the user asked for a job per step");
 
         assertEquals(1, TaskLifetime.localCores("local"));
         assertEquals(4, TaskLifetime.localCores("local[4]"));
