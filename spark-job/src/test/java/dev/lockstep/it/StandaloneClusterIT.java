@@ -32,39 +32,88 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A real standalone cluster on this host: a master and two 1-core workers, each its own JVM, started by
+ * A real standalone cluster on this host: a master and three 1-core workers, each its own JVM, started by
  * deploy/standalone/start-cluster.sh from the Maven jars, with the security settings of conf/spark-cluster.conf
  * (authentication with a secret the daemons share, RPC and IO encryption). Jobs go through deploy/standalone/submit.sh
  * (spark-submit of the thin jar), and must train the same model, bit for bit, as deploy/lockstep on local[2] with
- * the same seed and partitions and a job per step: undisturbed, with tasks resident for each epoch (the default
- * here) or a job per step, and when an executor is killed mid-run.
+ * the same seed and partitions and a job per step: in every {@link Case} (tasks resident for each epoch, the default
+ * here, or a job per step; the sharded exchange, the default on a cluster, or the driver's; float32 or bf16 on the
+ * wire; one partition per task or several), and when an executor is killed mid-epoch.
  */
 class StandaloneClusterIT {
-    /** Small and quick; two partitions, one per worker. The kill test needs the run to last a few seconds. */
+    /**
+     * Small and quick (no report: its pictures would take a few seconds of every run). The kill test needs the run to
+     * last a few seconds. The partitions come from the {@link Case}.
+     */
     private static final List<String> TRAIN = List.of(
+            "--no-report",
             "--data",
             TestData.sampleDir().toString(),
             "--layers",
             "784,32,10",
             "--batch",
             "100",
-            "--partitions",
-            "2",
             "--epochs",
             "2",
             "--seed",
             "5");
 
+    private static final int WORKERS = 3;
     private static final long RUN_TIMEOUT = 240;
+
+    /**
+     * A cluster run and the local[2] run whose model it must equal.
+     *
+     * @param partitions {@code --partitions} of both runs
+     * @param model further settings of both runs: they may change the model, so each such list has its own reference
+     * @param clusterOnly settings of the cluster run alone: they must not change the model
+     * @param startLine what the cluster run's start line must say
+     */
+    record Case(String name, int partitions, List<String> model, List<String> clusterOnly, String startLine) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The start line's end for resident tasks on a cluster by default: the sharded exchange. */
+    private static final String SHARDED = ", resident for each epoch, gradients reduced among them (sharded exchange))";
+
+    /** One partition per executor, each a task resident for the epoch, the sharded exchange, float32 on the wire. */
+    private static final Case DEFAULTS =
+            new Case("defaults", WORKERS, List.of(), List.of(), "3 partitions (a task each" + SHARDED);
+
+    /** The other ways to train the same model on the cluster; the defaults have their own test, with more checks. */
+    static List<Case> variants() {
+        return List.of(
+                new Case("a job per step", WORKERS, List.of(), List.of("--task-lifetime", "step"), ", a job per step)"),
+                new Case("bf16 on the wire", WORKERS, List.of("--transfer", "bf16"), List.of(), DEFAULTS.startLine()),
+                new Case(
+                        "2 partitions per task",
+                        2 * WORKERS,
+                        List.of(),
+                        List.of("--partitions-per-task", "2"),
+                        "6 partitions (3 tasks of 2 threads" + SHARDED),
+                new Case(
+                        "the driver exchange",
+                        WORKERS,
+                        List.of(),
+                        List.of("--exchange", "driver"),
+                        ", resident for each epoch, every gradient to the driver (driver exchange))"));
+    }
 
     @TempDir
     static Path tmp;
 
     private static Path runDir;
     private static String masterUrl;
-    private static byte[] localModel;
+    /** The local[2] reference models, trained once per class, by partitions and model settings. */
+    private static final Map<List<String>, byte[]> localModels = new HashMap<>();
+
     private static Thread stopOnExit;
 
     @BeforeAll
@@ -77,7 +126,7 @@ class StandaloneClusterIT {
                 List.of(
                         script("start-cluster.sh").toString(),
                         "--workers",
-                        "2",
+                        Integer.toString(WORKERS),
                         "--worker-cores",
                         "1",
                         "--worker-memory",
@@ -118,25 +167,16 @@ class StandaloneClusterIT {
     @Test
     void clusterRunWithAuthAndEncryptionMatchesLocalBitForBit() throws Exception {
         Set<String> eventLogsBefore = listNames(runDir.resolve("events"));
-        Path out = tmp.resolve("cluster-run");
-        Processes.Result r = submit(out);
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("[lockstep] done"), r.err());
-        assertTrue(r.err().contains("resident for each epoch"), r.err());
-        assertFalse(
-                r.err().contains("[lockstep] warning"),
-                "every step went to the resident tasks, none fell back to a job per step:\n" + r.err());
-        assertArrayEquals(
-                localModel(), Files.readAllBytes(out.resolve("model.lsm")), "cluster model differs from local[2]'s");
+        Processes.Result r = trainsTheLocalModel(DEFAULTS);
 
         // The executors ran in the workers' JVMs, one per worker, not in the driver.
         String app =
                 onlyNew(eventLogsBefore, listNames(runDir.resolve("events"))).replace("eventlog_v2_", "");
-        for (String worker : List.of("worker-1", "worker-2")) {
-            Path appDir = runDir.resolve("work").resolve(worker).resolve(app);
+        for (int w = 1; w <= WORKERS; w++) {
+            Path appDir = runDir.resolve("work").resolve("worker-" + w).resolve(app);
             assertTrue(
                     Files.isDirectory(appDir) && !listNames(appDir).isEmpty(),
-                    "no executor of " + app + " on " + worker);
+                    "no executor of " + app + " on worker-" + w);
         }
 
         // Security was on, end to end: the daemons had authentication (their shared secret in a private file), and
@@ -160,21 +200,18 @@ class StandaloneClusterIT {
         String secret = Files.readString(runDir.resolve("secret")).strip();
         assertFalse(events.contains(secret), "the secret is in the event log");
         assertFalse(r.err().contains(secret), "the secret is on the driver's stderr");
+    }
 
-        Path perStep = tmp.resolve("cluster-run-per-step");
-        Processes.Result s = submit(perStep, "--task-lifetime", "step");
-        assertEquals(0, s.code(), s.err());
-        assertTrue(s.err().contains("a job per step"), s.err());
-        assertArrayEquals(
-                localModel(),
-                Files.readAllBytes(perStep.resolve("model.lsm")),
-                "cluster model, a job per step, differs from local[2]'s");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void clusterRunMatchesLocalBitForBit(Case c) throws Exception {
+        trainsTheLocalModel(c);
     }
 
     @Test
     void killingAnExecutorMidRunStillGivesTheSameModel() throws Exception {
         Path out = tmp.resolve("killed-run");
-        Processes.Started run = Processes.start(submitCommand(out), TestData.projectDir(), env());
+        Processes.Started run = Processes.start(submitCommand(out, DEFAULTS), TestData.projectDir(), env());
         try {
             // The rows are cached and training starts. Not later: the two epochs of this small model take a few seconds
             // on the cluster, and a freeze after the last step would lose an executor but no task.
@@ -192,8 +229,7 @@ class StandaloneClusterIT {
                     "the secret is on an executor's command line");
 
             // Freeze it first, so that it is sure to hold a task of the next step, then kill it outright: the task is
-            // lost
-            // with its executor and the cached partition with it; Spark must rerun the task and recompute the
+            // lost with its executor and the cached partition with it; Spark must rerun the task and recompute the
             // partition.
             signal("STOP", executor.pid());
             Thread.sleep(2000);
@@ -229,7 +265,7 @@ class StandaloneClusterIT {
                     "no second attempt of a task in the event log");
 
             assertArrayEquals(
-                    localModel(),
+                    localModel(DEFAULTS),
                     Files.readAllBytes(out.resolve("model.lsm")),
                     "the model after losing an executor differs from the undisturbed local[2] run's");
         } finally {
@@ -310,10 +346,33 @@ class StandaloneClusterIT {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** deploy/lockstep train on local[2] with the same settings: the reference model, trained once per class. */
-    private static synchronized byte[] localModel() throws Exception {
-        if (localModel == null) {
-            Path out = tmp.resolve("local-run");
+    /**
+     * Submits {@code c} to the cluster and asserts that it ran to the end, every step on the tasks it planned (no
+     * fall-back warning), and made the model of its local[2] reference, bit for bit; returns the submission's result.
+     */
+    private static Processes.Result trainsTheLocalModel(Case c) throws Exception {
+        Path out = tmp.resolve("cluster-run-" + c.name().replaceAll("[^A-Za-z0-9]+", "-"));
+        Processes.Result r = Processes.run(submitCommand(out, c), TestData.projectDir(), RUN_TIMEOUT, env());
+        assertEquals(0, r.code(), c + ":\n" + r.err());
+        assertTrue(r.err().contains("[lockstep] done"), r.err());
+        assertTrue(r.err().contains(c.startLine()), "'" + c.startLine() + "' not in\n" + r.err());
+        assertFalse(
+                r.err().contains("[lockstep] warning"),
+                "every step went to the planned tasks, none fell back to a job per step:\n" + r.err());
+        assertArrayEquals(
+                localModel(c),
+                Files.readAllBytes(out.resolve("model.lsm")),
+                "cluster model (" + c + ") differs from local[2]'s");
+        return r;
+    }
+
+    /** deploy/lockstep train on local[2], a job per step, with the case's partitions and model settings. */
+    private static synchronized byte[] localModel(Case c) throws Exception {
+        List<String> settings = new ArrayList<>(List.of("--partitions", Integer.toString(c.partitions())));
+        settings.addAll(c.model());
+        byte[] model = localModels.get(settings);
+        if (model == null) {
+            Path out = tmp.resolve("local-run-" + localModels.size());
             List<String> cmd = new ArrayList<>(List.of(
                     Processes.launcher().toString(),
                     "train",
@@ -324,22 +383,21 @@ class StandaloneClusterIT {
                     "--out",
                     out.toString()));
             cmd.addAll(TRAIN);
+            cmd.addAll(settings);
             Processes.Result r = Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT);
             assertEquals(0, r.code(), r.err());
-            localModel = Files.readAllBytes(out.resolve("model.lsm"));
+            model = Files.readAllBytes(out.resolve("model.lsm"));
+            localModels.put(settings, model);
         }
-        return localModel;
+        return model;
     }
 
-    private static Processes.Result submit(Path out, String... more) throws Exception {
-        List<String> cmd = submitCommand(out);
-        cmd.addAll(List.of(more));
-        return Processes.run(cmd, TestData.projectDir(), RUN_TIMEOUT, env());
-    }
-
-    private static List<String> submitCommand(Path out) {
+    private static List<String> submitCommand(Path out, Case c) {
         List<String> cmd = new ArrayList<>(List.of(script("submit.sh").toString(), "--out", out.toString()));
         cmd.addAll(TRAIN);
+        cmd.addAll(List.of("--partitions", Integer.toString(c.partitions())));
+        cmd.addAll(c.model());
+        cmd.addAll(c.clusterOnly());
         return cmd;
     }
 
@@ -360,12 +418,15 @@ class StandaloneClusterIT {
         return env;
     }
 
+    /** stop-cluster.sh in this class's run directory (without env(), it would stop the default one's cluster). */
     private static void stopQuietly() {
         try {
-            new ProcessBuilder(script("stop-cluster.sh").toString())
-                    .inheritIO()
-                    .start()
-                    .waitFor(60, TimeUnit.SECONDS);
+            ProcessBuilder pb = new ProcessBuilder(script("stop-cluster.sh").toString()).inheritIO();
+            env().forEach((k, v) -> {
+                if (v == null) pb.environment().remove(k);
+                else pb.environment().put(k, v);
+            });
+            pb.start().waitFor(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             // best effort at JVM exit
         }

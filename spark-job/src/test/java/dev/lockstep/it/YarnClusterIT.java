@@ -173,8 +173,9 @@ class YarnClusterIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[lockstep] done"), "client mode: the driver's output is here\n" + r.err());
         assertTrue(
-                r.err().contains("resident for each epoch"),
-                "the two executors' slots hold both tasks for the epoch:\n" + r.err());
+                r.err().contains("resident for each epoch, gradients reduced among them (sharded exchange)"),
+                "the two executors' slots hold both tasks for the epoch, which reduce their gradients among "
+                        + "themselves:\n" + r.err());
         ApplicationReport app = cluster.awaitApplication("lockstep-it-client", 10);
         assertSucceeded(cluster.awaitEnd(app.getApplicationId(), 60), 1);
         assertModelAndMetrics(out);
