@@ -242,6 +242,10 @@ class StandaloneClusterIT {
             assertTrue(
                     r.err().contains("resident for each epoch"),
                     "the relaunched task took up its resident epoch:\n" + r.err());
+            assertFalse(
+                    r.err().contains("runs a job per step"),
+                    "the step in flight ran again on the resident tasks, none fell back to a job per step:\n"
+                            + r.err());
             assertTrue(
                     r.err().contains("Lost executor " + executorId + " on 127.0.0.1"),
                     "no lost executor in\n" + r.err());
@@ -393,7 +397,10 @@ class StandaloneClusterIT {
     }
 
     private static List<String> submitCommand(Path out, Case c) {
-        List<String> cmd = new ArrayList<>(List.of(script("submit.sh").toString(), "--out", out.toString()));
+        // Every worker's core, said up front: auto groups partitions for the executors asked for, not for those that
+        // happened to register first on a loaded machine.
+        List<String> cmd = new ArrayList<>(List.of(
+                script("submit.sh").toString(), "--conf", "spark.cores.max=" + WORKERS, "--out", out.toString()));
         cmd.addAll(TRAIN);
         cmd.addAll(List.of("--partitions", Integer.toString(c.partitions())));
         cmd.addAll(c.model());

@@ -55,6 +55,11 @@ public final class AnswerShape implements Serializable {
         return parameterCount;
     }
 
+    /** The rows of a step's sorted batch that task {@code task}'s partitions own. */
+    int[] batchShare(int task, int[] sortedBatchRows) {
+        return layout.batchShare(task, sortedBatchRows);
+    }
+
     /** The bytes of task {@code task}'s slice sum in a sliced answer. */
     long sliceBytes(int task) {
         return 4L * slices.length(task);

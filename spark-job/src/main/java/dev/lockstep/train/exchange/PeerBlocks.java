@@ -32,13 +32,16 @@ final class PeerBlocks {
         return new Peer(id.executorId(), id.host(), id.port());
     }
 
-    /** Stores {@code bytes} (not copied: never change them afterwards) under {@code name} in this executor. */
+    /**
+     * Stores {@code bytes} (not copied: never change them afterwards) under {@code name} in this executor's memory.
+     * Never on disk: Spark's disk store would read raw bytes back through its I/O encryption.
+     */
     static void put(String name, byte[] bytes) {
         boolean stored = manager()
                 .putBytes(
                         new TestBlockId(name),
                         new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
-                        StorageLevel.MEMORY_AND_DISK_SER(),
+                        StorageLevel.MEMORY_ONLY_SER(),
                         false,
                         ClassTag$.MODULE$.apply(byte[].class));
         if (!stored)

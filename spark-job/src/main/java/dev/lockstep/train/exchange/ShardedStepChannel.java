@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.rpc.RpcAddress;
@@ -38,6 +39,13 @@ public final class ShardedStepChannel implements StepChannel {
     private static final AtomicLong IDS = new AtomicLong();
     /** Rounds of one step before the channel stops starting new ones and leaves the step to the stall time. */
     static final int MAX_ROUNDS = 5;
+    /**
+     * How long after a task could not fetch a peer's blocks the step starts again if no task attempt replaced
+     * another meanwhile (a lost executor's replacement usually registers within it, and restarts the step itself).
+     */
+    static final long FAILED_GRACE_MILLIS = 5_000;
+    /** How often the driver, waiting for a step's answers, checks whether a failed round should start again. */
+    private static final long CHECK_MILLIS = 500;
 
     private static final byte[] END = ShardMessages.signal(ShardMessages.END);
     private static final byte[] ACK = ShardMessages.signal(ShardMessages.ACK);
@@ -65,7 +73,14 @@ public final class ShardedStepChannel implements StepChannel {
     private int roundsOfStep;
     private int roundPeersVersion;
     private boolean roundFailed;
+    private long roundFailedAt;
     private String lastFailure;
+    /** A fetch failure not yet told to the driver's warnings. */
+    private String untoldFailure;
+    /** The round whose barrier of each phase was last released: a READY of it sent again is let through. */
+    private final long[] released = {-1, -1};
+    /** Rounds started so far: a new round is progress for the stall time as an answer is. */
+    private long roundsStarted;
     /** Why the first round restarted since the driver last asked ({@link #refusals}), and how many did. */
     private String firstRestart;
 
@@ -115,10 +130,14 @@ public final class ShardedStepChannel implements StepChannel {
         roundsOfStep++;
         roundPeersVersion = peersVersion;
         roundFailed = false;
+        roundsStarted++;
         byte[][] next = new byte[slices.count()][];
         for (int k = 0; k < next.length; k++) {
             next[k] = ShardMessages.order(
-                    round, step.epoch(), step.batchRows(), slices.cut(step.parameters(), k, wire.bytesPerValue()));
+                    round,
+                    step.epoch(),
+                    shape.batchShare(k, step.batchRows()),
+                    slices.cut(step.parameters(), k, wire.bytesPerValue()));
         }
         orders = next;
         board.publish(new StepOrder(round, step.epoch(), step.batchRows(), null), () -> {});
@@ -145,9 +164,36 @@ public final class ShardedStepChannel implements StepChannel {
         polls.clear();
     }
 
+    /**
+     * As {@link StepChannel#await}; a new round counts as progress, and a round a task could not complete starts
+     * again after {@link #FAILED_GRACE_MILLIS} when no replacement did so first.
+     */
     @Override
     public PartialGradient[] await(long stallMillis) {
-        return board.await(stallMillis);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMillis);
+        long seenRounds = rounds();
+        int seenAnswers = board.answered();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            PartialGradient[] answers =
+                    board.await(Math.max(1, Math.min(CHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+            if (answers != null) return answers;
+            synchronized (this) {
+                if (roundFailed && inFlight() && System.currentTimeMillis() - roundFailedAt >= FAILED_GRACE_MILLIS)
+                    restartRound(lastFailure);
+            }
+            if (rounds() != seenRounds || board.answered() != seenAnswers) {
+                seenRounds = rounds();
+                seenAnswers = board.answered();
+                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMillis);
+            } else if (System.nanoTime() >= deadline) {
+                return null;
+            }
+        }
+    }
+
+    private synchronized long rounds() {
+        return roundsStarted;
     }
 
     @Override
@@ -177,13 +223,26 @@ public final class ShardedStepChannel implements StepChannel {
             firstRestart = null;
             restarts = 0;
         }
-        if (restarted == null) return refused;
-        return refused == null ? restarted : refused + "; " + restarted;
+        String failure;
+        synchronized (this) {
+            failure = untoldFailure;
+            untoldFailure = null;
+        }
+        String line = null;
+        for (String part : new String[] {refused, failure, restarted}) {
+            if (part != null) line = line == null ? part : line + "; " + part;
+        }
+        return line;
     }
 
     /** Bytes the driver received and sent over the channel so far: {in, out}. */
     public synchronized long[] driverBytes() {
         return new long[] {bytesIn, bytesOut};
+    }
+
+    /** Where the driver's endpoint is, for a test to send it a message of its own. */
+    RpcEndpointRef endpointRef() {
+        return self;
     }
 
     @Override
@@ -258,6 +317,10 @@ public final class ShardedStepChannel implements StepChannel {
             reply(context, RESTART);
             return;
         }
+        if (released[r.phase()] == round) { // sent again after its first ask timed out at the task
+            reply(context, ShardMessages.go(peersVersion, r.peersVersion() == peersVersion ? null : peers.clone()));
+            return;
+        }
         Map<Integer, Waiting> barrier = barriers.get(r.phase());
         Waiting earlier = barrier.put(task, new Waiting(context, r.peersVersion()));
         if (earlier != null) reply(earlier.context(), RESTART);
@@ -266,14 +329,17 @@ public final class ShardedStepChannel implements StepChannel {
             reply(w.context(), ShardMessages.go(peersVersion, w.peersVersion() == peersVersion ? null : peers.clone()));
         }
         barrier.clear();
+        released[r.phase()] = round;
     }
 
     private synchronized void failed(RpcCallContext context, ShardMessages.Failed f) {
         shape.checkTask(f.from());
         reply(context, ACK);
         if (f.step() != round || !inFlight()) return;
+        if (!roundFailed) roundFailedAt = System.currentTimeMillis();
         roundFailed = true;
         lastFailure = "task " + f.from().task() + " could not fetch a peer's slices: " + f.why();
+        if (untoldFailure == null) untoldFailure = lastFailure;
         // Peers that changed since the round began are why; with none, the replacement's registration restarts it.
         if (peersVersion != roundPeersVersion) restartRound(lastFailure);
     }

@@ -84,6 +84,16 @@ public final class StepBoard {
         }
     }
 
+    /** How many tasks have answered the current step. */
+    int answered() {
+        lock.lock();
+        try {
+            return answered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether every task has answered the current step. */
     boolean answeredAll() {
         lock.lock();

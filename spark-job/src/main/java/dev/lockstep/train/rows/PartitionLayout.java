@@ -4,6 +4,7 @@ import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -47,6 +48,21 @@ public final class PartitionLayout implements Serializable {
     public int end(int task) {
         checkTask(task);
         return Math.min(partitions, (task + 1) * perTask);
+    }
+
+    /**
+     * The rows of a step's sorted batch that task {@code task}'s partitions own: all it needs of the batch, so that
+     * what the driver sends the tasks adds up to the batch once, not once per task.
+     */
+    public int[] batchShare(int task, int[] sortedBatchRows) {
+        if (bounds == null) bounds = RowBlocks.partitionBounds(rows, partitions);
+        long lo = bounds[first(task)];
+        long hi = bounds[end(task)];
+        int from = 0;
+        while (from < sortedBatchRows.length && sortedBatchRows[from] < lo) from++;
+        int to = from;
+        while (to < sortedBatchRows.length && sortedBatchRows[to] < hi) to++;
+        return Arrays.copyOfRange(sortedBatchRows, from, to);
     }
 
     /**

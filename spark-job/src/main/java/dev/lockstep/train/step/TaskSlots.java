@@ -32,6 +32,8 @@ final class TaskSlots {
     /** The slots now once there are {@code enough}, or as many as registered within the wait described above. */
     static int await(JavaSparkContext sc, int enough) {
         SparkConf conf = sc.getConf();
+        // Under dynamic allocation executors come with the work: waiting before the first job would bring none.
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) return now(sc);
         long bound = conf.getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s");
         return await(
                 () -> now(sc),

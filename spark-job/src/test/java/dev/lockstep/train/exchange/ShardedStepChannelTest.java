@@ -118,12 +118,12 @@ class ShardedStepChannelTest {
         }
     }
 
+    /** Over Spark's RPC anyone who reaches the endpoint can send: a slice of the wrong size fails its sender only. */
     @Test
     void anAnswerWhoseSliceDoesNotFitIsRefused() {
         SharedSpark.context();
         try (ShardedStepChannel channel = ShardedStepChannel.open(TWO_TASKS, WirePrecision.FLOAT32)) {
             channel.publish(new StepOrder(0, 0, new int[] {1}, new byte[4 * PARAMETERS]));
-            AnswerShape sliced = TWO_TASKS.sliced(new Slices(PARAMETERS, 2));
             PartialGradient tooLong = PartialGradient.sliced(
                     new int[] {1},
                     new int[] {2},
@@ -133,9 +133,21 @@ class ShardedStepChannelTest {
                     0,
                     PartialGradient.taskTime(1, 2, 3, 4));
             byte[] message = ShardMessages.answer(new TaskAttempt(1, 0, 9), 0, tooLong);
-            IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> ShardMessages.readAnswer(message, sliced));
-            assertEquals("answer of task 1 attempt 0 (TID 9): a slice of 28 bytes, expected 12", e.getMessage());
+            Exception e = assertThrows(
+                    Exception.class,
+                    () -> channel.endpointRef()
+                            .askSync(
+                                    message,
+                                    new org.apache.spark.rpc.RpcTimeout(
+                                            scala.concurrent.duration.FiniteDuration.apply(30, TimeUnit.SECONDS),
+                                            "test"),
+                                    scala.reflect.ClassTag$.MODULE$.apply(byte[].class)));
+            Throwable cause = e;
+            while (cause.getCause() != null) cause = cause.getCause();
+            String why = "answer of task 1 attempt 0 (TID 9): a slice of 28 bytes, expected 12";
+            assertEquals(why, cause.getMessage(), "what the sender is told");
+            assertEquals("refused a step message: " + why, channel.refusals());
+            assertEquals(null, channel.refusals(), "told once");
         }
     }
 

@@ -488,9 +488,13 @@ class ResidentEpochTest {
         JavaSparkContext sc = SharedSpark.context();
         int[][] batches = {{1, 5, 600, 900}, {2, 7, 501, 999}, {0, 999}};
         for (WirePrecision wire : WirePrecision.values()) {
-            for (int perTask : new int[] {1, 2}) {
+            // {partitions, per task}: one task per partition, one task of both, and two tasks each sending a node of
+            // two
+            // partitions (float32 on the wire whatever the leaves' precision).
+            for (int[] grouping : new int[][] {{2, 1}, {2, 2}, {4, 2}}) {
+                int perTask = grouping[1];
                 try (CachedRows rows = CachedRows.cache(
-                        sc, new InMemoryRows(TestData.sample().slice(0, 1000)), 2, perTask, "rpc-channel")) {
+                        sc, new InMemoryRows(TestData.sample().slice(0, 1000)), grouping[0], perTask, "rpc-channel")) {
                     SyncStep step = new SyncStep(sc, arch, wire);
                     // Before the epoch's job takes both of local[2]'s slots.
                     SyncStep.Result[] expected = new SyncStep.Result[batches.length];
@@ -507,7 +511,8 @@ class ResidentEpochTest {
                     try {
                         for (int i = 0; i < batches.length; i++) {
                             SyncStep.Result got = epoch.gradient(params, batches[i], "over rpc");
-                            String what = exchange + ", " + wire + ", " + perTask + " per task, step " + (i + 1);
+                            String what = exchange + ", " + wire + ", " + grouping[0] + " partitions, " + perTask
+                                    + " per task, step " + (i + 1);
                             assertArrayEquals(
                                     FloatBits.of(expected[i].gradientSum()), FloatBits.of(got.gradientSum()), what);
                             assertEquals(expected[i].lossSum(), got.lossSum(), 0, what);
