@@ -1,6 +1,5 @@
 package dev.lockstep.train.exchange;
 
-import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,7 @@ public final class RpcStepChannel implements StepChannel {
         board = new StepBoard(shape);
         env = SparkEnv.get().rpcEnv();
         name = "lockstep-steps-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-        self = env.setupEndpoint(name, new BytesEndpoint(env, this::handle));
+        self = env.setupEndpoint(name, new BytesEndpoint(env, this::handle, board::refuse));
     }
 
     public static RpcStepChannel open(AnswerShape shape) {
@@ -103,30 +102,24 @@ public final class RpcStepChannel implements StepChannel {
     }
 
     /**
-     * On the driver's RPC threads, one message at a time. Anyone who reaches the endpoint can send one, so a message
-     * that is damaged, does not fit the model ({@link AnswerShape}) or comes from no task of the epoch is refused:
-     * nothing of it is kept, the sender gets the reason as its failure, and the driver a warning.
+     * On the driver's RPC threads, one message at a time. A message that is damaged, does not fit the model ({@link
+     * AnswerShape}) or comes from no task of the epoch throws, and is refused ({@link BytesEndpoint}): nothing of it
+     * is kept.
      */
     private void handle(RpcCallContext context, byte[] message) {
-        try {
-            switch (StepMessages.type(message)) {
-                case StepMessages.NEXT -> {
-                    StepMessages.Next n = StepMessages.readNext(message);
-                    if (n.task() < 0 || n.task() >= board.tasks())
-                        throw new IllegalArgumentException("a poll of no task: " + n.task());
-                    board.poll(
-                            n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
-                }
-                case StepMessages.ANSWER -> {
-                    StepMessages.Answer a = StepMessages.readAnswer(message, board.shape());
-                    board.answer(a.from(), a.step(), a.partial());
-                    context.reply(ACK);
-                }
-                default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
+        switch (StepMessages.type(message)) {
+            case StepMessages.NEXT -> {
+                StepMessages.Next n = StepMessages.readNext(message);
+                if (n.task() < 0 || n.task() >= board.tasks())
+                    throw new IllegalArgumentException("a poll of no task: " + n.task());
+                board.poll(n.after(), o -> context.reply(o.isEnd() ? END : currentMessage), () -> polls.add(context));
             }
-        } catch (IllegalArgumentException | BufferUnderflowException e) {
-            board.refuse(String.valueOf(e.getMessage()));
-            context.sendFailure(e);
+            case StepMessages.ANSWER -> {
+                StepMessages.Answer a = StepMessages.readAnswer(message, board.shape());
+                board.answer(a.from(), a.step(), a.partial());
+                context.reply(ACK);
+            }
+            default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
         }
     }
 

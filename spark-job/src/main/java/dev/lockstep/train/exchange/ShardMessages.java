@@ -3,7 +3,6 @@ package dev.lockstep.train.exchange;
 import dev.lockstep.train.timing.StepTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,17 +42,13 @@ final class ShardMessages {
     record Hello(TaskAttempt from, Peer peer) {}
 
     static byte[] hello(TaskAttempt from, Peer peer) {
-        byte[] id = text(peer.executorId());
-        byte[] host = text(peer.host());
-        ByteBuffer b = start(HELLO, from, 4 + id.length + 4 + host.length + 4);
-        b.putInt(id.length).put(id).putInt(host.length).put(host).putInt(peer.port());
-        return b.array();
+        return putPeer(start(HELLO, from, peerBytes(peer)), peer).array();
     }
 
     static Hello readHello(byte[] m) {
         ByteBuffer b = StepMessages.body(m, HELLO);
         TaskAttempt from = attempt(b);
-        return StepMessages.done(b, new Hello(from, new Peer(readText(b), readText(b), b.getInt())));
+        return StepMessages.done(b, new Hello(from, readPeer(b)));
     }
 
     record Next(TaskAttempt from, long after) {}
@@ -149,25 +144,22 @@ final class ShardMessages {
         if (n < 0 || n > b.remaining() / 12)
             throw new IllegalArgumentException("damaged step message: " + n + " peers");
         Peer[] peers = new Peer[n];
-        for (int i = 0; i < n; i++) peers[i] = new Peer(readText(b), readText(b), b.getInt());
+        for (int i = 0; i < n; i++) peers[i] = readPeer(b);
         return StepMessages.done(b, new Go(version, peers));
     }
 
     record Answer(TaskAttempt from, long step, PartialGradient partial) {}
 
-    /** The parts of its time a task's answer carries, in their order on the wire. */
-    private static final List<StepTime.Part> TASK_PARTS =
-            List.of(StepTime.Part.FETCH, StepTime.Part.COMPUTE, StepTime.Part.TASK_START, StepTime.Part.TASK_END);
-
     static byte[] answer(TaskAttempt from, long step, PartialGradient p) {
         byte[] slice = p.slice.bytes();
         int nodes = p.losses.length;
-        ByteBuffer b = start(ANSWER, from, 8 + 4 + nodes * 16 + 4 + slice.length + 4 + 4 + 8 * TASK_PARTS.size());
+        ByteBuffer b =
+                start(ANSWER, from, 8 + 4 + nodes * 16 + 4 + slice.length + 4 + 4 + 8 * StepMessages.TASK_PARTS.size());
         b.putLong(step).putInt(nodes);
         for (int i = 0; i < nodes; i++)
             b.putInt(p.nodeLo[i]).putInt(p.nodeHi[i]).putDouble(p.losses[i]);
         b.putInt(slice.length).put(slice).putInt(p.rows).putInt(p.correct);
-        for (StepTime.Part part : TASK_PARTS) b.putLong(p.time.nanos(part));
+        for (StepTime.Part part : StepMessages.TASK_PARTS) b.putLong(p.time.nanos(part));
         return b.array();
     }
 
@@ -202,7 +194,7 @@ final class ShardMessages {
         int rows = b.getInt();
         int correct = b.getInt();
         StepTime time = StepTime.NONE;
-        for (StepTime.Part part : TASK_PARTS) time = time.with(part, b.getLong());
+        for (StepTime.Part part : StepMessages.TASK_PARTS) time = time.with(part, b.getLong());
         PartialGradient p = PartialGradient.sliced(lo, hi, losses, ExchangedBytes.inline(slice), rows, correct, time);
         return StepMessages.done(b, new Answer(from, step, p));
     }
@@ -233,6 +225,21 @@ final class ShardMessages {
 
     private static TaskAttempt attempt(ByteBuffer b) {
         return new TaskAttempt(b.getInt(), b.getInt(), b.getLong());
+    }
+
+    /** A peer on the wire: executor id and host as texts, then the port. */
+    private static int peerBytes(Peer p) {
+        return 4 + text(p.executorId()).length + 4 + text(p.host()).length + 4;
+    }
+
+    private static ByteBuffer putPeer(ByteBuffer b, Peer p) {
+        byte[] id = text(p.executorId());
+        byte[] host = text(p.host());
+        return b.putInt(id.length).put(id).putInt(host.length).put(host).putInt(p.port());
+    }
+
+    private static Peer readPeer(ByteBuffer b) {
+        return new Peer(readText(b), readText(b), b.getInt());
     }
 
     private static byte[] text(String s) {

@@ -1,7 +1,6 @@
 package dev.lockstep.train.exchange;
 
 import dev.lockstep.train.sum.WirePrecision;
-import java.nio.BufferUnderflowException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class ShardedStepChannel implements StepChannel {
         peers = new Peer[nodes.tasks()];
         env = SparkEnv.get().rpcEnv();
         name = "lockstep-shards-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-        self = env.setupEndpoint(name, new BytesEndpoint(env, this::handle));
+        self = env.setupEndpoint(name, new BytesEndpoint(env, this::handle, board::refuse));
     }
 
     /** @param shape the answers of tasks that send whole gradients: the layout and the model's size */
@@ -263,25 +262,20 @@ public final class ShardedStepChannel implements StepChannel {
      * the reason as its failure, and the driver a warning.
      */
     private void handle(RpcCallContext context, byte[] message) {
-        try {
-            synchronized (this) {
-                bytesIn += message.length;
+        synchronized (this) {
+            bytesIn += message.length;
+        }
+        switch (ShardMessages.type(message)) {
+            case ShardMessages.HELLO -> hello(context, ShardMessages.readHello(message));
+            case ShardMessages.NEXT -> next(context, ShardMessages.readNext(message));
+            case ShardMessages.READY -> ready(context, ShardMessages.readReady(message));
+            case ShardMessages.ANSWER -> {
+                ShardMessages.Answer a = ShardMessages.readAnswer(message, shape);
+                if (isRegistered(a.from())) board.answer(a.from(), a.step(), a.partial());
+                reply(context, ACK);
             }
-            switch (ShardMessages.type(message)) {
-                case ShardMessages.HELLO -> hello(context, ShardMessages.readHello(message));
-                case ShardMessages.NEXT -> next(context, ShardMessages.readNext(message));
-                case ShardMessages.READY -> ready(context, ShardMessages.readReady(message));
-                case ShardMessages.ANSWER -> {
-                    ShardMessages.Answer a = ShardMessages.readAnswer(message, shape);
-                    if (isRegistered(a.from())) board.answer(a.from(), a.step(), a.partial());
-                    reply(context, ACK);
-                }
-                case ShardMessages.FAILED -> failed(context, ShardMessages.readFailed(message));
-                default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
-            }
-        } catch (IllegalArgumentException | BufferUnderflowException e) {
-            board.refuse(String.valueOf(e.getMessage()));
-            context.sendFailure(e);
+            case ShardMessages.FAILED -> failed(context, ShardMessages.readFailed(message));
+            default -> throw new IllegalArgumentException("unexpected step message " + message[0]);
         }
     }
 

@@ -75,7 +75,7 @@ public final class StepMessages {
     /** Around each node's gradient bytes: its partitions [lo, hi), its loss, the gradient's length. */
     public static final int ANSWER_PER_NODE = 4 + 4 + 8 + 4;
     /** The parts of its time a task's answer carries, in their order on the wire. */
-    private static final List<StepTime.Part> TASK_PARTS =
+    static final List<StepTime.Part> TASK_PARTS =
             List.of(StepTime.Part.FETCH, StepTime.Part.COMPUTE, StepTime.Part.TASK_START, StepTime.Part.TASK_END);
     /** After the last node: rows, rows right, the task's time. */
     public static final int ANSWER_TRAILER = 4 + 4 + 8 * 4;
