@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.train.step.BatchGradient;
+import dev.lockstep.train.rows.PartitionLayout;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -50,10 +50,10 @@ class BatchPlanTest {
     @Test
     void lowerBoundFindsEachPartitionsShare() {
         int[] rows = {3, 9, 10, 10, 25};
-        assertEquals(0, BatchGradient.lowerBound(rows, 0));
-        assertEquals(1, BatchGradient.lowerBound(rows, 4));
-        assertEquals(2, BatchGradient.lowerBound(rows, 10));
-        assertEquals(4, BatchGradient.lowerBound(rows, 11));
-        assertEquals(5, BatchGradient.lowerBound(rows, 26));
+        assertEquals(0, PartitionLayout.lowerBound(rows, 0));
+        assertEquals(1, PartitionLayout.lowerBound(rows, 4));
+        assertEquals(2, PartitionLayout.lowerBound(rows, 10));
+        assertEquals(4, PartitionLayout.lowerBound(rows, 11));
+        assertEquals(5, PartitionLayout.lowerBound(rows, 26));
     }
 }

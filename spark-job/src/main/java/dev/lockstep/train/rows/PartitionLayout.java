@@ -56,13 +56,18 @@ public final class PartitionLayout implements Serializable {
      */
     public int[] batchShare(int task, int[] sortedBatchRows) {
         if (bounds == null) bounds = RowBlocks.partitionBounds(rows, partitions);
-        long lo = bounds[first(task)];
-        long hi = bounds[end(task)];
-        int from = 0;
-        while (from < sortedBatchRows.length && sortedBatchRows[from] < lo) from++;
-        int to = from;
-        while (to < sortedBatchRows.length && sortedBatchRows[to] < hi) to++;
-        return Arrays.copyOfRange(sortedBatchRows, from, to);
+        return Arrays.copyOfRange(
+                sortedBatchRows,
+                lowerBound(sortedBatchRows, bounds[first(task)]),
+                lowerBound(sortedBatchRows, bounds[end(task)]));
+    }
+
+    /** The first index of {@code sorted} whose value is at least {@code key}: where a partition's share begins. */
+    public static int lowerBound(int[] sorted, long key) {
+        int i = Arrays.binarySearch(sorted, (int) Math.min(key, Integer.MAX_VALUE));
+        if (i < 0) return -i - 1;
+        while (i > 0 && sorted[i - 1] == key) i--;
+        return i;
     }
 
     /**

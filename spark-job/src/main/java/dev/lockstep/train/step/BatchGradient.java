@@ -2,7 +2,7 @@ package dev.lockstep.train.step;
 
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.nn.Mlp;
-import java.util.Arrays;
+import dev.lockstep.train.rows.PartitionLayout;
 import java.util.Iterator;
 
 /**
@@ -27,8 +27,8 @@ public final class BatchGradient {
         int filled = 0;
         while (blocks.hasNext()) {
             RowBlock block = blocks.next();
-            int from = lowerBound(batchRows, block.firstRow());
-            int to = lowerBound(batchRows, block.firstRow() + block.count());
+            int from = PartitionLayout.lowerBound(batchRows, block.firstRow());
+            int to = PartitionLayout.lowerBound(batchRows, block.firstRow() + block.count());
             for (int i = from; i < to; i++) {
                 int local = (int) (batchRows[i] - block.firstRow());
                 input.copy(block.pixels(), local * features, batchRows[i], epoch, mlp.input(), filled * features);
@@ -47,12 +47,5 @@ public final class BatchGradient {
         loss += mlp.accumulateGradient(n, labels, gradient);
         correct += mlp.lastCorrect();
         rows += n;
-    }
-
-    public static int lowerBound(int[] sorted, long key) {
-        int i = Arrays.binarySearch(sorted, (int) Math.min(key, Integer.MAX_VALUE));
-        if (i < 0) return -i - 1;
-        while (i > 0 && sorted[i - 1] == key) i--;
-        return i;
     }
 }
