@@ -8,7 +8,6 @@ import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +83,31 @@ public final class RunReport {
                 "Confusion matrix (rows: true label)");
         add(conf, html, pngs, pngDir, "class-accuracy.png", ClassAccuracyChart.draw(confusion), "Accuracy per class");
         html.confusion(confusion);
+        if (!model.isImage()) {
+            // Rows that are not pictures have nothing to draw as one: the charts above say everything.
+            String why = "the model's input (" + model.architecture().inputSize() + " features) is not an image";
+            notes.add("no digit grids, weights or imagined inputs: " + why);
+            html.paragraph("No digit grids, first-layer weights or imagined inputs: " + why + ".");
+        } else {
+            pictures(conf, html, pngs, notes, pngDir, model, metrics, dataOverride, evalName);
+        }
+        html.heading("Configuration").table("config", asMap(metrics.get("config")));
+
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
+        return new Written(htmlUri, pngs, notes);
+    }
+
+    /** The image model's pictures: scored digits, its worst mistakes, first-layer weights, imagined classes. */
+    private static void pictures(
+            Configuration conf,
+            HtmlReport html,
+            List<String> pngs,
+            List<String> notes,
+            String pngDir,
+            MlpModel model,
+            Map<String, Object> metrics,
+            String dataOverride,
+            String evalName) {
         try {
             LabeledImages data = EvalData.load(conf, metrics, dataOverride);
             Scores scores = Scores.of(new Classifier(model), data);
@@ -110,33 +134,23 @@ public final class RunReport {
         }
 
         html.heading("What the network learned");
-        BufferedImage weights = WeightTiles.draw(model.architecture(), model.parameters());
-        if (weights != null) {
-            add(
-                    conf,
-                    html,
-                    pngs,
-                    pngDir,
-                    "weights.png",
-                    Png.of(weights),
-                    "First-layer weights of up to " + WeightTiles.MAX_UNITS
-                            + " hidden units (red excites, blue inhibits)");
-            add(
-                    conf,
-                    html,
-                    pngs,
-                    pngDir,
-                    "imagine.png",
-                    Png.of(Imagine.all(model, 3)),
-                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
-                            + "blank image)");
-        } else {
-            notes.add("no weight or imagined pictures: the input is not a square image");
-        }
-        html.heading("Configuration").table("config", asMap(metrics.get("config")));
-
-        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
-        return new Written(htmlUri, pngs, notes);
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "weights.png",
+                Png.of(WeightTiles.draw(model)),
+                "First-layer weights of up to " + WeightTiles.MAX_UNITS + " hidden units (red excites, blue inhibits)");
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "imagine.png",
+                Png.of(Imagine.all(model, 3)),
+                "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
+                        + "blank image)");
     }
 
     private static void add(
