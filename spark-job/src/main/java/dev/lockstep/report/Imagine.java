@@ -9,7 +9,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 
 /**
  * "What does the network think a 3 looks like?": starting from a blank image, gradient ascent on the input for

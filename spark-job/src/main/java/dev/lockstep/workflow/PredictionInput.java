@@ -84,12 +84,13 @@ public record PredictionInput(String uri, Kind kind) {
         for (PredictionInput input : inputs) {
             if (input.kind != Kind.IMAGE) continue;
             String takes = model.isImage()
-                    ? n + " inputs (" + model.height() + "x" + model.width() + " images); score IDX or CSV files of " + n
-                            + "-pixel rows with it"
+                    ? n + " inputs (" + model.height() + "x" + model.width() + " images); score IDX or CSV files of "
+                            + n + "-pixel rows with it"
                     : n + " features that are not a picture; score CSV rows of " + n + " values with it";
-            throw new LockstepException(input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
-                    + " images (" + MnistImage.SIDE * MnistImage.SIDE + " inputs), but the model " + modelUri
-                    + " takes " + takes + ", or use a model trained on 28x28 images");
+            throw new LockstepException(
+                    input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
+                            + " images (" + MnistImage.SIDE * MnistImage.SIDE + " inputs), but the model " + modelUri
+                            + " takes " + takes + ", or use a model trained on 28x28 images");
         }
     }
 
@@ -110,7 +111,8 @@ public record PredictionInput(String uri, Kind kind) {
     TableRows rowsFor(Configuration conf, MlpModel model) {
         int inputs = model.architecture().inputSize();
         if (kind == Kind.CSV && !model.isImage()) {
-            FeatureCsv.Rows rows = FeatureCsv.read(conf, uri, inputs, model.architecture().outputSize());
+            FeatureCsv.Rows rows =
+                    FeatureCsv.read(conf, uri, inputs, model.architecture().outputSize());
             return new TableRows(rows.block(), rows.labelled());
         }
         LabeledImages rows;

@@ -44,7 +44,12 @@ class PredictFeaturesTest {
         StringBuilder b = new StringBuilder(labelled ? "label,a,b,c\n" : "a,b,c\n");
         for (int r = 0; r < ROWS.length; r++) {
             if (labelled) b.append(LABELS[r]).append(',');
-            b.append(ROWS[r][0]).append(',').append(ROWS[r][1]).append(',').append(ROWS[r][2]).append('\n');
+            b.append(ROWS[r][0])
+                    .append(',')
+                    .append(ROWS[r][1])
+                    .append(',')
+                    .append(ROWS[r][2])
+                    .append('\n');
         }
         Path p = tmp.resolve(name);
         Files.writeString(p, b);

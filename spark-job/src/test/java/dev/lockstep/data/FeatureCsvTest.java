@@ -43,8 +43,8 @@ class FeatureCsvTest {
 
     @Test
     void badRowsAreOneLineNamingTheLine() throws Exception {
-        String message = assertThrows(DataFormatException.class, () -> read("1,2\n"))
-                .getMessage();
+        String message =
+                assertThrows(DataFormatException.class, () -> read("1,2\n")).getMessage();
         assertTrue(
                 message.endsWith("line 1: 2 fields, but the model takes 3 features: give 3 values a row, or a label "
                         + "and 3 values"),
