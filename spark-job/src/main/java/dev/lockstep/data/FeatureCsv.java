@@ -2,6 +2,7 @@ package dev.lockstep.data;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -43,6 +44,12 @@ public final class FeatureCsv {
         this.budget = budget;
         this.features = features;
         this.classes = classes;
+    }
+
+    /** True for a CSV file's name ({@code .csv}, {@code .csv.gz}), not a list of files. */
+    public static boolean isCsv(String uri) {
+        String name = uri.toLowerCase(Locale.ROOT);
+        return !uri.contains(",") && (name.endsWith(".csv") || name.endsWith(".csv.gz"));
     }
 
     /** The rows of {@code uri} for a model taking {@code features} values and scoring {@code classes} classes. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** predict and imagine with a model whose input is 3 float features, not a picture, and 3 classes. */
+/** predict, evaluate and imagine with a model whose input is 3 float features, not a picture, and 3 classes. */
 class PredictFeaturesTest {
     @TempDir
     static Path tmp;
@@ -99,6 +99,30 @@ class PredictFeaturesTest {
                     p[2]);
             assertEquals(expected, lines.get(r + 1));
         }
+    }
+
+    @Test
+    void evaluateReadsTheSameLabelledCsvAndScoresAsTheClassifier() throws Exception {
+        Path rows = csv("evaluate.csv", true);
+        Classifier c = new Classifier(model);
+        int correct = 0;
+        for (int r = 0; r < ROWS.length; r++) if (c.predict(ROWS[r]) == LABELS[r]) correct++;
+        Outcome e = run("evaluate", "--model", modelFile.toString(), "--test", rows.toString(), "--partitions", "2");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("(3 rows)"), e.out());
+        assertTrue(
+                e.out().contains(String.format(Locale.ROOT, "accuracy %.2f%%", 100.0 * correct / ROWS.length)),
+                e.out());
+
+        Outcome unlabelled = run(
+                "evaluate",
+                "--model",
+                modelFile.toString(),
+                "--test",
+                csv("plain.csv", false).toString());
+        assertEquals(1, unlabelled.code(), unlabelled.err());
+        assertEquals(1, unlabelled.errorLines().size(), unlabelled.err());
+        assertTrue(unlabelled.errorLines().get(0).endsWith("evaluate needs a label first, then the 3 values"));
     }
 
     @Test
