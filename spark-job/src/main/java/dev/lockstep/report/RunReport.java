@@ -40,8 +40,11 @@ public final class RunReport {
         List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
         MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
         String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
-        List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"), metricsUri);
-        if (confusion.size() != model.architecture().outputSize()) {
+        // A run without evaluation rows records none: its report is the curves, configuration and pictures.
+        boolean evaluated = metrics.get("confusion_matrix") != null
+                || !(metrics.get("eval_rows") instanceof Number n && n.longValue() == 0);
+        List<List<Long>> confusion = evaluated ? confusion(metrics.get("confusion_matrix"), metricsUri) : null;
+        if (evaluated && confusion.size() != model.architecture().outputSize()) {
             throw new LockstepException(metricsUri + ": confusion_matrix has " + confusion.size()
                     + " rows but the model has " + model.architecture().outputSize() + " classes");
         }
@@ -72,6 +75,30 @@ public final class RunReport {
                         + evalName);
         html.grid("history", historyHeader(), historyRows(history));
 
+        if (evaluated) errors(conf, html, pngs, pngDir, evalName, confusion);
+        else html.heading("Errors").paragraph("The run had no evaluation rows: nothing was scored.");
+        if (!model.isImage()) {
+            // Rows that are not pictures have nothing to draw as one: the charts above say everything.
+            String why = "the model's input (" + model.architecture().inputSize() + " features) is not an image";
+            notes.add("no digit grids, weights or imagined inputs: " + why);
+            html.paragraph("No digit grids, first-layer weights or imagined inputs: " + why + ".");
+        } else {
+            pictures(conf, html, pngs, notes, pngDir, model, evaluated ? metrics : null, dataOverride, evalName);
+        }
+        html.heading("Configuration").table("config", asMap(metrics.get("config")));
+
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
+        return new Written(htmlUri, pngs, notes);
+    }
+
+    /** The confusion matrix as a heatmap and a table, and the accuracy of each class. */
+    private static void errors(
+            Configuration conf,
+            HtmlReport html,
+            List<String> pngs,
+            String pngDir,
+            String evalName,
+            List<List<Long>> confusion) {
         html.heading("Errors on the " + evalName + " set");
         add(
                 conf,
@@ -83,21 +110,12 @@ public final class RunReport {
                 "Confusion matrix (rows: true label)");
         add(conf, html, pngs, pngDir, "class-accuracy.png", ClassAccuracyChart.draw(confusion), "Accuracy per class");
         html.confusion(confusion);
-        if (!model.isImage()) {
-            // Rows that are not pictures have nothing to draw as one: the charts above say everything.
-            String why = "the model's input (" + model.architecture().inputSize() + " features) is not an image";
-            notes.add("no digit grids, weights or imagined inputs: " + why);
-            html.paragraph("No digit grids, first-layer weights or imagined inputs: " + why + ".");
-        } else {
-            pictures(conf, html, pngs, notes, pngDir, model, metrics, dataOverride, evalName);
-        }
-        html.heading("Configuration").table("config", asMap(metrics.get("config")));
-
-        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
-        return new Written(htmlUri, pngs, notes);
     }
 
-    /** The image model's pictures: scored digits, its worst mistakes, first-layer weights, imagined classes. */
+    /**
+     * The image model's pictures: scored digits and its worst mistakes (not without {@code metrics}, for a run without
+     * evaluation rows), first-layer weights, imagined classes.
+     */
     private static void pictures(
             Configuration conf,
             HtmlReport html,
@@ -109,6 +127,7 @@ public final class RunReport {
             String dataOverride,
             String evalName) {
         try {
+            if (metrics == null) throw new LockstepException("the run had no evaluation rows");
             LabeledImages data = EvalData.load(conf, metrics, dataOverride);
             Scores scores = Scores.of(new Classifier(model), data);
             add(
