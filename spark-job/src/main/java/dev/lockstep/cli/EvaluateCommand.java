@@ -2,12 +2,15 @@ package dev.lockstep.cli;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.DataFormatException;
+import dev.lockstep.data.FeatureCsv;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.Evaluator;
+import dev.lockstep.train.rows.BlockRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Evaluation;
@@ -51,7 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--test",
             paramLabel = "PATH",
-            description = "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV.")
+            description =
+                    "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV (for a model "
+                            + "that does not take images: a label, then the model's features as numbers).")
     String test;
 
     @Option(
@@ -97,9 +102,20 @@ final class EvaluateCommand implements Callable<Integer> {
 
         MlpModel m = ModelFile.read(hadoop, model);
         LabeledImages rows = null;
+        RowSource featureRows = null;
         String description;
         if (format != null) {
             description = format + " " + (test != null ? test : data); // read once Spark runs
+        } else if (test != null && !m.isImage() && FeatureCsv.isCsv(test)) {
+            // A model of features that are not pixels reads CSV rows of numbers, as predict does.
+            FeatureCsv.Rows csv = FeatureCsv.read(
+                    hadoop, test, m.architecture().inputSize(), m.architecture().outputSize());
+            if (!csv.labelled()) {
+                throw new DataFormatException(test + ": rows of " + csv.features() + " values have no label: evaluate "
+                        + "needs a label first, then the " + csv.features() + " values");
+            }
+            featureRows = new BlockRows(csv.block(), test);
+            description = test;
         } else if (test != null) {
             DataFiles files = DataFiles.resolve(hadoop, null, test, null);
             rows = files.loadTrain(hadoop);
@@ -120,7 +136,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate")) {
             int p = partitions != null ? partitions : session.context().defaultParallelism();
             RowSource source = format == null
-                    ? new InMemoryRows(rows)
+                    ? featureRows != null ? featureRows : new InMemoryRows(rows)
                     : TableInputs.on(
                                     session.context(),
                                     format,

@@ -25,6 +25,10 @@ final class EvalData {
     /** @param dataOverride a --data directory replacing the recorded location, or null */
     static LabeledImages load(Configuration conf, Map<String, Object> metrics, String dataOverride) {
         Map<String, Object> location = map(metrics.get("data_location"));
+        if (dataOverride == null && location.get("format") instanceof String format) {
+            throw new LockstepException("the run read a " + format + " table, which report does not read again: "
+                    + "give report --data DIR with IDX, CSV or prepared files to draw them");
+        }
         String data = dataOverride != null ? dataOverride : string(location.get("data"));
         String train = dataOverride != null ? null : string(location.get("train"));
         String test = dataOverride != null ? null : string(location.get("test"));
