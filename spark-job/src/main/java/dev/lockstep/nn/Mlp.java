@@ -106,7 +106,7 @@ public final class Mlp {
      *
      * @return the summed cross-entropy loss of those rows
      */
-    public double accumulateGradient(int n, byte[] labels, float[] gradient) {
+    public double accumulateGradient(int n, int[] labels, float[] gradient) {
         float[] probs = forward(n);
         int layers = arch.layerCount();
         int classes = arch.outputSize();
@@ -179,7 +179,7 @@ public final class Mlp {
      * Forward pass plus scoring against labels: adds each row's (label, predicted) pair to {@code confusion}
      * ({@code [label * classes + predicted]}) and returns the summed cross-entropy.
      */
-    public double score(int n, byte[] labels, long[] confusion) {
+    public double score(int n, int[] labels, long[] confusion) {
         float[] probs = forward(n);
         int classes = arch.outputSize();
         double loss = 0;

@@ -75,7 +75,9 @@ final class EvalData {
                     d.features() + 1,
                     part.checksums(slice.fileStart(), slice.fileStart() + slice.fileSpan()));
             RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), slice);
-            return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());
+            byte[] labels = new byte[block.count()]; // prepared labels are 0-9
+            for (int i = 0; i < labels.length; i++) labels[i] = (byte) block.label(i);
+            return new LabeledImages(d.rows(), d.cols(), block.bytes(), labels, part.uri());
         } catch (IOException e) {
             throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);
         }
