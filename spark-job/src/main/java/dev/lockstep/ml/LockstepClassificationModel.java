@@ -169,6 +169,16 @@ public final class LockstepClassificationModel
         return copy.setParent(parent());
     }
 
+    /**
+     * Spark's own, declared again: Java sees the two Scala declarations it inherits (their tuples differ in a type
+     * argument) as a clash to resolve.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
     @Override
     public MLWriter write() {
         return new ModelWriter(this);
