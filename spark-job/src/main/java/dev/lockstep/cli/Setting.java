@@ -63,6 +63,7 @@ enum Setting {
             "a fraction above 0 and at most 0.5",
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
+    STANDARDIZATION("standardization", "--standardization", "true or false", Setting::bool),
     CHECKPOINT_EVERY(
             "checkpointEvery",
             "--checkpoint-every",

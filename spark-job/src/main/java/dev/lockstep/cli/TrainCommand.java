@@ -189,6 +189,13 @@ final class TrainCommand implements Callable<Integer> {
     String transfer;
 
     @Option(
+            names = "--standardization",
+            paramLabel = "true|false",
+            description = "Standardize float features with a per-feature mean and deviation fitted on the training "
+                    + "rows, recorded in the model; byte features (images) are always scaled by 1/255 (default true).")
+    String standardization;
+
+    @Option(
             names = "--checkpoint-every",
             paramLabel = "STEPS",
             description = "Save a checkpoint every STEPS steps (default: never).")
@@ -509,6 +516,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
         flags.put(Setting.TRANSFER, transfer);
+        flags.put(Setting.STANDARDIZATION, standardization);
         flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
         flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
         flags.put(Setting.RESUME, resume);
@@ -561,6 +569,7 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.EXCHANGE)) b.exchange(s.value(Setting.EXCHANGE));
         if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.value(Setting.AUGMENT_SHIFT));
         if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
+        if (s.has(Setting.STANDARDIZATION)) b.standardization(s.value(Setting.STANDARDIZATION));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));
         s.sources().forEach(b::source);
         try {

@@ -3,7 +3,6 @@ package dev.lockstep.workflow;
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
-import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
@@ -77,7 +76,7 @@ public final class RunOutputs {
             String dataFingerprint,
             Map<String, Object> dataLocation,
             Map<String, Object> stepMillis) {
-        MlpModel model = new MlpModel(result.architecture(), result.parameters(), InputScaling.UNIT);
+        MlpModel model = result.model();
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
         metrics.put("data_fingerprint", dataFingerprint);
         metrics.put("data_location", dataLocation);
