@@ -55,7 +55,8 @@ final class FeatureColumn {
 
     private static boolean isArray(DataType type) {
         return type instanceof ArrayType a
-                && (a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType));
+                && (a.elementType().equals(DataTypes.FloatType)
+                        || a.elementType().equals(DataTypes.DoubleType));
     }
 
     private static StructType withType(StructType schema, String name, DataType type) {

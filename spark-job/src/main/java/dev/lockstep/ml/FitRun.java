@@ -8,7 +8,6 @@ import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
-import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.train.rows.FrameRows;
@@ -66,26 +65,22 @@ final class FitRun {
                         validation == null ? null : FrameRows.of(validation, features, label, "the validation rows")) {
             RunPlan.Placed placed;
             try {
-                placed = RunPlan.of(config, train, eval, eval == null ? null : "validation").placedOn(sc);
+                placed = RunPlan.of(config, train, eval, eval == null ? null : "validation")
+                        .placedOn(sc);
             } catch (UsageException e) {
                 throw new UsageException(inParamNames(e.getMessage()));
             }
             config = placed.plan().config();
             List<TrainingListener> listeners = new ArrayList<>(List.of(new LogListener(params.uid())));
             Optional<Checkpoint> start = start(placed, config);
+            boolean fresh = start.isEmpty() || params.isDefined(params.initialWeights());
             checkpoints().ifPresent(c -> {
+                // A fresh run's first checkpoint replaces the directory's others: never resume another run's.
                 if (params.getCheckpointInterval() > 0) {
-                    listeners.add(new CheckpointListener(c, params.getCheckpointInterval(), start.isEmpty()));
+                    listeners.add(new CheckpointListener(c, params.getCheckpointInterval(), fresh));
                 }
             });
-            TrainingResult result = new Trainer(sc, listeners).fit(placed, start);
-            return new MlpModel(
-                    result.architecture(),
-                    result.parameters(),
-                    result.scaling(),
-                    train.byteFeatures(),
-                    train.height(),
-                    train.width());
+            return new Trainer(sc, listeners).fit(placed, start).model();
         }
     }
 

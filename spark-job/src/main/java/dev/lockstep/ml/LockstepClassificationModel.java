@@ -160,7 +160,10 @@ public final class LockstepClassificationModel
         if (!FeatureColumn.isArray(schema, getFeaturesCol())) return super.transform(dataset);
         String vectors = "_lockstep_features_" + uid;
         Dataset<Row> withVectors = dataset.withColumn(vectors, FeatureColumn.asVector(schema, getFeaturesCol()));
-        return copy(ParamMap.empty()).setFeaturesCol(vectors).transform(withVectors).drop(vectors);
+        return copy(ParamMap.empty())
+                .setFeaturesCol(vectors)
+                .transform(withVectors)
+                .drop(vectors);
     }
 
     @Override
@@ -195,8 +198,9 @@ public final class LockstepClassificationModel
 
     @Override
     public String toString() {
-        return "LockstepClassificationModel: uid=" + uid + ", layers=" + model.architecture().layersString()
-                + ", activation=" + model.architecture().hidden().displayName();
+        return "LockstepClassificationModel: uid=" + uid + ", layers="
+                + model.architecture().layersString() + ", activation="
+                + model.architecture().hidden().displayName();
     }
 
     /** The network travels as its model file: versioned, checksummed, every parameter bit kept. */

@@ -18,7 +18,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -69,7 +68,8 @@ public final class LockstepClassifier
 
     @Override
     public LockstepClassificationModel train(Dataset<?> dataset) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         try {
             return new LockstepClassificationModel(uid, new FitRun(this, sc).fit(dataset.toDF()));
         } catch (LockstepException e) {

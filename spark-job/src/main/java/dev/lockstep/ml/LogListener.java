@@ -34,7 +34,11 @@ final class LogListener implements TrainingListener {
     public void onEpoch(EpochSummary e) {
         String validation = e.eval() == null
                 ? ""
-                : String.format(Locale.ROOT, ", validation accuracy %.4f loss %.4f", e.eval().accuracy(), e.eval().loss());
+                : String.format(
+                        Locale.ROOT,
+                        ", validation accuracy %.4f loss %.4f",
+                        e.eval().accuracy(),
+                        e.eval().loss());
         LOG.info(String.format(
                 Locale.ROOT,
                 "%s: epoch %d/%d: training loss %.4f%s, %.1f s",

@@ -34,7 +34,10 @@ class EstimatorCliParityTest {
         String train = tmp.resolve(name + "-train.parquet").toString();
         String test = tmp.resolve(name + "-test.parquet").toString();
         data.vectorFrame(spark).write().parquet(train);
-        TabularData.generate(99, 50, data.classes(), data.features(), 1).vectorFrame(spark).write().parquet(test);
+        TabularData.generate(99, 50, data.classes(), data.features(), 1)
+                .vectorFrame(spark)
+                .write()
+                .parquet(test);
         String layers = data.features() + ",12," + data.classes();
 
         Path out = tmp.resolve(name + "-cli");

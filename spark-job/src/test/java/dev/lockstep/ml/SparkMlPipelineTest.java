@@ -36,49 +36,46 @@ import scala.jdk.javaapi.CollectionConverters;
 class SparkMlPipelineTest {
     private final SparkSession spark = TabularData.spark();
 
+    private static final String[] COLUMNS = {"a", "b", "c", "d", "e", "f"};
+
     @TempDir
     Path tmp;
 
-    /** Four numeric columns and a string species, as a CSV or table gives them. */
+    /** Six numeric columns, in the thousands, and a string class name, as a CSV file or a table gives them. */
     private Dataset<Row> table(long seed, int rows) {
-        TabularData data = TabularData.generate(seed, rows, 3, 4, 10);
-        String[] species = {"setosa", "versicolor", "virginica"};
+        TabularData data = TabularData.generate(seed, rows, 3, COLUMNS.length, 1000);
+        String[] names = {"low", "mid", "high"};
+        StructType schema = new StructType();
+        for (String c : COLUMNS) schema = schema.add(c, DataTypes.DoubleType);
+        schema = schema.add("kind", DataTypes.StringType);
         List<Row> list = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            double[] x = data.row(i);
-            list.add(RowFactory.create(x[0], x[1], x[2], x[3], species[data.label(i)]));
+            Object[] values = new Object[COLUMNS.length + 1];
+            for (int f = 0; f < COLUMNS.length; f++) values[f] = data.value(i, f);
+            values[COLUMNS.length] = names[data.label(i)];
+            list.add(RowFactory.create(values));
         }
-        StructType schema = new StructType()
-                .add("sepalLength", DataTypes.DoubleType)
-                .add("sepalWidth", DataTypes.DoubleType)
-                .add("petalLength", DataTypes.DoubleType)
-                .add("petalWidth", DataTypes.DoubleType)
-                .add("species", DataTypes.StringType);
         return spark.createDataFrame(list, schema);
     }
 
     private static Pipeline pipeline(LockstepClassifier lockstep) {
-        VectorAssembler assembler = new VectorAssembler()
-                .setInputCols(new String[] {"sepalLength", "sepalWidth", "petalLength", "petalWidth"})
-                .setOutputCol("raw");
+        VectorAssembler assembler = new VectorAssembler().setInputCols(COLUMNS).setOutputCol("raw");
         StandardScaler scaler = new StandardScaler().setInputCol("raw").setOutputCol("features");
-        StringIndexer indexer = new StringIndexer().setInputCol("species").setOutputCol("label");
+        StringIndexer indexer = new StringIndexer().setInputCol("kind").setOutputCol("label");
         return new Pipeline().setStages(new PipelineStage[] {assembler, scaler, indexer, lockstep});
     }
 
     @Test
     void aPipelineFitsSavesLoadsAndScoresTheSame() throws Exception {
         Dataset<Row> df = table(21, 300);
-        LockstepClassifier lockstep = LockstepClassifierTest.quick(4, 16, 3).setOptimizer("adam:beta2=0.99");
+        LockstepClassifier lockstep = LockstepClassifierTest.quick(6, 16, 3).setOptimizer("adam:beta2=0.99");
         Pipeline pipeline = pipeline(lockstep);
         PipelineModel fitted = pipeline.fit(df);
         List<Row> scored = fitted.transform(df)
                 .select("rawPrediction", "probability", "prediction", "label")
                 .collectAsList();
-        double accuracy = scored.stream()
-                        .filter(r -> r.getDouble(2) == r.getDouble(3))
-                        .count()
-                / (double) scored.size();
+        double accuracy =
+                scored.stream().filter(r -> r.getDouble(2) == r.getDouble(3)).count() / (double) scored.size();
         assertTrue(accuracy > 0.8, "pipeline accuracy " + accuracy);
 
         String modelPath = tmp.resolve("pipeline-model").toString();
@@ -91,28 +88,33 @@ class SparkMlPipelineTest {
         assertEquals(scored, again, "the loaded pipeline scores exactly as the fitted one");
         LockstepClassificationModel stage = (LockstepClassificationModel) loaded.stages()[3];
         assertEquals(((LockstepClassificationModel) fitted.stages()[3]).model(), stage.model());
-        assertArrayEquals(new int[] {4, 16, 3}, stage.getLayers());
+        assertArrayEquals(new int[] {6, 16, 3}, stage.getLayers());
         assertEquals("adam:beta2=0.99", stage.getOptimizer());
 
         fitted.write().overwrite().save(modelPath); // overwrite replaces it whole
-        assertEquals(scored, PipelineModel.load(modelPath).transform(df)
-                .select("rawPrediction", "probability", "prediction", "label")
-                .collectAsList());
+        assertEquals(
+                scored,
+                PipelineModel.load(modelPath)
+                        .transform(df)
+                        .select("rawPrediction", "probability", "prediction", "label")
+                        .collectAsList());
 
         String estimatorPath = tmp.resolve("pipeline").toString();
         pipeline.write().save(estimatorPath);
-        LockstepClassifier reloaded = (LockstepClassifier) Pipeline.load(estimatorPath).getStages()[3];
+        LockstepClassifier reloaded =
+                (LockstepClassifier) Pipeline.load(estimatorPath).getStages()[3];
         assertEquals(lockstep.uid(), reloaded.uid());
-        assertArrayEquals(new int[] {4, 16, 3}, reloaded.getLayers());
+        assertArrayEquals(new int[] {6, 16, 3}, reloaded.getLayers());
         assertEquals(32, reloaded.getBlockSize());
         assertEquals("adam:beta2=0.99", reloaded.getOptimizer());
-        assertEquals(lockstep.extractParamMap().toString(), reloaded.extractParamMap().toString());
+        assertEquals(lockstep.extractParamMap().size(), reloaded.extractParamMap().size());
     }
 
     @Test
     void theModelSavesAndLoadsOnItsOwn() throws Exception {
         Dataset<Row> df = TabularData.generate(22, 200, 3, 5, 1).vectorFrame(spark);
-        LockstepClassificationModel model = LockstepClassifierTest.quick(5, 8, 3).fit(df);
+        LockstepClassificationModel model =
+                LockstepClassifierTest.quick(5, 8, 3).fit(df);
         model.setProbabilityCol("p");
         String path = tmp.resolve("model").toString();
         model.write().overwrite().save(path);
@@ -128,11 +130,11 @@ class SparkMlPipelineTest {
     @Test
     void crossValidatorChoosesBetweenTwoLayerSettings() {
         Dataset<Row> df = table(23, 240);
-        LockstepClassifier lockstep = LockstepClassifierTest.quick(4, 16, 3).setMaxIter(6);
+        LockstepClassifier lockstep = LockstepClassifierTest.quick(6, 16, 3).setBlockSize(16);
         ParamMap[] grid = new ParamGridBuilder()
                 .addGrid(
                         lockstep.layers(),
-                        CollectionConverters.asScala(List.of(new int[] {4, 2, 3}, new int[] {4, 16, 3})))
+                        CollectionConverters.asScala(List.of(new int[] {6, 2, 3}, new int[] {6, 16, 3})))
                 .build();
         CrossValidator cv = new CrossValidator()
                 .setEstimator(pipeline(lockstep))
@@ -143,7 +145,7 @@ class SparkMlPipelineTest {
         CrossValidatorModel fitted = cv.fit(df);
         double[] metrics = fitted.avgMetrics();
         assertEquals(2, metrics.length);
-        for (double m : metrics) assertTrue(m > 0.4, "accuracy " + m + " (chance 0.33)");
+        assertTrue(Math.max(metrics[0], metrics[1]) > 0.7, "accuracies " + metrics[0] + ", " + metrics[1]);
         LockstepClassificationModel best =
                 (LockstepClassificationModel) ((PipelineModel) fitted.bestModel()).stages()[3];
         int bestIndex = metrics[0] > metrics[1] ? 0 : 1;
@@ -154,7 +156,7 @@ class SparkMlPipelineTest {
     @Test
     void trainValidationSplitTunesTheStepSize() {
         Dataset<Row> df = table(24, 240);
-        LockstepClassifier lockstep = LockstepClassifierTest.quick(4, 8, 3).setMaxIter(4);
+        LockstepClassifier lockstep = LockstepClassifierTest.quick(6, 8, 3).setMaxIter(4);
         ParamMap[] grid = new ParamGridBuilder()
                 .addGrid(lockstep.stepSize(), new double[] {1e-4, 1e-2})
                 .build();
@@ -167,7 +169,9 @@ class SparkMlPipelineTest {
         TrainValidationSplitModel fitted = tvs.fit(df);
         double[] metrics = fitted.validationMetrics();
         assertEquals(2, metrics.length);
-        assertTrue(metrics[1] > metrics[0], "a step of 1e-2 learns more in 4 epochs than 1e-4: " + metrics[1] + " vs " + metrics[0]);
+        assertTrue(
+                metrics[1] > metrics[0],
+                "a step of 1e-2 learns more in 4 epochs than 1e-4: " + metrics[1] + " vs " + metrics[0]);
         LockstepClassificationModel best =
                 (LockstepClassificationModel) ((PipelineModel) fitted.bestModel()).stages()[3];
         assertEquals(1e-2, best.getStepSize());
