@@ -107,7 +107,8 @@ class SparkMlPipelineTest {
         assertArrayEquals(new int[] {6, 16, 3}, reloaded.getLayers());
         assertEquals(32, reloaded.getBlockSize());
         assertEquals("adam:beta2=0.99", reloaded.getOptimizer());
-        assertEquals(lockstep.extractParamMap().size(), reloaded.extractParamMap().size());
+        assertEquals(
+                lockstep.extractParamMap().size(), reloaded.extractParamMap().size());
     }
 
     @Test
