@@ -1,6 +1,7 @@
 /**
- * Reading and validating training data (IDX, CSV, prepared datasets), the seeded hold-out split, and the
- * {@link dev.lockstep.data.RowBlock}s partitions cache.
+ * Reading and validating training data (IDX, CSV, prepared datasets: images, bytes 0-255 with labels 0-9), the
+ * seeded hold-out split, and the {@link dev.lockstep.data.RowBlock}s partitions cache (byte or float features,
+ * labels 0..K-1).
  *
  * <h2>Prepared datasets, format version 1</h2>
  * Written by {@code lockstep prepare} ({@link dev.lockstep.data.PreparedWriter}), read by
