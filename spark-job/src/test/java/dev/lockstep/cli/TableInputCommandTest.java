@@ -54,8 +54,6 @@ class TableInputCommandTest {
                 "3",
                 "--partitions",
                 "2",
-                "--augment-shift",
-                "0",
                 "--no-report");
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.isRegularFile(run.resolve("model.lsm")));
@@ -105,8 +103,6 @@ class TableInputCommandTest {
                 "2",
                 "--layers",
                 "6,16,3",
-                "--augment-shift",
-                "0",
                 "--no-report");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("validation: 48 rows"), t.err());

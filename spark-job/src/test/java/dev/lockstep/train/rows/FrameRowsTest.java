@@ -1,11 +1,13 @@
 package dev.lockstep.train.rows;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
 import dev.lockstep.LockstepException;
 import dev.lockstep.SharedSpark;
 import dev.lockstep.UsageException;
@@ -15,15 +17,24 @@ import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
 import dev.lockstep.data.TabularData;
+import dev.lockstep.train.RunPlan;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -121,6 +132,40 @@ class FrameRowsTest {
         assertHolds(data, fromFile, 2); // again: the same blocks
     }
 
+    /** The model depends on the rows and their order, not on how the DataFrame happens to be partitioned. */
+    @Test
+    void aFileAndTheSameRowsInMemoryTrainTheSameModelBitForBit() {
+        TabularData data = TabularData.generate(12, 400, 4, 6, 20.0);
+        TabularData heldOut = TabularData.generate(13, 80, 4, 6, 20.0);
+        String path = tmp.resolve("train.parquet").toString();
+        data.arrayFrame(SPARK).coalesce(1).write().parquet(path);
+        Dataset<Row> fromFile = SPARK.read().parquet(path);
+        Dataset<Row> inMemory = data.arrayFrame(SPARK);
+        assertEquals(1, fromFile.javaRDD().getNumPartitions());
+        assertEquals(2, inMemory.javaRDD().getNumPartitions(), "partitioned differently, rows in the same order");
+        FrameRows eval = FrameRows.of(heldOut.vectorFrame(SPARK), "features", "label", "eval");
+        TrainConfig config = TrainConfig.builder()
+                .layers(new int[] {6, 16, 4})
+                .epochs(2)
+                .batchSize(50)
+                .partitions(2)
+                .augmentShift(0)
+                .seed(5)
+                .build();
+        float[] a = fit(config, FrameRows.of(fromFile, "features", "label", "file"), eval);
+        float[] b = fit(config, FrameRows.of(inMemory, "features", "label", "memory"), eval);
+        assertArrayEquals(FloatBits.of(a), FloatBits.of(b));
+        float[] shuffled = fit(config, FrameRows.of(inMemory.repartition(3), "features", "label", "x"), eval);
+        assertFalse(Arrays.equals(a, shuffled), "another row order is another model");
+    }
+
+    private static float[] fit(TrainConfig config, RowSource train, RowSource eval) {
+        RunPlan plan = RunPlan.of(config, train, eval, "test");
+        return new Trainer(SharedSpark.context(), List.of())
+                .fit(plan.placedOn(SharedSpark.context()), Optional.empty())
+                .parameters();
+    }
+
     @Test
     void holdOutSelectsRowsByIndex() {
         TabularData data = TabularData.generate(8, 50, 3, 4, 1.0);
@@ -141,6 +186,37 @@ class FrameRowsTest {
         assertEquals(10, k);
         assertNotEquals(all.fingerprint(), validation.fingerprint());
         validation.close();
+    }
+
+    /** Set while a test wants its DataFrame to read differently the second time (executors share this JVM). */
+    private static final AtomicBoolean CHANGED = new AtomicBoolean();
+
+    /**
+     * A row found bad while the blocks are built (the input changed after it was checked) ends the caching job with
+     * its own line, as a DataError, not as a failed and retried task.
+     */
+    @Test
+    void aRowThatTurnsBadOnTheExecutorsIsOneLine() {
+        UserDefinedFunction label = functions
+                .udf((UDF1<Double, Double>) y -> CHANGED.get() && y == 2 ? -1.0 : y, DataTypes.DoubleType)
+                .asNondeterministic();
+        String path = tmp.resolve("changing.parquet").toString();
+        TabularData.generate(14, 30, 3, 4, 1.0).vectorFrame(SPARK).write().parquet(path);
+        // Read from a file: over rows in memory, Spark would apply the function once, while planning.
+        Dataset<Row> df = SPARK.read().parquet(path).withColumn("label", label.apply(functions.col("label")));
+        FrameRows rows = FrameRows.of(df, "features", "label", "src");
+        CHANGED.set(true);
+        try {
+            DataFormatException e = assertThrows(
+                    DataFormatException.class, () -> CachedRows.cache(SharedSpark.context(), rows, 2, "changed"));
+            assertTrue(
+                    e.getMessage().matches("src: row [0-9]+: label -1 is not a class number \\(.*\\)"), e.getMessage());
+        } finally {
+            CHANGED.set(false);
+        }
+        try (CachedRows again = CachedRows.cache(SharedSpark.context(), rows, 2, "unchanged")) {
+            assertEquals(30, again.rows());
+        }
     }
 
     // ---- refusals: one line each ----
