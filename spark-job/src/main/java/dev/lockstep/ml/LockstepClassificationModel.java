@@ -23,6 +23,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -62,6 +63,14 @@ public final class LockstepClassificationModel
         this.model = model;
         set(p.layers, model.architecture().sizes());
         set(p.activation, model.architecture().hidden().displayName());
+    }
+
+    /**
+     * A Spark ML model of a network trained elsewhere, e.g. by {@code lockstep train} ({@code ModelFile.read} of its
+     * {@code model.lsm}), to score DataFrames with; its {@code layers} and {@code activation} are the network's.
+     */
+    public static LockstepClassificationModel of(MlpModel model) {
+        return new LockstepClassificationModel(Identifiable.randomUID("lockstep"), model);
     }
 
     /** The network, its parameters and its input scaling, as Lockstep's own API and model file hold them. */

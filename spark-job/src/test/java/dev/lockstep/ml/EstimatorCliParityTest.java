@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lockstep.cli.CommandRun;
 import dev.lockstep.data.TabularData;
+import dev.lockstep.model.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -84,5 +86,12 @@ class EstimatorCliParityTest {
         byte[] cli = Files.readAllBytes(out.resolve("model.lsm"));
         byte[] estimator = Files.readAllBytes(saved.resolve("data").resolve("model.lsm"));
         assertArrayEquals(cli, estimator, "model.lsm of train and of the estimator");
+
+        LockstepClassificationModel fromCli = LockstepClassificationModel.of(
+                ModelFile.read(new Configuration(), out.resolve("model.lsm").toString()));
+        assertEquals(
+                model.transform(rows).select("probability", "prediction").collectAsList(),
+                fromCli.transform(rows).select("probability", "prediction").collectAsList(),
+                "a model trained by the command scores DataFrames as the estimator's does");
     }
 }

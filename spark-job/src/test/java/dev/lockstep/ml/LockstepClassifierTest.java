@@ -16,6 +16,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +34,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The estimator on the kinds of data it takes, the errors it gives, and its model's arithmetic. */
 class LockstepClassifierTest {
@@ -255,6 +258,44 @@ class LockstepClassifierTest {
         assertTrue(c.getStandardization());
         assertFalse(c.isDefined(c.stepSize()), "auto until set");
         assertFalse(c.isDefined(c.blockSize()), "auto until set");
+    }
+
+    @Test
+    void aFitWithACheckpointDirectoryResumesToTheSameModel(@TempDir Path tmp) throws Exception {
+        Dataset<Row> df = TabularData.generate(19, 200, 2, 4, 1).vectorFrame(spark);
+        LockstepClassifier estimator = quick(4, 6, 2).setMaxIter(3);
+        MlpModel plain = estimator.fit(df).model();
+        String dir = tmp.resolve("checkpoints").toString();
+        LockstepClassifier checkpointed = estimator
+                .copy(new org.apache.spark.ml.param.ParamMap())
+                .setCheckpointDir(dir)
+                .setCheckpointInterval(5);
+        assertEquals(plain, checkpointed.fit(df).model(), "checkpoints change nothing");
+        try (var files = Files.list(tmp.resolve("checkpoints"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".lsc")), "checkpoints written");
+        }
+        assertEquals(plain, checkpointed.fit(df).model(), "resumed from the newest checkpoint, to the same model");
+        MlpModel otherSeed = estimator
+                .copy(new org.apache.spark.ml.param.ParamMap())
+                .setSeed(4)
+                .fit(df)
+                .model();
+        assertEquals(
+                otherSeed,
+                checkpointed
+                        .copy(new org.apache.spark.ml.param.ParamMap())
+                        .setSeed(4)
+                        .fit(df)
+                        .model(),
+                "a checkpoint of other settings is not resumed");
+    }
+
+    @Test
+    void paramsExplainThemselves() {
+        String explained = quick(3, 2).explainParams();
+        assertTrue(explained.contains("optimizer: optimizer: sgd, momentum, nesterov or adam"), explained);
+        assertTrue(explained.contains("layers: Sizes of layers"), explained);
+        assertTrue(explained.contains("stepSize:"), explained);
     }
 
     @Test
