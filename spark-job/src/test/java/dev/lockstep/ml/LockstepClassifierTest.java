@@ -291,6 +291,23 @@ class LockstepClassifierTest {
     }
 
     @Test
+    void theEstimatorSavesAndLoadsItsParameters(@TempDir Path tmp) throws Exception {
+        LockstepClassifier estimator = quick(3, 4, 2)
+                .setInitialWeights(Vectors.dense(new double[26]))
+                .setSchedule("step:every=2ep,gamma=0.5")
+                .setStandardization(false);
+        String path = tmp.resolve("estimator").toString();
+        estimator.write().save(path);
+        LockstepClassifier loaded = LockstepClassifier.load(path);
+        assertEquals(estimator.uid(), loaded.uid());
+        assertEquals(estimator.getInitialWeights(), loaded.getInitialWeights());
+        assertEquals("step:every=2ep,gamma=0.5", loaded.getSchedule());
+        assertFalse(loaded.getStandardization());
+        assertEquals(0.01, loaded.getStepSize());
+        assertFalse(loaded.isSet(loaded.augmentShift()), "auto stays auto");
+    }
+
+    @Test
     void paramsExplainThemselves() {
         String explained = quick(3, 2).explainParams();
         assertTrue(explained.contains("optimizer: optimizer: sgd, momentum, nesterov or adam"), explained);
