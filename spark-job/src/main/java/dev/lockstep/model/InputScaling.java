@@ -64,7 +64,8 @@ public final class InputScaling implements Serializable {
 
     /**
      * Feature {@code f} enters as {@code (x - mean[f]) / std[f]}, i.e. scale {@code 1/std}, offset
-     * {@code -mean/std}, computed in double then rounded to float. A constant feature (std 0) enters as 0.
+     * {@code -mean/std}, computed in double then rounded to float. A constant feature (std 0, or so small that
+     * 1/std overflows float32) enters as 0.
      */
     public static InputScaling standardize(double[] mean, double[] std) {
         if (mean.length != std.length) {
@@ -78,7 +79,8 @@ public final class InputScaling implements Serializable {
                 throw new LockstepException(
                         "feature " + f + " has mean " + mean[f] + " and deviation " + std[f] + ": cannot standardize");
             }
-            if (std[f] > 0) {
+            // A deviation so small that 1/std overflows float32 is no variation at float32 precision: as 0.
+            if (std[f] > 0 && Float.isFinite((float) (1.0 / std[f]))) {
                 s[f] = (float) (1.0 / std[f]);
                 o[f] = (float) (-mean[f] / std[f]);
             }

@@ -37,6 +37,11 @@ class InputScalingTest {
         assertEquals(2f, s.apply(0, 1500f), 1e-6f);
         assertEquals(0f, s.apply(1, 5f), "std 0: the feature carries nothing");
         assertEquals(0f, s.apply(1, 123f));
+        assertEquals(
+                0f,
+                InputScaling.standardize(new double[] {1}, new double[] {1e-300})
+                        .scale(0),
+                "as constant");
     }
 
     @Test
@@ -46,7 +51,8 @@ class InputScalingTest {
                 LockstepException.class,
                 () -> InputScaling.perFeature(new float[] {1f}, new float[] {Float.POSITIVE_INFINITY}));
         assertThrows(LockstepException.class, () -> InputScaling.perFeature(new float[] {1f}, new float[2]));
+        assertThrows(LockstepException.class, () -> InputScaling.standardize(new double[] {1e38}, new double[] {1e-3}));
         assertThrows(
-                LockstepException.class, () -> InputScaling.standardize(new double[] {1e300}, new double[] {1e-300}));
+                LockstepException.class, () -> InputScaling.standardize(new double[] {Double.NaN}, new double[] {1}));
     }
 }

@@ -104,6 +104,15 @@ class FloatRowsTrainingTest {
     }
 
     @Test
+    void checkpointsOfFloatRowsRefuseAnotherStandardization() {
+        TrainConfig on = config().build().forTrainingRows(2000, false);
+        TrainConfig off = config().standardization(false).build().forTrainingRows(2000, false);
+        assertFalse(RunPlan.fingerprint(on, 3, train, eval).equals(RunPlan.fingerprint(off, 3, train, eval)));
+        assertTrue(RunPlan.fingerprint(on, 3, train, null).contains("\"eval_data\":\"none\""));
+        assertTrue(on.toMap().containsKey("standardization"), "metrics.json's config records it");
+    }
+
+    @Test
     void aRunWithoutEvaluationRowsTrainsTheSameModel() {
         TrainConfig c = config().epochs(2).build();
         RunPlan plan = RunPlan.of(c, train, null, null);
