@@ -62,7 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
+            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv); with --format, the "
+                    + "training table.")
     String data;
 
     @Option(

@@ -108,6 +108,44 @@ class TableInputCommandTest {
         assertTrue(t.err().contains("validation: 48 rows"), t.err());
     }
 
+    /** --format table reads a catalog table (here a global view, visible to every session) by name. */
+    @Test
+    void readsACatalogTableByName() {
+        TabularData.spark().read().parquet(train).createOrReplaceGlobalTempView("lockstep_rows");
+        Path run = tmp.resolve("table");
+        CommandRun.Outcome t = CommandRun.run(
+                "train",
+                "--format",
+                "table",
+                "--train",
+                "global_temp.lockstep_rows",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "1",
+                "--layers",
+                "6,8,3",
+                "--no-report");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("on 432 rows (validation: 48 rows)"), t.err());
+    }
+
+    @Test
+    void aMissingLocationIsOneLineAndExit1() {
+        String nowhere = tmp.resolve("nowhere.parquet").toString();
+        CommandRun.Outcome t = CommandRun.run(
+                "train",
+                "--format",
+                "parquet",
+                "--train",
+                nowhere,
+                "--out",
+                tmp.resolve("none").toString());
+        assertEquals(1, t.code(), t.err());
+        assertEquals(1, t.errorLines().size(), t.err());
+        assertTrue(t.errorLines().get(0).startsWith("lockstep: error: cannot read parquet " + nowhere + ": "), t.err());
+    }
+
     @Test
     void badColumnsAreOneLineAndExit2() {
         CommandRun.Outcome t = CommandRun.run(

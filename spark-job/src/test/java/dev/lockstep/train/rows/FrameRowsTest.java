@@ -26,8 +26,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.SparkConf;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,6 +42,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.reflect.ClassTag$;
 
 /** DataFrame rows: every accepted column form, byte detection, the one-line refusals, and a layout by row order. */
 class FrameRowsTest {
@@ -217,6 +221,35 @@ class FrameRowsTest {
         try (CachedRows again = CachedRows.cache(SharedSpark.context(), rows, 2, "unchanged")) {
             assertEquals(30, again.rows());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T kryoRoundTrip(T value) {
+        SerializerInstance kryo = new KryoSerializer(new SparkConf(false)).newInstance();
+        return (T) kryo.deserialize(kryo.serialize(value, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
+    }
+
+    /** Summaries are task results and shipped rows shuffle records: both go through Kryo on clusters. */
+    @Test
+    void summariesAndShippedRowsSurviveKryo() {
+        FrameSummary s = new FrameSummary();
+        s.count = 7;
+        s.width = 3;
+        s.bytes = false;
+        s.maxLabel = 25;
+        s.hash = -5;
+        s.error = "feature 1 is NaN";
+        s.errorRow = 4;
+        FrameSummary back = kryoRoundTrip(s);
+        assertEquals(
+                List.of(7L, 3, false, 25, -5L, "feature 1 is NaN", 4L),
+                List.of(back.count, back.width, back.bytes, back.maxLabel, back.hash, back.error, back.errorRow));
+        FrameBlocks.Shipped row = new FrameBlocks.Shipped();
+        row.label = 300;
+        row.floats = new float[] {1.5f, -2f};
+        FrameBlocks.Shipped shipped = kryoRoundTrip(row);
+        assertEquals(300, shipped.label);
+        assertArrayEquals(row.floats, shipped.floats);
     }
 
     // ---- refusals: one line each ----
