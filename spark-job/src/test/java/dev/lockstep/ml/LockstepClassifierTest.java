@@ -174,6 +174,13 @@ class LockstepClassifierTest {
     }
 
     @Test
+    void missingLayersAreOneClearError() {
+        Dataset<Row> df = TabularData.generate(20, 40, 2, 3, 1).vectorFrame(spark);
+        LockstepException e = assertThrows(LockstepException.class, () -> new LockstepClassifier().fit(df));
+        assertOneLine(e, "set layers");
+    }
+
+    @Test
     void aNaNFeatureIsOneClearError() {
         Dataset<Row> df = frame(
                 RowFactory.create(Vectors.dense(1, 2), 0.0),
