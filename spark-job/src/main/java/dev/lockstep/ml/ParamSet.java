@@ -53,8 +53,8 @@ final class ParamSet implements Serializable {
         layers = new IntArrayParam(
                 owner,
                 "layers",
-                "Sizes of layers from input layer to output layer. E.g., Array(780, 100, 10) means 780 inputs, one"
-                        + " hidden layer with 100 neurons and output layer of 10 neurons.",
+                "layer sizes, the input's first and the number of classes last: [20, 64, 3] takes 20 features"
+                        + " through a hidden layer of 64 units to 3 classes",
                 new Rule<int[]>(uid, "layers", v -> {
                     ModelFile.checkStorable(new Architecture(v, Activation.RELU));
                     return null;
@@ -62,28 +62,26 @@ final class ParamSet implements Serializable {
         maxIter = new IntParam(
                 owner,
                 "maxIter",
-                "maximum number of iterations (>= 1): epochs, passes over the training rows",
+                "epochs: how many times training passes over the rows (>= 1)",
                 new Rule<>(uid, "maxIter", v -> (Integer) v >= 1 ? null : "epochs must be 1 or more"));
         stepSize = new DoubleParam(
                 owner,
                 "stepSize",
-                "Step size to be used for each iteration of optimization (> 0): the peak learning rate of the"
-                        + " schedule. Unset: auto (0.003 for adam, 0.05 momentum, 0.1 sgd at batch 128; above it, times"
+                "peak learning rate of the schedule (> 0). Unset: auto (0.003 for adam, 0.05 momentum, 0.1 sgd at batch 128; above it, times"
                         + " sqrt(batch/128))",
                 new Rule<>(uid, "stepSize", v -> positive((Double) v)));
         seed = new LongParam(owner, "seed", "random seed: initialisation, batches and augmentation");
         blockSize = new IntParam(
                 owner,
                 "blockSize",
-                "block size for stacking input data in matrices (>= 1): the global mini-batch, split over the"
-                        + " partitions. Unset: auto (the largest power of two from 128 to 1024 that leaves 50 steps per"
+                "rows per step, the global mini-batch split over the partitions (>= 1). Unset: auto (the largest power of two from 128 to 1024 that leaves 50 steps per"
                         + " epoch)",
                 new Rule<>(uid, "blockSize", v -> (Integer) v >= 1 ? null : "the batch must be 1 or more rows"));
         initialWeights = new Param<>(
                 owner,
                 "initialWeights",
-                "The initial weights of the model, in MultilayerPerceptronClassifier's layout: per layer, the"
-                        + " weights column-major [in][out] (out fastest), then the out biases. Unset: seeded"
+                "weights to start from, laid out as MultilayerPerceptronClassifier has them: per layer, its out x in"
+                        + " matrix column-major (input i to output o at i*out + o), then its out biases. Unset: seeded"
                         + " initialisation");
         activation = new Param<>(
                 owner,
@@ -156,8 +154,7 @@ final class ParamSet implements Serializable {
         checkpointInterval = new IntParam(
                 owner,
                 "checkpointInterval",
-                "set checkpoint interval (>= 1) or disable checkpoint (-1): a checkpoint every this many steps,"
-                        + " into checkpointDir",
+                "steps between checkpoints into checkpointDir (>= 1), or -1 for none",
                 new Rule<>(uid, "checkpointInterval", v -> {
                     int x = (Integer) v;
                     return x >= 1 || x == -1 ? null : "a number of steps, 1 or more, or -1";
@@ -165,8 +162,8 @@ final class ParamSet implements Serializable {
         validationIndicatorCol = new Param<>(
                 owner,
                 "validationIndicatorCol",
-                "name of the column that indicates whether each row is for training or for validation. False"
-                        + " indicates training; true indicates validation.");
+                "a boolean column: rows where it is true are held out of training and evaluated after each epoch;"
+                        + " false or null rows train");
 
         owner.setDefault(maxIter, d.epochs());
         owner.setDefault(seed, d.seed());

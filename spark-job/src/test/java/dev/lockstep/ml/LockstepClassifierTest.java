@@ -318,7 +318,7 @@ class LockstepClassifierTest {
     void paramsExplainThemselves() {
         String explained = quick(3, 2).explainParams();
         assertTrue(explained.contains("optimizer: optimizer: sgd, momentum, nesterov or adam"), explained);
-        assertTrue(explained.contains("layers: Sizes of layers"), explained);
+        assertTrue(explained.contains("layers: layer sizes, the input's first"), explained);
         assertTrue(explained.contains("stepSize:"), explained);
     }
 
