@@ -356,7 +356,7 @@ final class TrainCommand implements Callable<Integer> {
                         config.validationFraction(),
                         config.seed());
             }
-            // Before Spark starts: a bad option fails fast.
+            // Before training (for files, before Spark) starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
             config = plan.config();
             Checkpoints checkpoints = new Checkpoints(

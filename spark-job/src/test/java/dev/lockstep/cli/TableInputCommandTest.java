@@ -1,19 +1,27 @@
 package dev.lockstep.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.FloatBits;
+import dev.lockstep.TestData;
+import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.TabularData;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +114,58 @@ class TableInputCommandTest {
                 "--no-report");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("validation: 48 rows"), t.err());
+    }
+
+    /** The same images as a CSV file and as a Parquet table of byte-valued arrays: the same weights, bit for bit. */
+    @Test
+    void imagesFromATableTrainTheSameWeightsAsFromFiles() throws Exception {
+        LabeledImages sample = TestData.sample().slice(0, 1200);
+        Path csv = tmp.resolve("images.csv");
+        StringBuilder text = new StringBuilder();
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < sample.count(); r++) {
+            text.append(sample.label(r));
+            Integer[] pixels = new Integer[784];
+            for (int i = 0; i < 784; i++) {
+                pixels[i] = sample.pixels()[r * 784 + i] & 0xFF;
+                text.append(',').append(pixels[i]);
+            }
+            text.append('\n');
+            rows.add(RowFactory.create(pixels, sample.label(r)));
+        }
+        Files.writeString(csv, text);
+        StructType schema = new StructType()
+                .add("pixels", DataTypes.createArrayType(DataTypes.IntegerType))
+                .add("digit", DataTypes.IntegerType);
+        String table = tmp.resolve("images.parquet").toString();
+        TabularData.spark().createDataFrame(rows, schema).coalesce(1).write().parquet(table);
+        List<String> common = List.of(
+                "--epochs", "1", "--layers", "784,16,10", "--partitions", "2", "--augment-shift", "0", "--no-report");
+        Path fromFile = tmp.resolve("from-file");
+        List<String> a = new ArrayList<>(List.of("train", "--train", csv.toString(), "--out", fromFile.toString()));
+        a.addAll(common);
+        assertEquals(0, CommandRun.run(a.toArray(String[]::new)).code());
+        Path fromTable = tmp.resolve("from-table");
+        List<String> b = new ArrayList<>(List.of(
+                "train",
+                "--format",
+                "parquet",
+                "--train",
+                table,
+                "--features-col",
+                "pixels",
+                "--label-col",
+                "digit",
+                "--out",
+                fromTable.toString()));
+        b.addAll(common);
+        CommandRun.Outcome t = CommandRun.run(b.toArray(String[]::new));
+        assertEquals(0, t.code(), t.err());
+        MlpModel x = ModelFile.read(
+                new Configuration(), fromFile.resolve("model.lsm").toString());
+        MlpModel y = ModelFile.read(
+                new Configuration(), fromTable.resolve("model.lsm").toString());
+        assertArrayEquals(FloatBits.of(x.parameters()), FloatBits.of(y.parameters()));
     }
 
     /** --format table reads a catalog table (here a global view, visible to every session) by name. */
