@@ -133,16 +133,16 @@ final class EvaluateCommand implements Callable<Integer> {
         }
 
         Evaluation e;
-        try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate")) {
+        try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate");
+                RowSource source = format == null
+                        ? featureRows != null ? featureRows : new InMemoryRows(rows)
+                        : TableInputs.on(
+                                        session.context(),
+                                        format,
+                                        featuresCol != null ? featuresCol : "features",
+                                        labelCol != null ? labelCol : "label")
+                                .rows(test != null ? test : data)) {
             int p = partitions != null ? partitions : session.context().defaultParallelism();
-            RowSource source = format == null
-                    ? featureRows != null ? featureRows : new InMemoryRows(rows)
-                    : TableInputs.on(
-                                    session.context(),
-                                    format,
-                                    featuresCol != null ? featuresCol : "features",
-                                    labelCol != null ? labelCol : "label")
-                            .rows(test != null ? test : data);
             e = Evaluator.evaluate(session.context(), m, source, p);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -325,8 +325,8 @@ final class TrainCommand implements Callable<Integer> {
             if (decided.isPresent()) return decided.getAsInt();
         }
         SparkSetup.Session early = null; // table input is read by Spark, so Spark starts before the plan
+        TrainingInputs inputs = null;
         try {
-            TrainingInputs inputs;
             if (tableFormat != null) {
                 early = SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                 inputs = TableInputs.on(
@@ -377,8 +377,10 @@ final class TrainCommand implements Callable<Integer> {
                 listeners.add(new CheckpointListener(
                         checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
+            // Resources close in reverse: the rows are released while Spark still runs.
             try (SparkSetup.Session session =
-                    early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+                            early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train");
+                    TrainingInputs closedFirst = inputs) {
                 TrainingResult result =
                         new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
                 Map<String, Object> location = new LinkedHashMap<>();
@@ -421,6 +423,7 @@ final class TrainCommand implements Callable<Integer> {
                 return code;
             }
         } catch (RuntimeException e) {
+            if (inputs != null) inputs.close(); // a no-op when the session's end did it
             if (early != null) early.close();
             if (registryRun != null) {
                 try {

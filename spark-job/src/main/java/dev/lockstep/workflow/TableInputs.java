@@ -2,8 +2,10 @@ package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.train.rows.FrameRows;
+import java.util.Locale;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -17,6 +19,8 @@ import org.apache.spark.sql.SparkSession;
 public final class TableInputs {
     /** The {@code --format} that names a catalog table instead of a location. */
     public static final String TABLE = "table";
+    /** The shuffled order (4), the held flags (1), both parts (4), the selections' copies (4), their broadcast (4). */
+    static final long HOLD_OUT_BYTES_PER_ROW = 17;
 
     private final SparkSession spark;
     private final String format;
@@ -56,18 +60,47 @@ public final class TableInputs {
     public TrainingInputs open(String train, String test, double validationFraction, long seed) {
         FrameRows trainRows = rows(train);
         if (test != null) {
-            return new TrainingInputs(trainRows, rows(test), "test", format + " " + train + ", test " + test);
+            FrameRows testRows;
+            try {
+                testRows = rows(test);
+            } catch (RuntimeException e) {
+                trainRows.close();
+                throw e;
+            }
+            return new TrainingInputs(trainRows, testRows, "test", format + " " + train + ", test " + test);
         }
-        if (trainRows.count() > Integer.MAX_VALUE) {
-            throw new LockstepException(trainRows.describe() + ": " + trainRows.count()
-                    + " rows are too many to hold out validation rows from; give a test set");
+        try (trainRows) { // the two parts hold the rows from here
+            checkHoldOut(trainRows.describe(), trainRows.count(), HeapBudget.JVM);
+            HoldOut.Rows split = HoldOut.rows((int) trainRows.count(), validationFraction, seed, trainRows.describe());
+            return new TrainingInputs(
+                    trainRows.select(split.train(), "training"),
+                    trainRows.select(split.validation(), "validation"),
+                    "validation",
+                    trainRows.describe());
         }
-        HoldOut.Rows split = HoldOut.rows((int) trainRows.count(), validationFraction, seed, trainRows.describe());
-        return new TrainingInputs(
-                trainRows.select(split.train(), "training"),
-                trainRows.select(split.validation(), "validation"),
-                "validation",
-                trainRows.describe());
+    }
+
+    /**
+     * A hold-out of {@code count} rows is two lists of row numbers on the driver, built from a shuffled list of them
+     * all and shipped to the executors: {@value #HOLD_OUT_BYTES_PER_ROW} bytes a row at most, counted before any is
+     * allocated. Java arrays stop short of 2^31 elements.
+     */
+    static void checkHoldOut(String source, long count, HeapBudget budget) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new LockstepException(String.format(
+                    Locale.ROOT,
+                    "%s: %,d rows are too many to hold out validation rows from (at most %,d); give a test set (--test)",
+                    source,
+                    count,
+                    Integer.MAX_VALUE - 8));
+        }
+        long bytes = HOLD_OUT_BYTES_PER_ROW * count;
+        if (!budget.fits(bytes)) {
+            throw new LockstepException(source + ": holding out validation rows from "
+                    + String.format(Locale.ROOT, "%,d", count) + " rows needs "
+                    + HeapBudget.mb(bytes) + " of driver heap, more than the " + budget.describe()
+                    + "; give a test set (--test), or " + HeapBudget.RAISE);
+        }
     }
 
     private Dataset<Row> read(String location) {

@@ -1,7 +1,7 @@
 package dev.lockstep.train.rows;
 
 import dev.lockstep.UsageException;
-import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.ModelFile;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -109,12 +109,12 @@ final class FrameColumns implements Serializable {
         else if (v instanceof SparseVector s) width = s.size();
         else width = row.getList(0).size();
         if (width == 0) throw new BadRow("it has no features");
-        if (width > LabeledImages.MAX_FEATURES) {
+        if (width > ModelFile.MAX_LAYER_SIZE) { // the input layer is a layer: a wider one could not be stored
             throw new BadRow(String.format(
                     Locale.ROOT,
-                    "it has %,d features, more than the %,d a row may have",
+                    "it has %,d features, more than the %,d a model's input layer can take",
                     width,
-                    LabeledImages.MAX_FEATURES));
+                    ModelFile.MAX_LAYER_SIZE));
         }
         return width;
     }
