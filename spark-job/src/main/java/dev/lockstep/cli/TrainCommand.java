@@ -438,7 +438,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * {@code --layers auto} for table input: the rows' width, the two hidden layers of the image default, and a class
-     * for every label seen (at least two); recorded as auto in the run's config sources.
+     * for every label seen (at least two); recorded as auto in the run's config sources. Always storable: a table's
+     * rows are refused beyond the largest layer's width, and its labels beyond the largest layer's classes.
      */
     private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
         int features = inputs.train().features();

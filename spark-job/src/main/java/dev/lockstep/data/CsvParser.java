@@ -10,6 +10,7 @@ import java.util.Arrays;
 final class CsvParser {
     /** Marks a field that is not an integer. */
     private static final int NOT_INT = Integer.MIN_VALUE;
+
     private static final int MNIST_FEATURES = 784;
     private static final int MNIST_SIDE = 28;
 

@@ -89,7 +89,8 @@ public final class TableInputs {
         if (count > Integer.MAX_VALUE - 8) {
             throw new LockstepException(String.format(
                     Locale.ROOT,
-                    "%s: %,d rows are too many to hold out validation rows from (at most %,d); give a test set (--test)",
+                    "%s: %,d rows are too many to hold out validation rows from (at most %,d);"
+                            + " give a test set (--test)",
                     source,
                     count,
                     Integer.MAX_VALUE - 8));

@@ -80,7 +80,8 @@ class FeatureCsvTest {
     @Test
     void aRowWiderThanTheModelStopsAtTheModelsWidth() throws Exception {
         String wide = "1" + ",0".repeat(2_000_000) + "\n";
-        String message = assertThrows(DataFormatException.class, () -> read(wide)).getMessage();
+        String message =
+                assertThrows(DataFormatException.class, () -> read(wide)).getMessage();
         assertTrue(
                 message.endsWith("line 1: more than 4 fields, but the model takes 3 features: give 3 values a row, or"
                         + " a label and 3 values"),

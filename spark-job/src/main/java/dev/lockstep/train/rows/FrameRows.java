@@ -78,10 +78,14 @@ public final class FrameRows implements RowSource {
      */
     private static final class Input {
         final JavaRDD<Row> rdd;
+        /** False when the DataFrame was cached by its user: not ours to drop. */
+        private final boolean persisted;
+
         private int users = 1;
 
-        Input(JavaRDD<Row> rdd) {
+        Input(JavaRDD<Row> rdd, boolean persisted) {
             this.rdd = rdd;
+            this.persisted = persisted;
         }
 
         synchronized void retain() {
@@ -89,7 +93,7 @@ public final class FrameRows implements RowSource {
         }
 
         synchronized void release() {
-            if (--users == 0) rdd.unpersist(false);
+            if (--users == 0 && persisted) rdd.unpersist(false);
         }
     }
 
@@ -104,16 +108,18 @@ public final class FrameRows implements RowSource {
     public static FrameRows of(Dataset<Row> df, String featuresCol, String labelCol, String source) {
         FrameColumns columns = FrameColumns.check(df.schema(), featuresCol, labelCol, source);
         JavaRDD<Row> rdd = df.select(columns.features(), columns.label()).javaRDD();
-        rdd.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // A DataFrame the user cached reads the same rows in the same order each time already: no second copy.
+        boolean persist = df.storageLevel().equals(StorageLevel.NONE());
+        if (persist) rdd.persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
-            return summarized(rdd, source);
+            return summarized(rdd, persist, source);
         } catch (RuntimeException e) {
-            rdd.unpersist(false);
+            if (persist) rdd.unpersist(false);
             throw e;
         }
     }
 
-    private static FrameRows summarized(JavaRDD<Row> input, String source) {
+    private static FrameRows summarized(JavaRDD<Row> input, boolean persisted, String source) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(input.context());
         List<FrameSummary> parts = new FrameSummary.Job().runOn(sc, input, FrameSummary.class);
         long[] offsets = new long[parts.size() + 1];
@@ -150,7 +156,7 @@ public final class FrameRows implements RowSource {
             offsets[p + 1] = first + s.count;
         }
         if (offsets[parts.size()] == 0) throw new DataFormatException(source + ": no rows");
-        return new FrameRows(new Input(input), source, offsets, width, bytes, maxLabel, hashes, hash, null);
+        return new FrameRows(new Input(input, persisted), source, offsets, width, bytes, maxLabel, hashes, hash, null);
     }
 
     /**
