@@ -325,7 +325,7 @@ class FrameRowsTest {
         return (T) kryo.deserialize(kryo.serialize(value, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
     }
 
-    /** Summaries are task results and shipped rows shuffle records: both go through Kryo on clusters. */
+    /** Summaries, shipped rows and persisted rows: all go through Kryo on clusters. */
     @Test
     void summariesAndShippedRowsSurviveKryo() {
         FrameSummary s = new FrameSummary();
@@ -346,6 +346,12 @@ class FrameRowsTest {
         FrameBlocks.Shipped shipped = kryoRoundTrip(row);
         assertEquals(300, shipped.label);
         assertArrayEquals(row.floats, shipped.floats);
+        // The selected columns are persisted serialized: as rows with a sparse or dense vector, or an array.
+        TabularData data = TabularData.generate(3, 4, 2, 5, 1.0).withZeros(1, 0.5);
+        for (Dataset<Row> df : List.of(data.sparseFrame(SPARK), data.vectorFrame(SPARK), data.arrayFrame(SPARK))) {
+            Row original = df.select("features", "label").javaRDD().first();
+            assertEquals(original, kryoRoundTrip(original));
+        }
     }
 
     // ---- refusals: one line each ----
