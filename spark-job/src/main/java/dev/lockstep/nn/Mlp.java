@@ -69,6 +69,16 @@ public final class Mlp {
      * [row][class]}).
      */
     public float[] forward(int n) {
+        logits(n);
+        DenseKernels.softmaxRows(activations[arch.layerCount()], n, arch.outputSize());
+        return activations[arch.layerCount()];
+    }
+
+    /**
+     * Runs the forward pass on the first {@code n} input rows up to the output layer's pre-softmax values; returns
+     * that buffer ({@code [row][class]}), which the next pass overwrites.
+     */
+    public float[] logits(int n) {
         checkReady(n);
         int layers = arch.layerCount();
         for (int l = 0; l < layers; l++) {
@@ -87,7 +97,6 @@ public final class Mlp {
                     fusedRelu);
             if (hidden && !fusedRelu) arch.hidden().apply(activations[l + 1], 0, n * out);
         }
-        DenseKernels.softmaxRows(activations[layers], n, arch.outputSize());
         return activations[layers];
     }
 
