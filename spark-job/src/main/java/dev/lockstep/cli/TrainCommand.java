@@ -4,6 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import dev.lockstep.report.RunReport;
 import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.DriverMemory;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.StepTimingListener;
