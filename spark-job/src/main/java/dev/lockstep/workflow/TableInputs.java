@@ -6,11 +6,18 @@ import dev.lockstep.data.HeapBudget;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.train.rows.FrameRows;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Rows from any Spark data source ({@code --format parquet|orc|json|csv|...}, or {@code table} for a catalog table by
@@ -26,12 +33,15 @@ public final class TableInputs {
     private final String format;
     private final String featuresCol;
     private final String labelCol;
+    private final Map<String, String> options;
 
-    private TableInputs(SparkSession spark, String format, String featuresCol, String labelCol) {
+    private TableInputs(
+            SparkSession spark, String format, String featuresCol, String labelCol, Map<String, String> options) {
         this.spark = spark;
         this.format = format;
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
+        this.options = Map.copyOf(options);
     }
 
     /**
@@ -45,12 +55,55 @@ public final class TableInputs {
         SparkSession spark =
                 SparkSession.builder().sparkContext(sc.sc()).getOrCreate().newSession();
         spark.conf().set("spark.sql.files.minPartitionNum", "1");
-        return new TableInputs(spark, format, featuresCol, labelCol);
+        return new TableInputs(spark, format, featuresCol, labelCol, Map.of());
+    }
+
+    /**
+     * This reader with {@code options} handed to the data source ({@code DataFrameReader.option}): e.g. a CSV file's
+     * {@code header} and {@code inferSchema}, JSON's {@code multiLine}.
+     */
+    public TableInputs withOptions(Map<String, String> options) {
+        return new TableInputs(spark, format, featuresCol, labelCol, options);
     }
 
     /** The rows at {@code location} (a path, or a table's name), checked: a Spark job. */
     public FrameRows rows(String location) {
-        return FrameRows.of(read(location), featuresCol, labelCol, format + " " + location);
+        String source = format + " " + location;
+        return FrameRows.of(assembled(read(location), source), featuresCol, labelCol, source);
+    }
+
+    /**
+     * With a features column of several names ({@code a,b,c}), their numbers as one array column of that name, in
+     * the order given: scalar columns (a CSV file's) need no VectorAssembler first.
+     */
+    private Dataset<Row> assembled(Dataset<Row> df, String source) {
+        if (!featuresCol.contains(",")) return df;
+        String[] names = featuresCol.split(",", -1);
+        Column[] columns = new Column[names.length];
+        for (int i = 0; i < names.length; i++) {
+            StructField field = numericField(df, names[i].strip(), source);
+            columns[i] = df.col("`" + field.name().replace("`", "``") + "`").cast(DataTypes.DoubleType);
+        }
+        return df.withColumn(featuresCol, functions.array(columns));
+    }
+
+    private static StructField numericField(Dataset<Row> df, String name, String source) {
+        for (StructField f : df.schema().fields()) {
+            if (!f.name().equalsIgnoreCase(name)) continue;
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new UsageException(String.format(
+                        "%s: features column '%s' is %s; columns listed in --features-col must be numbers",
+                        source, f.name(), f.dataType().simpleString()));
+            }
+            return f;
+        }
+        throw new UsageException(String.format(
+                "%s: no features column '%s' (its columns: %s)",
+                source,
+                name,
+                java.util.Arrays.stream(df.schema().fields())
+                        .map(f -> f.name() + " " + f.dataType().simpleString())
+                        .collect(Collectors.joining(", "))));
     }
 
     /**
@@ -107,8 +160,8 @@ public final class TableInputs {
     private Dataset<Row> read(String location) {
         try {
             return format.equals(TABLE)
-                    ? spark.read().table(location)
-                    : spark.read().format(format).load(location);
+                    ? spark.read().options(options).table(location)
+                    : spark.read().format(format).options(options).load(location);
         } catch (Exception e) { // AnalysisException is checked, though Scala does not declare it
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             if (e instanceof SparkThrowable t && "DATA_SOURCE_NOT_FOUND".equals(t.getErrorClass())) {
