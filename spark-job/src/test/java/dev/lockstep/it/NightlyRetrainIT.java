@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
+import dev.lockstep.data.TabularData;
+import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +24,10 @@ class NightlyRetrainIT {
     Path tmp;
 
     private Path conf(String name, Path data, int lockWait) throws Exception {
+        return conf(name, data, lockWait, "--epochs 2 --layers 784,32,10 --partitions 2 --batch 100");
+    }
+
+    private Path conf(String name, Path data, int lockWait, String trainArgs) throws Exception {
         Path conf = tmp.resolve(name);
         Files.writeString(
                 conf,
@@ -29,7 +37,7 @@ class NightlyRetrainIT {
                         "LOCKSTEP_REGISTRY=" + tmp.resolve("registry"),
                         "LOCKSTEP_COMMAND=\"" + Processes.launcher() + "\"",
                         "LOCKSTEP_MASTER=\"local[2]\"",
-                        "LOCKSTEP_TRAIN_ARGS=\"--epochs 2 --layers 784,32,10 --partitions 2 --batch 100\"",
+                        "LOCKSTEP_TRAIN_ARGS=\"" + trainArgs + "\"",
                         "LOCKSTEP_LOG_DIR=" + tmp.resolve("logs"),
                         "LOCKSTEP_LOCK_FILE=" + tmp.resolve("retrain.lock"),
                         "LOCKSTEP_LOCK_WAIT=" + lockWait,
@@ -107,6 +115,48 @@ class NightlyRetrainIT {
         assertEquals(1, failed.code(), failed.err());
         assertTrue(failed.err().contains("FAILED"), failed.err());
         assertArrayEquals(pointer, Files.readAllBytes(tmp.resolve("registry/current.json")));
+    }
+
+    /**
+     * A table that grows every day, retrained each night from its Parquet directory: the first night promotes the
+     * first model; the second trains on more rows and is judged against the current model on the same held-out rows.
+     */
+    @Test
+    void aGrowingParquetTableIsRetrainedNightByNight() throws Exception {
+        Path table = tmp.resolve("events");
+        TabularData.generate(21, 600, 3, 6, 1000)
+                .vectorFrame(TabularData.spark())
+                .coalesce(1)
+                .write()
+                .parquet(table.resolve("day=1").toString());
+        Path conf = conf(
+                "table.conf",
+                table,
+                0,
+                "--format parquet --epochs 3 --partitions 2 --batch 50 --validation-fraction 0.2");
+        Processes.Result first = run(conf);
+        assertEquals(0, first.code(), first.err());
+        Registry registry =
+                new Registry(new Configuration(), tmp.resolve("registry").toString());
+        String firstModel = registry.current().orElseThrow();
+
+        TabularData.generate(22, 400, 3, 6, 1000)
+                .vectorFrame(TabularData.spark())
+                .coalesce(1)
+                .write()
+                .parquet(table.resolve("day=2").toString());
+        Processes.Result second = run(conf);
+        assertTrue(second.code() == 0 || second.code() == 3, second.err());
+        List<String> runs = registry.runs();
+        assertEquals(2, runs.size(), runs.toString());
+        String secondRun =
+                runs.stream().filter(r -> !r.equals(firstModel)).findFirst().orElseThrow();
+        assertEquals(
+                second.code() == 0 ? "promoted" : "rejected",
+                registry.status(secondRun).get("status"));
+        Map<String, Object> metrics = Json.readMap(new Configuration(), registry.runDir(secondRun) + "/metrics.json");
+        // 1,000 rows now, a fifth held out (120 of 600 the first night): the second night read the new day's rows too.
+        assertEquals(200, ((Number) metrics.get("eval_rows")).intValue(), metrics.toString());
     }
 
     private Processes.Result run(Path conf) throws Exception {
