@@ -2,14 +2,19 @@ package dev.lockstep.cli;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.DataFormatException;
+import dev.lockstep.data.FeatureCsv;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.Evaluator;
+import dev.lockstep.train.rows.BlockRows;
 import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Evaluation;
+import dev.lockstep.workflow.TableInputs;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -49,8 +54,29 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--test",
             paramLabel = "PATH",
-            description = "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV.")
+            description =
+                    "Labelled file(s) instead: IDX images (labels found beside), IMAGES,LABELS, or CSV (for a model "
+                            + "that does not take images: a label, then the model's features as numbers).")
     String test;
+
+    @Option(
+            names = "--format",
+            paramLabel = "SOURCE",
+            description = "Read --data or --test with this Spark data source (parquet, orc, json, csv, ...; table: a "
+                    + "catalog table's name), as train does.")
+    String format;
+
+    @Option(
+            names = "--features-col",
+            paramLabel = "NAME",
+            description = "With --format: the features column (default features).")
+    String featuresCol;
+
+    @Option(
+            names = "--label-col",
+            paramLabel = "NAME",
+            description = "With --format: the label column (default label).")
+    String labelCol;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     String json;
@@ -66,15 +92,31 @@ final class EvaluateCommand implements Callable<Integer> {
         if ((data == null) == (test == null)) throw new UsageException("give either --data DIR or --test PATH");
         if (partitions != null && partitions < 1) throw new UsageException("--partitions must be positive");
         if (master != null) SparkSetup.checkMaster(master);
+        if (format == null && (featuresCol != null || labelCol != null)) {
+            throw new UsageException("--features-col and --label-col name the columns of table input: give --format");
+        }
         SparkSetup.Environment env = SparkSetup.Environment.load();
         SparkConf sparkConf = env.sparkConf();
         Configuration hadoop = env.hadoop();
         PrintWriter err = spec.commandLine().getErr();
 
         MlpModel m = ModelFile.read(hadoop, model);
-        LabeledImages rows;
+        LabeledImages rows = null;
+        RowSource featureRows = null;
         String description;
-        if (test != null) {
+        if (format != null) {
+            description = format + " " + (test != null ? test : data); // read once Spark runs
+        } else if (test != null && !m.isImage() && FeatureCsv.isCsv(test)) {
+            // A model of features that are not pixels reads CSV rows of numbers, as predict does.
+            FeatureCsv.Rows csv = FeatureCsv.read(
+                    hadoop, test, m.architecture().inputSize(), m.architecture().outputSize());
+            if (!csv.labelled()) {
+                throw new DataFormatException(test + ": rows of " + csv.features() + " values have no label: evaluate "
+                        + "needs a label first, then the " + csv.features() + " values");
+            }
+            featureRows = new BlockRows(csv.block(), test);
+            description = test;
+        } else if (test != null) {
             DataFiles files = DataFiles.resolve(hadoop, null, test, null);
             rows = files.loadTrain(hadoop);
             description = files.train().toString();
@@ -93,7 +135,15 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation e;
         try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate")) {
             int p = partitions != null ? partitions : session.context().defaultParallelism();
-            e = Evaluator.evaluate(session.context(), m, new InMemoryRows(rows), p);
+            RowSource source = format == null
+                    ? featureRows != null ? featureRows : new InMemoryRows(rows)
+                    : TableInputs.on(
+                                    session.context(),
+                                    format,
+                                    featuresCol != null ? featuresCol : "features",
+                                    labelCol != null ? labelCol : "label")
+                            .rows(test != null ? test : data);
+            e = Evaluator.evaluate(session.context(), m, source, p);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(EvaluationTable.render(e, model, description));

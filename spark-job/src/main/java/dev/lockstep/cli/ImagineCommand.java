@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description =
-                "Draw the input a model finds most like a digit: gradient ascent on the input from a blank image.")
+                "Draw the input an image model finds most like a class: gradient ascent on the input from a blank image.")
 final class ImagineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +48,7 @@ final class ImagineCommand implements Callable<Integer> {
         if (scale < 1 || scale > 32) throw new UsageException("--scale must be 1 to 32");
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         MlpModel m = ModelFile.read(hadoop, model);
+        Imagine.requireImage(m);
         int classes = m.architecture().outputSize();
         BufferedImage image;
         if (digit.equalsIgnoreCase("all")) {

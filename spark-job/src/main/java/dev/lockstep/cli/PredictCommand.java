@@ -26,9 +26,11 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
-            "Predict digits: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
-            "light-on-dark), IDX image files and CSV files. Without --out, scores on this machine without Spark",
-            "and prints each prediction; with --out, scores on Spark (--master) and writes the predictions as CSV."
+            "Predict classes: for pictures (PNG, JPEG, GIF, BMP; up to 8192 pixels a side; dark-on-light or",
+            "light-on-dark; 28x28 image models only), IDX image files and CSV files (for a model that does not take",
+            "images: rows of its width in numbers, or a label first, then those). Without --out, scores on this",
+            "machine without Spark and prints each prediction; with --out, scores on Spark (--master) and writes",
+            "the predictions as CSV."
         })
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -46,7 +48,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "FILE",
-            description = "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,...")
+            description =
+                    "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,... (a p per class).")
     String out;
 
     @Option(names = "--master", description = "Spark master for --out (default local[*]).")

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
-            "Draw what a training run learned (charts, digit grids, weights, imagined digits) into RUN/report.html "
-                    + "and RUN/report/*.png, or the accuracy of every run of a registry over time. Runs without Spark."
+            "Draw what a training run learned (charts; for image models also digit grids, weights, imagined digits) "
+                    + "into RUN/report.html and RUN/report/*.png, or the accuracy of every run of a registry over "
+                    + "time. Runs without Spark."
         })
 final class ReportCommand implements Callable<Integer> {
     @Spec

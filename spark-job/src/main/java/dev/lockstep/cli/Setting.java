@@ -24,7 +24,12 @@ enum Setting {
     TRAIN("train", "--train", "a path", Setting::path),
     TEST("test", "--test", "a path", Setting::path),
     OUT("out", "--out", "a directory", Setting::path),
-    LAYERS("layers", "--layers", "comma-separated layer sizes, e.g. 784,128,10", Setting::layers),
+    // auto (null): 784,256,128,10 for images from files, <features>,256,128,<classes> for table input.
+    LAYERS(
+            "layers",
+            "--layers",
+            "auto or comma-separated layer sizes, e.g. 784,128,10",
+            v -> isAuto(v) ? null : layers(v)),
     ACTIVATION("activation", "--activation", "relu, sigmoid or tanh", Activation::parse),
     // 0 epochs would replace a trained model with an untrained one.
     EPOCHS("epochs", "--epochs", "a whole number of epochs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
@@ -58,6 +63,7 @@ enum Setting {
             "a fraction above 0 and at most 0.5",
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
+    STANDARDIZATION("standardization", "--standardization", "true or false", Setting::bool),
     CHECKPOINT_EVERY(
             "checkpointEvery",
             "--checkpoint-every",
@@ -67,7 +73,11 @@ enum Setting {
     RESUME("resume", "--resume", "true or false", Setting::bool),
     REGISTRY("registry", "--registry", "a registry URI", Setting::path),
     TOLERANCE("promotionTolerance", "--tolerance", "a fraction from 0 to 1", v -> number(v, 0, true, 1)),
-    KEEP("keepRuns", "--keep", "a whole number of runs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE));
+    KEEP("keepRuns", "--keep", "a whole number of runs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),
+    // A Spark data source: --data/--train/--test are then its locations (or, for "table", table names).
+    FORMAT("format", "--format", "a Spark data source (parquet, orc, json, csv, ...) or table", Setting::path),
+    FEATURES_COL("featuresCol", "--features-col", "a column name", Setting::path),
+    LABEL_COL("labelCol", "--label-col", "a column name", Setting::path);
 
     static final String PREFIX = "spark.lockstep.";
 

@@ -15,6 +15,7 @@ import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.workflow.RegistryRun;
 import dev.lockstep.workflow.RunOutputs;
+import dev.lockstep.workflow.TableInputs;
 import dev.lockstep.workflow.TrainingInputs;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,7 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
+            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv); with --format, the "
+                    + "training table.")
     String data;
 
     @Option(
@@ -76,10 +78,33 @@ final class TrainCommand implements Callable<Integer> {
             description = "Test file, same forms as --train. Without one, a seeded validation split is held out.")
     String test;
 
+    @Option(
+            names = "--format",
+            paramLabel = "SOURCE",
+            description = "Read --data/--train/--test with this Spark data source (parquet, orc, json, csv, ...; "
+                    + "table: catalog table names) instead of as IDX, CSV or prepared files.")
+    String format;
+
+    @Option(
+            names = "--features-col",
+            paramLabel = "NAME",
+            description = "With --format: the features column, a vector or an array of numbers (default features).")
+    String featuresCol;
+
+    @Option(
+            names = "--label-col",
+            paramLabel = "NAME",
+            description = "With --format: the label column, class numbers 0, 1, 2, ... (default label).")
+    String labelCol;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
 
-    @Option(names = "--layers", paramLabel = "N,N,...", description = "Layer sizes (default 784,256,128,10).")
+    @Option(
+            names = "--layers",
+            paramLabel = "N,N,...",
+            description = "Layer sizes (default auto: 784,256,128,10; with --format, the data's features,256,128,"
+                    + "its classes).")
     String layers;
 
     @Option(names = "--activation", description = "Hidden activation: relu, sigmoid, tanh (default relu).")
@@ -163,6 +188,13 @@ final class TrainCommand implements Callable<Integer> {
                     "Precision of weights and gradients on the wire; the driver keeps float32 either way (default "
                             + "float32, exact).")
     String transfer;
+
+    @Option(
+            names = "--standardization",
+            paramLabel = "true|false",
+            description = "Standardize float features with a per-feature mean and deviation fitted on the training "
+                    + "rows, recorded in the model; byte features (images) are always scaled by 1/255 (default true).")
+    String standardization;
 
     @Option(
             names = "--checkpoint-every",
@@ -249,6 +281,10 @@ final class TrainCommand implements Callable<Integer> {
             settings.value(path); // an empty one is refused here, not as a missing file later
         }
         if (master != null) SparkSetup.checkMaster(master);
+        String tableFormat = settings.value(Setting.FORMAT);
+        if (tableFormat == null && (featuresCol != null || labelCol != null)) {
+            throw new UsageException("--features-col and --label-col name the columns of table input: give --format");
+        }
         Integer everyGiven = settings.value(Setting.CHECKPOINT_EVERY);
         int every = everyGiven == null ? 0 : everyGiven;
         boolean resumeAsked = Boolean.TRUE.equals(settings.value(Setting.RESUME));
@@ -288,15 +324,39 @@ final class TrainCommand implements Callable<Integer> {
             OptionalInt decided = registryRun.begin(err);
             if (decided.isPresent()) return decided.getAsInt();
         }
+        SparkSetup.Session early = null; // table input is read by Spark, so Spark starts before the plan
         try {
-            TrainingInputs inputs = TrainingInputs.open(
-                    hadoop,
-                    settings.text(Setting.DATA),
-                    settings.text(Setting.TRAIN),
-                    settings.text(Setting.TEST),
-                    config.validationFraction(),
-                    config.seed());
-            // Before Spark starts: a bad option fails fast.
+            TrainingInputs inputs;
+            if (tableFormat != null) {
+                early = SparkSetup.start(env.sparkConf(), master, "lockstep-train");
+                inputs = TableInputs.on(
+                                early.context(),
+                                tableFormat,
+                                settings.has(Setting.FEATURES_COL) ? settings.value(Setting.FEATURES_COL) : "features",
+                                settings.has(Setting.LABEL_COL) ? settings.value(Setting.LABEL_COL) : "label")
+                        .open(
+                                settings.has(Setting.DATA) ? settings.text(Setting.DATA) : settings.text(Setting.TRAIN),
+                                settings.text(Setting.TEST),
+                                config.validationFraction(),
+                                config.seed());
+                if (settings.value(Setting.LAYERS) == null) {
+                    config = autoLayers(settings, inputs);
+                    DriverMemory.check(
+                            config,
+                            every > 0,
+                            DriverMemory.localThreads(early.context().master(), config.partitions()),
+                            Runtime.getRuntime().maxMemory());
+                }
+            } else {
+                inputs = TrainingInputs.open(
+                        hadoop,
+                        settings.text(Setting.DATA),
+                        settings.text(Setting.TRAIN),
+                        settings.text(Setting.TEST),
+                        config.validationFraction(),
+                        config.seed());
+            }
+            // Before training (for files, before Spark) starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
             config = plan.config();
             Checkpoints checkpoints = new Checkpoints(
@@ -317,13 +377,22 @@ final class TrainCommand implements Callable<Integer> {
                 listeners.add(new CheckpointListener(
                         checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
-            try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+            try (SparkSetup.Session session =
+                    early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
                 TrainingResult result =
                         new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
                 Map<String, Object> location = new LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
                 location.put("test", qualified(hadoop, settings.text(Setting.TEST)));
+                if (tableFormat != null) {
+                    location.put("format", tableFormat);
+                    if (tableFormat.equals(TableInputs.TABLE)) { // names, not paths
+                        location.put("data", settings.text(Setting.DATA));
+                        location.put("train", settings.text(Setting.TRAIN));
+                        location.put("test", settings.text(Setting.TEST));
+                    }
+                }
                 outputs.write(
                         config,
                         result,
@@ -352,6 +421,7 @@ final class TrainCommand implements Callable<Integer> {
                 return code;
             }
         } catch (RuntimeException e) {
+            if (early != null) early.close();
             if (registryRun != null) {
                 try {
                     registryRun.failed(e, log.captured());
@@ -361,6 +431,26 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code --layers auto} for table input: the rows' width, the two hidden layers of the image default, and a class
+     * for every label seen (at least two); recorded as auto in the run's config sources.
+     */
+    private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
+        int features = inputs.train().features();
+        int classes =
+                Math.max(2, Math.max(inputs.train().maxLabel(), inputs.eval().maxLabel()) + 1);
+        settings.put(
+                Setting.LAYERS,
+                features + ",256,128," + classes,
+                String.format(
+                        Locale.ROOT,
+                        "auto for %d features and %d classes (%s)",
+                        features,
+                        classes,
+                        settings.source(Setting.LAYERS)));
+        return toConfig(settings);
     }
 
     /**
@@ -427,12 +517,16 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.AUGMENT_SHIFT, augmentShift);
         flags.put(Setting.VALIDATION_FRACTION, validationFraction);
         flags.put(Setting.TRANSFER, transfer);
+        flags.put(Setting.STANDARDIZATION, standardization);
         flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
         flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
         flags.put(Setting.RESUME, resume);
         flags.put(Setting.REGISTRY, registry);
         flags.put(Setting.TOLERANCE, tolerance);
         flags.put(Setting.KEEP, keep);
+        flags.put(Setting.FORMAT, format);
+        flags.put(Setting.FEATURES_COL, featuresCol);
+        flags.put(Setting.LABEL_COL, labelCol);
         return resolve(env.confFiles(), env.sparkConf(), flags);
     }
 
@@ -461,7 +555,8 @@ final class TrainCommand implements Callable<Integer> {
     static TrainConfig toConfig(ResolvedSettings s) {
         TrainConfig.Builder b = TrainConfig.builder();
         if (s.has(Setting.ACTIVATION)) b.activation(s.value(Setting.ACTIVATION));
-        if (s.has(Setting.LAYERS)) b.layers(s.value(Setting.LAYERS));
+        int[] layers = s.value(Setting.LAYERS);
+        if (layers != null) b.layers(layers); // auto: the builder's 784,256,128,10, or table input's (autoLayers)
         if (s.has(Setting.EPOCHS)) b.epochs(s.value(Setting.EPOCHS));
         if (s.has(Setting.BATCH)) b.batchSize(s.value(Setting.BATCH));
         if (s.has(Setting.OPTIMIZER)) b.optimizer(s.value(Setting.OPTIMIZER));
@@ -475,6 +570,7 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.EXCHANGE)) b.exchange(s.value(Setting.EXCHANGE));
         if (s.has(Setting.AUGMENT_SHIFT)) b.augmentShift(s.value(Setting.AUGMENT_SHIFT));
         if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
+        if (s.has(Setting.STANDARDIZATION)) b.standardization(s.value(Setting.STANDARDIZATION));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));
         s.sources().forEach(b::source);
         try {

@@ -1,6 +1,8 @@
 /**
- * Reading and validating training data (IDX, CSV, prepared datasets), the seeded hold-out split, and the
- * {@link dev.lockstep.data.RowBlock}s partitions cache.
+ * Reading and validating training data (IDX, CSV, prepared datasets: images, bytes 0-255 with labels 0-9), CSV rows
+ * of any numbers to score with a model that does not take images ({@link dev.lockstep.data.FeatureCsv}), the
+ * seeded hold-out split, and the {@link dev.lockstep.data.RowBlock}s partitions cache (byte or float features,
+ * labels 0..K-1).
  *
  * <h2>Prepared datasets, format version 1</h2>
  * Written by {@code lockstep prepare} ({@link dev.lockstep.data.PreparedWriter}), read by

@@ -7,11 +7,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * Scores images with a trained model, without Spark: for embedding in services and for the {@code predict}
+ * Scores rows with a trained model, without Spark: for embedding in services and for the {@code predict}
  * command. Thread-safe: each thread gets its own network buffers.
  *
- * <p>Pixels are raw intensities as in the training files, 0 (background) to 255 (ink), row-major; the model's
- * own {@link InputScaling} is applied here.
+ * <p>Rows are raw values as in the training data: for an image model, intensities 0 (background) to 255 (ink),
+ * row-major; the model's own {@link InputScaling} is applied here.
  */
 public final class Classifier {
     private final MlpModel model;
@@ -36,16 +36,20 @@ public final class Classifier {
         return model;
     }
 
-    /** Class probabilities for one image of {@code inputSize} raw pixel values. */
+    /**
+     * Class probabilities for one row of {@code inputSize} raw values (pixels 0-255 for an image model), to which
+     * the model's per-feature scaling is applied.
+     */
     public float[] probabilities(float[] pixels) {
         int n = model.architecture().inputSize();
         if (pixels.length != n) {
-            throw new IllegalArgumentException("expected " + n + " pixels, got " + pixels.length);
+            throw new IllegalArgumentException(
+                    "expected " + n + (model.isImage() ? " pixels" : " features") + ", got " + pixels.length);
         }
         Mlp mlp = networks.get();
         float[] in = mlp.input();
         InputScaling s = model.scaling();
-        for (int i = 0; i < n; i++) in[i] = pixels[i] * s.scale() + s.offset();
+        for (int i = 0; i < n; i++) in[i] = s.apply(i, pixels[i]);
         float[] out = mlp.forward(1);
         return Arrays.copyOf(out, model.architecture().outputSize());
     }
@@ -60,9 +64,12 @@ public final class Classifier {
 
     /** Class probabilities for a picture of a digit of any size and polarity, brought to MNIST form first. */
     public float[] probabilities(BufferedImage image) {
-        if (model.architecture().inputSize() != MnistImage.SIDE * MnistImage.SIDE) {
-            throw new IllegalArgumentException("pictures are scored as 28x28, but the model takes "
-                    + model.architecture().inputSize() + " inputs");
+        if (!model.isImage() || model.height() != MnistImage.SIDE || model.width() != MnistImage.SIDE) {
+            throw new IllegalArgumentException("pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
+                    + " images, but the model takes "
+                    + (model.isImage()
+                            ? model.height() + "x" + model.width() + " images"
+                            : model.architecture().inputSize() + " features that are not a picture"));
         }
         return probabilities(MnistImage.pixels(image));
     }

@@ -23,38 +23,63 @@ import org.apache.hadoop.fs.Path;
 /**
  * The Lockstep model file ({@code model.lsm}): a versioned, checksummed binary format.
  *
- * <h2>Layout, format version 1</h2>
- * All integers and floats are big-endian (Java {@link java.io.DataOutputStream} order); floats are IEEE-754
- * binary32 bit patterns. {@code n} is the number of layer sizes (layers + 1), {@code P} the parameter count.
+ * <p>All integers and floats are big-endian (Java {@link java.io.DataOutputStream} order); floats are IEEE-754
+ * binary32 bit patterns. {@code n} is the number of layer sizes (layers + 1), {@code I} the input size (the first
+ * layer size), {@code P} the parameter count. The writer writes version 2; the reader reads versions 1 and 2.
+ *
+ * <h2>Layout, format version 2</h2>
  * <pre>
  * offset      size  type     field
  * 0           8     bytes    magic, ASCII "LKSTPMDL" (4C 4B 53 54 50 4D 44 4C)
- * 8           4     int      format version = 1
- * 12          4     int      header length H in bytes; in version 1 always 17 + 4n
+ * 8           4     int      format version = 2
+ * 12          4     int      header length H in bytes: 23 + 4n + S (S below)
  * 16          4     int      n, the number of layer sizes, 2..64 (input, hidden..., output)
  * 20          4n    int[n]   layer sizes, input first; each 1..65536, output at least 2
  * 20+4n       1     byte     hidden activation code: 0 relu, 1 sigmoid, 2 tanh (output is always softmax)
+ * 21+4n       1     byte     input kind: 0 unsigned bytes (raw values 0-255, e.g. pixels), 1 float32
+ * 22+4n       4     int      input height: 0 when the input is not an image, else at least 2
+ * 26+4n       4     int      input width: I when not an image, else height * width = I
+ * 30+4n       1     byte     scaling kind: 0 uniform, 1 per feature
+ * 31+4n       S     float[]  kind 0 (S = 8): scale, offset; kind 1 (S = 8I): I scales, then I offsets.
+ *                            Raw value x of feature f enters the network as x * scale[f] + offset[f]; all finite
+ * 31+4n+S     4     int      P, the parameter count; must equal what the sizes imply, at most 2^28
+ * 35+4n+S     4P    float[P] parameters in the flat layout of {@link Architecture}: per layer, weights
+ *                            row-major [out][in], then the out biases; all finite
+ * 35+4n+S+4P  8     long     CRC32C (java.util.zip.CRC32C, Castagnoli) of every byte before it,
+ *                            zero-extended to 64 bits (the first 4 trailer bytes are 0)
+ * total file length = 16 + H + 4P + 8 bytes; nothing may follow the trailer
+ * </pre>
+ *
+ * <h2>Layout, format version 1</h2>
+ * Byte input only, uniform scaling; an image when I is a perfect square (28x28 for MNIST).
+ * <pre>
+ * offset      size  type     field
+ * 0           8     bytes    magic, ASCII "LKSTPMDL"
+ * 8           4     int      format version = 1
+ * 12          4     int      header length H in bytes; in version 1 always 17 + 4n
+ * 16          4     int      n, the number of layer sizes, 2..64
+ * 20          4n    int[n]   layer sizes, input first; each 1..65536, output at least 2
+ * 20+4n       1     byte     hidden activation code: 0 relu, 1 sigmoid, 2 tanh
  * 21+4n       4     float    input scale  } a raw pixel byte p (0..255) enters the network
  * 25+4n       4     float    input offset }   as p * scale + offset; both finite
- * 29+4n       4     int      P, the parameter count; must equal what the sizes imply, at most 2^28
- * 33+4n       4P    float[P] parameters in the flat layout of {@link Architecture}: per layer, weights
- *                            row-major [out][in], then the out biases; all finite
- * 33+4n+4P    8     long     CRC32C (java.util.zip.CRC32C, Castagnoli) of bytes [0, 33+4n+4P),
- *                            zero-extended to 64 bits (the first 4 trailer bytes are 0)
+ * 29+4n       4     int      P, the parameter count
+ * 33+4n       4P    float[P] parameters
+ * 33+4n+4P    8     long     CRC32C of bytes [0, 33+4n+4P), zero-extended to 64 bits
  * total file length = 41 + 4n + 4P bytes; nothing may follow the trailer
  * </pre>
  *
  * <p>A reader validates, in this order, and rejects with a message naming the file: the magic; the version
- * (newer versions are refused, older ones stay loadable forever); the header's sanity; the file length against
- * what the header implies, before allocating the parameter array; truncation; the checksum; trailing bytes.
- * The header is checked before anything large is allocated, so a corrupt or hostile file can neither exhaust
- * memory nor hang the reader. Any change to the layout must bump the version.
+ * (newer versions are refused, older ones stay loadable forever); the header length against its bounds and, when
+ * the file's length is known, against the file, before the header is read; the header's sanity (the per-feature
+ * scaling's length is fixed by the input size, which is bounded); the file length against what the header implies,
+ * before allocating the parameter array; truncation; the checksum; trailing bytes. So a corrupt or hostile file
+ * can neither exhaust memory nor hang the reader. Any change to the layout must bump the version.
  */
 public final class ModelFile {
     /** "LKSTPMDL". */
     static final byte[] MAGIC = "LKSTPMDL".getBytes(StandardCharsets.US_ASCII);
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Bytes before the header: magic, version, header length. */
     static final int PREFIX_LENGTH = 16;
 
@@ -71,14 +96,32 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    static final byte INPUT_BYTES = 0;
+    static final byte INPUT_FLOATS = 1;
+    static final byte SCALING_UNIFORM = 0;
+    static final byte SCALING_PER_FEATURE = 1;
+
     /** Header length in version 1 for {@code n} layer sizes: n, the sizes, activation, scale, offset, P. */
     static int headerLength(int n) {
         return 4 + 4 * n + 1 + 4 + 4 + 4;
     }
 
-    /** Exact file length in version 1; long, because a corrupt header may imply a length beyond int. */
+    /**
+     * Header length in version 2 for {@code n} layer sizes and a scaling of {@code scalingFloats} floats: n, the
+     * sizes, activation, input kind, height, width, scaling kind, the scaling, P.
+     */
+    static int headerLengthV2(int n, int scalingFloats) {
+        return 4 + 4 * n + 1 + 1 + 4 + 4 + 1 + 4 * scalingFloats + 4;
+    }
+
+    /** Exact file length for a header of {@code headerLength}; long, as a corrupt header may imply more than int. */
+    static long fileLengthFor(int headerLength, long parameterCount) {
+        return PREFIX_LENGTH + (long) headerLength + 4L * parameterCount + TRAILER_LENGTH;
+    }
+
+    /** Exact file length in version 1. */
     static long fileLength(int n, long parameterCount) {
-        return PREFIX_LENGTH + (long) headerLength(n) + 4L * parameterCount + TRAILER_LENGTH;
+        return fileLengthFor(headerLength(n), parameterCount);
     }
 
     /**
@@ -127,14 +170,26 @@ public final class ModelFile {
         // Everything up to the trailer passes through the checksum; the trailer goes straight to 'out'.
         DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
         int n = arch.layerCount() + 1;
+        InputScaling scaling = model.scaling();
+        int inputs = arch.inputSize();
         data.write(MAGIC);
         data.writeInt(FORMAT_VERSION);
-        data.writeInt(headerLength(n));
+        data.writeInt(headerLengthV2(n, scaling.isUniform() ? 2 : 2 * inputs));
         data.writeInt(n);
         for (int size : arch.sizes()) data.writeInt(size);
         data.writeByte(arch.hidden().code());
-        data.writeFloat(model.scaling().scale());
-        data.writeFloat(model.scaling().offset());
+        data.writeByte(model.byteInput() ? INPUT_BYTES : INPUT_FLOATS);
+        data.writeInt(model.height());
+        data.writeInt(model.width());
+        if (scaling.isUniform()) {
+            data.writeByte(SCALING_UNIFORM);
+            data.writeFloat(scaling.scale());
+            data.writeFloat(scaling.offset());
+        } else {
+            data.writeByte(SCALING_PER_FEATURE);
+            for (int f = 0; f < inputs; f++) data.writeFloat(scaling.scale(f));
+            for (int f = 0; f < inputs; f++) data.writeFloat(scaling.offset(f));
+        }
         data.writeInt(params.length);
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES); // big-endian by default
         for (int i = 0; i < params.length; ) {

@@ -42,8 +42,8 @@ final class ModelFileReader {
                     + ")");
         }
         if (version < 1) throw fail("invalid model format version " + version);
-        Header header = readHeader();
-        expectedLength = fileLength(header.sizes.length, header.parameterCount);
+        Header header = readHeader(version);
+        expectedLength = fileLengthFor(header.length, header.parameterCount);
         if (knownLength >= 0 && knownLength < expectedLength) throw truncated(knownLength);
         float[] params = readParameters(header.parameterCount);
         long stored = readTrailer();
@@ -54,13 +54,23 @@ final class ModelFileReader {
                     + (knownLength >= 0 ? ", the file has " + knownLength + ")" : ")"));
         }
         try {
-            return MlpModel.adopt(header.architecture, params, header.scaling);
+            return version == 1
+                    ? MlpModel.adopt(header.architecture, params, header.scaling)
+                    : MlpModel.adopt(
+                            header.architecture, params, header.scaling, header.byteInput, header.height, header.width);
         } catch (LockstepException e) { // a non-finite parameter in an otherwise intact file
             throw fail(e.getMessage());
         }
     }
 
-    private record Header(int[] sizes, Architecture architecture, InputScaling scaling, int parameterCount) {}
+    private record Header(
+            int length,
+            Architecture architecture,
+            InputScaling scaling,
+            boolean byteInput,
+            int height,
+            int width,
+            int parameterCount) {}
 
     private void checkMagic() throws IOException {
         byte[] magic = new byte[MAGIC.length];
@@ -75,21 +85,30 @@ final class ModelFileReader {
         if (got < magic.length) throw truncated(got);
     }
 
-    private Header readHeader() throws IOException {
+    private Header readHeader(int version) throws IOException {
         int headerLength = readInt();
-        if (headerLength < headerLength(MIN_SIZES) || headerLength > headerLength(MAX_SIZES)) {
-            throw fail("invalid header: header length " + headerLength + " is outside " + headerLength(MIN_SIZES) + ".."
-                    + headerLength(MAX_SIZES));
+        int min = version == 1 ? headerLength(MIN_SIZES) : headerLengthV2(MIN_SIZES, 2);
+        int max = version == 1 ? headerLength(MAX_SIZES) : headerLengthV2(MAX_SIZES, 2 * MAX_LAYER_SIZE);
+        if (headerLength < min || headerLength > max) {
+            throw fail("invalid header: header length " + headerLength + " is outside " + min + ".." + max);
         }
-        // Bounded by the check above, so reading the whole header up front is safe.
+        if (knownLength >= 0 && knownLength < PREFIX_LENGTH + (long) headerLength) {
+            throw fail(
+                    "truncated: expected at least " + (PREFIX_LENGTH + headerLength) + " bytes, found " + knownLength);
+        }
+        // Bounded by the checks above, so reading the whole header up front is safe.
         ByteBuffer h = ByteBuffer.wrap(readBytes(headerLength));
         int n = h.getInt();
         if (n < MIN_SIZES || n > MAX_SIZES) {
             throw fail("invalid header: layer count " + n + " is outside " + MIN_SIZES + ".." + MAX_SIZES);
         }
-        if (headerLength != headerLength(n)) {
+        if (version == 1 && headerLength != headerLength(n)) {
             throw fail("invalid header: length " + headerLength + " does not match " + n + " layers (expected "
                     + headerLength(n) + ")");
+        }
+        if (version > 1 && headerLength < headerLengthV2(n, 2)) {
+            throw fail("invalid header: length " + headerLength + " is too short for " + n + " layers (at least "
+                    + headerLengthV2(n, 2) + ")");
         }
         int[] sizes = new int[n];
         long implied = 0;
@@ -101,18 +120,14 @@ final class ModelFileReader {
             if (i > 0) implied += (long) sizes[i - 1] * sizes[i] + sizes[i];
         }
         int code = h.get();
-        float scale = h.getFloat();
-        float offset = h.getFloat();
-        int count = h.getInt();
         Activation activation;
         try {
             activation = Activation.fromCode(code);
         } catch (IllegalArgumentException e) {
             throw fail("invalid header: unknown activation code " + code);
         }
-        if (!Float.isFinite(scale) || !Float.isFinite(offset)) {
-            throw fail("invalid header: input scaling " + scale + "*p+" + offset + " is not finite");
-        }
+        Input input = version == 1 ? new Input(true, -1, -1, readUniform(h)) : readInput(h, n, sizes[0], headerLength);
+        int count = h.getInt();
         if (implied > MAX_PARAMETERS) {
             throw fail("invalid header: layers imply " + implied + " parameters, more than the supported "
                     + MAX_PARAMETERS);
@@ -127,7 +142,59 @@ final class ModelFileReader {
         } catch (IllegalArgumentException e) {
             throw fail("invalid header: " + e.getMessage());
         }
-        return new Header(sizes, architecture, new InputScaling(scale, offset), count);
+        return new Header(headerLength, architecture, input.scaling, input.bytes, input.height, input.width, count);
+    }
+
+    private record Input(boolean bytes, int height, int width, InputScaling scaling) {}
+
+    /** Version 2's input description: kind, height and width, and the scaling, of {@code inputs} features. */
+    private Input readInput(ByteBuffer h, int n, int inputs, int headerLength) {
+        int kind = h.get();
+        if (kind != INPUT_BYTES && kind != INPUT_FLOATS) throw fail("invalid header: unknown input kind " + kind);
+        int height = h.getInt();
+        int width = h.getInt();
+        boolean fits = height == 0 ? width == inputs : height >= 2 && width >= 1 && (long) height * width == inputs;
+        if (!fits) {
+            throw fail("invalid header: input height " + height + " and width " + width + " do not fit " + inputs
+                    + " inputs (height 0 and width " + inputs + " when not an image)");
+        }
+        int scalingKind = h.get();
+        if (scalingKind != SCALING_UNIFORM && scalingKind != SCALING_PER_FEATURE) {
+            throw fail("invalid header: unknown input scaling kind " + scalingKind);
+        }
+        // The per-feature arrays' length follows from the input size (at most MAX_LAYER_SIZE), not from the file.
+        int floats = scalingKind == SCALING_UNIFORM ? 2 : 2 * inputs;
+        if (headerLength != headerLengthV2(n, floats)) {
+            throw fail("invalid header: length " + headerLength + " does not match " + n + " layers and "
+                    + (scalingKind == SCALING_UNIFORM ? "a uniform scaling" : "a scaling of " + inputs + " features")
+                    + " (expected " + headerLengthV2(n, floats) + ")");
+        }
+        InputScaling scaling;
+        if (scalingKind == SCALING_UNIFORM) {
+            scaling = readUniform(h);
+        } else {
+            float[] scales = new float[inputs];
+            float[] offsets = new float[inputs];
+            for (int f = 0; f < inputs; f++) scales[f] = h.getFloat();
+            for (int f = 0; f < inputs; f++) offsets[f] = h.getFloat();
+            for (int f = 0; f < inputs; f++) {
+                if (!Float.isFinite(scales[f]) || !Float.isFinite(offsets[f])) {
+                    throw fail("invalid header: input scaling " + scales[f] + "*x+" + offsets[f] + " of feature " + f
+                            + " is not finite");
+                }
+            }
+            scaling = InputScaling.perFeature(scales, offsets);
+        }
+        return new Input(kind == INPUT_BYTES, height, width, scaling);
+    }
+
+    private InputScaling readUniform(ByteBuffer h) {
+        float scale = h.getFloat();
+        float offset = h.getFloat();
+        if (!Float.isFinite(scale) || !Float.isFinite(offset)) {
+            throw fail("invalid header: input scaling " + scale + "*p+" + offset + " is not finite");
+        }
+        return new InputScaling(scale, offset);
     }
 
     private float[] readParameters(int count) throws IOException {

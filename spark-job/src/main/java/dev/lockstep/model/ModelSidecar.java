@@ -17,9 +17,11 @@ import org.apache.hadoop.conf.Configuration;
  * <pre>
  * {
  *   "format": "lockstep-model",
- *   "formatVersion": 1,
+ *   "formatVersion": 2,
  *   "architecture": { "layers": [ 784, 128, 10 ], "hidden": "relu", "output": "softmax" },
- *   "inputScaling": { "scale": 0.003921569, "offset": 0.0 },
+ *   "input": { "kind": "bytes" or "float32", "size": 784, "image": { "height": 28, "width": 28 } (images only) },
+ *   "inputScaling": { "kind": "uniform", "scale": 0.003921569, "offset": 0.0 }
+ *                or { "kind": "per-feature", "features": 784 } (standardized; the numbers are in model.lsm),
  *   "parameterCount": 101770,
  *   "metrics": { ...given by the caller... },
  *   "config": { ...given by the caller... },
@@ -62,14 +64,26 @@ public final class ModelSidecar {
         architecture.put("layers", arch.sizes());
         architecture.put("hidden", arch.hidden().displayName());
         architecture.put("output", "softmax");
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("kind", model.byteInput() ? "bytes" : "float32");
+        input.put("size", arch.inputSize());
+        if (model.isImage()) input.put("image", Map.of("height", model.height(), "width", model.width()));
         Map<String, Object> scaling = new LinkedHashMap<>();
-        scaling.put("scale", model.scaling().scale());
-        scaling.put("offset", model.scaling().offset());
+        InputScaling s = model.scaling();
+        if (s.isUniform()) {
+            scaling.put("kind", "uniform");
+            scaling.put("scale", s.scale());
+            scaling.put("offset", s.offset());
+        } else { // the numbers are in model.lsm; here only what they are
+            scaling.put("kind", "per-feature");
+            scaling.put("features", s.features());
+        }
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", "lockstep-model");
         json.put("formatVersion", ModelFile.FORMAT_VERSION);
         json.put("architecture", architecture);
+        json.put("input", input);
         json.put("inputScaling", scaling);
         json.put("parameterCount", arch.parameterCount());
         json.put("metrics", metrics == null ? Map.of() : metrics);

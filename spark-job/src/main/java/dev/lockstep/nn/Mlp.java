@@ -69,6 +69,16 @@ public final class Mlp {
      * [row][class]}).
      */
     public float[] forward(int n) {
+        logits(n);
+        DenseKernels.softmaxRows(activations[arch.layerCount()], n, arch.outputSize());
+        return activations[arch.layerCount()];
+    }
+
+    /**
+     * Runs the forward pass on the first {@code n} input rows up to the output layer's pre-softmax values; returns
+     * that buffer ({@code [row][class]}), which the next pass overwrites.
+     */
+    public float[] logits(int n) {
         checkReady(n);
         int layers = arch.layerCount();
         for (int l = 0; l < layers; l++) {
@@ -87,7 +97,6 @@ public final class Mlp {
                     fusedRelu);
             if (hidden && !fusedRelu) arch.hidden().apply(activations[l + 1], 0, n * out);
         }
-        DenseKernels.softmaxRows(activations[layers], n, arch.outputSize());
         return activations[layers];
     }
 
@@ -97,7 +106,7 @@ public final class Mlp {
      *
      * @return the summed cross-entropy loss of those rows
      */
-    public double accumulateGradient(int n, byte[] labels, float[] gradient) {
+    public double accumulateGradient(int n, int[] labels, float[] gradient) {
         float[] probs = forward(n);
         int layers = arch.layerCount();
         int classes = arch.outputSize();
@@ -170,7 +179,7 @@ public final class Mlp {
      * Forward pass plus scoring against labels: adds each row's (label, predicted) pair to {@code confusion}
      * ({@code [label * classes + predicted]}) and returns the summed cross-entropy.
      */
-    public double score(int n, byte[] labels, long[] confusion) {
+    public double score(int n, int[] labels, long[] confusion) {
         float[] probs = forward(n);
         int classes = arch.outputSize();
         double loss = 0;

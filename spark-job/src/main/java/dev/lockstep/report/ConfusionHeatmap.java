@@ -10,14 +10,17 @@ import org.knowm.xchart.HeatMapChartBuilder;
 /** The confusion matrix as a heatmap, each cell annotated with its count; rows (y) are true labels. */
 final class ConfusionHeatmap {
     static final int SIZE = 640;
+    /** Beyond this many classes a count no longer fits its cell: the HTML table beside the heatmap has them. */
+    static final int MAX_ANNOTATED = 20;
 
     private ConfusionHeatmap() {}
 
     static byte[] draw(List<List<Long>> matrix) {
         int n = matrix.size();
+        int size = Math.max(SIZE, 160 + 24 * n); // many classes get a larger picture, not unreadable cells
         HeatMapChart chart = new HeatMapChartBuilder()
-                .width(SIZE)
-                .height(SIZE)
+                .width(size)
+                .height(size)
                 .title("Confusion matrix")
                 .xAxisTitle("predicted")
                 .yAxisTitle("true label")
@@ -39,7 +42,7 @@ final class ConfusionHeatmap {
         }
         chart.addSeries("counts", xs, ys, cells);
         chart.getStyler()
-                .setShowValue(true)
+                .setShowValue(n <= MAX_ANNOTATED)
                 .setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
                 .setValueFontColor(Color.BLACK)
                 .setMin(0)

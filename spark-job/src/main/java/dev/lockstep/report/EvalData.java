@@ -25,6 +25,10 @@ final class EvalData {
     /** @param dataOverride a --data directory replacing the recorded location, or null */
     static LabeledImages load(Configuration conf, Map<String, Object> metrics, String dataOverride) {
         Map<String, Object> location = map(metrics.get("data_location"));
+        if (dataOverride == null && location.get("format") instanceof String format) {
+            throw new LockstepException("the run read a " + format + " table, which report does not read again: "
+                    + "give report --data DIR with IDX, CSV or prepared files to draw them");
+        }
         String data = dataOverride != null ? dataOverride : string(location.get("data"));
         String train = dataOverride != null ? null : string(location.get("train"));
         String test = dataOverride != null ? null : string(location.get("test"));
@@ -75,7 +79,9 @@ final class EvalData {
                     d.features() + 1,
                     part.checksums(slice.fileStart(), slice.fileStart() + slice.fileSpan()));
             RowBlock block = PreparedRecords.read(input, part.uri(), d.features(), part.maxLabel(), slice);
-            return new LabeledImages(d.rows(), d.cols(), block.pixels(), block.labels(), part.uri());
+            byte[] labels = new byte[block.count()]; // prepared labels are 0-9
+            for (int i = 0; i < labels.length; i++) labels[i] = (byte) block.label(i);
+            return new LabeledImages(d.rows(), d.cols(), block.bytes(), labels, part.uri());
         } catch (IOException e) {
             throw new LockstepException("cannot read " + part.uri() + ": " + e.getMessage(), e);
         }

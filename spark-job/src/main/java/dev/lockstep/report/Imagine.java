@@ -1,5 +1,6 @@
 package dev.lockstep.report;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.nn.Mlp;
@@ -8,7 +9,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 
 /**
  * "What does the network think a 3 looks like?": starting from a blank image, gradient ascent on the input for
@@ -28,35 +28,56 @@ public final class Imagine {
      * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes).
      */
     public static float[] input(MlpModel model, int digit) {
+        requireImage(model);
         int n = model.architecture().inputSize();
         if (digit < 0 || digit >= model.architecture().outputSize()) {
             throw new IllegalArgumentException(
                     "class " + digit + " is not in 0.." + (model.architecture().outputSize() - 1));
         }
+        // Each pixel's network-side range: raw 0 (no ink) to 255, through that pixel's scaling.
         InputScaling s = model.scaling();
-        float lo = 0 * s.scale() + s.offset(), hi = 255 * s.scale() + s.offset();
-        float min = Math.min(lo, hi), max = Math.max(lo, hi), range = max - min;
+        float[] lo = new float[n], min = new float[n], max = new float[n], range = new float[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = 0 * s.scale(i) + s.offset(i);
+            float hi = 255 * s.scale(i) + s.offset(i);
+            min[i] = Math.min(lo[i], hi);
+            max[i] = Math.max(lo[i], hi);
+            range[i] = max[i] - min[i];
+        }
         Mlp mlp = new Mlp(model.architecture(), 1);
         mlp.setParameters(model.parameters());
         float[] x = mlp.input();
-        Arrays.fill(x, 0, n, lo); // blank: raw 0, no ink
+        System.arraycopy(lo, 0, x, 0, n); // blank: raw 0, no ink
         float[] grad = new float[n];
         for (int step = 0; step < STEPS; step++) {
             mlp.inputGradient(digit, grad);
             double sq = 0;
             for (int i = 0; i < n; i++) {
-                grad[i] -= (float) (L2 / range * (x[i] - lo)); // penalty on ink, in the same units as the range
+                if (range[i] == 0) grad[i] = 0; // a pixel the scaling ignores cannot move
+                else grad[i] -= (float) (L2 / range[i] * (x[i] - lo[i])); // penalty on ink, in the range's units
                 sq += (double) grad[i] * grad[i];
             }
             double rms = Math.sqrt(sq / n);
             if (rms == 0) break;
             double rate = FIRST_STEP + (LAST_STEP - FIRST_STEP) * step / (STEPS - 1);
-            float k = (float) (rate * range / rms);
-            for (int i = 0; i < n; i++) x[i] = Math.min(max, Math.max(min, x[i] + k * grad[i]));
+            for (int i = 0; i < n; i++) {
+                float k = (float) (rate * range[i] / rms);
+                x[i] = Math.min(max[i], Math.max(min[i], x[i] + k * grad[i]));
+            }
         }
         float[] raw = new float[n];
-        for (int i = 0; i < n; i++) raw[i] = Math.min(255, Math.max(0, (x[i] - s.offset()) / s.scale()));
+        for (int i = 0; i < n; i++) {
+            raw[i] = s.scale(i) == 0 ? 0 : Math.min(255, Math.max(0, (x[i] - s.offset(i)) / s.scale(i)));
+        }
         return raw;
+    }
+
+    /** Refuses a model whose input is not a picture, in one line. */
+    public static void requireImage(MlpModel model) {
+        if (!model.isImage()) {
+            throw new LockstepException("imagine draws a picture of an image model's input, but this model takes "
+                    + model.architecture().inputSize() + " features that are not an image");
+        }
     }
 
     /** One class's imagined input as a picture, {@code scale} screen pixels per input pixel. */
@@ -72,13 +93,11 @@ public final class Imagine {
     }
 
     private static BufferedImage row(MlpModel model, int[] classes, int scale) {
-        int n = model.architecture().inputSize();
-        int side = (int) Math.round(Math.sqrt(n));
-        if (side * side != n)
-            throw new IllegalArgumentException("the model's input (" + n + " values) is not a square image");
-        int gap = 4, caption = 16, cell = side * scale + gap;
+        requireImage(model);
+        int height = model.height(), width = model.width();
+        int gap = 4, caption = 16, cell = width * scale + gap;
         BufferedImage img = new BufferedImage(
-                classes.length * cell + gap, side * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
+                classes.length * cell + gap, height * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
@@ -88,14 +107,14 @@ public final class Imagine {
         for (int c = 0; c < classes.length; c++) {
             float[] raw = input(model, classes[c]);
             int x0 = gap + c * cell;
-            for (int y = 0; y < side; y++) {
-                for (int x = 0; x < side; x++) {
-                    int rgb = Palette.grey(raw[y * side + x]);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int rgb = Palette.grey(raw[y * width + x]);
                     for (int dy = 0; dy < scale; dy++)
                         for (int dx = 0; dx < scale; dx++) img.setRGB(x0 + x * scale + dx, gap + y * scale + dy, rgb);
                 }
             }
-            g.drawString(String.valueOf(classes[c]), x0 + side * scale / 2 - 3, gap + side * scale + caption - 2);
+            g.drawString(String.valueOf(classes[c]), x0 + width * scale / 2 - 3, gap + height * scale + caption - 2);
         }
         g.dispose();
         return img;

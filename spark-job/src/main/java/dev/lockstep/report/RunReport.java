@@ -8,7 +8,6 @@ import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +40,11 @@ public final class RunReport {
         List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
         MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
         String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
-        List<List<Long>> confusion = confusion(metrics.get("confusion_matrix"), metricsUri);
-        if (confusion.size() != model.architecture().outputSize()) {
+        // A run without evaluation rows records none: its report is the curves, configuration and pictures.
+        boolean evaluated = metrics.get("confusion_matrix") != null
+                || !(metrics.get("eval_rows") instanceof Number n && n.longValue() == 0);
+        List<List<Long>> confusion = evaluated ? confusion(metrics.get("confusion_matrix"), metricsUri) : null;
+        if (evaluated && confusion.size() != model.architecture().outputSize()) {
             throw new LockstepException(metricsUri + ": confusion_matrix has " + confusion.size()
                     + " rows but the model has " + model.architecture().outputSize() + " classes");
         }
@@ -73,6 +75,30 @@ public final class RunReport {
                         + evalName);
         html.grid("history", historyHeader(), historyRows(history));
 
+        if (evaluated) errors(conf, html, pngs, pngDir, evalName, confusion);
+        else html.heading("Errors").paragraph("The run had no evaluation rows: nothing was scored.");
+        if (!model.isImage()) {
+            // Rows that are not pictures have nothing to draw as one: the charts above say everything.
+            String why = "the model's input (" + model.architecture().inputSize() + " features) is not an image";
+            notes.add("no digit grids, weights or imagined inputs: " + why);
+            html.paragraph("No digit grids, first-layer weights or imagined inputs: " + why + ".");
+        } else {
+            pictures(conf, html, pngs, notes, pngDir, model, evaluated ? metrics : null, dataOverride, evalName);
+        }
+        html.heading("Configuration").table("config", asMap(metrics.get("config")));
+
+        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
+        return new Written(htmlUri, pngs, notes);
+    }
+
+    /** The confusion matrix as a heatmap and a table, and the accuracy of each class. */
+    private static void errors(
+            Configuration conf,
+            HtmlReport html,
+            List<String> pngs,
+            String pngDir,
+            String evalName,
+            List<List<Long>> confusion) {
         html.heading("Errors on the " + evalName + " set");
         add(
                 conf,
@@ -84,7 +110,24 @@ public final class RunReport {
                 "Confusion matrix (rows: true label)");
         add(conf, html, pngs, pngDir, "class-accuracy.png", ClassAccuracyChart.draw(confusion), "Accuracy per class");
         html.confusion(confusion);
+    }
+
+    /**
+     * The image model's pictures: scored digits and its worst mistakes (not without {@code metrics}, for a run without
+     * evaluation rows), first-layer weights, imagined classes.
+     */
+    private static void pictures(
+            Configuration conf,
+            HtmlReport html,
+            List<String> pngs,
+            List<String> notes,
+            String pngDir,
+            MlpModel model,
+            Map<String, Object> metrics,
+            String dataOverride,
+            String evalName) {
         try {
+            if (metrics == null) throw new LockstepException("the run had no evaluation rows");
             LabeledImages data = EvalData.load(conf, metrics, dataOverride);
             Scores scores = Scores.of(new Classifier(model), data);
             add(
@@ -110,33 +153,23 @@ public final class RunReport {
         }
 
         html.heading("What the network learned");
-        BufferedImage weights = WeightTiles.draw(model.architecture(), model.parameters());
-        if (weights != null) {
-            add(
-                    conf,
-                    html,
-                    pngs,
-                    pngDir,
-                    "weights.png",
-                    Png.of(weights),
-                    "First-layer weights of up to " + WeightTiles.MAX_UNITS
-                            + " hidden units (red excites, blue inhibits)");
-            add(
-                    conf,
-                    html,
-                    pngs,
-                    pngDir,
-                    "imagine.png",
-                    Png.of(Imagine.all(model, 3)),
-                    "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
-                            + "blank image)");
-        } else {
-            notes.add("no weight or imagined pictures: the input is not a square image");
-        }
-        html.heading("Configuration").table("config", asMap(metrics.get("config")));
-
-        String htmlUri = ReportFiles.write(conf, runDir, HTML, html.render().getBytes(StandardCharsets.UTF_8));
-        return new Written(htmlUri, pngs, notes);
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "weights.png",
+                Png.of(WeightTiles.draw(model)),
+                "First-layer weights of up to " + WeightTiles.MAX_UNITS + " hidden units (red excites, blue inhibits)");
+        add(
+                conf,
+                html,
+                pngs,
+                pngDir,
+                "imagine.png",
+                Png.of(Imagine.all(model, 3)),
+                "Imagined: for each class, the input the network finds most like it (gradient ascent from a "
+                        + "blank image)");
     }
 
     private static void add(

@@ -1,5 +1,6 @@
 package dev.lockstep.report;
 
+import dev.lockstep.model.MlpModel;
 import dev.lockstep.nn.Architecture;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -18,15 +19,17 @@ final class WeightTiles {
 
     private WeightTiles() {}
 
-    /** Null when the input is not a square image, which has no natural picture. */
-    static BufferedImage draw(Architecture arch, float[] params) {
+    /** The tiles of an image model ({@code height x width} pixels a tile). */
+    static BufferedImage draw(MlpModel model) {
+        if (!model.isImage()) throw new IllegalArgumentException("the model's input is not an image");
+        Architecture arch = model.architecture();
+        float[] params = model.parameters();
         int in = arch.inputSize();
-        int side = (int) Math.round(Math.sqrt(in));
-        if (side * side != in) return null;
+        int height = model.height(), width = model.width();
         int units = Math.min(MAX_UNITS, arch.size(1));
-        int cell = side * SCALE + GAP;
+        int cellW = width * SCALE + GAP, cellH = height * SCALE + GAP;
         int cols = Math.min(COLUMNS, units), rows = (units + cols - 1) / cols;
-        BufferedImage img = new BufferedImage(cols * cell + GAP, rows * cell + GAP, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(cols * cellW + GAP, rows * cellH + GAP, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
@@ -35,10 +38,10 @@ final class WeightTiles {
             int w0 = arch.weightOffset(0) + u * in;
             double max = 1e-12;
             for (int k = 0; k < in; k++) max = Math.max(max, Math.abs(params[w0 + k]));
-            int x0 = GAP + (u % cols) * cell, y0 = GAP + (u / cols) * cell;
+            int x0 = GAP + (u % cols) * cellW, y0 = GAP + (u / cols) * cellH;
             for (int k = 0; k < in; k++) {
                 int rgb = Palette.diverging(params[w0 + k] / max);
-                int x = x0 + (k % side) * SCALE, y = y0 + (k / side) * SCALE;
+                int x = x0 + (k % width) * SCALE, y = y0 + (k / width) * SCALE;
                 for (int dy = 0; dy < SCALE; dy++) for (int dx = 0; dx < SCALE; dx++) img.setRGB(x + dx, y + dy, rgb);
             }
         }

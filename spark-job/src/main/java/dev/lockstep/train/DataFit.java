@@ -6,7 +6,7 @@ import dev.lockstep.train.rows.RowSource;
 
 /**
  * The check that data fits a network before Spark caches it: as many features per row as the network has inputs,
- * no label past its classes. Said against the {@code --layers} of a training run or against a saved model.
+ * no label past its classes (labels are 0..K-1 for a network of K outputs, any K >= 2). Said against the {@code --layers} of a training run or against a saved model.
  */
 public enum DataFit {
     LAYERS("--layers starts with", "--layers ends with %d classes"),
@@ -27,9 +27,9 @@ public enum DataFit {
      */
     public String misfit(Architecture arch, RowSource data, String what) {
         if (data.features() != arch.inputSize()) {
+            String shape = data.height() > 1 ? String.format(" (%dx%d)", data.height(), data.width()) : "";
             return String.format(
-                    "%s has %d features per row (%dx%d) but %s %d",
-                    what, data.features(), data.height(), data.width(), inputs, arch.inputSize());
+                    "%s has %d features per row%s but %s %d", what, data.features(), shape, inputs, arch.inputSize());
         }
         int maxLabel = data.maxLabel();
         if (maxLabel >= arch.outputSize()) {

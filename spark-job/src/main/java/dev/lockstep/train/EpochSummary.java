@@ -8,6 +8,8 @@ import java.util.Map;
 /**
  * One epoch's outcome, one line of history.jsonl. {@code epoch} counts from 1.
  *
+ * @param eval          the evaluation after the epoch; null when the run has no evaluation rows (its loss and
+ *                      accuracy then read NaN in {@link #toMap()})
  * @param trainAccuracy fraction of the epoch's (augmented) training rows that the parameters of their step
  *                      predicted right, before that step's update; NaN when unknown (read from an older checkpoint)
  * @param learningRate  the rate of the epoch's last step
@@ -36,8 +38,8 @@ public record EpochSummary(
         m.put("epoch", epoch);
         m.put("steps", steps);
         m.put("train_loss", trainLoss);
-        m.put("test_loss", eval.loss());
-        m.put("test_accuracy", eval.accuracy());
+        m.put("test_loss", eval == null ? Double.NaN : eval.loss());
+        m.put("test_accuracy", eval == null ? Double.NaN : eval.accuracy());
         m.put("seconds", seconds);
         m.put("examples_per_second", examplesPerSecond);
         m.put("train_accuracy", trainAccuracy);

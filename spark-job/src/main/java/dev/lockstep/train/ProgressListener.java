@@ -59,11 +59,12 @@ public final class ProgressListener implements TrainingListener {
         int tasks = (run.partitions() + run.partitionsPerTask() - 1) / run.partitionsPerTask();
         out.printf(
                 Locale.ROOT,
-                "[lockstep] training %s on %,d rows (%s: %,d rows), %d partitions (%s%s), %d epochs x %d steps of %d%n",
+                "[lockstep] training %s on %,d rows (%s), %d partitions (%s%s), %d epochs x %d steps of %d%n",
                 run.config().architecture(),
                 run.trainRows(),
-                run.evalName(),
-                run.evalRows(),
+                run.evalName() == null
+                        ? "no evaluation rows"
+                        : String.format(Locale.ROOT, "%s: %,d rows", run.evalName(), run.evalRows()),
                 run.partitions(),
                 run.partitionsPerTask() == 1
                         ? "a task each"
@@ -167,15 +168,20 @@ public final class ProgressListener implements TrainingListener {
     @Override
     public void onEpoch(EpochSummary e) {
         clearBar();
+        String eval = e.eval() == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "  test_loss %.4f  test_accuracy %.2f%%",
+                        e.eval().loss(),
+                        100 * e.eval().accuracy());
         out.printf(
                 Locale.ROOT,
-                "[lockstep] epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.2f%%  %.1fs  %,.0f "
-                        + "examples/s%n",
+                "[lockstep] epoch %d/%d  train_loss %.4f%s  %.1fs  %,.0f examples/s%n",
                 e.epoch(),
                 epochs,
                 e.trainLoss(),
-                e.eval().loss(),
-                100 * e.eval().accuracy(),
+                eval,
                 e.seconds(),
                 e.examplesPerSecond());
         out.flush();

@@ -46,14 +46,20 @@ public final class RunPlan {
     /**
      * The plan of a run of {@code config} on {@code train}, evaluated on {@code eval} after every epoch.
      *
-     * @param evalName "test" or "validation", for messages
+     * @param eval     null: a run without evaluation rows (no per-epoch evaluation)
+     * @param evalName "test" or "validation", for messages; null with {@code eval}
      * @throws UsageException naming the setting at fault when the data does not fit the layers, or the batch or the
      *                        schedule do not fit the data
      */
     public static RunPlan of(TrainConfig config, RowSource train, RowSource eval, String evalName) {
-        TrainConfig c = config.forTrainingRows(train.count());
+        boolean images = isImage(train);
+        TrainConfig c = config.forTrainingRows(train.count(), images);
+        if (!images && c.augmentShift() > 0) {
+            throw new UsageException("--augment-shift " + c.augmentShift() + " shifts images, but the training rows "
+                    + "are not images (" + train.describe() + "); give 0 or auto");
+        }
         checkFits(c, train, "the training data");
-        checkFits(c, eval, "the " + evalName + " data");
+        if (eval != null) checkFits(c, eval, "the " + evalName + " data");
         long rows = train.count();
         if (rows < c.batchSize()) {
             throw new UsageException(
@@ -66,6 +72,11 @@ public final class RunPlan {
             throw new UsageException("--schedule " + c.schedule() + ": " + e.getMessage());
         }
         return plan;
+    }
+
+    /** Pictures that augmentation can shift: pixels 0-255 in more than one row. */
+    static boolean isImage(RowSource rows) {
+        return rows.byteFeatures() && rows.height() > 1;
     }
 
     private static void checkFits(TrainConfig c, RowSource data, String what) {
@@ -87,6 +98,7 @@ public final class RunPlan {
         return train;
     }
 
+    /** The evaluation rows; null when the run has none. */
     public RowSource eval() {
         return eval;
     }
@@ -129,7 +141,9 @@ public final class RunPlan {
     static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
         Map<String, Object> m = config.learned(partitions);
         m.put("train_data", train.fingerprint());
-        m.put("eval_data", eval.fingerprint());
+        m.put("eval_data", eval == null ? "none" : eval.fingerprint());
+        // It changes nothing on byte rows, and checkpoints of byte rows written before it existed must resume.
+        if (train.byteFeatures()) m.remove("standardization");
         return Json.line(m);
     }
 

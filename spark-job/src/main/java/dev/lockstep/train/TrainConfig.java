@@ -40,6 +40,7 @@ public final class TrainConfig {
     private final Integer augmentShift;
     private final double validationFraction;
     private final WirePrecision transfer;
+    private final boolean standardization;
     private final Map<String, String> sources;
 
     /** The largest auto batch: beyond it, the learning-rate schedule would need retuning. */
@@ -67,6 +68,7 @@ public final class TrainConfig {
         this.augmentShift = b.augmentShift;
         this.validationFraction = b.validationFraction;
         this.transfer = b.transfer;
+        this.standardization = b.standardization;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         require(epochs >= 0, "epochs must be 0 or more, got " + epochs);
         require(batchSize == null || batchSize >= 1, "batch size must be positive, got " + batchSize);
@@ -100,6 +102,11 @@ public final class TrainConfig {
         return batchSize != null && augmentShift != null && learningRate != null;
     }
 
+    /** As {@link #forTrainingRows(long, boolean)} for rows of images, as every source was before tabular data. */
+    public TrainConfig forTrainingRows(long rows) {
+        return forTrainingRows(rows, true);
+    }
+
     /**
      * This configuration with its auto values chosen for a training set of {@code rows} rows, each recorded as
      * "auto" in {@link #sources()}:
@@ -110,10 +117,11 @@ public final class TrainConfig {
      * <li>learning rate: the optimizer's rate at batch 128; above 128, times the square root of batch / 128 (a larger
      * batch gives a less noisy gradient, which takes a larger step).</li>
      * <li>augmentation: a one-pixel shift below 30,000 rows, where it regularises; above, 10 epochs underfit
-     * and a shift only slows learning (BENCHMARKS.md).</li>
+     * and a shift only slows learning (BENCHMARKS.md); always 0 when the rows are not {@code images} (nothing to
+     * shift).</li>
      * </ul>
      */
-    public TrainConfig forTrainingRows(long rows) {
+    public TrainConfig forTrainingRows(long rows, boolean images) {
         if (isResolved()) return this;
         Builder b = toBuilder();
         String auto = String.format(Locale.ROOT, "auto for %,d training rows", rows);
@@ -130,7 +138,8 @@ public final class TrainConfig {
                     .source("lr", auto("auto for batch " + batch, "lr"));
         }
         if (augmentShift == null)
-            b.augmentShift(rows < AUGMENT_BELOW_ROWS ? 1 : 0).source("augmentShift", auto(auto, "augmentShift"));
+            b.augmentShift(images && rows < AUGMENT_BELOW_ROWS ? 1 : 0)
+                    .source("augmentShift", auto(images ? auto : "auto for rows that are not images", "augmentShift"));
         return b.build();
     }
 
@@ -155,7 +164,8 @@ public final class TrainConfig {
                 .exchange(exchange)
                 .augmentShift(augmentShift)
                 .validationFraction(validationFraction)
-                .transfer(transfer);
+                .transfer(transfer)
+                .standardization(standardization);
         sources.forEach(b::source);
         return b;
     }
@@ -228,6 +238,14 @@ public final class TrainConfig {
         return transfer;
     }
 
+    /**
+     * Whether float rows are standardized with a per-feature mean and deviation fitted on the training rows (byte
+     * rows are always scaled by 1/255).
+     */
+    public boolean standardization() {
+        return standardization;
+    }
+
     public Map<String, String> sources() {
         return sources;
     }
@@ -272,7 +290,8 @@ public final class TrainConfig {
     /**
      * What the run learns: every setting that changes its model, on {@code partitions} partitions (they set the
      * order in which gradients add up), in metrics.json's order and names. The wire precision is among them: it
-     * rounds the gradients.
+     * rounds the gradients. Standardization is last: it changes only runs on float rows ({@link RunPlan} leaves it
+     * out of the fingerprint of byte rows, so checkpoints written before it existed still resume).
      */
     Map<String, Object> learned(int partitions) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -289,6 +308,7 @@ public final class TrainConfig {
         m.put("augment_shift", orAuto(augmentShift));
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
+        m.put("standardization", standardization);
         return m;
     }
 
@@ -309,6 +329,7 @@ public final class TrainConfig {
         private Integer augmentShift;
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
+        private boolean standardization = true;
         private final Map<String, String> sources = new LinkedHashMap<>();
 
         public Builder layers(int[] v) {
@@ -390,6 +411,13 @@ public final class TrainConfig {
             transfer = Objects.requireNonNull(v);
             return this;
         }
+
+        /** Standardize float rows (the default); byte rows are unaffected. */
+        public Builder standardization(boolean v) {
+            standardization = v;
+            return this;
+        }
+
         /** Records where a setting's value came from, e.g. ("epochs", "--epochs"). */
         public Builder source(String key, String source) {
             sources.put(key, source);

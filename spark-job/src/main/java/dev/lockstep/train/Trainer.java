@@ -7,6 +7,7 @@ import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
 import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.rows.CachedRows;
+import dev.lockstep.train.rows.FeatureMoments;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.EpochSteps;
 import dev.lockstep.train.step.Evaluation;
@@ -50,7 +51,7 @@ public final class Trainer {
     }
 
     /**
-     * Trains on {@code train} and evaluates on {@code eval} after every epoch, as {@link #fit(RunPlan.Placed,
+     * Trains on {@code train} and evaluates on {@code eval} (null: none) after every epoch, as {@link #fit(RunPlan.Placed,
      * Optional)} with the plan of this trainer's config.
      *
      * @param evalName "test" or "validation", for messages
@@ -79,20 +80,23 @@ public final class Trainer {
                 config.optimizer().create(arch.parameterCount()));
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
         ParameterUpdate update = runPlan.update();
-        InputTransform trainInput = InputTransform.forTraining(
-                arch.inputSize(), config.seed(), config.augmentShift(), train.height(), train.width());
-        InputTransform evalInput = InputTransform.plain(arch.inputSize(), InputScaling.UNIT);
         SyncStep step = new SyncStep(sc, arch, config.transfer(), config.exchange());
 
+        // A null resource is skipped at close: a run without evaluation rows caches none.
         try (CachedRows trainRows =
                         CachedRows.cache(sc, train, partitions, placed.partitionsPerTask(), "lockstep-train");
-                CachedRows evalRows =
-                        CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
+                CachedRows evalRows = eval == null
+                        ? null
+                        : CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
+            InputScaling scaling = scaling(config, train, trainRows);
+            InputTransform trainInput = InputTransform.forTraining(
+                    arch.inputSize(), scaling, config.seed(), config.augmentShift(), train.height(), train.width());
+            InputTransform evalInput = InputTransform.plain(arch.inputSize(), scaling);
             TaskLifetime lifetime = placed.taskLifetime(sc, trainRows, w -> listeners.forEach(l -> l.onWarning(w)));
             listeners.forEach(l -> l.onStart(new TrainingListener.RunInfo(
                     config,
                     train.count(),
-                    eval.count(),
+                    eval == null ? 0 : eval.count(),
                     evalName,
                     partitions,
                     trainRows.partitionsPerTask(),
@@ -102,10 +106,15 @@ public final class Trainer {
                             : null,
                     plan.stepsPerEpoch(),
                     run.globalStep)));
-            Evaluation evaluation = run.history.isEmpty()
-                    ? step.evaluate(
-                            evalRows, run.params, evalInput, "lockstep evaluate " + evalName + " before training")
-                    : run.history.get(run.history.size() - 1).eval();
+            Evaluation evaluation = evalRows == null
+                    ? null
+                    : run.history.isEmpty()
+                            ? step.evaluate(
+                                    evalRows,
+                                    run.params,
+                                    evalInput,
+                                    "lockstep evaluate " + evalName + " before training")
+                            : run.history.get(run.history.size() - 1).eval();
             StepTimeSamples epochTimings = new StepTimeSamples();
             for (;
                     run.epoch < config.epochs();
@@ -173,16 +182,18 @@ public final class Trainer {
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.trainSeconds += seconds;
-                evaluation = step.evaluate(
-                        evalRows,
-                        run.params,
-                        evalInput,
-                        String.format(
-                                Locale.ROOT,
-                                "lockstep evaluate %s after epoch %d/%d",
-                                evalName,
-                                run.epoch + 1,
-                                config.epochs()));
+                if (evalRows != null) {
+                    evaluation = step.evaluate(
+                            evalRows,
+                            run.params,
+                            evalInput,
+                            String.format(
+                                    Locale.ROOT,
+                                    "lockstep evaluate %s after epoch %d/%d",
+                                    evalName,
+                                    run.epoch + 1,
+                                    config.epochs()));
+                }
                 if (Double.isNaN(rate)) rate = update.rate(run.globalStep - 1); // resumed after the epoch's last step
                 EpochSummary summary = new EpochSummary(
                         run.epoch + 1,
@@ -207,9 +218,30 @@ public final class Trainer {
                     run.trainSeconds,
                     partitions,
                     trainRows.partitionsPerTask(),
-                    lifetime);
+                    lifetime,
+                    scaling,
+                    train.byteFeatures(),
+                    RunPlan.isImage(train) ? train.height() : 1,
+                    RunPlan.isImage(train) ? train.width() : train.features());
             listeners.forEach(l -> l.onEnd(result));
             return result;
+        }
+    }
+
+    /**
+     * How the run's rows enter the network: byte rows (pixels) by 1/255, as they always have; float rows
+     * standardized with the moments of the cached training rows ({@link FeatureMoments}), or as they are when
+     * {@link TrainConfig#standardization()} is off.
+     */
+    private InputScaling scaling(TrainConfig config, RowSource train, CachedRows trainRows) {
+        if (train.byteFeatures()) return InputScaling.UNIT;
+        if (!config.standardization()) return InputScaling.IDENTITY;
+        sc.setJobGroup("lockstep-standardize", "lockstep fit standardization on the training rows", false);
+        try {
+            FeatureMoments m = FeatureMoments.of(sc, trainRows, train.features());
+            return InputScaling.standardize(m.mean(), m.std());
+        } finally {
+            sc.clearJobGroup();
         }
     }
 

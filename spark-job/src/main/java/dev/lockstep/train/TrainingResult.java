@@ -1,11 +1,20 @@
 package dev.lockstep.train;
 
+import dev.lockstep.model.InputScaling;
+import dev.lockstep.model.MlpModel;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.step.Evaluation;
 import dev.lockstep.train.step.TaskLifetime;
 import java.util.List;
 
-/** The trained parameters and what was measured on the way. */
+/**
+ * The trained parameters, the input scaling they were trained with, and what was measured on the way.
+ *
+ * @param finalEvaluation the evaluation after the last epoch; null when the run had no evaluation rows
+ * @param byteInput       the training rows were bytes (raw values 0-255)
+ * @param height          pixel rows of the training images; 1 when the rows are not images
+ * @param width           pixel columns of the training images; the feature count when they are not images
+ */
 public record TrainingResult(
         Architecture architecture,
         float[] parameters,
@@ -16,7 +25,16 @@ public record TrainingResult(
         double trainSeconds,
         int partitions,
         int partitionsPerTask,
-        TaskLifetime taskLifetime) {
+        TaskLifetime taskLifetime,
+        InputScaling scaling,
+        boolean byteInput,
+        int height,
+        int width) {
+
+    /** The trained model: parameters, scaling and what its input is (bytes or floats, an image or not). */
+    public MlpModel model() {
+        return new MlpModel(architecture, parameters, scaling, byteInput, height, width);
+    }
 
     public double examplesPerSecond() {
         return trainSeconds > 0 ? examples / trainSeconds : 0;

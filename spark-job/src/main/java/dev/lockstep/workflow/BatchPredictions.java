@@ -1,6 +1,5 @@
 package dev.lockstep.workflow;
 
-import dev.lockstep.data.LabeledImages;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
@@ -62,39 +61,31 @@ public final class BatchPredictions {
             }
             for (PredictionInput input : inputs) {
                 if (input.kind() == PredictionInput.Kind.IMAGE) continue;
-                LabeledImages rows = input.rowsFor(conf, model);
-                boolean labelled = input.hasLabels(conf);
+                PredictionInput.TableRows rows = input.rowsFor(conf, model);
                 String uri = input.uri();
-                int features = rows.features();
+                int count = rows.block().count();
+                int features = rows.block().features();
                 List<int[]> ranges = new ArrayList<>();
                 int parts = Math.max(1, sc.defaultParallelism());
                 for (int p = 0; p < parts; p++)
-                    ranges.add(new int[] {
-                        (int) ((long) rows.count() * p / parts), (int) ((long) rows.count() * (p + 1) / parts)
-                    });
-                Broadcast<byte[]> pixels = sc.broadcast(rows.pixels());
-                Broadcast<byte[]> labels = sc.broadcast(rows.labels());
+                    ranges.add(new int[] {(int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)});
+                Broadcast<PredictionInput.TableRows> shipped = sc.broadcast(rows);
                 try {
                     PartitionJob.<int[], ArrayList<Prediction>>of(it -> {
                                 Classifier c = new Classifier(decode(modelBytes.value()));
-                                byte[] px = pixels.value();
-                                byte[] lb = labels.value();
+                                PredictionInput.TableRows table = shipped.value();
                                 float[] row = new float[features];
                                 ArrayList<Prediction> out = new ArrayList<>();
                                 while (it.hasNext()) {
                                     int[] range = it.next();
-                                    for (int r = range[0]; r < range[1]; r++) {
-                                        for (int i = 0; i < features; i++) row[i] = px[r * features + i] & 0xFF;
-                                        out.add(Prediction.of(uri, r, labelled ? lb[r] : -1, c.probabilities(row)));
-                                    }
+                                    for (int r = range[0]; r < range[1]; r++) out.add(table.score(uri, c, r, row));
                                 }
                                 return out;
                             })
                             .runOn(sc, sc.parallelize(ranges, parts), listType())
                             .forEach(all::addAll);
                 } finally {
-                    pixels.destroy();
-                    labels.destroy();
+                    shipped.destroy();
                 }
             }
             all.sort(Comparator.comparing(Prediction::input).thenComparingLong(Prediction::row));

@@ -3,14 +3,17 @@ package dev.lockstep.workflow;
 import dev.lockstep.LockstepException;
 import dev.lockstep.data.CsvReader;
 import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.FeatureCsv;
 import dev.lockstep.data.IdxReader;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.RowBlock;
 import dev.lockstep.model.Classifier;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.MnistImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +24,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** One file to score: a picture, an IDX image file (labels used when found beside it) or a CSV file. */
+/**
+ * One file to score: a picture, an IDX image file (labels used when found beside it) or a CSV file (of pixels for an
+ * image model, of any numbers for another model).
+ */
 public record PredictionInput(String uri, Kind kind) {
     enum Kind {
         IMAGE,
@@ -69,24 +75,27 @@ public record PredictionInput(String uri, Kind kind) {
     }
 
     /**
-     * Pictures are brought to MNIST's 28x28 form: a model taking another input size is refused, in the user's
-     * words, before any picture is read.
+     * Pictures are brought to MNIST's 28x28 form: a model taking anything else (another image size, or features that
+     * are not a picture) is refused, in the user's words, before any picture is read.
      */
     public static void requirePictureModel(List<PredictionInput> inputs, MlpModel model, String modelUri) {
-        int pictureInputs = MnistImage.SIDE * MnistImage.SIDE;
+        if (takesPictures(model)) return;
         int n = model.architecture().inputSize();
-        if (n == pictureInputs) return;
         for (PredictionInput input : inputs) {
             if (input.kind != Kind.IMAGE) continue;
-            int side = (int) Math.round(Math.sqrt(n));
-            String shape = side * side == n ? " (" + side + "x" + side + " images)" : "";
+            String takes = model.isImage()
+                    ? n + " inputs (" + model.height() + "x" + model.width() + " images); score IDX or CSV files of "
+                            + n + "-pixel rows with it"
+                    : n + " features that are not a picture; score CSV rows of " + n + " values with it";
             throw new LockstepException(
                     input.uri + ": pictures are scored as " + MnistImage.SIDE + "x" + MnistImage.SIDE
-                            + " images (" + pictureInputs + " inputs), but the model " + modelUri + " takes " + n
-                            + " inputs" + shape
-                            + "; score IDX or CSV files of " + n
-                            + "-pixel rows with it, or use a model trained on 28x28 images");
+                            + " images (" + MnistImage.SIDE * MnistImage.SIDE + " inputs), but the model " + modelUri
+                            + " takes " + takes + ", or use a model trained on 28x28 images");
         }
+    }
+
+    private static boolean takesPictures(MlpModel model) {
+        return model.isImage() && model.height() == MnistImage.SIDE && model.width() == MnistImage.SIDE;
     }
 
     static boolean isImage(String uri) {
@@ -94,42 +103,69 @@ public record PredictionInput(String uri, Kind kind) {
         return IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
     }
 
-    /** The rows of a table input (IDX or CSV); labels are -1 where the file has none. */
-    LabeledImages rows(Configuration conf) {
-        if (kind == Kind.CSV) return CsvReader.read(conf, uri);
-        Optional<String> labels = DataFiles.labelsBeside(conf, uri);
-        return labels.isPresent() ? IdxReader.read(conf, uri, labels.get()) : IdxReader.readImagesOnly(conf, uri);
-    }
-
-    /** The rows, refused here when they do not fit the model (not later, as a failed task on every executor). */
-    LabeledImages rowsFor(Configuration conf, MlpModel model) {
-        LabeledImages rows = rows(conf);
-        if (rows.features() != model.architecture().inputSize()) {
-            throw new LockstepException(uri + ": rows have " + rows.features() + " pixels but the model expects "
-                    + model.architecture().inputSize());
+    /**
+     * The rows of a table input (IDX or CSV), refused here when they do not fit the model (not later, as a failed
+     * task on every executor). An image model reads CSV as training does (a label, then pixels 0-255); any other
+     * model reads rows of numbers of its width, a label first optional ({@link FeatureCsv}).
+     */
+    TableRows rowsFor(Configuration conf, MlpModel model) {
+        int inputs = model.architecture().inputSize();
+        if (kind == Kind.CSV && !model.isImage()) {
+            FeatureCsv.Rows rows =
+                    FeatureCsv.read(conf, uri, inputs, model.architecture().outputSize());
+            return new TableRows(rows.block(), rows.labelled());
         }
-        return rows;
+        LabeledImages rows;
+        boolean labelled;
+        if (kind == Kind.CSV) {
+            rows = CsvReader.read(conf, uri);
+            labelled = true;
+        } else {
+            Optional<String> labels = DataFiles.labelsBeside(conf, uri);
+            rows = labels.isPresent() ? IdxReader.read(conf, uri, labels.get()) : IdxReader.readImagesOnly(conf, uri);
+            labelled = labels.isPresent();
+        }
+        if (rows.features() != inputs) {
+            throw new LockstepException(
+                    uri + ": rows have " + rows.features() + " pixels but the model expects " + inputs);
+        }
+        return new TableRows(new RowBlock(0, rows.count(), rows.features(), rows.pixels(), rows.labels()), labelled);
     }
 
-    boolean hasLabels(Configuration conf) {
-        return kind == Kind.CSV
-                || (kind == Kind.IDX && DataFiles.labelsBeside(conf, uri).isPresent());
+    /**
+     * A file's rows as one block, and whether its labels are real (else they are 0 and not shown). A class, not a
+     * record: it is broadcast, and Kryo, a common cluster serializer, cannot build records.
+     */
+    static final class TableRows implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final RowBlock block;
+        private final boolean labelled;
+
+        TableRows(RowBlock block, boolean labelled) {
+            this.block = block;
+            this.labelled = labelled;
+        }
+
+        RowBlock block() {
+            return block;
+        }
+
+        /** Row {@code r} scored: {@code row} is scratch space of the block's width. */
+        Prediction score(String uri, Classifier classifier, int r, float[] row) {
+            for (int i = 0; i < row.length; i++) row[i] = block.raw(r, i);
+            return Prediction.of(uri, r, labelled ? block.label(r) : -1, classifier.probabilities(row));
+        }
     }
 
     public List<Prediction> score(Classifier classifier, Configuration conf) {
         if (kind == Kind.IMAGE) {
             return List.of(Prediction.of(uri, -1, -1, classifier.probabilities(readImage(conf, uri))));
         }
-        LabeledImages rows = rowsFor(conf, classifier.model());
-        boolean labelled = hasLabels(conf);
-        int features = rows.features();
-        List<Prediction> out = new ArrayList<>(rows.count());
-        float[] pixels = new float[features];
-        byte[] all = rows.pixels();
-        for (int r = 0; r < rows.count(); r++) {
-            for (int i = 0; i < features; i++) pixels[i] = all[r * features + i] & 0xFF;
-            out.add(Prediction.of(uri, r, labelled ? rows.label(r) : -1, classifier.probabilities(pixels)));
-        }
+        TableRows rows = rowsFor(conf, classifier.model());
+        int count = rows.block().count();
+        List<Prediction> out = new ArrayList<>(count);
+        float[] row = new float[rows.block().features()];
+        for (int r = 0; r < count; r++) out.add(rows.score(uri, classifier, r, row));
         return out;
     }
 

@@ -3,7 +3,6 @@ package dev.lockstep.workflow;
 import dev.lockstep.LockstepException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.io.Json;
-import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
@@ -11,6 +10,7 @@ import dev.lockstep.model.ModelSidecar;
 import dev.lockstep.train.EpochSummary;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.step.Evaluation;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class RunOutputs {
             String dataFingerprint,
             Map<String, Object> dataLocation,
             Map<String, Object> stepMillis) {
-        MlpModel model = new MlpModel(result.architecture(), result.parameters(), InputScaling.UNIT);
+        MlpModel model = result.model();
         Map<String, Object> metrics = metrics(config, result, evalName, dataDescription);
         metrics.put("data_fingerprint", dataFingerprint);
         metrics.put("data_location", dataLocation);
@@ -99,10 +99,11 @@ public final class RunOutputs {
     static Map<String, Object> metrics(
             TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test_accuracy", result.finalEvaluation().accuracy());
-        m.put("test_loss", result.finalEvaluation().loss());
+        Evaluation eval = result.finalEvaluation(); // null for a run without evaluation rows
+        m.put("test_accuracy", eval == null ? null : eval.accuracy());
+        m.put("test_loss", eval == null ? null : eval.loss());
         m.put("eval_set", evalName);
-        m.put("eval_rows", result.finalEvaluation().rows());
+        m.put("eval_rows", eval == null ? 0 : eval.rows());
         m.put("epochs", result.history().size());
         m.put("steps", result.steps());
         m.put("examples", result.examples());
@@ -111,7 +112,7 @@ public final class RunOutputs {
         m.put("partitions", result.partitions());
         m.put("parameters", result.architecture().parameterCount());
         m.put("data", dataDescription);
-        m.put("confusion_matrix", result.finalEvaluation().confusionMatrix());
+        m.put("confusion_matrix", eval == null ? null : eval.confusionMatrix());
         m.put("config", configMap(config, result));
         m.put("config_sources", config.sources());
         return m;

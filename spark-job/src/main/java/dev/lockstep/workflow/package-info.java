@@ -1,6 +1,7 @@
 /**
  * The services the commands are made of, callable without picocli: a training run's inputs
- * ({@link dev.lockstep.workflow.TrainingInputs}) and outputs ({@link dev.lockstep.workflow.RunOutputs}), a run under
+ * ({@link dev.lockstep.workflow.TrainingInputs}, from a Spark data source {@link dev.lockstep.workflow.TableInputs})
+ * and outputs ({@link dev.lockstep.workflow.RunOutputs}), a run under
  * the model registry and its promotion ({@link dev.lockstep.workflow.RegistryRun},
  * {@link dev.lockstep.workflow.Promotion}), and predictions for files of rows or pictures, on the driver or on the
  * cluster ({@link dev.lockstep.workflow.PredictionInput}, {@link dev.lockstep.workflow.PictureReader},

@@ -56,4 +56,16 @@ class ReportInputTest {
             assertFalse(Files.exists(tmp.resolve("run").resolve("report.html")));
         }
     }
+
+    @Test
+    void aRunWithoutEvaluationRowsIsReportedWithoutScores() throws Exception {
+        CommandRun.Outcome o = reportWithConfusion("null, \"eval_rows\": 0");
+        assertEquals(0, o.code(), o.err());
+        Path pngs = tmp.resolve("run").resolve("report");
+        assertTrue(Files.exists(pngs.resolve("loss.png")));
+        assertFalse(Files.exists(pngs.resolve("confusion.png")));
+        assertTrue(Files.exists(pngs.resolve("weights.png")), "a 2x2 image model still shows its weights");
+        assertTrue(o.err().contains("no digit grids: the run had no evaluation rows"), o.err());
+        assertTrue(Files.readString(tmp.resolve("run").resolve("report.html")).contains("no evaluation rows"));
+    }
 }

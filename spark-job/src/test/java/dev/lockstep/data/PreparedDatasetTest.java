@@ -62,13 +62,13 @@ class PreparedDatasetTest {
         d.verifyChecksum(TestData.CONF, d.test().orElseThrow());
 
         RowBlock all = readAll(d.train(), 15, null, 0, 5000, 5000);
-        assertArrayEquals(train.pixels(), all.pixels());
-        assertArrayEquals(train.labels(), all.labels());
+        assertArrayEquals(train.pixels(), all.bytes());
+        assertArrayEquals(train.labels(), labelsOf(all));
         // A subset: records 1, 2 and 4 of the run starting at record 100.
         RowBlock some = readAll(d.train(), 15, new long[] {0b10110}, 100, 5, 3);
         LabeledImages expected = train.select(new int[] {101, 102, 104});
-        assertArrayEquals(expected.pixels(), some.pixels());
-        assertArrayEquals(expected.labels(), some.labels());
+        assertArrayEquals(expected.pixels(), some.bytes());
+        assertArrayEquals(expected.labels(), labelsOf(some));
 
         Map<String, Object> meta =
                 Json.readMap(TestData.CONF, tmp.resolve("prepared.json").toString());
@@ -228,5 +228,11 @@ class PreparedDatasetTest {
         DataFormatException e =
                 assertThrows(DataFormatException.class, () -> PreparedDataset.open(TestData.CONF, tmp.toString()));
         assertTrue(e.getMessage().contains("not a prepared dataset"), e.getMessage());
+    }
+
+    private static byte[] labelsOf(RowBlock b) {
+        byte[] labels = new byte[b.count()];
+        for (int i = 0; i < labels.length; i++) labels[i] = (byte) b.label(i);
+        return labels;
     }
 }

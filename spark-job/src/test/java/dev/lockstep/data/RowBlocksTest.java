@@ -45,8 +45,8 @@ class RowBlocksTest {
                 assertEquals(next, block.firstRow(), "contiguous");
                 assertTrue(block.count() <= 100 && block.count() >= 83, "near-equal sizes: " + block.count());
                 assertEquals(6, block.features());
-                System.arraycopy(block.pixels(), 0, pixels, (int) block.firstRow() * 6, block.pixels().length);
-                System.arraycopy(block.labels(), 0, labels, (int) block.firstRow(), block.count());
+                System.arraycopy(block.bytes(), 0, pixels, (int) block.firstRow() * 6, block.bytes().length);
+                System.arraycopy(labelsOf(block), 0, labels, (int) block.firstRow(), block.count());
                 next = block.endRow();
             }
             assertEquals(bounds[p + 1], next);
@@ -78,8 +78,8 @@ class RowBlocksTest {
         assertEquals(10, block.firstRow());
         assertEquals(20, block.endRow());
         assertEquals(8, block.pixelOffset(12));
-        assertEquals(data.label(12), block.label(12));
-        assertEquals(data.pixels()[12 * 4 + 3], block.pixels()[block.pixelOffset(12) + 3]);
+        assertEquals(data.label(12), block.label(block.localIndex(12)));
+        assertEquals(data.pixels()[12 * 4 + 3], block.bytes()[block.pixelOffset(12) + 3]);
         assertThrows(IndexOutOfBoundsException.class, () -> block.pixelOffset(20));
         assertThrows(IllegalArgumentException.class, () -> new RowBlock(0, 2, 4, new byte[7], new byte[2]));
     }
@@ -100,7 +100,13 @@ class RowBlocksTest {
         }
 
         assertEquals(block.firstRow(), copy.firstRow());
-        assertArrayEquals(block.pixels(), copy.pixels());
-        assertArrayEquals(block.labels(), copy.labels());
+        assertArrayEquals(block.bytes(), copy.bytes());
+        assertArrayEquals(labelsOf(block), labelsOf(copy));
+    }
+
+    private static byte[] labelsOf(RowBlock b) {
+        byte[] labels = new byte[b.count()];
+        for (int i = 0; i < labels.length; i++) labels[i] = (byte) b.label(i);
+        return labels;
     }
 }

@@ -67,4 +67,33 @@ class ClassifierTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void appliesAPerFeatureScaling() {
+        float[] scales = {1f, 0.5f, 0f, 2f, 1e-3f, -1f};
+        float[] offsets = {0f, -1f, 0f, 0.5f, -2f, 3f};
+        MlpModel tabular =
+                new MlpModel(arch, model.parameters(), InputScaling.perFeature(scales, offsets), false, 0, 6);
+        float[] raw = {3, 1000, -7, 0.25f, 1500, 2};
+        Mlp reference = new Mlp(arch, 1);
+        reference.setParameters(model.parameters());
+        for (int i = 0; i < 6; i++) reference.input()[i] = raw[i] * scales[i] + offsets[i];
+        assertArrayEquals(Arrays.copyOf(reference.forward(1), 3), new Classifier(tabular).probabilities(raw));
+    }
+
+    @Test
+    void picturesAreForModelsOf28x28Images() {
+        java.awt.image.BufferedImage picture =
+                new java.awt.image.BufferedImage(10, 10, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 3; y < 7; y++) picture.getRaster().setSample(5, y, 0, 255); // a stroke: a "1"
+        String msg = assertThrows(IllegalArgumentException.class, () -> new Classifier(model).probabilities(picture))
+                .getMessage();
+        assertEquals("pictures are scored as 28x28 images, but the model takes 6 features that are not a picture", msg);
+        Architecture wide = new Architecture(new int[] {784, 3}, Activation.TANH);
+        MlpModel notAnImage =
+                new MlpModel(wide, new float[wide.parameterCount()], InputScaling.IDENTITY, false, 0, 784);
+        assertThrows(IllegalArgumentException.class, () -> new Classifier(notAnImage).probabilities(picture));
+        MlpModel image = new MlpModel(wide, new float[wide.parameterCount()]);
+        assertEquals(3, new Classifier(image).probabilities(picture).length, "a version 1 style 784-input model");
+    }
 }

@@ -46,13 +46,40 @@ class MlpModelTest {
     }
 
     @Test
+    void inputShapeIsInferredForOldModelsAndGivenForNewOnes() {
+        Architecture square = new Architecture(new int[] {4, 2}, Activation.RELU);
+        MlpModel image = new MlpModel(square, new float[10]);
+        assertTrue(image.isImage(), "a perfect square input is an image");
+        assertEquals(2, image.height());
+        assertEquals(2, image.width());
+        assertTrue(image.byteInput());
+        MlpModel row = new MlpModel(arch, new float[6]);
+        assertFalse(row.isImage(), "2 inputs are not a square");
+        assertEquals(0, row.height());
+        assertEquals(2, row.width());
+
+        MlpModel table = new MlpModel(square, new float[10], InputScaling.IDENTITY, false, 1, 4);
+        assertFalse(table.isImage(), "height 1: a row of features");
+        assertFalse(table.byteInput());
+        assertEquals(4, table.width());
+        assertNotEquals(image, new MlpModel(square, new float[10], InputScaling.UNIT, true, 0, 4));
+        assertThrows(
+                LockstepException.class,
+                () -> new MlpModel(square, new float[10], InputScaling.UNIT, true, 3, 2),
+                "3x2 pixels are not 4 inputs");
+        assertThrows(
+                LockstepException.class,
+                () -> new MlpModel(square, new float[10], InputScaling.perFeature(new float[3], new float[3])),
+                "a per-feature scaling must cover every input");
+    }
+
+    @Test
     void inputScalingMapsPixelBytes() {
-        assertEquals(0f, InputScaling.UNIT.apply(0));
-        assertEquals(1f, InputScaling.UNIT.apply(255));
-        assertEquals(1f, InputScaling.UNIT.apply((byte) 0xFF), "signed bytes are treated as unsigned");
+        assertEquals(0f, InputScaling.UNIT.apply(0, 0));
+        assertEquals(1f, InputScaling.UNIT.apply(5, 255));
         InputScaling centered = new InputScaling(1f / 127.5f, -1f);
-        assertEquals(-1f, centered.apply(0));
-        assertEquals(1f, centered.apply(255), 1e-6f);
+        assertEquals(-1f, centered.apply(0, 0));
+        assertEquals(1f, centered.apply(3, 255), 1e-6f);
         assertThrows(LockstepException.class, () -> new InputScaling(Float.NaN, 0f));
     }
 }

@@ -43,12 +43,16 @@ class ModelFileTest {
         assertEquals(expected.architecture(), actual.architecture());
         assertArrayEquals(expected.architecture().sizes(), actual.architecture().sizes());
         assertEquals(expected.architecture().hidden(), actual.architecture().hidden());
-        assertEquals(
-                Float.floatToRawIntBits(expected.scaling().scale()),
-                Float.floatToRawIntBits(actual.scaling().scale()));
-        assertEquals(
-                Float.floatToRawIntBits(expected.scaling().offset()),
-                Float.floatToRawIntBits(actual.scaling().offset()));
+        InputScaling es = expected.scaling(), as = actual.scaling();
+        assertEquals(es.isUniform(), as.isUniform());
+        assertEquals(es.features(), as.features());
+        for (int f = 0; f < Math.max(1, es.features()); f++) {
+            assertEquals(Float.floatToRawIntBits(es.scale(f)), Float.floatToRawIntBits(as.scale(f)), "scale " + f);
+            assertEquals(Float.floatToRawIntBits(es.offset(f)), Float.floatToRawIntBits(as.offset(f)), "offset " + f);
+        }
+        assertEquals(expected.byteInput(), actual.byteInput());
+        assertEquals(expected.height(), actual.height());
+        assertEquals(expected.width(), actual.width());
         float[] e = expected.parameters(), a = actual.parameters();
         assertEquals(e.length, a.length);
         for (int i = 0; i < e.length; i++) {
@@ -117,7 +121,7 @@ class ModelFileTest {
         // 318,010 parameters: several 64 KiB chunks, and beyond the initial unknown-length array, so it must grow.
         MlpModel model = TestModels.random(Activation.SIGMOID, 784, 400, 10);
         byte[] b = TestModels.bytes(model);
-        assertEquals(41 + 4 * 3 + 4L * 318_010, b.length);
+        assertEquals(51 + 4 * 3 + 4L * 318_010, b.length);
         assertBitIdentical(model, read(b, true));
         assertBitIdentical(model, read(b, false));
     }
@@ -126,18 +130,22 @@ class ModelFileTest {
     void layoutMatchesTheDocumentation() throws IOException {
         MlpModel model = TestModels.small();
         byte[] b = TestModels.bytes(model);
-        assertEquals(41 + 4 * 3 + 4 * 23, b.length);
+        assertEquals(51 + 4 * 3 + 4 * 23, b.length);
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
         byte[] magic = new byte[8];
         in.readFully(magic);
         assertEquals("LKSTPMDL", new String(magic, StandardCharsets.US_ASCII));
-        assertEquals(1, in.readInt());
-        assertEquals(17 + 4 * 3, in.readInt());
+        assertEquals(2, in.readInt());
+        assertEquals(27 + 4 * 3, in.readInt());
         assertEquals(3, in.readInt());
         assertEquals(4, in.readInt());
         assertEquals(3, in.readInt());
         assertEquals(2, in.readInt());
         assertEquals(Activation.TANH.code(), in.readByte());
+        assertEquals(0, in.readByte(), "byte input");
+        assertEquals(2, in.readInt(), "a 2x2 image");
+        assertEquals(2, in.readInt());
+        assertEquals(0, in.readByte(), "uniform scaling");
         assertEquals(1f / 127.5f, in.readFloat());
         assertEquals(-1f, in.readFloat());
         assertEquals(23, in.readInt());
@@ -151,6 +159,97 @@ class ModelFileTest {
     }
 
     @Test
+    void perFeatureLayoutMatchesTheDocumentation() throws IOException {
+        MlpModel model = TestModels.tabular();
+        byte[] b = TestModels.bytes(model);
+        int header = 27 + 4 * 3 + 4 * 2 * 3 - 8;
+        assertEquals(16 + header + 4 * 17 + 8, b.length);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+        in.skipNBytes(8);
+        assertEquals(2, in.readInt());
+        assertEquals(header, in.readInt());
+        in.skipNBytes(4 + 4 * 3 + 1);
+        assertEquals(1, in.readByte(), "float input");
+        assertEquals(0, in.readInt(), "not an image");
+        assertEquals(3, in.readInt(), "width: the input size");
+        assertEquals(1, in.readByte(), "per-feature scaling");
+        for (int f = 0; f < 3; f++) assertEquals(model.scaling().scale(f), in.readFloat());
+        for (int f = 0; f < 3; f++) assertEquals(model.scaling().offset(f), in.readFloat());
+        assertEquals(17, in.readInt());
+        assertBitIdentical(model, read(b, true));
+        assertBitIdentical(model, read(b, false));
+        assertEquals(model, read(b, true));
+    }
+
+    @Test
+    void insaneVersion2HeadersAreRejected() {
+        int[] ok = {3, 2, 3};
+        float[] uniform = {1f, 0f};
+        float[] perFeature = {1f, 2f, 3f, 0f, 0f, 0f};
+        assertNotNull(readQuietly(TestModels.fileV2(39, ok, 0, 1, 0, 3, 0, uniform, 17, 17)), "the well-formed base");
+        assertNotNull(readQuietly(TestModels.fileV2(55, ok, 0, 1, 0, 3, 1, perFeature, 17, 17)));
+        assertTrue(rejection(TestModels.fileV2(39, ok, 0, 2, 0, 3, 0, uniform, 17, 17), true)
+                .contains("unknown input kind 2"));
+        assertTrue(rejection(TestModels.fileV2(39, ok, 0, 1, 0, 4, 0, uniform, 17, 17), true)
+                .contains("do not fit 3 inputs"));
+        assertTrue(
+                rejection(TestModels.fileV2(39, ok, 0, 1, 1, 3, 0, uniform, 17, 17), true)
+                        .contains("do not fit 3 inputs"),
+                "height 1 is not an image: it is written as 0");
+        assertTrue(readQuietly(TestModels.fileV2(39, new int[] {4, 2, 3}, 0, 0, 2, 2, 0, uniform, 19, 19))
+                .isImage());
+        assertTrue(rejection(TestModels.fileV2(39, ok, 0, 1, 0, 3, 7, uniform, 17, 17), true)
+                .contains("unknown input scaling kind 7"));
+        // Per-feature arrays are as long as the input size says, never as the header length says.
+        assertTrue(rejection(TestModels.fileV2(39, ok, 0, 1, 0, 3, 1, uniform, 17, 17), true)
+                .contains("does not match 3 layers and a scaling of 3 features (expected 55)"));
+        float[] nan = perFeature.clone();
+        nan[4] = Float.NaN;
+        assertTrue(rejection(TestModels.fileV2(55, ok, 0, 1, 0, 3, 1, nan, 17, 17), true)
+                .contains("of feature 1 is not finite"));
+        assertTrue(rejection(
+                        TestModels.fileV2(39, ok, 0, 1, 0, 3, 0, new float[] {Float.POSITIVE_INFINITY, 0f}, 17, 17),
+                        true)
+                .contains("not finite"));
+        assertTrue(rejection(TestModels.fileV2(600_000, ok, 0, 1, 0, 3, 0, uniform, 17, 17), true)
+                .contains("header length 600000"));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aLongVersion2HeaderInAShortFileIsRejectedBeforeItIsRead() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        // The largest legal header (64 layer sizes, 65536 per-feature pairs) claimed by a 100-byte file.
+        int longest = 27 + 4 * 64 + 8 * 65536 - 8;
+        byte[] lie = TestModels.fileV2(longest, new int[] {3, 2, 3}, 0, 1, 0, 3, 0, new float[] {1f, 0f}, 17, 10);
+        assertTrue(lie.length < 200);
+        assertTrue(rejection(lie, true)
+                .contains("truncated: expected at least " + (16 + longest) + " bytes, found " + lie.length));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1L << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void version1FilesStillLoadAsByteImagesWhenSquare() throws IOException {
+        MlpModel square = read(TestModels.file(1, 29, new int[] {4, 3, 2}, 2, 1f, 0f, 23, 23), true);
+        assertTrue(square.isImage());
+        assertTrue(square.byteInput());
+        assertEquals(2, square.height());
+        MlpModel row = read(TestModels.file(1, 29, new int[] {3, 2, 3}, 2, 1f, 0f, 17, 17), true);
+        assertFalse(row.isImage());
+        assertEquals(3, row.width());
+    }
+
+    private static MlpModel readQuietly(byte[] b) {
+        try {
+            return read(b, true);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyTruncationIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
@@ -161,7 +260,7 @@ class ModelFileTest {
                 assertTrue(msg.startsWith("model file test.lsm: "), msg);
                 if (len == 0) assertTrue(msg.contains("not a Lockstep model"), msg);
                 else assertTrue(msg.contains("truncated"), len + ": " + msg);
-                if (len >= 16 + 29) assertTrue(msg.contains("expected " + b.length + " bytes, found " + len), msg);
+                if (len >= 16 + 39) assertTrue(msg.contains("expected " + b.length + " bytes, found " + len), msg);
             }
         }
     }
@@ -177,7 +276,7 @@ class ModelFileTest {
                 for (boolean known : new boolean[] {true, false}) {
                     String msg = rejection(bad, known);
                     if (i < 8) assertTrue(msg.contains("not a Lockstep model"), msg);
-                    if (i >= 16 + 29) assertTrue(msg.contains("checksum mismatch: file is corrupt"), i + ": " + msg);
+                    if (i >= 16 + 39) assertTrue(msg.contains("checksum mismatch: file is corrupt"), i + ": " + msg);
                 }
             }
         }
@@ -205,7 +304,7 @@ class ModelFileTest {
     void futureAndInvalidVersionsAreRejected() {
         byte[] v7 = TestModels.file(7, 29, new int[] {4, 3, 2}, 2, 1f, 0f, 23, 23);
         assertEquals(
-                "model file test.lsm: model format version 7 is newer than this Lockstep supports (1)",
+                "model file test.lsm: model format version 7 is newer than this Lockstep supports (2)",
                 rejection(v7, true));
         byte[] v0 = TestModels.file(0, 29, new int[] {4, 3, 2}, 2, 1f, 0f, 23, 23);
         assertTrue(rejection(v0, true).contains("invalid model format version 0"));
@@ -284,7 +383,7 @@ class ModelFileTest {
     @Test
     void nonFiniteParameterInAnIntactFileIsRejected() {
         byte[] b = TestModels.bytes(TestModels.small());
-        ByteBuffer.wrap(b).putFloat(16 + 29 + 4 * 6, Float.POSITIVE_INFINITY);
+        ByteBuffer.wrap(b).putFloat(16 + 39 + 4 * 6, Float.POSITIVE_INFINITY);
         String msg = rejection(TestModels.withValidChecksum(b), true);
         assertEquals("model file test.lsm: model has a non-finite parameter at index 6", msg);
     }
@@ -323,7 +422,7 @@ class ModelFileTest {
         byte[] b = Files.readAllBytes(p);
         Files.write(p, Arrays.copyOf(b, 100));
         assertEquals(
-                "model file " + p + ": truncated: expected 145 bytes, found 100",
+                "model file " + p + ": truncated: expected 155 bytes, found 100",
                 assertThrows(LockstepException.class, () -> ModelFile.read(conf, p.toString()))
                         .getMessage());
         b[100] ^= 4;

@@ -36,6 +36,7 @@ class ModelSidecarTest {
                         "format",
                         "formatVersion",
                         "architecture",
+                        "input",
                         "inputScaling",
                         "parameterCount",
                         "metrics",
@@ -45,10 +46,22 @@ class ModelSidecarTest {
                         "createdAt"),
                 List.copyOf(json.keySet()));
         assertEquals("lockstep-model", json.get("format"));
-        assertEquals(1, json.get("formatVersion"));
+        assertEquals(2, json.get("formatVersion"));
         assertEquals(
                 Map.of("layers", List.of(4, 3, 2), "hidden", "tanh", "output", "softmax"), json.get("architecture"));
-        assertEquals(Map.of("scale", (double) (1f / 127.5f), "offset", -1.0), round(json.get("inputScaling")));
+        assertEquals(
+                Map.of("kind", "uniform", "scale", (double) (1f / 127.5f), "offset", -1.0),
+                round(json.get("inputScaling")));
+        assertEquals(Map.of("kind", "bytes", "size", 4, "image", Map.of("height", 2, "width", 2)), json.get("input"));
+
+        String tabular = ModelDirectory.sidecarFile(dir.resolve("tabular").toString());
+        ModelSidecar.write(new Configuration(), tabular, TestModels.tabular(), metrics, config, "sha256:abc");
+        Map<String, Object> t = Json.readMap(new Configuration(), tabular);
+        assertEquals(Map.of("kind", "float32", "size", 3), t.get("input"));
+        assertEquals(
+                Map.of("kind", "per-feature", "features", 3),
+                t.get("inputScaling"),
+                "per-feature scaling: what it is, not every number");
         assertEquals(23, json.get("parameterCount"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("testAccuracy", 0.9812);
@@ -66,7 +79,7 @@ class ModelSidecarTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> round(Object scaling) {
         Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) scaling);
-        m.replaceAll((k, v) -> (double) ((Number) v).floatValue());
+        m.replaceAll((k, v) -> v instanceof Number n ? (Object) (double) n.floatValue() : v);
         return m;
     }
 

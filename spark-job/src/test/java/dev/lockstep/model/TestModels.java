@@ -24,6 +24,21 @@ public final class TestModels {
         return new MlpModel(arch, p, new InputScaling(1f / 127.5f, -1f));
     }
 
+    /**
+     * 3-2-3 relu on float features that are not an image, with a per-feature scaling (as standardization makes)
+     * and 17 parameters including awkward bit patterns.
+     */
+    public static MlpModel tabular() {
+        Architecture arch = new Architecture(new int[] {3, 2, 3}, Activation.RELU);
+        float[] p = new float[arch.parameterCount()];
+        for (int i = 0; i < p.length; i++) p[i] = (i - 8) * 0.25f;
+        p[0] = -0.0f;
+        p[3] = Float.MIN_VALUE;
+        p[16] = -Float.MAX_VALUE;
+        InputScaling scaling = InputScaling.perFeature(new float[] {0.5f, 1e-3f, 0f}, new float[] {-1f, -2.5f, 0f});
+        return new MlpModel(arch, p, scaling, false, 0, 3);
+    }
+
     /** Deterministic pseudo-random parameters, so larger models exercise chunk boundaries. */
     static MlpModel random(Activation hidden, int... sizes) {
         Architecture arch = new Architecture(sizes, hidden);
@@ -69,6 +84,36 @@ public final class TestModels {
         b.put(ModelFile.MAGIC).putInt(version).putInt(headerLength).putInt(sizes.length);
         for (int s : sizes) b.putInt(s);
         b.put((byte) activation).putFloat(scale).putFloat(offset).putInt(parameterCount);
+        for (int i = 0; i < parametersActuallyWritten; i++) b.putFloat(0.5f);
+        return withValidChecksum(b.array());
+    }
+
+    /**
+     * A version 2 file from its parts, checksum included: the header holds n, the sizes, activation, input kind,
+     * height, width, scaling kind, the scaling's floats and the parameter count.
+     */
+    static byte[] fileV2(
+            int headerLength,
+            int[] sizes,
+            int activation,
+            int inputKind,
+            int height,
+            int width,
+            int scalingKind,
+            float[] scaling,
+            int parameterCount,
+            int parametersActuallyWritten) {
+        ByteBuffer b = ByteBuffer.allocate(
+                16 + 4 + 4 * sizes.length + 11 + 4 * scaling.length + 4 + 4 * parametersActuallyWritten + 8);
+        b.put(ModelFile.MAGIC).putInt(2).putInt(headerLength).putInt(sizes.length);
+        for (int s : sizes) b.putInt(s);
+        b.put((byte) activation)
+                .put((byte) inputKind)
+                .putInt(height)
+                .putInt(width)
+                .put((byte) scalingKind);
+        for (float f : scaling) b.putFloat(f);
+        b.putInt(parameterCount);
         for (int i = 0; i < parametersActuallyWritten; i++) b.putFloat(0.5f);
         return withValidChecksum(b.array());
     }

@@ -240,8 +240,8 @@ class KernelsTest {
             mlp.setParameters(params);
             float[] x = mlp.input();
             for (int i = 0; i < n * arch.inputSize(); i++) x[i] = rng.nextInt(3) == 0 ? 0f : (float) rng.nextDouble();
-            byte[] labels = new byte[n];
-            for (int r = 0; r < n; r++) labels[r] = (byte) rng.nextInt(arch.outputSize());
+            int[] labels = new int[n];
+            for (int r = 0; r < n; r++) labels[r] = rng.nextInt(arch.outputSize());
             float[] grad = new float[arch.parameterCount()];
             double loss = mlp.accumulateGradient(n, labels, grad);
             mlp.accumulateGradient(n, labels, grad); // accumulates onto the first

@@ -23,7 +23,7 @@ class MlpGradientTest {
             params[i] += (float) (0.1 * rng.nextDouble(-1, 1)); // non-zero biases too
         float[] x = new float[ROWS * arch.inputSize()];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
-        byte[] labels = {0, 2, 1, 2, 0};
+        int[] labels = {0, 2, 1, 2, 0};
 
         Mlp mlp = new Mlp(arch, ROWS);
         mlp.setParameters(params);
@@ -46,7 +46,7 @@ class MlpGradientTest {
     }
 
     /** Loss of the network with parameter i moved by delta, computed independently in double precision. */
-    private static double lossAt(Architecture arch, float[] params, int i, double delta, float[] x, byte[] labels) {
+    private static double lossAt(Architecture arch, float[] params, int i, double delta, float[] x, int[] labels) {
         double[] p = new double[params.length];
         for (int j = 0; j < p.length; j++) p[j] = params[j];
         p[i] += delta;
@@ -86,7 +86,7 @@ class MlpGradientTest {
         Architecture arch = new Architecture(new int[] {4, 3, 2}, Activation.TANH);
         float[] params = Initializer.initialize(arch, 3);
         float[] x = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0f, 0.7f, 0.8f};
-        byte[] labels = {1, 0};
+        int[] labels = {1, 0};
         Mlp mlp = new Mlp(arch, 2);
         mlp.setParameters(params);
         System.arraycopy(x, 0, mlp.input(), 0, 8);
@@ -97,7 +97,7 @@ class MlpGradientTest {
         double lossSeparate = 0;
         for (int r = 0; r < 2; r++) {
             System.arraycopy(x, r * 4, mlp.input(), 0, 4);
-            lossSeparate += mlp.accumulateGradient(1, new byte[] {labels[r]}, separate);
+            lossSeparate += mlp.accumulateGradient(1, new int[] {labels[r]}, separate);
         }
         assertEquals(lossSeparate, lossBoth, 1e-6);
         assertArrayEquals(separate, both, 1e-6f);

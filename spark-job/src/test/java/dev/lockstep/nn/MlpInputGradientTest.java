@@ -49,7 +49,7 @@ class MlpInputGradientTest {
         SplittableRandom rng = new SplittableRandom(9);
         float[] x = new float[4 * 6];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
-        byte[] labels = {0, 1, 2, 1};
+        int[] labels = {0, 1, 2, 1};
         Mlp mlp = new Mlp(arch, 4);
         mlp.setParameters(params);
         System.arraycopy(x, 0, mlp.input(), 0, x.length);

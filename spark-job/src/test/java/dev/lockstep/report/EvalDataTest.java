@@ -2,7 +2,10 @@ package dev.lockstep.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.TestData;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.data.LabeledImages;
@@ -38,5 +41,22 @@ class EvalDataTest {
             assertArrayEquals(expected.labels(), got.labels());
             assertArrayEquals(expected.pixels(), got.pixels());
         }
+    }
+
+    @Test
+    void aRunThatReadATableIsNotReadAgainWithoutData() {
+        Map<String, Object> metrics =
+                Map.of("data_location", Map.of("format", "parquet", "train", "hdfs:///t/train.parquet"));
+        String message = assertThrows(LockstepException.class, () -> EvalData.load(new Configuration(), metrics, null))
+                .getMessage();
+        assertEquals(
+                "the run read a parquet table, which report does not read again: give report --data DIR with IDX, "
+                        + "CSV or prepared files to draw them",
+                message);
+        assertTrue(
+                EvalData.load(new Configuration(), metrics, TestData.sampleDir().toString())
+                                .count()
+                        > 0,
+                "--data still works");
     }
 }

@@ -175,7 +175,8 @@ class RunPlanTest {
                         "exchange",
                         "augment_shift",
                         "validation_fraction",
-                        "transfer"),
+                        "transfer",
+                        "standardization"),
                 List.copyOf(TrainConfig.builder().build().toMap().keySet()));
         assertEquals("auto", TrainConfig.builder().build().toMap().get("task_lifetime"));
         assertEquals(

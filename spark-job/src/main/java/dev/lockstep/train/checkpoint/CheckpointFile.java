@@ -87,9 +87,10 @@ final class CheckpointFile {
                 out.writeDouble(e.trainLoss());
                 out.writeDouble(e.seconds());
                 out.writeDouble(e.examplesPerSecond());
-                out.writeInt(e.eval().classes());
-                out.writeDouble(e.eval().lossSum());
-                long[] confusion = e.eval().confusion();
+                // A run without evaluation rows writes an empty evaluation: 0 classes, no confusion counts.
+                out.writeInt(e.eval() == null ? 0 : e.eval().classes());
+                out.writeDouble(e.eval() == null ? 0 : e.eval().lossSum());
+                long[] confusion = e.eval() == null ? new long[0] : e.eval().confusion();
                 out.writeInt(confusion.length);
                 for (long v : confusion) out.writeLong(v);
                 out.writeDouble(e.trainAccuracy());
@@ -217,7 +218,8 @@ final class CheckpointFile {
                 double lossSum = in.getDouble();
                 long[] confusion = new long[count(in, 8)];
                 for (int k = 0; k < confusion.length; k++) confusion[k] = in.getLong();
-                Evaluation eval = new Evaluation(classes, lossSum, confusion);
+                Evaluation eval =
+                        classes == 0 && confusion.length == 0 ? null : new Evaluation(classes, lossSum, confusion);
                 if (version == 1) {
                     history.add(new EpochSummary(e, steps, trainLoss, eval, epochSeconds, eps));
                     continue;

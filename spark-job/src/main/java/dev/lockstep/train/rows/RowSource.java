@@ -5,19 +5,30 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * A labelled image dataset as the trainer sees it: its shape, and how to lay its rows out over the cluster.
+ * A labelled dataset as the trainer sees it: its shape, and how to lay its rows out over the cluster.
  * Implementations differ in who reads the bytes (the driver, or each executor its own range), never in the
  * layout, so the same data trains the same model whichever way it arrives.
  */
 public interface RowSource extends AutoCloseable {
     long count();
 
+    /** Pixel rows of an image; 1 for rows that are not pictures. */
     int height();
 
+    /** Pixel columns of an image; the feature count for rows that are not pictures. */
     int width();
 
     default int features() {
         return height() * width();
+    }
+
+    /**
+     * True when every row's features are stored as unsigned bytes (integers 0-255: images), false for float rows.
+     * Byte rows are scaled by {@code /255} ({@code InputScaling.UNIT}); float rows by a standardization fitted on
+     * the training rows, or not at all.
+     */
+    default boolean byteFeatures() {
+        return true;
     }
 
     /** The largest label present, to check it against the output layer before training. */

@@ -22,7 +22,7 @@ public final class BatchGradient {
     public static BatchGradient accumulate(
             Iterator<RowBlock> blocks, Mlp mlp, int[] batchRows, int epoch, InputTransform input, float[] gradient) {
         BatchGradient g = new BatchGradient();
-        byte[] labels = new byte[mlp.maxBatch()];
+        int[] labels = new int[mlp.maxBatch()];
         int features = mlp.architecture().inputSize();
         int filled = 0;
         while (blocks.hasNext()) {
@@ -31,8 +31,8 @@ public final class BatchGradient {
             int to = PartitionLayout.lowerBound(batchRows, block.firstRow() + block.count());
             for (int i = from; i < to; i++) {
                 int local = (int) (batchRows[i] - block.firstRow());
-                input.copy(block.pixels(), local * features, batchRows[i], epoch, mlp.input(), filled * features);
-                labels[filled++] = block.labels()[local];
+                input.copy(block, local, batchRows[i], epoch, mlp.input(), filled * features);
+                labels[filled++] = block.label(local);
                 if (filled == mlp.maxBatch()) {
                     g.add(mlp, filled, labels, gradient);
                     filled = 0;
@@ -43,7 +43,7 @@ public final class BatchGradient {
         return g;
     }
 
-    private void add(Mlp mlp, int n, byte[] labels, float[] gradient) {
+    private void add(Mlp mlp, int n, int[] labels, float[] gradient) {
         loss += mlp.accumulateGradient(n, labels, gradient);
         correct += mlp.lastCorrect();
         rows += n;

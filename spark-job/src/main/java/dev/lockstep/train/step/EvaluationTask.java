@@ -39,20 +39,14 @@ final class EvaluationTask extends PartitionJob<RowBlock, Evaluation[]> {
         int classes = arch.outputSize();
         int features = arch.inputSize();
         long[] confusion = new long[classes * classes];
-        byte[] labels = new byte[mlp.maxBatch()];
+        int[] labels = new int[mlp.maxBatch()];
         double loss = 0;
         for (RowBlock block : blocks) {
             for (int start = 0; start < block.count(); start += mlp.maxBatch()) {
                 int n = Math.min(mlp.maxBatch(), block.count() - start);
                 for (int r = 0; r < n; r++) {
-                    input.copy(
-                            block.pixels(),
-                            (start + r) * features,
-                            block.firstRow() + start + r,
-                            0,
-                            mlp.input(),
-                            r * features);
-                    labels[r] = block.labels()[start + r];
+                    input.copy(block, start + r, block.firstRow() + start + r, 0, mlp.input(), r * features);
+                    labels[r] = block.label(start + r);
                 }
                 loss += mlp.score(n, labels, confusion);
             }

@@ -263,6 +263,23 @@ class CheckpointResumeTest {
         assertArrayEquals(FloatBits.of(c.parameters()), FloatBits.of(back.parameters()));
         assertEquals(c.optimizer(), back.optimizer());
         assertEquals(3, back.history().get(0).eval().count(0, 0));
+        Checkpoint unevaluated = new Checkpoint(
+                "{\"seed\":1}",
+                1,
+                2,
+                12,
+                0.5,
+                3.0,
+                List.of(new EpochSummary(1, 10, 0.7, null, 2.0, 100)),
+                c.parameters(),
+                c.optimizer());
+        assertEquals(
+                null,
+                CheckpointFile.decode(CheckpointFile.encode(unevaluated), "none")
+                        .history()
+                        .get(0)
+                        .eval(),
+                "a fit without evaluation rows checkpoints its epochs without an evaluation");
         for (int cut = 0; cut < data.length; cut++) {
             byte[] shorter = Arrays.copyOf(data, cut);
             assertThrows(LockstepException.class, () -> CheckpointFile.decode(shorter, "cut"), "cut at " + cut);

@@ -2,11 +2,14 @@ package dev.lockstep.train.rows;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.PreparedRecords;
 import dev.lockstep.data.RowBlock;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.train.exchange.ExchangedBytes;
 import dev.lockstep.train.exchange.PartialGradient;
 import dev.lockstep.train.step.Evaluation;
@@ -86,7 +89,21 @@ class SerializersTest {
 
         RowBlock b = roundTrip(s, new RowBlock(10, 2, 2, new byte[] {1, 2, 3, 4}, new byte[] {5, 6}));
         assertEquals(10, b.firstRow());
-        assertArrayEquals(new byte[] {5, 6}, b.labels());
+        assertEquals(6, b.label(1));
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, b.bytes());
+        RowBlock f = roundTrip(s, RowBlock.ofFloats(3, 2, 1, new float[] {0.5f, -2f}, new int[] {300, 1}));
+        assertFalse(f.isBytes());
+        assertArrayEquals(new float[] {0.5f, -2f}, f.floats());
+        assertEquals(300, f.label(0), "a label above 255 survives");
+        assertEquals(1, f.label(1));
+        RowBlock c = roundTrip(s, RowBlock.ofBytes(0, 1, 2, new byte[] {(byte) 200, 7}, new int[] {25}));
+        assertTrue(c.isBytes());
+        assertEquals(200f, c.raw(0, 0));
+        assertEquals(25, c.label(0));
+
+        InputScaling scaling = InputScaling.perFeature(new float[] {2f, 0.5f}, new float[] {-1f, 3f});
+        assertEquals(scaling, roundTrip(s, scaling));
+        assertEquals(InputScaling.UNIT, roundTrip(s, InputScaling.UNIT));
 
         InMemoryRows.Payload p =
                 roundTrip(s, new InMemoryRows.Payload(1, 2, new byte[] {9, 8, 7, 6}, new byte[] {1, 2}, "src"));
