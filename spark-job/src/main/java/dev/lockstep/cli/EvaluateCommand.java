@@ -78,6 +78,12 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "With --format: the label column (default label).")
     String labelCol;
 
+    @Option(
+            names = "--read-option",
+            paramLabel = "KEY=VALUE",
+            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
+    Map<String, String> readOptions = new LinkedHashMap<>();
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     String json;
 
@@ -92,8 +98,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if ((data == null) == (test == null)) throw new UsageException("give either --data DIR or --test PATH");
         if (partitions != null && partitions < 1) throw new UsageException("--partitions must be positive");
         if (master != null) SparkSetup.checkMaster(master);
-        if (format == null && (featuresCol != null || labelCol != null)) {
-            throw new UsageException("--features-col and --label-col name the columns of table input: give --format");
+        if (format == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty())) {
+            throw new UsageException(
+                    "--features-col, --label-col and --read-option are for table input: give --format");
         }
         SparkSetup.Environment env = SparkSetup.Environment.load();
         SparkConf sparkConf = env.sparkConf();
@@ -133,16 +140,17 @@ final class EvaluateCommand implements Callable<Integer> {
         }
 
         Evaluation e;
-        try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate")) {
+        try (SparkSetup.Session session = SparkSetup.start(sparkConf, master, "lockstep-evaluate");
+                RowSource source = format == null
+                        ? featureRows != null ? featureRows : new InMemoryRows(rows)
+                        : TableInputs.on(
+                                        session.context(),
+                                        format,
+                                        featuresCol != null ? featuresCol : "features",
+                                        labelCol != null ? labelCol : "label")
+                                .withOptions(readOptions)
+                                .rows(test != null ? test : data)) {
             int p = partitions != null ? partitions : session.context().defaultParallelism();
-            RowSource source = format == null
-                    ? featureRows != null ? featureRows : new InMemoryRows(rows)
-                    : TableInputs.on(
-                                    session.context(),
-                                    format,
-                                    featuresCol != null ? featuresCol : "features",
-                                    labelCol != null ? labelCol : "label")
-                            .rows(test != null ? test : data);
             e = Evaluator.evaluate(session.context(), m, source, p);
         }
         PrintWriter out = spec.commandLine().getOut();

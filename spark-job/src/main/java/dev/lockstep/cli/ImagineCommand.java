@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
         name = "imagine",
         sortOptions = false,
         mixinStandardHelpOptions = true,
-        description =
-                "Draw the input an image model finds most like a class: gradient ascent on the input from a blank image.")
+        description = "Draw the input an image model finds most like a class: gradient ascent on the input from a"
+                + " blank image.")
 final class ImagineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

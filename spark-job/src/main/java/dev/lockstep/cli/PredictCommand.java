@@ -48,8 +48,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "FILE",
-            description =
-                    "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,... (a p per class).")
+            description = "Score on Spark and write predictions here as CSV: input,row,label,predicted,p0,..."
+                    + " (a p per class).")
     String out;
 
     @Option(names = "--master", description = "Spark master for --out (default local[*]).")

@@ -2,10 +2,16 @@ package dev.lockstep.cli;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFiles;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.PreparedDataset;
 import dev.lockstep.data.PreparedWriter;
+import dev.lockstep.train.rows.FrameRows;
+import dev.lockstep.workflow.TableInputs;
+import dev.lockstep.workflow.TablePreparation;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -15,19 +21,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Converts IDX or CSV data into a prepared dataset that executors read in parallel, each its own rows. Runs on
- * the driver alone (no Spark): it reads and validates the input fully before writing anything.
+ * Converts IDX or CSV data, or a table Spark reads ({@code --format}), into a prepared dataset that executors read in
+ * parallel, each its own rows. Files are read on the driver alone (no Spark), and validated fully before anything is
+ * written; a table is read and checked by Spark first, then written through the driver a partition at a time.
  */
 @Command(
         name = "prepare",
         sortOptions = false,
         mixinStandardHelpOptions = true,
-        description = "Convert IDX or CSV data into a prepared dataset (fixed-length records) that executors read in "
-                + "parallel.",
+        description = "Convert IDX or CSV data, or a table (--format), into a prepared dataset (fixed-length records) "
+                + "that executors read in parallel.",
         footer = {
             "",
             "Train from it with 'lockstep train --data OUT'. Hadoop settings come from spark.hadoop.* keys,",
-            "as for train."
+            "as for train. Tables are read as train --format reads them, and give the same model."
         })
 final class PrepareCommand implements Callable<Integer> {
     @Spec
@@ -36,7 +43,8 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv).")
+            description = "Directory with train-*/t10k-* IDX files (or train.csv/test.csv); with --format, the "
+                    + "training table.")
     String data;
 
     @Option(
@@ -52,6 +60,36 @@ final class PrepareCommand implements Callable<Integer> {
     String out;
 
     @Option(
+            names = "--format",
+            paramLabel = "SOURCE",
+            description = "Read --data/--train/--test with this Spark data source (parquet, orc, json, csv, ...; "
+                    + "table: catalog table names), as train --format does.")
+    String format;
+
+    @Option(
+            names = "--features-col",
+            paramLabel = "NAME",
+            description = "With --format: the features column, a vector or an array of numbers (default features).")
+    String featuresCol;
+
+    @Option(
+            names = "--label-col",
+            paramLabel = "NAME",
+            description = "With --format: the label column, class numbers 0, 1, 2, ... (default label).")
+    String labelCol;
+
+    @Option(
+            names = "--read-option",
+            paramLabel = "KEY=VALUE",
+            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
+    Map<String, String> readOptions = new LinkedHashMap<>();
+
+    @Option(
+            names = "--master",
+            description = "With --format: Spark master of the embedded Spark that reads the table (default local[*]).")
+    String master;
+
+    @Option(
             names = "--verify",
             paramLabel = "DIR",
             description = "Instead: read a prepared dataset's records files whole and "
@@ -61,7 +99,7 @@ final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (verify != null) {
-            if (data != null || train != null || test != null || out != null) {
+            if (data != null || train != null || test != null || out != null || format != null) {
                 throw new UsageException("--verify DIR takes no other option");
             }
             return verify(SparkSetup.Environment.load().hadoop());
@@ -73,6 +111,12 @@ final class PrepareCommand implements Callable<Integer> {
         if (data == null && train == null) {
             throw new UsageException("no input given: use --data DIR or --train PATH");
         }
+        if (format == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty() || master != null)) {
+            throw new UsageException(
+                    "--features-col, --label-col, --read-option and --master are for table input: give --format");
+        }
+        if (master != null) SparkSetup.checkMaster(master);
+        if (format != null) return prepareTable(SparkSetup.Environment.load());
         Configuration hadoop = SparkSetup.Environment.load().hadoop();
         DataFiles files = DataFiles.resolve(hadoop, data, train, test);
         LabeledImages trainRows = files.loadTrain(hadoop);
@@ -91,6 +135,46 @@ final class PrepareCommand implements Callable<Integer> {
                         written.cols(),
                         out);
         return 0;
+    }
+
+    /** Spark reads and checks the table(s); then the rows go to the records files, a partition at a time. */
+    private int prepareTable(SparkSetup.Environment env) {
+        String location = data != null ? data : train;
+        try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-prepare")) {
+            TableInputs tables = TableInputs.on(
+                            session.context(),
+                            format,
+                            featuresCol != null ? featuresCol : "features",
+                            labelCol != null ? labelCol : "label")
+                    .withOptions(readOptions);
+            PreparedDataset written;
+            try (FrameRows trainRows = tables.rows(location);
+                    FrameRows testRows = test != null ? tables.rows(test) : null) {
+                String source = format + " " + location + (test != null ? ", test " + test : "");
+                written = TablePreparation.write(
+                        session.context(),
+                        env.hadoop(),
+                        out,
+                        trainRows,
+                        Optional.ofNullable(testRows),
+                        source,
+                        HeapBudget.JVM);
+            }
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            Locale.ROOT,
+                            "[lockstep] prepared %,d training rows%s of %d %s features, %d classes, in %s%n",
+                            written.train().count(),
+                            written.test()
+                                    .map(t -> String.format(Locale.ROOT, " and %,d test rows", t.count()))
+                                    .orElse(""),
+                            written.features(),
+                            written.layout().floats() ? "float32" : "byte",
+                            written.classes(),
+                            out);
+            return 0;
+        }
     }
 
     private int verify(Configuration hadoop) {

@@ -4,6 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import dev.lockstep.report.RunReport;
 import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.DriverMemory;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.StepTimingListener;
@@ -96,6 +97,12 @@ final class TrainCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description = "With --format: the label column, class numbers 0, 1, 2, ... (default label).")
     String labelCol;
+
+    @Option(
+            names = "--read-option",
+            paramLabel = "KEY=VALUE",
+            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
+    Map<String, String> readOptions = new LinkedHashMap<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
@@ -282,8 +289,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (master != null) SparkSetup.checkMaster(master);
         String tableFormat = settings.value(Setting.FORMAT);
-        if (tableFormat == null && (featuresCol != null || labelCol != null)) {
-            throw new UsageException("--features-col and --label-col name the columns of table input: give --format");
+        if (tableFormat == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty())) {
+            throw new UsageException(
+                    "--features-col, --label-col and --read-option are for table input: give --format");
         }
         Integer everyGiven = settings.value(Setting.CHECKPOINT_EVERY);
         int every = everyGiven == null ? 0 : everyGiven;
@@ -325,8 +333,8 @@ final class TrainCommand implements Callable<Integer> {
             if (decided.isPresent()) return decided.getAsInt();
         }
         SparkSetup.Session early = null; // table input is read by Spark, so Spark starts before the plan
+        TrainingInputs inputs = null;
         try {
-            TrainingInputs inputs;
             if (tableFormat != null) {
                 early = SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                 inputs = TableInputs.on(
@@ -334,6 +342,7 @@ final class TrainCommand implements Callable<Integer> {
                                 tableFormat,
                                 settings.has(Setting.FEATURES_COL) ? settings.value(Setting.FEATURES_COL) : "features",
                                 settings.has(Setting.LABEL_COL) ? settings.value(Setting.LABEL_COL) : "label")
+                        .withOptions(readOptions)
                         .open(
                                 settings.has(Setting.DATA) ? settings.text(Setting.DATA) : settings.text(Setting.TRAIN),
                                 settings.text(Setting.TEST),
@@ -355,6 +364,18 @@ final class TrainCommand implements Callable<Integer> {
                         settings.text(Setting.TEST),
                         config.validationFraction(),
                         config.seed());
+                if (settings.value(Setting.LAYERS) == null && inputs.train().height() == 1) {
+                    config = autoLayers(settings, inputs); // a prepared table's rows: sized as from the table
+                    DriverMemory.check(
+                            config,
+                            every > 0,
+                            DriverMemory.localThreads(
+                                    master != null
+                                            ? master
+                                            : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
+                                    config.partitions()),
+                            Runtime.getRuntime().maxMemory());
+                }
             }
             // Before training (for files, before Spark) starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
@@ -377,8 +398,10 @@ final class TrainCommand implements Callable<Integer> {
                 listeners.add(new CheckpointListener(
                         checkpoints, every, !resuming)); // a fresh run replaces others' checkpoints
 
+            // Resources close in reverse: the rows are released while Spark still runs.
             try (SparkSetup.Session session =
-                    early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train")) {
+                            early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train");
+                    TrainingInputs closedFirst = inputs) {
                 TrainingResult result =
                         new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
                 Map<String, Object> location = new LinkedHashMap<>();
@@ -421,6 +444,7 @@ final class TrainCommand implements Callable<Integer> {
                 return code;
             }
         } catch (RuntimeException e) {
+            if (inputs != null) inputs.close(); // a no-op when the session's end did it
             if (early != null) early.close();
             if (registryRun != null) {
                 try {
@@ -435,7 +459,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * {@code --layers auto} for table input: the rows' width, the two hidden layers of the image default, and a class
-     * for every label seen (at least two); recorded as auto in the run's config sources.
+     * for every label seen (at least two); recorded as auto in the run's config sources. Always storable: a table's
+     * rows are refused beyond the largest layer's width, and its labels beyond the largest layer's classes.
      */
     private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
         int features = inputs.train().features();

@@ -10,25 +10,23 @@ import java.util.Arrays;
 final class CsvParser {
     /** Marks a field that is not an integer. */
     private static final int NOT_INT = Integer.MIN_VALUE;
-    /** No legitimate row comes near this; a longer "line" means the file is not CSV. */
-    private static final int MAX_LINE_BYTES = 1 << 24;
 
     private static final int MNIST_FEATURES = 784;
     private static final int MNIST_SIDE = 28;
 
     private final InputFile in;
     private final HeapBudget budget;
-    private final byte[] buffer = new byte[1 << 16];
-    private int bufferPos;
-    private int bufferEnd;
-    private byte[] line = new byte[1 << 14];
+    private final CsvLines lines;
+    /** The current line, from {@link #lines}. */
+    private byte[] line;
+
     private int lineLength;
-    private long lineNumber;
     private int[] values = new int[1024];
 
     CsvParser(InputFile in, HeapBudget budget) {
         this.in = in;
         this.budget = budget;
+        this.lines = new CsvLines(in);
     }
 
     LabeledImages parse() {
@@ -37,7 +35,6 @@ final class CsvParser {
         boolean sawHeader = false;
         GrowableBytes labels = new GrowableBytes(1 << 12, budget, bytes -> tooMuch(bytes, "labels"));
         GrowableBytes pixels = new GrowableBytes(1 << 20, budget, bytes -> tooMuch(bytes, "pixel values"));
-        skipByteOrderMark();
         while (nextLine()) {
             int fields = parseFields();
             if (fields == 0) {
@@ -52,7 +49,7 @@ final class CsvParser {
                     throw error("expected a label and at least one pixel value, found " + fields + " field");
                 }
                 columns = fields;
-                firstDataLine = lineNumber;
+                firstDataLine = lines.number();
             } else if (fields != columns) {
                 throw error("expected " + columns + " fields (label + " + (columns - 1) + " pixels) as on line "
                         + firstDataLine + ", found " + fields);
@@ -173,51 +170,6 @@ final class CsvParser {
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
-    /** Reads the next line (without its terminator) into {@link #line}; false at end of file. */
-    private boolean nextLine() {
-        lineLength = 0;
-        boolean any = false;
-        while (true) {
-            if (bufferPos == bufferEnd && !fill()) {
-                if (any) {
-                    lineNumber++;
-                }
-                return any;
-            }
-            any = true;
-            byte b = buffer[bufferPos++];
-            if (b == '\n') {
-                lineNumber++;
-                return true;
-            }
-            if (lineLength == line.length) {
-                if (lineLength >= MAX_LINE_BYTES) {
-                    lineNumber++;
-                    throw error("line longer than " + MAX_LINE_BYTES + " bytes; is this really a CSV file?");
-                }
-                line = Arrays.copyOf(line, 2 * lineLength);
-            }
-            line[lineLength++] = b;
-        }
-    }
-
-    private boolean fill() {
-        int n = in.readSome(buffer, 0, buffer.length);
-        bufferPos = 0;
-        bufferEnd = Math.max(n, 0);
-        return n > 0;
-    }
-
-    private void skipByteOrderMark() {
-        if (fill()
-                && bufferEnd >= 3
-                && (buffer[0] & 0xff) == 0xef
-                && (buffer[1] & 0xff) == 0xbb
-                && (buffer[2] & 0xff) == 0xbf) {
-            bufferPos = 3;
-        }
-    }
-
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t' || b == '\r';
     }
@@ -231,7 +183,15 @@ final class CsvParser {
                 + " needs more than the " + budget.describe() + "; " + HeapBudget.RAISE);
     }
 
+    /** Reads the next line into {@link #line}; false at end of file. */
+    private boolean nextLine() {
+        if (!lines.next()) return false;
+        line = lines.bytes();
+        lineLength = lines.length();
+        return true;
+    }
+
     private DataFormatException error(String problem) {
-        return in.error("line " + lineNumber + ": " + problem);
+        return lines.error(problem);
     }
 }

@@ -12,9 +12,6 @@ import org.apache.hadoop.conf.Configuration;
  * is refused with both widths named. The image CSV reader ({@link CsvReader}) is separate: training reads pixels.
  */
 public final class FeatureCsv {
-    /** No legitimate row comes near this; a longer "line" means the file is not CSV. */
-    private static final int MAX_LINE_BYTES = 1 << 24;
-
     /** The rows read: {@code labels} is null when the file has no label column. */
     public record Rows(String source, int count, int features, float[] values, int[] labels) {
         public boolean labelled() {
@@ -31,12 +28,7 @@ public final class FeatureCsv {
     private final HeapBudget budget;
     private final int features;
     private final int classes;
-    private final byte[] buffer = new byte[1 << 16];
-    private int bufferPos;
-    private int bufferEnd;
-    private byte[] line = new byte[1 << 14];
-    private int lineLength;
-    private long lineNumber;
+    private final CsvLines lines;
     private String[] fields = new String[64];
 
     private FeatureCsv(InputFile in, HeapBudget budget, int features, int classes) {
@@ -44,6 +36,7 @@ public final class FeatureCsv {
         this.budget = budget;
         this.features = features;
         this.classes = classes;
+        this.lines = new CsvLines(in);
     }
 
     /** True for a CSV file's name ({@code .csv}, {@code .csv.gz}), not a list of files. */
@@ -69,8 +62,7 @@ public final class FeatureCsv {
         float[] values = new float[0];
         int[] labels = new int[0];
         int count = 0;
-        skipByteOrderMark();
-        while (nextLine()) {
+        while (lines.next()) {
             int n = split();
             if (n == 0) continue; // blank line
             if (columns < 0) {
@@ -171,13 +163,14 @@ public final class FeatureCsv {
 
     /** Splits the current line at commas into trimmed {@link #fields}; 0 for a blank line. */
     private int split() {
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8).strip();
+        String text = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8).strip();
         if (text.isEmpty()) return 0;
         int n = 0;
         int start = 0;
         while (true) {
-            if (n > LabeledImages.MAX_FEATURES) {
-                throw error("more than " + LabeledImages.MAX_FEATURES + " values in a row");
+            if (n > features + 1) { // no row of the model's is wider: stop before a huge line becomes fields
+                throw error("more than " + (features + 1) + " fields, but the model takes " + features + " features:"
+                        + " give " + features + " values a row, or a label and " + features + " values");
             }
             if (n == fields.length) fields = Arrays.copyOf(fields, 2 * n);
             int comma = text.indexOf(',', start);
@@ -187,50 +180,7 @@ public final class FeatureCsv {
         }
     }
 
-    /** Reads the next line (without its terminator) into {@link #line}; false at end of file. */
-    private boolean nextLine() {
-        lineLength = 0;
-        boolean any = false;
-        while (true) {
-            if (bufferPos == bufferEnd && !fill()) {
-                if (any) lineNumber++;
-                return any;
-            }
-            any = true;
-            byte b = buffer[bufferPos++];
-            if (b == '\n') {
-                lineNumber++;
-                return true;
-            }
-            if (lineLength == line.length) {
-                if (lineLength >= MAX_LINE_BYTES) {
-                    lineNumber++;
-                    throw error("line longer than " + MAX_LINE_BYTES + " bytes; is this really a CSV file?");
-                }
-                line = Arrays.copyOf(line, 2 * lineLength);
-            }
-            line[lineLength++] = b;
-        }
-    }
-
-    private boolean fill() {
-        int n = in.readSome(buffer, 0, buffer.length);
-        bufferPos = 0;
-        bufferEnd = Math.max(n, 0);
-        return n > 0;
-    }
-
-    private void skipByteOrderMark() {
-        if (fill()
-                && bufferEnd >= 3
-                && (buffer[0] & 0xff) == 0xef
-                && (buffer[1] & 0xff) == 0xbb
-                && (buffer[2] & 0xff) == 0xbf) {
-            bufferPos = 3;
-        }
-    }
-
     private DataFormatException error(String problem) {
-        return in.error("line " + lineNumber + ": " + problem);
+        return lines.error(problem);
     }
 }

@@ -23,7 +23,12 @@ import org.apache.hadoop.fs.Path;
  */
 public final class PreparedDataset {
     public static final String FORMAT = "lockstep-prepared";
+    /** Images: byte pixels of rows x cols, a one-byte label 0-9. What {@code prepare} writes from IDX or CSV files. */
     public static final int VERSION = 1;
+    /** Rows of any width, bytes or float32, labels 0..65535: what {@code prepare --format} writes from a table. */
+    public static final int VERSION_ROWS = 2;
+    /** Version 2's label field is at most two bytes. */
+    public static final int MAX_CLASSES = 1 << 16;
     /** Written last by {@code prepare}: a directory without it is not a prepared dataset. */
     public static final String METADATA = "prepared.json";
 
@@ -62,16 +67,44 @@ public final class PreparedDataset {
 
     private final String dir;
     private final String source;
+    private final int version;
     private final int rows;
     private final int cols;
+    private final PreparedRecords.Layout layout;
+    private final int classes;
     private final Part train;
     private final Part test;
 
     PreparedDataset(String dir, String source, int rows, int cols, Part train, Part test) {
+        this(
+                dir,
+                source,
+                VERSION,
+                rows,
+                cols,
+                PreparedRecords.Layout.bytes(rows * cols),
+                LabeledImages.CLASSES,
+                train,
+                test);
+    }
+
+    PreparedDataset(
+            String dir,
+            String source,
+            int version,
+            int rows,
+            int cols,
+            PreparedRecords.Layout layout,
+            int classes,
+            Part train,
+            Part test) {
         this.dir = dir;
         this.source = source;
+        this.version = version;
         this.rows = rows;
         this.cols = cols;
+        this.layout = layout;
+        this.classes = classes;
         this.train = train;
         this.test = test;
     }
@@ -98,10 +131,16 @@ public final class PreparedDataset {
             throw new DataFormatException(meta + ": format '" + format + "' is not " + FORMAT);
         }
         long version = f.number("version", 1, Integer.MAX_VALUE);
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_ROWS) {
             throw new DataFormatException(meta + ": prepared format version " + version + " is not supported (this"
-                    + " Lockstep reads version " + VERSION + "; run 'lockstep prepare' again)");
+                    + " Lockstep reads versions " + VERSION + " and " + VERSION_ROWS + "; run 'lockstep prepare'"
+                    + " again)");
         }
+        return version == VERSION ? openImages(conf, dir, meta, f) : openRows(conf, dir, meta, f);
+    }
+
+    /** Version 1: images of rows x cols byte pixels, one label byte 0-9. */
+    private static PreparedDataset openImages(Configuration conf, String dir, String meta, Fields f) {
         int rows = (int) f.number("rows", 1, LabeledImages.MAX_FEATURES);
         int cols = (int) f.number("cols", 1, LabeledImages.MAX_FEATURES);
         if ((long) rows * cols > LabeledImages.MAX_FEATURES) {
@@ -113,13 +152,47 @@ public final class PreparedDataset {
             throw new DataFormatException(meta + ": record_length " + recordLength + " does not match " + rows + "x"
                     + cols + " images (expected " + (1L + (long) rows * cols) + ")");
         }
-        Part train = part(conf, dir, meta, f, TRAIN, recordLength);
+        PreparedRecords.Layout layout = PreparedRecords.Layout.bytes(rows * cols);
+        Part train = part(conf, dir, meta, f, TRAIN, layout, LabeledImages.CLASSES);
         if (train == null) throw new DataFormatException(meta + ": no '" + TRAIN + "' part");
-        Part test = part(conf, dir, meta, f, TEST, recordLength);
+        Part test = part(conf, dir, meta, f, TEST, layout, LabeledImages.CLASSES);
         return new PreparedDataset(dir, f.text("source"), rows, cols, train, test);
     }
 
-    private static Part part(Configuration conf, String dir, String meta, Fields top, String name, long recordLength) {
+    /** Version 2: rows of {@code features} bytes or float32 values, a one- or two-byte label below {@code classes}. */
+    private static PreparedDataset openRows(Configuration conf, String dir, String meta, Fields f) {
+        int features = (int) f.number("features", 1, LabeledImages.MAX_FEATURES);
+        String valueType = f.text("value_type");
+        if (!valueType.equals("bytes") && !valueType.equals("float32")) {
+            throw new DataFormatException(meta + ": value_type '" + valueType + "' is not bytes or float32");
+        }
+        int classes = (int) f.number("classes", 1, MAX_CLASSES);
+        int labelBytes = (int) f.number("label_bytes", 1, 2);
+        if (classes > 256 && labelBytes < 2) {
+            throw new DataFormatException(meta + ": " + classes + " classes do not fit label_bytes " + labelBytes);
+        }
+        PreparedRecords.Layout layout = new PreparedRecords.Layout(features, valueType.equals("float32"), labelBytes);
+        long recordLength = f.number("record_length", 2, layout.recordLength());
+        if (recordLength != layout.recordLength()) {
+            throw new DataFormatException(meta + ": record_length " + recordLength + " does not match " + labelBytes
+                    + " label bytes and " + features + " " + valueType + " features (expected "
+                    + layout.recordLength() + ")");
+        }
+        Part train = part(conf, dir, meta, f, TRAIN, layout, classes);
+        if (train == null) throw new DataFormatException(meta + ": no '" + TRAIN + "' part");
+        Part test = part(conf, dir, meta, f, TEST, layout, classes);
+        return new PreparedDataset(dir, f.text("source"), VERSION_ROWS, 1, features, layout, classes, train, test);
+    }
+
+    private static Part part(
+            Configuration conf,
+            String dir,
+            String meta,
+            Fields top,
+            String name,
+            PreparedRecords.Layout layout,
+            int classes) {
+        long recordLength = layout.recordLength();
         Fields f = top.object(name);
         if (f == null) return null;
         String file = f.text("file");
@@ -129,18 +202,18 @@ public final class PreparedDataset {
         }
         long count = f.number("count", 0, Long.MAX_VALUE / recordLength);
         // Training cuts rows into blocks of up to RowBlocks.DEFAULT_BLOCK_ROWS rows, each one array.
-        if (Math.min(count, RowBlocks.DEFAULT_BLOCK_ROWS) * (recordLength - 1) > IdxHeader.MAX_PAYLOAD_BYTES) {
-            throw new DataFormatException(meta + ": " + name + " has " + count + " images of " + (recordLength - 1)
-                    + " pixels: blocks of " + RowBlocks.DEFAULT_BLOCK_ROWS + " of them would not fit a Java array");
+        if (Math.min(count, RowBlocks.DEFAULT_BLOCK_ROWS) * layout.features() > IdxHeader.MAX_PAYLOAD_BYTES) {
+            throw new DataFormatException(meta + ": " + name + " has " + count + " rows of " + layout.features()
+                    + " features: blocks of " + RowBlocks.DEFAULT_BLOCK_ROWS + " of them would not fit a Java array");
         }
-        long[] labelCounts = f.counts("label_counts", LabeledImages.CLASSES);
+        long[] labelCounts = f.counts("label_counts", classes);
         long sum = 0;
         for (long c : labelCounts) {
             if (c > count) {
                 throw new DataFormatException(
                         meta + ": " + name + ".label_counts has " + c + ", more than count " + count);
             }
-            sum += c; // no overflow: each of the ten is at most count
+            sum += c; // no overflow: each of at most 65,536 counts is at most count < 2^63 / 2^16
         }
         if (sum != count) {
             throw new DataFormatException(
@@ -225,20 +298,42 @@ public final class PreparedDataset {
         return source;
     }
 
+    /** Image rows; 1 for the rows of a table. */
     public int rows() {
         return rows;
     }
 
+    /** Image columns; the feature count for the rows of a table. */
     public int cols() {
         return cols;
     }
 
     public int features() {
-        return rows * cols;
+        return layout.features();
     }
 
     public int recordLength() {
-        return 1 + rows * cols;
+        return Math.toIntExact(layout.recordLength());
+    }
+
+    /** {@link #VERSION} (images) or {@link #VERSION_ROWS} (rows of a table). */
+    public int version() {
+        return version;
+    }
+
+    /** True for version 1's images of {@link #rows()} x {@link #cols()}; rows of a table are 1 x features. */
+    public boolean isImage() {
+        return version == VERSION;
+    }
+
+    /** How each record holds its label and features. */
+    public PreparedRecords.Layout layout() {
+        return layout;
+    }
+
+    /** Labels are below this: 10 for version 1, the metadata's {@code classes} for version 2. */
+    public int classes() {
+        return classes;
     }
 
     public Part train() {

@@ -140,21 +140,59 @@ public final class PreparedRecords {
         }
     }
 
-    /** As {@link #read(RecordInput, String, int, int, Slice)}, reading {@code in} unchecked. */
+    /**
+     * How a record is laid out: {@code labelBytes} label bytes (an unsigned little-endian number), then
+     * {@code features} values, each an unsigned byte or ({@code floats}) a little-endian IEEE-754 float32.
+     * Version 1 datasets are byte records with a one-byte label ({@link #bytes}).
+     */
+    public record Layout(int features, boolean floats, int labelBytes) implements Serializable {
+        public Layout {
+            if (features < 1 || (labelBytes != 1 && labelBytes != 2)) {
+                throw new IllegalArgumentException(
+                        "bad layout: " + features + " features, " + labelBytes + " label bytes");
+            }
+        }
+
+        /** Byte values after a one-byte label: every version 1 record. */
+        public static Layout bytes(int features) {
+            return new Layout(features, false, 1);
+        }
+
+        /** Bytes per value. */
+        public int valueBytes() {
+            return floats ? Float.BYTES : 1;
+        }
+
+        public long recordLength() {
+            return labelBytes + (long) features * valueBytes();
+        }
+    }
+
+    /** As {@link #read(RecordInput, String, Layout, int, Slice)}, reading byte records from {@code in} unchecked. */
     public static RowBlock read(FSDataInputStream in, String uri, int features, int maxLabel, Slice slice)
             throws IOException {
-        return read(plain(in, uri, features + 1), uri, features, maxLabel, slice);
+        return read(plain(in, uri, features + 1), uri, Layout.bytes(features), maxLabel, slice);
+    }
+
+    /** As {@link #read(RecordInput, String, Layout, int, Slice)}, for byte records with a one-byte label. */
+    public static RowBlock read(RecordInput input, String uri, int features, int maxLabel, Slice slice)
+            throws IOException {
+        return read(input, uri, Layout.bytes(features), maxLabel, slice);
     }
 
     /**
-     * Reads one slice from {@code input} (a records file of {@code features + 1}-byte records), checking every
-     * label against {@code maxLabel}, the largest the metadata counts. {@code uri} names the file in errors.
+     * Reads one slice from {@code input} (a records file of {@code layout}'s records), checking every label against
+     * {@code maxLabel}, the largest the metadata counts, and every float feature for being finite. {@code uri} names
+     * the file in errors.
      */
-    public static RowBlock read(RecordInput input, String uri, int features, int maxLabel, Slice slice)
+    public static RowBlock read(RecordInput input, String uri, Layout layout, int maxLabel, Slice slice)
             throws IOException {
-        int length = features + 1;
-        byte[] pixels = new byte[Math.multiplyExact(slice.count(), features)];
-        byte[] labels = new byte[slice.count()];
+        int features = layout.features();
+        int length = Math.toIntExact(layout.recordLength());
+        int labelBytes = layout.labelBytes();
+        byte[] bytes = layout.floats() ? null : new byte[Math.multiplyExact(slice.count(), features)];
+        float[] floats = layout.floats() ? new float[Math.multiplyExact(slice.count(), features)] : null;
+        int[] labels = new int[slice.count()];
         int chunkRecords = Math.max(1, Math.min(CHUNK_RECORDS, CHUNK_BYTES / length));
         byte[] chunk = new byte[Math.multiplyExact(Math.min(slice.fileSpan(), chunkRecords), length)];
         int kept = 0;
@@ -163,14 +201,20 @@ public final class PreparedRecords {
             input.read(slice.fileStart() + done, chunk, n);
             for (int i = 0; i < n; i++) {
                 if (!slice.keeps(done + i)) continue;
-                int label = chunk[i * length] & 0xff;
+                int at = i * length;
+                int label = chunk[at] & 0xff;
+                if (labelBytes == 2) label |= (chunk[at + 1] & 0xff) << 8;
+                long record = slice.fileStart() + done + i;
                 if (label > maxLabel) {
-                    long record = slice.fileStart() + done + i;
                     throw new DataFormatException(uri + ": label " + label + " of record " + record + " at offset "
                             + record * length + " is out of range (the metadata counts labels 0-" + maxLabel + ")");
                 }
-                labels[kept] = (byte) label;
-                System.arraycopy(chunk, i * length + 1, pixels, kept * features, features);
+                labels[kept] = label;
+                if (floats == null) {
+                    System.arraycopy(chunk, at + labelBytes, bytes, kept * features, features);
+                } else {
+                    decodeFloats(chunk, at + labelBytes, floats, kept * features, features, uri, record);
+                }
                 kept++;
             }
             done += n;
@@ -178,6 +222,31 @@ public final class PreparedRecords {
         if (kept != slice.count()) {
             throw new IllegalStateException("slice keeps " + kept + " rows, expected " + slice.count());
         }
-        return new RowBlock(slice.firstRow(), slice.count(), features, pixels, labels);
+        return floats == null
+                ? RowBlock.ofBytes(slice.firstRow(), slice.count(), features, bytes, labels)
+                : RowBlock.ofFloats(slice.firstRow(), slice.count(), features, floats, labels);
+    }
+
+    /** Little-endian float32 values; NaN or infinity is refused, as training would turn it into a NaN model. */
+    private static void decodeFloats(byte[] src, int from, float[] dst, int to, int n, String uri, long record) {
+        for (int f = 0; f < n; f++) {
+            int i = from + f * Float.BYTES;
+            float v = Float.intBitsToFloat(
+                    (src[i] & 0xff) | (src[i + 1] & 0xff) << 8 | (src[i + 2] & 0xff) << 16 | src[i + 3] << 24);
+            if (!Float.isFinite(v)) {
+                throw new DataFormatException(
+                        uri + ": feature " + f + " of record " + record + " is " + v + ", not a finite number");
+            }
+            dst[to + f] = v;
+        }
+    }
+
+    /** Writes {@code v} as a little-endian float32 at {@code dst[at..at+4)}: the inverse of what readers decode. */
+    static void encodeFloat(float v, byte[] dst, int at) {
+        int bits = Float.floatToRawIntBits(v);
+        dst[at] = (byte) bits;
+        dst[at + 1] = (byte) (bits >>> 8);
+        dst[at + 2] = (byte) (bits >>> 16);
+        dst[at + 3] = (byte) (bits >>> 24);
     }
 }

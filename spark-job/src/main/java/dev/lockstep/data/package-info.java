@@ -37,5 +37,13 @@
  * {@code lockstep prepare --verify DIR}. Each file is written under a temporary name and renamed; {@code prepare}
  * first removes an old {@code prepared.json}, so a failed re-prepare leaves no metadata describing files it
  * replaced.
+ *
+ * <h2>Prepared datasets, format version 2</h2>
+ * Rows of a table ({@code prepare --format}, {@link dev.lockstep.data.PreparedWriter#writeRows}): record =
+ * {@code label_bytes} (1 or 2) label bytes, unsigned little-endian, then {@code features} values, unsigned bytes or
+ * little-endian float32 ({@code value_type}); see {@link dev.lockstep.data.PreparedRecords.Layout}. The metadata has
+ * {@code features}, {@code value_type}, {@code classes} (the length of {@code label_counts}) and {@code label_bytes}
+ * instead of {@code rows} and {@code cols}; the rest, and every check, is version 1's, plus a NaN or infinite float
+ * refused on read. docs/file-formats.md describes both versions.
  */
 package dev.lockstep.data;

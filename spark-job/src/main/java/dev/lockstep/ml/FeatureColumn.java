@@ -1,7 +1,7 @@
 package dev.lockstep.ml;
 
 import dev.lockstep.UsageException;
-import java.util.Arrays;
+import dev.lockstep.train.rows.FrameColumns;
 import java.util.function.UnaryOperator;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
@@ -12,8 +12,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The features column, which may be a Vector (dense or sparse) or an {@code array<float>} or {@code array<double>}.
- * Spark ML's own schema checks know only vectors, so an array column is shown to them as a vector and put back.
+ * The features column, which may be a Vector (dense or sparse) or an array of numbers: the columns {@code train}
+ * takes, checked by the same code ({@link FrameColumns#features}). Spark ML's own schema checks know only vectors,
+ * so an array column is shown to them as a vector and put back.
  */
 final class FeatureColumn {
     private FeatureColumn() {}
@@ -22,41 +23,27 @@ final class FeatureColumn {
      * {@code check} applied to {@code schema} with column {@code name} seen as a vector; the result has the column's
      * own type back.
      *
+     * @param source what the rows are, for the message: "the training rows"
      * @throws UsageException when the column is missing or of another type
      */
-    static StructType validated(StructType schema, String name, UnaryOperator<StructType> check) {
-        DataType type = type(schema, name);
-        if (!isArray(type)) return check.apply(schema);
+    static StructType validated(StructType schema, String name, String source, UnaryOperator<StructType> check) {
+        DataType type = FrameColumns.features(schema, name, source).dataType();
+        if (!(type instanceof ArrayType)) return check.apply(schema);
         StructType checked = check.apply(withType(schema, name, new VectorUDT()));
         return withType(checked, name, type);
     }
 
     /** Whether column {@code name} is an array (else it is a vector), after {@link #validated}. */
     static boolean isArray(StructType schema, String name) {
-        return isArray(type(schema, name));
+        return schema.apply(name).dataType() instanceof ArrayType;
     }
 
-    /** The column as a vector column, for what takes only vectors. */
+    /** The column as a vector column, for what takes only vectors; array elements widen to double exactly. */
     static Column asVector(StructType schema, String name) {
         Column c = org.apache.spark.sql.functions.col(name);
-        return isArray(schema, name) ? org.apache.spark.ml.functions.array_to_vector(c) : c;
-    }
-
-    private static DataType type(StructType schema, String name) {
-        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-            throw new UsageException("the features column '" + name + "' does not exist; the columns are "
-                    + String.join(", ", schema.fieldNames()));
-        }
-        DataType type = schema.apply(name).dataType();
-        if (type instanceof VectorUDT || isArray(type)) return type;
-        throw new UsageException("the features column '" + name + "' is " + type.simpleString()
-                + "; it must be a vector, array<float> or array<double>");
-    }
-
-    private static boolean isArray(DataType type) {
-        return type instanceof ArrayType a
-                && (a.elementType().equals(DataTypes.FloatType)
-                        || a.elementType().equals(DataTypes.DoubleType));
+        if (!isArray(schema, name)) return c;
+        return org.apache.spark.ml.functions.array_to_vector(
+                c.cast(DataTypes.createArrayType(DataTypes.DoubleType, true)));
     }
 
     private static StructType withType(StructType schema, String name, DataType type) {

@@ -4,6 +4,7 @@ import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.train.Checkpoint;
+import dev.lockstep.train.DriverMemory;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
@@ -11,11 +12,19 @@ import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
 import dev.lockstep.train.rows.FrameRows;
+import dev.lockstep.train.step.TaskLifetime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -34,6 +43,12 @@ final class FitRun {
     private static final Logger LOG = LoggerFactory.getLogger(LockstepClassifier.class);
     /** As {@code train}: one checkpoint to resume from, two in reserve should the newest be damaged. */
     static final int KEEP_CHECKPOINTS = 3;
+    /** What the rows are called in the messages about the training DataFrame. */
+    static final String TRAINING_ROWS = "the training rows";
+    /** {@code solver} is ignored, which is said once per JVM rather than once per fit of a grid search. */
+    private static final AtomicBoolean SOLVER_TOLD = new AtomicBoolean();
+    /** Fits running in this JVM (whose one SparkContext they share): a CrossValidator with parallelism > 1. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
 
     private final LockstepClassifier params;
     private final JavaSparkContext sc;
@@ -45,14 +60,44 @@ final class FitRun {
 
     /** The trained network, with the input scaling and input kind of the rows it was trained on. */
     MlpModel fit(Dataset<Row> df) {
-        TrainConfig config = TrainSettings.config(params);
+        int others = RUNNING.getAndIncrement();
+        try {
+            // Resident tasks need all their slots at once, which a fit running beside another may wait for until
+            // the stall time: a job per step shares the cores instead, and computes the same model.
+            return fit(df, others > 0 ? TaskLifetime.STEP : null);
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    private MlpModel fit(Dataset<Row> df, TaskLifetime lifetime) {
+        if (lifetime != null) {
+            LOG.info("{}: another fit runs in this Spark context: a job per step, not resident tasks", params.uid());
+        }
+        TrainConfig config = TrainSettings.config(params, lifetime);
+        checkThresholds(config);
+        if (params.isSet(params.solver()) && !SOLVER_TOLD.getAndSet(true)) {
+            LOG.info(
+                    "{}: solver {} is ignored: Lockstep trains with its optimizer parameter ({})",
+                    params.uid(),
+                    params.getSolver(),
+                    params.getOptimizer());
+        }
+        checkDriverMemory(config);
+        float[] initial = params.isDefined(params.initialWeights())
+                ? MllibLayout.toLockstep(config.architecture(), params.getInitialWeights())
+                : null;
         String features = params.getFeaturesCol();
         String label = params.getLabelCol();
         Dataset<Row> training = df;
         Dataset<Row> validation = null;
-        if (params.isDefined(params.validationIndicatorCol())
-                && !params.getValidationIndicatorCol().isEmpty()) {
+        if (!params.getValidationIndicatorCol().isEmpty()) {
             String indicator = params.getValidationIndicatorCol();
+            if (!Arrays.asList(df.schema().fieldNames()).contains(indicator)) {
+                throw new UsageException(String.format(
+                        "%s: no validationIndicatorCol column '%s' (its columns: %s)",
+                        TRAINING_ROWS, indicator, String.join(", ", df.schema().fieldNames())));
+            }
             if (!df.schema().apply(indicator).dataType().equals(DataTypes.BooleanType)) {
                 throw new UsageException("validationIndicatorCol '" + indicator + "' is "
                         + df.schema().apply(indicator).dataType().simpleString() + "; it must be boolean");
@@ -60,20 +105,21 @@ final class FitRun {
             training = df.filter(functions.not(functions.coalesce(functions.col(indicator), functions.lit(false))));
             validation = df.filter(functions.coalesce(functions.col(indicator), functions.lit(false)));
         }
-        try (FrameRows train = FrameRows.of(training, features, label, "the training rows");
+        try (FrameRows train = FrameRows.of(training, features, label, TRAINING_ROWS);
                 FrameRows eval =
                         validation == null ? null : FrameRows.of(validation, features, label, "the validation rows")) {
             RunPlan.Placed placed;
             try {
                 placed = RunPlan.of(config, train, eval, eval == null ? null : "validation")
-                        .placedOn(sc);
+                        .placedOn(sc, initial == null ? null : digest(initial));
             } catch (UsageException e) {
                 throw new UsageException(inParamNames(e.getMessage()));
             }
             config = placed.plan().config();
             List<TrainingListener> listeners = new ArrayList<>(List.of(new LogListener(params.uid())));
-            Optional<Checkpoint> start = start(placed, config);
-            boolean fresh = start.isEmpty() || params.isDefined(params.initialWeights());
+            Optional<Checkpoint> resumed = resumed(placed, config);
+            Optional<Checkpoint> start = resumed.isPresent() ? resumed : fromWeights(placed, config, initial);
+            boolean fresh = resumed.isEmpty();
             checkpoints().ifPresent(c -> {
                 // A fresh run's first checkpoint replaces the directory's others: never resume another run's.
                 if (params.getCheckpointInterval() > 0) {
@@ -85,25 +131,29 @@ final class FitRun {
     }
 
     /**
-     * Where the run starts: from {@code initialWeights} when given (a run resumed before its first step), else from
-     * the newest checkpoint in {@code checkpointDir} of this very run (same settings and rows), else from the
-     * seeded initialisation.
+     * A start from {@code initialWeights} when given (a run resumed before its first step), else none: the seeded
+     * initialisation.
      */
-    private Optional<Checkpoint> start(RunPlan.Placed placed, TrainConfig config) {
-        if (params.isDefined(params.initialWeights())) {
-            var arch = config.architecture();
-            float[] initial = MllibLayout.toLockstep(arch, params.getInitialWeights());
-            return Optional.of(new Checkpoint(
-                    placed.fingerprint(),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    List.of(),
-                    initial,
-                    config.optimizer().create(arch.parameterCount()).state()));
-        }
+    private static Optional<Checkpoint> fromWeights(RunPlan.Placed placed, TrainConfig config, float[] initial) {
+        if (initial == null) return Optional.empty();
+        var arch = config.architecture();
+        return Optional.of(new Checkpoint(
+                placed.fingerprint(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                initial,
+                config.optimizer().create(arch.parameterCount()).state()));
+    }
+
+    /**
+     * The newest checkpoint in {@code checkpointDir} of this very run: same settings, rows and starting weights
+     * (their digest is in the fingerprint), if there is one.
+     */
+    private Optional<Checkpoint> resumed(RunPlan.Placed placed, TrainConfig config) {
         Optional<Checkpoints> dir = checkpoints();
         if (dir.isEmpty()) return Optional.empty();
         StringWriter warnings = new StringWriter();
@@ -136,8 +186,51 @@ final class FitRun {
         return message;
     }
 
+    /** A digest of the starting weights, for the checkpoint fingerprint. */
+    static String digest(float[] weights) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(4 * 4096);
+            for (int i = 0; i < weights.length; i++) {
+                buf.putInt(Float.floatToRawIntBits(weights[i]));
+                if (!buf.hasRemaining() || i == weights.length - 1) {
+                    sha.update(buf.flip());
+                    buf.clear();
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java platform has SHA-256
+        }
+    }
+
+    /** One line, before any row is read, when {@code thresholds} do not have one value per class. */
+    private void checkThresholds(TrainConfig config) {
+        if (!params.isSet(params.thresholds())) return;
+        int classes = config.architecture().sizes()[config.architecture().sizes().length - 1];
+        int given = params.getThresholds().length;
+        if (given != classes) {
+            throw new UsageException("thresholds has " + given + " values; layers ends with " + classes
+                    + " classes, and thresholds needs one per class");
+        }
+    }
+
+    /** As {@code train}: a network the driver's heap cannot hold is refused before any row is read. */
+    private void checkDriverMemory(TrainConfig config) {
+        boolean checkpointing = !params.getCheckpointDir().isEmpty() && params.getCheckpointInterval() > 0;
+        try {
+            DriverMemory.check(
+                    config,
+                    checkpointing,
+                    DriverMemory.localThreads(sc.master(), config.partitions()),
+                    Runtime.getRuntime().maxMemory());
+        } catch (UsageException e) {
+            throw new UsageException(inParamNames(e.getMessage()));
+        }
+    }
+
     private Optional<Checkpoints> checkpoints() {
-        if (!params.isDefined(params.checkpointDir())) return Optional.empty();
+        if (params.getCheckpointDir().isEmpty()) return Optional.empty();
         try {
             return Optional.of(new Checkpoints(sc.hadoopConfiguration(), params.getCheckpointDir(), KEEP_CHECKPOINTS));
         } catch (IllegalArgumentException e) {

@@ -158,7 +158,10 @@ public final class LockstepClassificationModel
     @Override
     public StructType transformSchema(StructType schema) {
         return FeatureColumn.validated(
-                schema, getFeaturesCol(), s -> LockstepClassificationModel.super.transformSchema(s));
+                schema,
+                getFeaturesCol(),
+                "the rows to score",
+                s -> LockstepClassificationModel.super.transformSchema(s));
     }
 
     /** Vectors as Spark ML scores them; an array column through a vector copy of it, dropped after. */
@@ -254,6 +257,16 @@ public final class LockstepClassificationModel
     @Override
     public Param<Vector> initialWeights() {
         return p.initialWeights;
+    }
+
+    @Override
+    public Param<String> solver() {
+        return p.solver;
+    }
+
+    @Override
+    public DoubleParam tol() {
+        return p.tol;
     }
 
     @Override

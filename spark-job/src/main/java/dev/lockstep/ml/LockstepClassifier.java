@@ -1,6 +1,7 @@
 package dev.lockstep.ml;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.train.rows.FrameColumns;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -26,8 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code seed}, {@code blockSize}, {@code initialWeights} and the columns keep their names and meaning), with
  * {@code train}'s own settings as parameters too ({@link LockstepParams}).
  *
- * <p>The features column may be a vector (dense or sparse) or {@code array<float>}/{@code array<double>}; the
- * labels are integral class numbers 0..K-1, K the last layer size. Rows whose features are all integers 0-255 train
+ * <p>The features column may be a vector (dense or sparse) or an array of numbers; the labels, a numeric column, are
+ * integral class numbers 0..K-1, K the last layer size. Rows whose features are all integers 0-255 train
  * as bytes scaled by 1/255 (pictures); any other rows as float32, standardized with the training rows' mean and
  * deviation ({@code standardization}, on by default). The scaling is part of the model.
  *
@@ -61,9 +62,15 @@ public final class LockstepClassifier
         return uid != null ? uid : StageUid.current(); // null while Spark's constructors run
     }
 
+    /**
+     * Checks both columns as {@code train} does, before Spark's {@code fit} casts the label to double (a string
+     * "1" would become 1, a boolean 0 or 1, an array null): the label must be a numeric column.
+     */
     @Override
     public StructType transformSchema(StructType schema) {
-        return FeatureColumn.validated(schema, getFeaturesCol(), s -> LockstepClassifier.super.transformSchema(s));
+        FrameColumns.check(schema, getFeaturesCol(), getLabelCol(), FitRun.TRAINING_ROWS);
+        return FeatureColumn.validated(
+                schema, getFeaturesCol(), FitRun.TRAINING_ROWS, s -> LockstepClassifier.super.transformSchema(s));
     }
 
     @Override
@@ -75,9 +82,9 @@ public final class LockstepClassifier
         } catch (LockstepException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Bad rows found by a task arrive wrapped by Spark: the user's line is the cause's.
+            // Bad rows found by a task arrive wrapped by Spark: the user's line is the cause, of its own class.
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-                if (t instanceof LockstepException l) throw new LockstepException(l.getMessage(), e);
+                if (t instanceof LockstepException l) throw l;
             }
             throw e;
         }
@@ -124,6 +131,16 @@ public final class LockstepClassifier
 
     public LockstepClassifier setInitialWeights(Vector value) {
         return (LockstepClassifier) set(p.initialWeights, value);
+    }
+
+    /** Accepted for MLlib's code and ignored: Lockstep trains with {@link #optimizer()}. */
+    public LockstepClassifier setSolver(String value) {
+        return (LockstepClassifier) set(p.solver, value);
+    }
+
+    /** Accepted for MLlib's code and unused: training runs {@link #maxIter()} epochs. */
+    public LockstepClassifier setTol(double value) {
+        return (LockstepClassifier) set(p.tol, value);
     }
 
     public LockstepClassifier setActivation(String value) {
@@ -198,6 +215,16 @@ public final class LockstepClassifier
     @Override
     public Param<Vector> initialWeights() {
         return p.initialWeights;
+    }
+
+    @Override
+    public Param<String> solver() {
+        return p.solver;
+    }
+
+    @Override
+    public DoubleParam tol() {
+        return p.tol;
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.apache.spark.ml.param.Params;
  * The parameters of {@link LockstepClassifier} and its {@link LockstepClassificationModel}, besides the columns and
  * {@code thresholds} every Spark ML probabilistic classifier has. Those of MLlib's
  * {@code MultilayerPerceptronClassifier} keep its names and meaning; the rest are the {@code train} command's
- * settings. Each is declared once, with its doc, default and validator, in {@link ParamSet}; a parameter without a
- * default is "auto" while unset (read its getter only when {@code isDefined}).
+ * settings. Each is declared once, with its doc, default and validator, in {@link ParamSet}. Every one but
+ * {@code initialWeights} (as in MLlib) has a default; "auto" is a sentinel value the doc names (0, -1 or "").
  */
 public interface LockstepParams extends Params {
     /** Layer sizes, input first, output (the number of classes) last. */
@@ -23,17 +23,23 @@ public interface LockstepParams extends Params {
     /** Epochs: passes over the training rows. */
     IntParam maxIter();
 
-    /** Peak learning rate; unset: auto. */
+    /** Peak learning rate; 0: auto. */
     DoubleParam stepSize();
 
     /** Seed for initialisation, batches and augmentation. */
     LongParam seed();
 
-    /** Global batch size, split over the partitions; unset: auto. */
+    /** Global batch size, split over the partitions; 0: auto. */
     IntParam blockSize();
 
     /** Starting weights in MLlib's layout; unset: seeded initialisation. */
     Param<Vector> initialWeights();
+
+    /** MLlib's solver ("l-bfgs" or "gd"), accepted and ignored: Lockstep trains with {@link #optimizer()}. */
+    Param<String> solver();
+
+    /** MLlib's convergence tolerance, accepted and unused: training runs {@link #maxIter()} epochs. */
+    DoubleParam tol();
 
     /** Hidden activation. */
     Param<String> activation();
@@ -47,10 +53,10 @@ public interface LockstepParams extends Params {
     /** L2 weight decay on weights, not biases. */
     DoubleParam weightDecay();
 
-    /** Lockstep partitions of the training rows; unset: Spark's default parallelism (local masters only). */
+    /** Lockstep partitions of the training rows; 0: Spark's default parallelism (local masters only). */
     IntParam numPartitions();
 
-    /** Random shift of image rows in pixels; unset: auto. */
+    /** Random shift of image rows in pixels; -1: auto. */
     IntParam augmentShift();
 
     /** Precision of weights and gradients on the wire. */
@@ -59,7 +65,7 @@ public interface LockstepParams extends Params {
     /** Standardize float features with the training rows' mean and deviation. */
     BooleanParam standardization();
 
-    /** Where checkpoints go; unset: none. */
+    /** Where checkpoints go; "": none. */
     Param<String> checkpointDir();
 
     /** A checkpoint every this many steps, or -1 for none. */
@@ -90,6 +96,14 @@ public interface LockstepParams extends Params {
 
     default Vector getInitialWeights() {
         return getOrDefault(initialWeights());
+    }
+
+    default String getSolver() {
+        return getOrDefault(solver());
+    }
+
+    default double getTol() {
+        return (Double) getOrDefault(tol());
     }
 
     default String getActivation() {

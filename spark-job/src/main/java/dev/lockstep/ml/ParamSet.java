@@ -45,6 +45,8 @@ final class ParamSet implements Serializable {
     final Param<String> checkpointDir;
     final IntParam checkpointInterval;
     final Param<String> validationIndicatorCol;
+    final Param<String> solver;
+    final DoubleParam tol;
 
     /** Declares the parameters of {@code owner} and sets their defaults on it. */
     ParamSet(Params owner) {
@@ -67,16 +69,16 @@ final class ParamSet implements Serializable {
         stepSize = new DoubleParam(
                 owner,
                 "stepSize",
-                "peak learning rate of the schedule (> 0). Unset: auto (0.003 for adam, 0.05 momentum, 0.1 sgd at batch 128; above it, times"
-                        + " sqrt(batch/128))",
-                new Rule<>(uid, "stepSize", v -> positive((Double) v)));
+                "peak learning rate of the schedule (> 0), or 0 for auto: 0.003 for adam, 0.05 momentum, 0.1 sgd"
+                        + " at batch 128; above it, times sqrt(batch/128)",
+                new Rule<>(uid, "stepSize", v -> (Double) v == 0 ? null : positive((Double) v)));
         seed = new LongParam(owner, "seed", "random seed: initialisation, batches and augmentation");
         blockSize = new IntParam(
                 owner,
                 "blockSize",
-                "rows per step, the global mini-batch split over the partitions (>= 1). Unset: auto (the largest power of two from 128 to 1024 that leaves 50 steps per"
-                        + " epoch)",
-                new Rule<>(uid, "blockSize", v -> (Integer) v >= 1 ? null : "the batch must be 1 or more rows"));
+                "rows per step, the global mini-batch split over the partitions (>= 1), or 0 for auto: the largest"
+                        + " power of two from 128 to 1024 that leaves 50 steps per epoch",
+                new Rule<>(uid, "blockSize", v -> (Integer) v >= 0 ? null : "the batch must be 1 or more rows, or 0"));
         initialWeights = new Param<>(
                 owner,
                 "initialWeights",
@@ -120,17 +122,17 @@ final class ParamSet implements Serializable {
         numPartitions = new IntParam(
                 owner,
                 "numPartitions",
-                "partitions of the training rows (>= 1); they set the order in which gradients add up. Unset:"
+                "partitions of the training rows (>= 1); they set the order in which gradients add up. 0 for"
                         + " Spark's default parallelism, on a local master only",
-                new Rule<>(uid, "numPartitions", v -> (Integer) v >= 1 ? null : "partitions must be 1 or more"));
+                new Rule<>(uid, "numPartitions", v -> (Integer) v >= 0 ? null : "partitions must be 1 or more, or 0"));
         augmentShift = new IntParam(
                 owner,
                 "augmentShift",
-                "random shift of image rows by up to this many pixels (0 to 4). Unset: auto (1 below 30,000"
-                        + " training rows of images, else 0)",
+                "random shift of image rows by up to this many pixels (0 to 4), or -1 for auto: 1 below 30,000"
+                        + " training rows of images, else 0",
                 new Rule<>(uid, "augmentShift", v -> {
                     int x = (Integer) v;
-                    return x >= 0 && x <= 4 ? null : "the shift must be 0 to 4 pixels";
+                    return x >= -1 && x <= 4 ? null : "the shift must be 0 to 4 pixels, or -1";
                 }));
         transfer = new Param<>(
                 owner,
@@ -149,8 +151,8 @@ final class ParamSet implements Serializable {
                 owner,
                 "checkpointDir",
                 "directory (any Hadoop URI) for training checkpoints; a fit with the same settings and rows resumes"
-                        + " from the newest one there. Unset: no checkpoints",
-                new Rule<>(uid, "checkpointDir", v -> v.isBlank() ? "a directory is needed" : null));
+                        + " from the newest one there; \"\" (the default) for none",
+                new Rule<>(uid, "checkpointDir", v -> !v.isEmpty() && v.isBlank() ? "a directory is needed" : null));
         checkpointInterval = new IntParam(
                 owner,
                 "checkpointInterval",
@@ -163,7 +165,19 @@ final class ParamSet implements Serializable {
                 owner,
                 "validationIndicatorCol",
                 "a boolean column: rows where it is true are held out of training and evaluated after each epoch;"
-                        + " false or null rows train");
+                        + " false or null rows train. \"\" (the default): none");
+        solver = new Param<>(
+                owner,
+                "solver",
+                "MultilayerPerceptronClassifier's solver, l-bfgs or gd: accepted so that its code runs, and ignored;"
+                        + " Lockstep trains with the optimizer parameter",
+                new Rule<>(uid, "solver", v -> v.equals("l-bfgs") || v.equals("gd") ? null : "expected l-bfgs or gd"));
+        tol = new DoubleParam(
+                owner,
+                "tol",
+                "MultilayerPerceptronClassifier's convergence tolerance (>= 0): accepted so that its code runs, and"
+                        + " unused; training runs maxIter epochs",
+                new Rule<>(uid, "tol", v -> (Double) v >= 0 ? null : "it must be 0 or more"));
 
         owner.setDefault(maxIter, d.epochs());
         owner.setDefault(seed, d.seed());
@@ -174,6 +188,15 @@ final class ParamSet implements Serializable {
         owner.setDefault(transfer, d.transfer().displayName());
         owner.setDefault(standardization, true);
         owner.setDefault(checkpointInterval, -1);
+        // 0, -1 and "" mean auto or none, so that every getter answers (Spark ML code reads params unguarded).
+        owner.setDefault(stepSize, 0.0);
+        owner.setDefault(blockSize, 0);
+        owner.setDefault(numPartitions, 0);
+        owner.setDefault(augmentShift, -1);
+        owner.setDefault(checkpointDir, "");
+        owner.setDefault(validationIndicatorCol, "");
+        owner.setDefault(solver, "l-bfgs");
+        owner.setDefault(tol, 1e-6);
     }
 
     private static String positive(double x) {

@@ -52,11 +52,6 @@ public final class InputScaling implements Serializable {
         this.offsets = offsets;
     }
 
-    /** A uniform scaling (the constructor, by name). */
-    public static InputScaling uniform(float scale, float offset) {
-        return new InputScaling(scale, offset);
-    }
-
     /** Feature {@code f} enters as {@code x * scale[f] + offset[f]}; the arrays are copied. */
     public static InputScaling perFeature(float[] scale, float[] offset) {
         return new InputScaling(scale.clone(), offset.clone());

@@ -32,7 +32,7 @@ import org.apache.hadoop.fs.Path;
  * offset      size  type     field
  * 0           8     bytes    magic, ASCII "LKSTPMDL" (4C 4B 53 54 50 4D 44 4C)
  * 8           4     int      format version = 2
- * 12          4     int      header length H in bytes: 23 + 4n + S (S below)
+ * 12          4     int      header length H in bytes: 19 + 4n + S (S below), from offset 16 to the parameters
  * 16          4     int      n, the number of layer sizes, 2..64 (input, hidden..., output)
  * 20          4n    int[n]   layer sizes, input first; each 1..65536, output at least 2
  * 20+4n       1     byte     hidden activation code: 0 relu, 1 sigmoid, 2 tanh (output is always softmax)
@@ -86,7 +86,8 @@ public final class ModelFile {
     static final int TRAILER_LENGTH = 8;
     static final int MIN_SIZES = 2;
     static final int MAX_SIZES = 64;
-    static final int MAX_LAYER_SIZE = 1 << 16;
+    /** The largest layer a file holds, the input layer (features) and the output layer (classes) included. */
+    public static final int MAX_LAYER_SIZE = 1 << 16;
     /**
      * 1 GiB of floats: far beyond any realistic MLP here, and a bound on what a corrupt header can make us allocate.
      */

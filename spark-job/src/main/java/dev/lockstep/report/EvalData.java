@@ -62,6 +62,7 @@ final class EvalData {
 
     /** A part of a prepared dataset, whole or only the given records (ascending), read here in one slice. */
     private static LabeledImages read(Configuration conf, PreparedDataset d, PreparedDataset.Part part, int[] records) {
+        if (!d.isImage()) throw new LockstepException(d.dir() + " holds the rows of a table, not images");
         long rows = records == null ? part.count() : records.length;
         if (rows > Integer.MAX_VALUE / Math.max(1, d.features())) {
             throw new LockstepException(

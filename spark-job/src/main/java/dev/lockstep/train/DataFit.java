@@ -6,7 +6,8 @@ import dev.lockstep.train.rows.RowSource;
 
 /**
  * The check that data fits a network before Spark caches it: as many features per row as the network has inputs,
- * no label past its classes (labels are 0..K-1 for a network of K outputs, any K >= 2). Said against the {@code --layers} of a training run or against a saved model.
+ * no label past its classes (labels are 0..K-1 for a network of K outputs, any K >= 2). Said against the
+ * {@code --layers} of a training run or against a saved model.
  */
 public enum DataFit {
     LAYERS("--layers starts with", "--layers ends with %d classes"),

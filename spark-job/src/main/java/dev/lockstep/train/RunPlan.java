@@ -122,6 +122,17 @@ public final class RunPlan {
      *                        many executors have registered, so that two runs could train on different partitionings
      */
     public Placed placedOn(JavaSparkContext sc) {
+        return placedOn(sc, null);
+    }
+
+    /**
+     * As {@link #placedOn(JavaSparkContext)}, for a run that starts from given weights rather than the seeded
+     * initialisation: {@code initialWeights}, a digest of them, joins the fingerprint, so that the run resumes only
+     * checkpoints of runs that started from the same weights, and a seeded run never resumes one of its.
+     *
+     * @param initialWeights null for the seeded initialisation
+     */
+    public Placed placedOn(JavaSparkContext sc, String initialWeights) {
         boolean local = sc.master().startsWith("local");
         if (config.partitions().isEmpty() && !local && !sc.getConf().contains("spark.default.parallelism")) {
             throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
@@ -130,7 +141,8 @@ public final class RunPlan {
         }
         int partitions = config.partitions().orElseGet(sc::defaultParallelism);
         int perTask = Math.min(partitions, Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions));
-        return new Placed(this, partitions, perTask, fingerprint(config, partitions, train, eval));
+        String fingerprint = fingerprint(config, partitions, train, eval, initialWeights);
+        return new Placed(this, partitions, perTask, fingerprint);
     }
 
     /**
@@ -139,7 +151,14 @@ public final class RunPlan {
      * resuming under another grouping or task lifetime is fine.
      */
     static String fingerprint(TrainConfig config, int partitions, RowSource train, RowSource eval) {
+        return fingerprint(config, partitions, train, eval, null);
+    }
+
+    private static String fingerprint(
+            TrainConfig config, int partitions, RowSource train, RowSource eval, String initialWeights) {
         Map<String, Object> m = config.learned(partitions);
+        // Absent for the seeded initialisation, so that the fingerprints of seeded runs stay as they were.
+        if (initialWeights != null) m.put("initial_weights", initialWeights);
         m.put("train_data", train.fingerprint());
         m.put("eval_data", eval == null ? "none" : eval.fingerprint());
         // It changes nothing on byte rows, and checkpoints of byte rows written before it existed must resume.

@@ -51,8 +51,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains on {@code train} and evaluates on {@code eval} (null: none) after every epoch, as {@link #fit(RunPlan.Placed,
-     * Optional)} with the plan of this trainer's config.
+     * Trains on {@code train} and evaluates on {@code eval} (null: none) after every epoch, as
+     * {@link #fit(RunPlan.Placed, Optional)} with the plan of this trainer's config.
      *
      * @param evalName "test" or "validation", for messages
      */

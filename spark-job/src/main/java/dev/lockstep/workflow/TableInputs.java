@@ -2,13 +2,22 @@ package dev.lockstep.workflow;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.data.HeapBudget;
 import dev.lockstep.data.HoldOut;
 import dev.lockstep.train.rows.FrameRows;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Rows from any Spark data source ({@code --format parquet|orc|json|csv|...}, or {@code table} for a catalog table by
@@ -17,17 +26,22 @@ import org.apache.spark.sql.SparkSession;
 public final class TableInputs {
     /** The {@code --format} that names a catalog table instead of a location. */
     public static final String TABLE = "table";
+    /** The shuffled order (4), the held flags (1), both parts (4), the selections' copies (4), their broadcast (4). */
+    static final long HOLD_OUT_BYTES_PER_ROW = 17;
 
     private final SparkSession spark;
     private final String format;
     private final String featuresCol;
     private final String labelCol;
+    private final Map<String, String> options;
 
-    private TableInputs(SparkSession spark, String format, String featuresCol, String labelCol) {
+    private TableInputs(
+            SparkSession spark, String format, String featuresCol, String labelCol, Map<String, String> options) {
         this.spark = spark;
         this.format = format;
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
+        this.options = Map.copyOf(options);
     }
 
     /**
@@ -41,12 +55,55 @@ public final class TableInputs {
         SparkSession spark =
                 SparkSession.builder().sparkContext(sc.sc()).getOrCreate().newSession();
         spark.conf().set("spark.sql.files.minPartitionNum", "1");
-        return new TableInputs(spark, format, featuresCol, labelCol);
+        return new TableInputs(spark, format, featuresCol, labelCol, Map.of());
+    }
+
+    /**
+     * This reader with {@code options} handed to the data source ({@code DataFrameReader.option}): e.g. a CSV file's
+     * {@code header} and {@code inferSchema}, JSON's {@code multiLine}.
+     */
+    public TableInputs withOptions(Map<String, String> options) {
+        return new TableInputs(spark, format, featuresCol, labelCol, options);
     }
 
     /** The rows at {@code location} (a path, or a table's name), checked: a Spark job. */
     public FrameRows rows(String location) {
-        return FrameRows.of(read(location), featuresCol, labelCol, format + " " + location);
+        String source = format + " " + location;
+        return FrameRows.of(assembled(read(location), source), featuresCol, labelCol, source);
+    }
+
+    /**
+     * With a features column of several names ({@code a,b,c}), their numbers as one array column of that name, in
+     * the order given: scalar columns (a CSV file's) need no VectorAssembler first.
+     */
+    private Dataset<Row> assembled(Dataset<Row> df, String source) {
+        if (!featuresCol.contains(",")) return df;
+        String[] names = featuresCol.split(",", -1);
+        Column[] columns = new Column[names.length];
+        for (int i = 0; i < names.length; i++) {
+            StructField field = numericField(df, names[i].strip(), source);
+            columns[i] = df.col("`" + field.name().replace("`", "``") + "`").cast(DataTypes.DoubleType);
+        }
+        return df.withColumn(featuresCol, functions.array(columns));
+    }
+
+    private static StructField numericField(Dataset<Row> df, String name, String source) {
+        for (StructField f : df.schema().fields()) {
+            if (!f.name().equalsIgnoreCase(name)) continue;
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new UsageException(String.format(
+                        "%s: features column '%s' is %s; columns listed in --features-col must be numbers",
+                        source, f.name(), f.dataType().simpleString()));
+            }
+            return f;
+        }
+        throw new UsageException(String.format(
+                "%s: no features column '%s' (its columns: %s)",
+                source,
+                name,
+                java.util.Arrays.stream(df.schema().fields())
+                        .map(f -> f.name() + " " + f.dataType().simpleString())
+                        .collect(Collectors.joining(", "))));
     }
 
     /**
@@ -56,25 +113,55 @@ public final class TableInputs {
     public TrainingInputs open(String train, String test, double validationFraction, long seed) {
         FrameRows trainRows = rows(train);
         if (test != null) {
-            return new TrainingInputs(trainRows, rows(test), "test", format + " " + train + ", test " + test);
+            FrameRows testRows;
+            try {
+                testRows = rows(test);
+            } catch (RuntimeException e) {
+                trainRows.close();
+                throw e;
+            }
+            return new TrainingInputs(trainRows, testRows, "test", format + " " + train + ", test " + test);
         }
-        if (trainRows.count() > Integer.MAX_VALUE) {
-            throw new LockstepException(trainRows.describe() + ": " + trainRows.count()
-                    + " rows are too many to hold out validation rows from; give a test set");
+        try (trainRows) { // the two parts hold the rows from here
+            checkHoldOut(trainRows.describe(), trainRows.count(), HeapBudget.JVM);
+            HoldOut.Rows split = HoldOut.rows((int) trainRows.count(), validationFraction, seed, trainRows.describe());
+            return new TrainingInputs(
+                    trainRows.select(split.train(), "training"),
+                    trainRows.select(split.validation(), "validation"),
+                    "validation",
+                    trainRows.describe());
         }
-        HoldOut.Rows split = HoldOut.rows((int) trainRows.count(), validationFraction, seed, trainRows.describe());
-        return new TrainingInputs(
-                trainRows.select(split.train(), "training"),
-                trainRows.select(split.validation(), "validation"),
-                "validation",
-                trainRows.describe());
+    }
+
+    /**
+     * A hold-out of {@code count} rows is two lists of row numbers on the driver, built from a shuffled list of them
+     * all and shipped to the executors: {@value #HOLD_OUT_BYTES_PER_ROW} bytes a row at most, counted before any is
+     * allocated. Java arrays stop short of 2^31 elements.
+     */
+    static void checkHoldOut(String source, long count, HeapBudget budget) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new LockstepException(String.format(
+                    Locale.ROOT,
+                    "%s: %,d rows are too many to hold out validation rows from (at most %,d);"
+                            + " give a test set (--test)",
+                    source,
+                    count,
+                    Integer.MAX_VALUE - 8));
+        }
+        long bytes = HOLD_OUT_BYTES_PER_ROW * count;
+        if (!budget.fits(bytes)) {
+            throw new LockstepException(source + ": holding out validation rows from "
+                    + String.format(Locale.ROOT, "%,d", count) + " rows needs "
+                    + HeapBudget.mb(bytes) + " of driver heap, more than the " + budget.describe()
+                    + "; give a test set (--test), or " + HeapBudget.RAISE);
+        }
     }
 
     private Dataset<Row> read(String location) {
         try {
             return format.equals(TABLE)
-                    ? spark.read().table(location)
-                    : spark.read().format(format).load(location);
+                    ? spark.read().options(options).table(location)
+                    : spark.read().format(format).options(options).load(location);
         } catch (Exception e) { // AnalysisException is checked, though Scala does not declare it
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             if (e instanceof SparkThrowable t && "DATA_SOURCE_NOT_FOUND".equals(t.getErrorClass())) {

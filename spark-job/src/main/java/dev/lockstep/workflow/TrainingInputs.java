@@ -16,7 +16,17 @@ import org.apache.hadoop.conf.Configuration;
  * otherwise a seeded hold-out of the training rows. A --data directory holding a prepared dataset is read by the
  * executors; everything else by the driver.
  */
-public record TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
+public record TrainingInputs(RowSource train, RowSource eval, String evalName, String description)
+        implements AutoCloseable {
+
+    /** Releases what the two sources hold on the cluster; call it while their Spark context still runs. */
+    @Override
+    public void close() {
+        try (RowSource t = train;
+                RowSource e = eval) {
+            // closed in reverse order, each even when the other fails
+        }
+    }
 
     /** What the rows were, by content: recorded in the model's sidecar and metrics. */
     public String fingerprint() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.FloatBits;
+import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.TabularData;
@@ -14,8 +15,10 @@ import dev.lockstep.model.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,9 +97,12 @@ class TableInputCommandTest {
         assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", 100 * accuracy)), e.out());
     }
 
+    /** The hold-out's parts share the table's persisted rows; nothing stays persisted once the run ends. */
     @Test
     void holdsOutValidationRowsWithoutATestTable() {
         Path run = tmp.resolve("held");
+        Set<Integer> persisted =
+                new HashSet<>(SharedSpark.context().getPersistentRDDs().keySet());
         CommandRun.Outcome t = CommandRun.run(
                 "train",
                 "--format",
@@ -114,6 +120,7 @@ class TableInputCommandTest {
                 "--no-report");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("validation: 48 rows"), t.err());
+        assertEquals(persisted, SharedSpark.context().getPersistentRDDs().keySet(), "what the run persisted is gone");
     }
 
     /** The same images as a CSV file and as a Parquet table of byte-valued arrays: the same weights, bit for bit. */

@@ -75,4 +75,27 @@ class FeatureCsvTest {
                 .getMessage();
         assertTrue(message.contains("too much data for the heap"), message);
     }
+
+    /** A row far wider than the model is refused by the model's width, before it is split into a million fields. */
+    @Test
+    void aRowWiderThanTheModelStopsAtTheModelsWidth() throws Exception {
+        String wide = "1" + ",0".repeat(2_000_000) + "\n";
+        String message =
+                assertThrows(DataFormatException.class, () -> read(wide)).getMessage();
+        assertTrue(
+                message.endsWith("line 1: more than 4 fields, but the model takes 3 features: give 3 values a row, or"
+                        + " a label and 3 values"),
+                message);
+    }
+
+    /** The line reader shared with the image CSV reader: a byte order mark, CRLF ends, no final newline. */
+    @Test
+    void byteOrderMarkAndWindowsLineEndsAreRead() throws Exception {
+        FeatureCsv.Rows rows = read("\uFEFFa,b,c\r\n1,2,3\r\n4,5,6");
+        assertEquals(2, rows.count());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, rows.values());
+        String message = assertThrows(DataFormatException.class, () -> read("1,2,3\r\n1,2,x\r\n"))
+                .getMessage();
+        assertTrue(message.endsWith("line 2: field 3 'x' is not a finite number"), message);
+    }
 }

@@ -109,7 +109,7 @@ class PreparedDatasetTest {
         String good = Files.readString(meta);
         String[][] cases = {
             {"\"count\" : 100", "\"count\" : 101", "label_counts add up to 100, not count 101"},
-            {"\"version\" : 1", "\"version\" : 2", "version 2 is not supported"},
+            {"\"version\" : 1", "\"version\" : 3", "version 3 is not supported"},
             {"\"lockstep-prepared\"", "\"something-else\"", "format 'something-else'"},
             {"\"record_length\" : 5", "\"record_length\" : 6", "record_length 6 does not match 2x2"},
             {"\"rows\" : 2", "\"rows\" : \"two\"", "field 'rows' is missing or not a whole number"},

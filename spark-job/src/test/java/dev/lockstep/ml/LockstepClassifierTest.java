@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
 import dev.lockstep.data.TabularData;
 import dev.lockstep.model.InputScaling;
 import dev.lockstep.model.MlpModel;
@@ -252,19 +253,225 @@ class LockstepClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> c.setLayers(new int[] {4}));
         assertThrows(IllegalArgumentException.class, () -> c.setLayers(new int[] {4, 1}));
         assertThrows(IllegalArgumentException.class, () -> c.setMaxIter(0));
-        assertThrows(IllegalArgumentException.class, () -> c.setStepSize(0));
+        assertThrows(IllegalArgumentException.class, () -> c.setStepSize(-0.1));
         assertThrows(IllegalArgumentException.class, () -> c.setStepSize(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> c.setBlockSize(0));
+        assertThrows(IllegalArgumentException.class, () -> c.setBlockSize(-1));
         assertThrows(IllegalArgumentException.class, () -> c.setWeightDecay(-1));
-        assertThrows(IllegalArgumentException.class, () -> c.setNumPartitions(0));
+        assertThrows(IllegalArgumentException.class, () -> c.setNumPartitions(-1));
         assertThrows(IllegalArgumentException.class, () -> c.setAugmentShift(5));
+        assertThrows(IllegalArgumentException.class, () -> c.setAugmentShift(-2));
         assertThrows(IllegalArgumentException.class, () -> c.setCheckpointInterval(0));
+        assertThrows(IllegalArgumentException.class, () -> c.setSolver("adam"));
+        assertThrows(IllegalArgumentException.class, () -> c.setTol(-1));
         c.setOptimizer("momentum:momentum=0.8").setSchedule("step:every=2ep").setCheckpointInterval(-1);
         assertEquals(10, c.getMaxIter(), "train's default epochs");
         assertEquals(1L, c.getSeed(), "train's default seed");
         assertTrue(c.getStandardization());
-        assertFalse(c.isDefined(c.stepSize()), "auto until set");
-        assertFalse(c.isDefined(c.blockSize()), "auto until set");
+    }
+
+    @Test
+    void everyGetterAnswersWithAutoAsASentinel() {
+        LockstepClassifier c = new LockstepClassifier();
+        assertEquals(0.0, c.getStepSize(), "0: auto");
+        assertEquals(0, c.getBlockSize(), "0: auto");
+        assertEquals(0, c.getNumPartitions(), "0: Spark's default parallelism");
+        assertEquals(-1, c.getAugmentShift(), "-1: auto");
+        assertEquals("", c.getCheckpointDir(), "none");
+        assertEquals("", c.getValidationIndicatorCol(), "none");
+        assertEquals("l-bfgs", c.getSolver(), "MLlib's default");
+        assertEquals(1e-6, c.getTol(), "MLlib's default");
+        for (org.apache.spark.ml.param.Param<?> param : c.params()) {
+            // As in MLlib: layers are required, thresholds and initialWeights absent until set.
+            boolean none = Set.of("layers", "thresholds", "initialWeights").contains(param.name());
+            assertTrue(none || c.hasDefault(param), param.name() + " has a default");
+        }
+        // Auto set explicitly is auto: the same config as unset.
+        LockstepClassifier explicit = new LockstepClassifier()
+                .setLayers(new int[] {3, 2})
+                .setStepSize(0)
+                .setBlockSize(0)
+                .setNumPartitions(0)
+                .setAugmentShift(-1)
+                .setCheckpointDir("");
+        assertEquals(
+                TrainSettings.config(new LockstepClassifier().setLayers(new int[] {3, 2}))
+                        .toMap(),
+                TrainSettings.config(explicit).toMap());
+    }
+
+    @Test
+    void mllibsSolverAndTolAreAcceptedAndChangeNothing() {
+        Dataset<Row> df = TabularData.generate(21, 120, 2, 4, 1).vectorFrame(spark);
+        MlpModel plain = quick(4, 6, 2).setMaxIter(2).fit(df).model();
+        MlpModel withMllibs = quick(4, 6, 2)
+                .setMaxIter(2)
+                .setSolver("gd")
+                .setTol(1e-4)
+                .fit(df)
+                .model();
+        assertEquals(plain, withMllibs);
+    }
+
+    @Test
+    void aLabelColumnThatIsNotNumericIsOneClearErrorBeforeSparksCast() {
+        StructType schema =
+                new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.StringType);
+        Dataset<Row> strings = spark.createDataFrame(
+                List.of(RowFactory.create(Vectors.dense(1, 2), "0"), RowFactory.create(Vectors.dense(3, 4), "1")),
+                schema);
+        UsageException s = assertThrows(UsageException.class, () -> quick(2, 2).fit(strings));
+        assertOneLine(s, "the training rows: label column 'label' is string; expected a numeric column");
+        Dataset<Row> booleans =
+                strings.withColumn("label", functions.col("label").equalTo("1"));
+        assertOneLine(
+                assertThrows(UsageException.class, () -> quick(2, 2).fit(booleans)), "label column 'label' is boolean");
+        Dataset<Row> arrays = strings.withColumn("label", functions.array(functions.lit(1.0)));
+        assertOneLine(
+                assertThrows(UsageException.class, () -> quick(2, 2).fit(arrays)),
+                "label column 'label' is array<double>");
+        Dataset<Row> vectors = strings.withColumn("label", functions.col("features"));
+        assertOneLine(assertThrows(UsageException.class, () -> quick(2, 2).fit(vectors)), "label column 'label' is");
+    }
+
+    @Test
+    void anyNumericArrayIsFeaturesAsForTrain() {
+        TabularData data = TabularData.bytes(22, 120, 2, 5);
+        Dataset<Row> ints = data.arrayFrame(spark)
+                .withColumn("features", functions.col("features").cast("array<int>"));
+        LockstepClassifier estimator = quick(5, 6, 2).setMaxIter(2).setAugmentShift(0);
+        LockstepClassificationModel fromInts = estimator.fit(ints);
+        assertEquals(estimator.fit(data.vectorFrame(spark)).model(), fromInts.model(), "the same rows");
+        assertEquals(
+                fromInts.transform(data.vectorFrame(spark))
+                        .select("probability")
+                        .collectAsList(),
+                fromInts.transform(ints).select("probability").collectAsList());
+        Dataset<Row> strings =
+                ints.withColumn("features", functions.col("features").cast("array<string>"));
+        assertOneLine(
+                assertThrows(UsageException.class, () -> estimator.fit(strings)),
+                "features column 'features' is array<string>; expected a vector (dense or sparse) or an array of"
+                        + " numbers");
+    }
+
+    @Test
+    void thresholdsChangePredictionsAsSparkDefinesThem() {
+        TabularData data = TabularData.generate(23, 300, 3, 6, 1);
+        Dataset<Row> df = data.vectorFrame(spark);
+        LockstepClassificationModel model = quick(6, 16, 3).setMaxIter(3).fit(df);
+        List<Row> plain = model.transform(df).select("prediction").collectAsList();
+        assertEquals(3, plain.stream().distinct().count(), "every class predicted");
+        model.setThresholds(new double[] {1, 1, 1});
+        assertEquals(plain, model.transform(df).select("prediction").collectAsList(), "equal thresholds: argmax");
+        // The largest probability / threshold wins, and a threshold of 0 always wins.
+        model.setThresholds(new double[] {1, 1, 0});
+        assertEquals(
+                List.of(2.0),
+                model.transform(df)
+                        .select("prediction")
+                        .distinct()
+                        .as(org.apache.spark.sql.Encoders.DOUBLE())
+                        .collectAsList());
+        LockstepClassificationModel favoursZero = quick(6, 16, 3)
+                .setMaxIter(3)
+                .setThresholds(new double[] {0, 1, 1})
+                .fit(df);
+        assertEquals(
+                List.of(0.0),
+                favoursZero
+                        .transform(df)
+                        .select("prediction")
+                        .distinct()
+                        .as(org.apache.spark.sql.Encoders.DOUBLE())
+                        .collectAsList(),
+                "the estimator's thresholds go to its model");
+
+        UsageException wrong = assertThrows(
+                UsageException.class,
+                () -> quick(6, 16, 3).setThresholds(new double[] {1, 1}).fit(df));
+        assertOneLine(wrong, "thresholds has 2 values; layers ends with 3 classes");
+        IllegalArgumentException spark =
+                assertThrows(IllegalArgumentException.class, () -> model.setThresholds(new double[] {1, 1}));
+        assertTrue(spark.getMessage().contains("numClasses=3, but thresholds has length 2"), spark.getMessage());
+    }
+
+    @Test
+    void aMissingValidationIndicatorColumnIsOneClearError() {
+        Dataset<Row> df = TabularData.generate(24, 40, 2, 3, 1).vectorFrame(spark);
+        UsageException e = assertThrows(
+                UsageException.class,
+                () -> quick(3, 2).setValidationIndicatorCol("held").fit(df));
+        assertOneLine(e, "no validationIndicatorCol column 'held' (its columns: features, label)");
+    }
+
+    @Test
+    void aNetworkTheDriversHeapCannotHoldIsRefusedBeforeAnyRowIsRead() {
+        Dataset<Row> df = TabularData.generate(25, 40, 2, 3, 1).vectorFrame(spark);
+        // 256 million parameters, 1 GB a copy: a step holds several copies, more than the tests' heap.
+        UsageException e = assertThrows(
+                UsageException.class, () -> quick(16_000, 16_000, 2).fit(df));
+        assertOneLine(e, "parameters");
+        assertTrue(e.getMessage().startsWith("layers 16000"), e.getMessage());
+        assertTrue(e.getMessage().contains("but its heap is"), e.getMessage());
+    }
+
+    @Test
+    void seededAndWarmStartedFitsNeverResumeEachOthersCheckpoints(@TempDir Path tmp) throws Exception {
+        Dataset<Row> df = TabularData.generate(26, 160, 2, 4, 1).vectorFrame(spark);
+        LockstepClassifier seeded = quick(4, 6, 2).setMaxIter(2);
+        MlpModel seededModel = seeded.fit(df).model();
+        Vector start = new LockstepClassificationModel("w", seededModel).weights();
+        LockstepClassifier warm =
+                seeded.copy(new org.apache.spark.ml.param.ParamMap()).setInitialWeights(start);
+        MlpModel warmModel = warm.fit(df).model();
+        assertFalse(seededModel.equals(warmModel));
+
+        String one = tmp.resolve("one").toString();
+        assertEquals(warmModel, checkpointed(warm, one).fit(df).model());
+        assertEquals(seededModel, checkpointed(seeded, one).fit(df).model(), "a seeded fit ignores warm checkpoints");
+        String two = tmp.resolve("two").toString();
+        assertEquals(seededModel, checkpointed(seeded, two).fit(df).model());
+        assertEquals(warmModel, checkpointed(warm, two).fit(df).model(), "a warm fit ignores seeded checkpoints");
+        List<String> written = checkpointFiles(tmp.resolve("two"));
+        assertEquals(warmModel, checkpointed(warm, two).fit(df).model());
+        assertEquals(written, checkpointFiles(tmp.resolve("two")), "resumed from its own last step: nothing written");
+    }
+
+    @Test
+    void fitsRunningAtOnceMakeTheModelsTheyMakeAlone() throws Exception {
+        Dataset<Row> df = TabularData.generate(27, 160, 2, 4, 1).vectorFrame(spark);
+        LockstepClassifier one = quick(4, 6, 2).setMaxIter(2);
+        LockstepClassifier other =
+                one.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(9);
+        MlpModel oneAlone = one.fit(df).model();
+        MlpModel otherAlone = other.fit(df).model();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            // As CrossValidator.setParallelism(2) runs them: the later one takes a job per step.
+            var a = pool.submit(() -> one.fit(df).model());
+            var b = pool.submit(() -> other.fit(df).model());
+            assertEquals(oneAlone, a.get());
+            assertEquals(otherAlone, b.get());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The checkpoint files with their modification times: a fresh run writes them again, a resumed one not. */
+    private static List<String> checkpointFiles(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName() + "@" + f.toFile().lastModified())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Every step checkpointed: the newest checkpoint is the end of the run. */
+    private static LockstepClassifier checkpointed(LockstepClassifier estimator, String dir) {
+        return estimator
+                .copy(new org.apache.spark.ml.param.ParamMap())
+                .setCheckpointDir(dir)
+                .setCheckpointInterval(1);
     }
 
     @Test

@@ -107,6 +107,57 @@ class GoldenV2FileTest {
         assertArrayEquals(golden, TestModels.bytes(m));
     }
 
+    /**
+     * Reads the golden files by the offsets the format's documentation gives (ModelFile's javadoc and
+     * docs/file-formats.md), not through the reader: the table and the bytes must agree.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"v2-small.lsm", "v2-image.lsm"})
+    void documentedOffsetsMatchTheFile(String name) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(path(name)));
+        MlpModel m = ModelFile.read(new Configuration(), path(name).toString());
+        assertEquals("LKSTPMDL", new String(b.array(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(2, b.getInt(8));
+        int headerLength = b.getInt(12);
+        int n = b.getInt(16);
+        int[] sizes = new int[n];
+        for (int i = 0; i < n; i++) sizes[i] = b.getInt(20 + 4 * i);
+        assertArrayEquals(m.architecture().sizes(), sizes);
+        int inputs = sizes[0];
+        assertEquals(m.architecture().hidden().code(), b.get(20 + 4 * n), "activation");
+        assertEquals(m.byteInput() ? 0 : 1, b.get(21 + 4 * n), "input kind");
+        assertEquals(m.isImage() ? m.height() : 0, b.getInt(22 + 4 * n), "input height");
+        assertEquals(m.isImage() ? m.width() : inputs, b.getInt(26 + 4 * n), "input width");
+        int kind = b.get(30 + 4 * n);
+        assertEquals(m.scaling().isUniform() ? 0 : 1, kind, "scaling kind");
+        int s = kind == 0 ? 8 : 8 * inputs;
+        assertEquals(19 + 4 * n + s, headerLength, "H = 19 + 4n + S");
+        if (kind == 0) {
+            assertEquals(m.scaling().scale(), b.getFloat(31 + 4 * n));
+            assertEquals(m.scaling().offset(), b.getFloat(35 + 4 * n));
+        } else {
+            for (int f = 0; f < inputs; f++) {
+                assertEquals(m.scaling().scale(f), b.getFloat(31 + 4 * n + 4 * f), "scale " + f);
+                assertEquals(m.scaling().offset(f), b.getFloat(31 + 4 * n + 4 * inputs + 4 * f), "offset " + f);
+            }
+        }
+        int p = b.getInt(31 + 4 * n + s);
+        float[] parameters = m.parameters();
+        assertEquals(parameters.length, p);
+        for (int i = 0; i < p; i++) {
+            assertEquals(
+                    Float.floatToRawIntBits(parameters[i]),
+                    Float.floatToRawIntBits(b.getFloat(35 + 4 * n + s + 4 * i)),
+                    "parameter " + i);
+        }
+        int crcAt = 35 + 4 * n + s + 4 * p;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 0, crcAt);
+        assertEquals(crc.getValue(), b.getLong(crcAt));
+        assertEquals(16 + headerLength + 4 * p + 8, b.capacity(), "total length = 16 + H + 4P + 8");
+        assertEquals(crcAt + 8, b.capacity());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"v2-small.lsm", "v2-image.lsm"})
     void everyFlippedBitIsRejected(String name) throws IOException, URISyntaxException {

@@ -31,7 +31,9 @@ final class DriverPoll {
         this.timeout = timeout;
     }
 
-    /** The driver's answer to the poll for the step after {@code after}; null if none came within {@code waitMillis}. */
+    /**
+     * The driver's answer to the poll for the step after {@code after}; null if none came within {@code waitMillis}.
+     */
     byte[] answer(long after, long waitMillis) throws InterruptedException {
         if (poll == null || polledAfter != after) {
             poll = driver.ask(request.apply(after), timeout, BYTES);

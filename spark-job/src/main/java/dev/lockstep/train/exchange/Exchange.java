@@ -9,9 +9,13 @@ import java.util.Locale;
  * LocalStepChannel in this JVM} on a local master and {@link #SHARDED} on a cluster.
  */
 public enum Exchange {
-    /** Every task sends its whole gradient to the driver and gets the whole parameters from it ({@link RpcStepChannel}). */
+    /**
+     * Every task sends its whole gradient to the driver and gets the whole parameters from it ({@link RpcStepChannel}).
+     */
     DRIVER("driver"),
-    /** A reduce-scatter among the tasks: the driver moves about one model's bytes each way ({@link ShardedStepChannel}). */
+    /**
+     * A reduce-scatter among the tasks: the driver moves about one model's bytes each way ({@link ShardedStepChannel}).
+     */
     SHARDED("sharded");
 
     private final String displayName;

@@ -28,6 +28,10 @@ import scala.Tuple2;
  * partition then stands in a {@link DataError}.
  */
 final class FrameBlocks {
+    /** What a partition whose rows come in another order than in the first pass says. */
+    static final String REORDERED = "the DataFrame gave its rows in another order on a second reading; give it a"
+            + " deterministic order, e.g. sort by a key or read files";
+
     private FrameBlocks() {}
 
     /** A row on its way to its partition: its label and features (bytes or floats), or what is wrong with it. */
@@ -83,19 +87,34 @@ final class FrameBlocks {
 
     /**
      * Keys each row of input partition p by its index: {@code offsets[p]} plus its place in the partition, or, for a
-     * subset, its place among the selected rows (rows not selected are dropped).
+     * subset, its place among the selected rows (rows not selected are dropped). Every row is read and hashed, kept
+     * or not, and at the partition's end its count and hash are compared with the first pass's: rows numbered by
+     * position are only the rows the first pass checked if they come in the same order. On a difference every
+     * Lockstep partition this input partition feeds gets the error, so that none of them, built now or rebuilt after
+     * a lost executor, is made of other rows in silence.
      */
     static final class Place implements Function2<Integer, Iterator<Row>, Iterator<Tuple2<Long, Shipped>>> {
         private static final long serialVersionUID = 1L;
         private final long[] offsets;
+        private final long[] hashes;
+        private final long[] bounds;
         private final int width;
         private final boolean bytes;
         private final String source;
         /** Ascending global indices of the rows kept; null for all. */
         private final Broadcast<int[]> selection;
 
-        Place(long[] offsets, int width, boolean bytes, String source, Broadcast<int[]> selection) {
+        Place(
+                long[] offsets,
+                long[] hashes,
+                long[] bounds,
+                int width,
+                boolean bytes,
+                String source,
+                Broadcast<int[]> selection) {
             this.offsets = offsets;
+            this.hashes = hashes;
+            this.bounds = bounds;
             this.width = width;
             this.bytes = bytes;
             this.source = source;
@@ -106,26 +125,42 @@ final class FrameBlocks {
         public Iterator<Tuple2<Long, Shipped>> call(Integer partition, Iterator<Row> rows) {
             int p = partition;
             int[] kept = selection == null ? null : selection.value();
+            // The keys this partition's rows have: [firstKey, endKey).
+            long firstKey = kept == null ? offsets[p] : lowerBound(kept, offsets[p]);
+            long endKey = kept == null ? offsets[p + 1] : lowerBound(kept, offsets[p + 1]);
             return new Iterator<>() {
                 long global = offsets[p];
-                int next = kept == null ? 0 : lowerBound(kept, offsets[p]);
+                int next = (int) (kept == null ? 0 : firstKey);
                 final float[] values = new float[width];
+                long hash;
+                /** The first bad row's message. */
+                String problem;
+
                 Tuple2<Long, Shipped> ahead;
+                Iterator<Tuple2<Long, Shipped>> verdict;
 
                 @Override
                 public boolean hasNext() {
-                    while (ahead == null && rows.hasNext()) {
-                        Row row = rows.next();
-                        long index = global++;
-                        if (index >= offsets[p + 1]) {
-                            ahead = new Tuple2<>(0L, Shipped.error(changed("more rows than it had")));
-                        } else if (kept == null) {
-                            ahead = new Tuple2<>(index, ship(row, index));
-                        } else if (next < kept.length && kept[next] == index) {
-                            ahead = new Tuple2<>((long) next++, ship(row, index));
+                    while (ahead == null) {
+                        if (rows.hasNext()) {
+                            Row row = rows.next();
+                            long index = global++;
+                            Long key = null;
+                            if (index < offsets[p + 1]) {
+                                if (kept == null) key = index;
+                                else if (next < kept.length && kept[next] == index) key = (long) next++;
+                            }
+                            Shipped s = read(row, index, key != null);
+                            if (key != null) ahead = new Tuple2<>(key, s);
+                        } else if (verdict == null) {
+                            verdict = verdict();
+                        } else if (verdict.hasNext()) {
+                            ahead = verdict.next();
+                        } else {
+                            return false;
                         }
                     }
-                    return ahead != null;
+                    return true;
                 }
 
                 @Override
@@ -136,8 +171,8 @@ final class FrameBlocks {
                     return t;
                 }
 
-                private Shipped ship(Row row, long index) {
-                    Shipped s = new Shipped();
+                /** Reads and hashes a row; its features are copied out only when it is kept. */
+                private Shipped read(Row row, long index, boolean keep) {
                     try {
                         int w = FrameColumns.width(row);
                         if (w != width) {
@@ -145,8 +180,12 @@ final class FrameBlocks {
                                     "it has " + w + " features where the rows before it have " + width);
                         }
                         boolean isBytes = FrameColumns.values(row, width, values);
-                        s.label = FrameColumns.label(row);
-                        if (bytes && !isBytes) return Shipped.error(changed("features that are no longer bytes"));
+                        int label = FrameColumns.label(row);
+                        hash = hash * FrameSummary.PRIME + FrameSummary.rowHash(label, values, width);
+                        if (bytes && !isBytes) return bad(changed("features that are no longer bytes"));
+                        if (!keep) return null;
+                        Shipped s = new Shipped();
+                        s.label = label;
                         if (bytes) {
                             s.bytes = new byte[width];
                             for (int f = 0; f < width; f++) s.bytes[f] = (byte) (int) values[f];
@@ -155,9 +194,34 @@ final class FrameBlocks {
                         }
                         return s;
                     } catch (FrameColumns.BadRow e) {
-                        return Shipped.error(
-                                String.format(Locale.ROOT, "%s: row %d: %s", source, index, e.getMessage()));
+                        return bad(String.format(Locale.ROOT, "%s: row %d: %s", source, index, e.getMessage()));
                     }
+                }
+
+                private Shipped bad(String message) {
+                    if (problem == null) problem = message;
+                    return Shipped.error(message);
+                }
+
+                /** Nothing when the partition is what the first pass read, else its error for every partition fed. */
+                private Iterator<Tuple2<Long, Shipped>> verdict() {
+                    long count = global - offsets[p];
+                    long expected = offsets[p + 1] - offsets[p];
+                    String error = problem != null
+                            ? problem
+                            : count > expected
+                                    ? changed("more rows than it had")
+                                    : count < expected
+                                            ? changed("fewer rows than it had")
+                                            : hash != hashes[p] ? source + ": " + REORDERED : null;
+                    List<Tuple2<Long, Shipped>> out = new ArrayList<>();
+                    // Feeding no partition (no row selected here), it changes none.
+                    if (error == null || firstKey == endKey) return out.iterator();
+                    RowRange range = new RowRange(bounds);
+                    for (int r = range.getPartition(firstKey); r <= range.getPartition(endKey - 1); r++) {
+                        if (bounds[r] < bounds[r + 1]) out.add(new Tuple2<>(bounds[r], Shipped.error(error)));
+                    }
+                    return out.iterator();
                 }
             };
         }

@@ -1,7 +1,7 @@
 package dev.lockstep.train.rows;
 
 import dev.lockstep.UsageException;
-import dev.lockstep.data.LabeledImages;
+import dev.lockstep.model.ModelFile;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * one row of {@code select(features, label)}: its width first (a sparse vector's size is known before a value is
  * touched, so no row is densified before its width is accepted), then its values and label, each checked.
  */
-final class FrameColumns implements Serializable {
+public final class FrameColumns implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The output layer has at most 65,536 classes (the largest layer). */
     static final int MAX_LABEL = 65_535;
@@ -38,14 +38,9 @@ final class FrameColumns implements Serializable {
      *
      * @throws UsageException when one is missing or of a type Lockstep cannot read
      */
-    static FrameColumns check(StructType schema, String featuresCol, String labelCol, String source) {
-        StructField f = field(schema, featuresCol, "features", source);
+    public static FrameColumns check(StructType schema, String featuresCol, String labelCol, String source) {
+        StructField f = features(schema, featuresCol, source);
         StructField l = field(schema, labelCol, "label", source);
-        if (!isFeatures(f.dataType())) {
-            throw new UsageException(String.format(
-                    "%s: features column '%s' is %s; expected a vector (dense or sparse) or an array of numbers",
-                    source, f.name(), f.dataType().simpleString()));
-        }
         if (!(l.dataType() instanceof NumericType)) {
             throw new UsageException(String.format(
                     "%s: label column '%s' is %s; expected a numeric column of class numbers 0, 1, 2, ...",
@@ -55,6 +50,22 @@ final class FrameColumns implements Serializable {
             throw new UsageException(source + ": the features and the label column are both '" + f.name() + "'");
         }
         return new FrameColumns(f.name(), l.name());
+    }
+
+    /**
+     * The features column's field, checked as {@link #check} checks it: what the estimator checks its schema with,
+     * so that it and {@code train} take and refuse the same columns, with the same message.
+     *
+     * @throws UsageException when it is missing or of a type Lockstep cannot read
+     */
+    public static StructField features(StructType schema, String featuresCol, String source) {
+        StructField f = field(schema, featuresCol, "features", source);
+        if (!isFeatures(f.dataType())) {
+            throw new UsageException(String.format(
+                    "%s: features column '%s' is %s; expected a vector (dense or sparse) or an array of numbers",
+                    source, f.name(), f.dataType().simpleString()));
+        }
+        return f;
     }
 
     private static boolean isFeatures(DataType t) {
@@ -109,12 +120,12 @@ final class FrameColumns implements Serializable {
         else if (v instanceof SparseVector s) width = s.size();
         else width = row.getList(0).size();
         if (width == 0) throw new BadRow("it has no features");
-        if (width > LabeledImages.MAX_FEATURES) {
+        if (width > ModelFile.MAX_LAYER_SIZE) { // the input layer is a layer: a wider one could not be stored
             throw new BadRow(String.format(
                     Locale.ROOT,
-                    "it has %,d features, more than the %,d a row may have",
+                    "it has %,d features, more than the %,d a model's input layer can take",
                     width,
-                    LabeledImages.MAX_FEATURES));
+                    ModelFile.MAX_LAYER_SIZE));
         }
         return width;
     }

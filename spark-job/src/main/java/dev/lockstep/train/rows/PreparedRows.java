@@ -27,8 +27,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Rows of a prepared dataset, read by the executors: each task opens the records file through Hadoop's
  * {@code FileSystem} and reads only its own partition's byte range. The driver handles metadata and row numbers,
- * never pixels. The layout is exactly {@link InMemoryRows}'s (same partition bounds, same blocks),
- * so a model trained from the prepared form is bit-identical to one trained from the files it came from.
+ * never pixels. The layout is exactly {@link InMemoryRows}'s and {@link FrameRows}' (same partition bounds, same
+ * blocks), so a model trained from the prepared form is bit-identical to one trained from the files or the table it
+ * came from.
  */
 public final class PreparedRows implements RowSource {
     private final ShippedConf conf;
@@ -86,6 +87,12 @@ public final class PreparedRows implements RowSource {
     public int width() {
         return data.cols();
     }
+
+    /** Byte records (images, byte tables), or float32 ones. */
+    @Override
+    public boolean byteFeatures() {
+        return !data.layout().floats();
+    }
     /** From the metadata's label counts of the whole file: for a subset, a safe upper bound. */
     @Override
     public int maxLabel() {
@@ -122,7 +129,7 @@ public final class PreparedRows implements RowSource {
         if (shipped == null) shipped = sc.broadcast(conf);
         // One element per slice of parallelize(): task p becomes partition p.
         return sc.parallelize(tasks, partitions)
-                .flatMap(new ReadTask(shipped, part.uri(), data.features(), part.maxLabel()));
+                .flatMap(new ReadTask(shipped, part.uri(), data.layout(), part.maxLabel()));
     }
 
     @Override
@@ -162,13 +169,13 @@ public final class PreparedRows implements RowSource {
         private static final long serialVersionUID = 1L;
         private final Broadcast<ShippedConf> conf;
         private final String uri;
-        private final int features;
+        private final PreparedRecords.Layout layout;
         private final int maxLabel;
 
-        ReadTask(Broadcast<ShippedConf> conf, String uri, int features, int maxLabel) {
+        ReadTask(Broadcast<ShippedConf> conf, String uri, PreparedRecords.Layout layout, int maxLabel) {
             this.conf = conf;
             this.uri = uri;
-            this.features = features;
+            this.layout = layout;
             this.maxLabel = maxLabel;
         }
 
@@ -187,8 +194,9 @@ public final class PreparedRows implements RowSource {
                 Path path = new Path(uri);
                 try (FSDataInputStream in =
                         path.getFileSystem(conf.value().get()).open(path)) {
-                    PreparedRecords.RecordInput input = PreparedRecords.input(in, uri, features + 1, task.checksums());
-                    for (Slice s : task.slices()) blocks.add(PreparedRecords.read(input, uri, features, maxLabel, s));
+                    PreparedRecords.RecordInput input =
+                            PreparedRecords.input(in, uri, Math.toIntExact(layout.recordLength()), task.checksums());
+                    for (Slice s : task.slices()) blocks.add(PreparedRecords.read(input, uri, layout, maxLabel, s));
                 } catch (FileNotFoundException e) {
                     throw new DataFormatException(uri + ": no such file (removed since the run started?)", e);
                 } catch (IOException e) {

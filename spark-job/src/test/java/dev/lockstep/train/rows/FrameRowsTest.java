@@ -13,20 +13,27 @@ import dev.lockstep.SharedSpark;
 import dev.lockstep.UsageException;
 import dev.lockstep.data.DataFormatException;
 import dev.lockstep.data.HoldOut;
-import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.RowBlock;
 import dev.lockstep.data.RowBlocks;
 import dev.lockstep.data.TabularData;
+import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.serializer.KryoSerializer;
@@ -209,6 +216,10 @@ class FrameRowsTest {
         // Read from a file: over rows in memory, Spark would apply the function once, while planning.
         Dataset<Row> df = SPARK.read().parquet(path).withColumn("label", label.apply(functions.col("label")));
         FrameRows rows = FrameRows.of(df, "features", "label", "src");
+        // The first caching reads the copy persisted by the first pass, and releases it: later ones read the file.
+        try (CachedRows first = CachedRows.cache(SharedSpark.context(), rows, 2, "first")) {
+            assertEquals(30, first.rows());
+        }
         CHANGED.set(true);
         try {
             DataFormatException e = assertThrows(
@@ -223,13 +234,98 @@ class FrameRowsTest {
         }
     }
 
+    /** How often each partition of a {@link #reordering} DataFrame was computed (executors share this JVM). */
+    private static final ConcurrentHashMap<String, AtomicInteger> READS = new ConcurrentHashMap<>();
+
+    /** A partition's rows in their order on its first computation, reversed on every later one. */
+    private static final class Reorder implements Function2<Integer, Iterator<Row>, Iterator<Row>> {
+        private static final long serialVersionUID = 1L;
+        private final String key;
+
+        Reorder(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public Iterator<Row> call(Integer partition, Iterator<Row> rows) {
+            List<Row> list = new ArrayList<>();
+            rows.forEachRemaining(list::add);
+            int reads = READS.computeIfAbsent(key + "/" + partition, k -> new AtomicInteger())
+                    .getAndIncrement();
+            if (reads > 0) Collections.reverse(list);
+            return list.iterator();
+        }
+    }
+
+    /** Rows 0..19 (row i: label i % 3, features i, i / 2, -i) in two partitions of ten, read as {@link Reorder}. */
+    private static Dataset<Row> reordering(String key) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) rows.add(RowFactory.create(Vectors.dense(i, i / 2.0, -i), (double) (i % 3)));
+        JavaRDD<Row> rdd = SharedSpark.context().parallelize(rows, 2).mapPartitionsWithIndex(new Reorder(key), false);
+        StructType schema = new StructType()
+                .add("features", SQLDataTypes.VectorType(), true)
+                .add("label", DataTypes.DoubleType, true);
+        return SPARK.createDataFrame(rdd, schema);
+    }
+
+    /** Checks that cached blocks hold rows {@code rows[k]} of {@link #reordering}, k = 0, 1, ... in order. */
+    private static void assertRows(CachedRows cached, int[] rows) {
+        int k = 0;
+        for (RowBlock b : cached.rdd().collect()) {
+            for (int i = 0; i < b.count(); i++, k++) {
+                assertEquals(rows[k] % 3, b.label(i), "label of row " + k);
+                assertEquals((float) -rows[k], b.raw(i, 2), "row " + k);
+            }
+        }
+        assertEquals(rows.length, k);
+    }
+
+    /**
+     * A DataFrame that gives its rows in another order each time it is computed (as after a shuffle of the user's)
+     * trains on the rows the first pass checked, read from the copy it persisted; once that copy is released, a
+     * second reading (a lost partition computed again) is refused in one line rather than taken in another order.
+     */
+    @Test
+    void rowsThatComeInAnotherOrderOnASecondReadingAreNeverTakenInSilence() {
+        JavaSparkContext sc = SharedSpark.context();
+        int[] all = new int[20];
+        for (int i = 0; i < 20; i++) all[i] = i;
+        String refusal = "reordered: the DataFrame gave its rows in another order on a second reading; give it a"
+                + " deterministic order, e.g. sort by a key or read files";
+
+        FrameRows rows = FrameRows.of(reordering("whole"), "features", "label", "reordered");
+        try (CachedRows cached = CachedRows.cache(sc, rows, 3, "persisted")) {
+            assertRows(cached, all); // the persisted first reading, not the reversed second one
+        }
+        assertEquals(1, READS.get("whole/0").get(), "the blocks were built from the persisted copy");
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> CachedRows.cache(sc, rows, 3, "read again"));
+        assertEquals(refusal, e.getMessage());
+        assertEquals(2, READS.get("whole/0").get());
+
+        // A hold-out's two parts share the persisted copy until the second of them is cached.
+        FrameRows root = FrameRows.of(reordering("split"), "features", "label", "reordered");
+        HoldOut.Rows split = HoldOut.rows(20, 0.3, 4, "split");
+        FrameRows train = root.select(split.train(), "training");
+        FrameRows validation = root.select(split.validation(), "validation");
+        root.close();
+        try (CachedRows t = CachedRows.cache(sc, train, 2, "train");
+                CachedRows v = CachedRows.cache(sc, validation, 2, "validation")) {
+            assertRows(t, split.train());
+            assertRows(v, split.validation());
+        }
+        assertEquals(1, READS.get("split/1").get());
+        e = assertThrows(DataFormatException.class, () -> CachedRows.cache(sc, validation, 2, "again"));
+        assertEquals(refusal.replace("reordered", validation.describe()), e.getMessage());
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> T kryoRoundTrip(T value) {
         SerializerInstance kryo = new KryoSerializer(new SparkConf(false)).newInstance();
         return (T) kryo.deserialize(kryo.serialize(value, ClassTag$.MODULE$.Any()), ClassTag$.MODULE$.Any());
     }
 
-    /** Summaries are task results and shipped rows shuffle records: both go through Kryo on clusters. */
+    /** Summaries, shipped rows and persisted rows: all go through Kryo on clusters. */
     @Test
     void summariesAndShippedRowsSurviveKryo() {
         FrameSummary s = new FrameSummary();
@@ -250,6 +346,12 @@ class FrameRowsTest {
         FrameBlocks.Shipped shipped = kryoRoundTrip(row);
         assertEquals(300, shipped.label);
         assertArrayEquals(row.floats, shipped.floats);
+        // The selected columns are persisted serialized: as rows with a sparse or dense vector, or an array.
+        TabularData data = TabularData.generate(3, 4, 2, 5, 1.0).withZeros(1, 0.5);
+        for (Dataset<Row> df : List.of(data.sparseFrame(SPARK), data.vectorFrame(SPARK), data.arrayFrame(SPARK))) {
+            Row original = df.select("features", "label").javaRDD().first();
+            assertEquals(original, kryoRoundTrip(original));
+        }
     }
 
     // ---- refusals: one line each ----
@@ -331,10 +433,18 @@ class FrameRowsTest {
         assertEquals(
                 "src: row 10: it has 4 features where the rows before it have 3",
                 refused(DataFormatException.class, twoParts, "features", "label"));
-        int tooWide = LabeledImages.MAX_FEATURES + 1;
+        int tooWide = ModelFile.MAX_LAYER_SIZE + 1;
         // A sparse vector this wide is a few bytes: it must be refused by its size, not densified first.
         String huge = badRow(2, Vectors.sparse(tooWide, new int[] {0}, new double[] {1}), 0.0);
-        assertEquals("src: row 2: it has 1,048,577 features, more than the 1,048,576 a row may have", huge);
+        assertEquals("src: row 2: it has 65,537 features, more than the 65,536 a model's input layer can take", huge);
+        List<Row> widest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            widest.add(RowFactory.create(
+                    Vectors.sparse(ModelFile.MAX_LAYER_SIZE, new int[] {i}, new double[] {0.5}), (double) (i % 2)));
+        }
+        try (FrameRows rows = FrameRows.of(frame(widest), "features", "label", "widest")) {
+            assertEquals(ModelFile.MAX_LAYER_SIZE, rows.width(), "the largest layer is a width a table may have");
+        }
         Dataset<Row> empty = withRow(0, Vectors.dense(1, 2, 3), 0.0).limit(0);
         assertEquals("src: no rows", refused(DataFormatException.class, empty, "features", "label"));
     }

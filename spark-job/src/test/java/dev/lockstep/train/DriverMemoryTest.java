@@ -1,11 +1,10 @@
-package dev.lockstep.cli;
+package dev.lockstep.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.optim.OptimizerSpec;
-import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.sum.WirePrecision;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;

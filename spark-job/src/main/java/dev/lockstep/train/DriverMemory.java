@@ -1,8 +1,7 @@
-package dev.lockstep.cli;
+package dev.lockstep.train;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.data.HeapBudget;
-import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.step.TaskLifetime;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.OptionalInt;
  * {@code OutOfMemoryError} (and only after the data was loaded). The count follows the training loop; Spark's own
  * memory and the data come on top, so a network that passes can still need more.
  */
-final class DriverMemory {
+public final class DriverMemory {
     private DriverMemory() {}
 
     /** One kind of array of P values, and how many of them (in float32 arrays: bf16 bytes count half). */
@@ -54,14 +53,14 @@ final class DriverMemory {
      * Task threads that run in the driver's JVM: a local master's cores, at most one per partition; 0 for a
      * cluster, whose executors have heaps of their own.
      */
-    static int localThreads(String master, OptionalInt partitions) {
+    public static int localThreads(String master, OptionalInt partitions) {
         String m = master.trim();
-        if (!SparkSetup.isLocal(m)) return 0; // local-cluster[...] starts executor JVMs
+        if (!m.equals("local") && !m.startsWith("local[")) return 0; // local-cluster[...] starts executor JVMs
         int cores;
         try {
             cores = TaskLifetime.localCores(m);
         } catch (IllegalArgumentException e) {
-            return 0; // not a master Spark would start; SparkSetup refuses it with its own message
+            return 0; // not a master Spark would start; Spark refuses it with its own message
         }
         return partitions.isPresent() ? Math.min(cores, partitions.getAsInt()) : cores;
     }
@@ -70,7 +69,7 @@ final class DriverMemory {
      * Refuses the configuration when its arrays alone exceed {@code maxHeapBytes}: a bad setting for this driver,
      * so a usage error (exit 2) that names the size and the heap, and how to change either.
      */
-    static void check(TrainConfig config, boolean checkpoints, int localThreads, long maxHeapBytes) {
+    public static void check(TrainConfig config, boolean checkpoints, int localThreads, long maxHeapBytes) {
         long arrayBytes = 4L * config.architecture().parameterCount();
         List<Part> parts = parts(config, checkpoints, localThreads);
         double arrays = parts.stream().mapToDouble(Part::arrays).sum();
