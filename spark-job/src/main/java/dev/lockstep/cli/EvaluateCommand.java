@@ -10,7 +10,6 @@ import dev.lockstep.io.Json;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.train.Evaluator;
-import dev.lockstep.train.rows.BlockRows;
 import dev.lockstep.train.rows.InMemoryRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Evaluation;
@@ -23,6 +22,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,23 +66,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "catalog table's name), as train does.")
     String format;
 
-    @Option(
-            names = "--features-col",
-            paramLabel = "NAME",
-            description = "With --format: the features column (default features).")
-    String featuresCol;
-
-    @Option(
-            names = "--label-col",
-            paramLabel = "NAME",
-            description = "With --format: the label column (default label).")
-    String labelCol;
-
-    @Option(
-            names = "--read-option",
-            paramLabel = "KEY=VALUE",
-            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
-    Map<String, String> readOptions = new LinkedHashMap<>();
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     String json;
@@ -98,7 +83,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if ((data == null) == (test == null)) throw new UsageException("give either --data DIR or --test PATH");
         if (partitions != null && partitions < 1) throw new UsageException("--partitions must be positive");
         if (master != null) SparkSetup.checkMaster(master);
-        if (format == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty())) {
+        if (format == null && table.given()) {
             throw new UsageException(
                     "--features-col, --label-col and --read-option are for table input: give --format");
         }
@@ -121,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new DataFormatException(test + ": rows of " + csv.features() + " values have no label: evaluate "
                         + "needs a label first, then the " + csv.features() + " values");
             }
-            featureRows = new BlockRows(csv.block(), test);
+            featureRows = InMemoryRows.of(csv.block(), test);
             description = test;
         } else if (test != null) {
             DataFiles files = DataFiles.resolve(hadoop, null, test, null);
@@ -146,9 +131,9 @@ final class EvaluateCommand implements Callable<Integer> {
                         : TableInputs.on(
                                         session.context(),
                                         format,
-                                        featuresCol != null ? featuresCol : "features",
-                                        labelCol != null ? labelCol : "label")
-                                .withOptions(readOptions)
+                                        table.featuresColOrDefault(),
+                                        table.labelColOrDefault())
+                                .withOptions(table.readOptions)
                                 .rows(test != null ? test : data)) {
             int p = partitions != null ? partitions : session.context().defaultParallelism();
             e = Evaluator.evaluate(session.context(), m, source, p);

@@ -9,13 +9,12 @@ import dev.lockstep.data.PreparedWriter;
 import dev.lockstep.train.rows.FrameRows;
 import dev.lockstep.workflow.TableInputs;
 import dev.lockstep.workflow.TablePreparation;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,23 +65,8 @@ final class PrepareCommand implements Callable<Integer> {
                     + "table: catalog table names), as train --format does.")
     String format;
 
-    @Option(
-            names = "--features-col",
-            paramLabel = "NAME",
-            description = "With --format: the features column, a vector or an array of numbers (default features).")
-    String featuresCol;
-
-    @Option(
-            names = "--label-col",
-            paramLabel = "NAME",
-            description = "With --format: the label column, class numbers 0, 1, 2, ... (default label).")
-    String labelCol;
-
-    @Option(
-            names = "--read-option",
-            paramLabel = "KEY=VALUE",
-            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
-    Map<String, String> readOptions = new LinkedHashMap<>();
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(
             names = "--master",
@@ -111,7 +95,7 @@ final class PrepareCommand implements Callable<Integer> {
         if (data == null && train == null) {
             throw new UsageException("no input given: use --data DIR or --train PATH");
         }
-        if (format == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty() || master != null)) {
+        if (format == null && (table.given() || master != null)) {
             throw new UsageException(
                     "--features-col, --label-col, --read-option and --master are for table input: give --format");
         }
@@ -142,11 +126,8 @@ final class PrepareCommand implements Callable<Integer> {
         String location = data != null ? data : train;
         try (SparkSetup.Session session = SparkSetup.start(env.sparkConf(), master, "lockstep-prepare")) {
             TableInputs tables = TableInputs.on(
-                            session.context(),
-                            format,
-                            featuresCol != null ? featuresCol : "features",
-                            labelCol != null ? labelCol : "label")
-                    .withOptions(readOptions);
+                            session.context(), format, table.featuresColOrDefault(), table.labelColOrDefault())
+                    .withOptions(table.readOptions);
             PreparedDataset written;
             try (FrameRows trainRows = tables.rows(location);
                     FrameRows testRows = test != null ? tables.rows(test) : null) {

@@ -35,6 +35,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -86,23 +87,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "table: catalog table names) instead of as IDX, CSV or prepared files.")
     String format;
 
-    @Option(
-            names = "--features-col",
-            paramLabel = "NAME",
-            description = "With --format: the features column, a vector or an array of numbers (default features).")
-    String featuresCol;
-
-    @Option(
-            names = "--label-col",
-            paramLabel = "NAME",
-            description = "With --format: the label column, class numbers 0, 1, 2, ... (default label).")
-    String labelCol;
-
-    @Option(
-            names = "--read-option",
-            paramLabel = "KEY=VALUE",
-            description = "With --format: an option of the data source, e.g. header=true for CSV; repeatable.")
-    Map<String, String> readOptions = new LinkedHashMap<>();
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (any Hadoop FileSystem URI).")
     String out;
@@ -289,7 +275,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (master != null) SparkSetup.checkMaster(master);
         String tableFormat = settings.value(Setting.FORMAT);
-        if (tableFormat == null && (featuresCol != null || labelCol != null || !readOptions.isEmpty())) {
+        if (tableFormat == null && table.given()) {
             throw new UsageException(
                     "--features-col, --label-col and --read-option are for table input: give --format");
         }
@@ -342,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
                                 tableFormat,
                                 settings.has(Setting.FEATURES_COL) ? settings.value(Setting.FEATURES_COL) : "features",
                                 settings.has(Setting.LABEL_COL) ? settings.value(Setting.LABEL_COL) : "label")
-                        .withOptions(readOptions)
+                        .withOptions(table.readOptions)
                         .open(
                                 settings.has(Setting.DATA) ? settings.text(Setting.DATA) : settings.text(Setting.TRAIN),
                                 settings.text(Setting.TEST),
@@ -550,8 +536,8 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.TOLERANCE, tolerance);
         flags.put(Setting.KEEP, keep);
         flags.put(Setting.FORMAT, format);
-        flags.put(Setting.FEATURES_COL, featuresCol);
-        flags.put(Setting.LABEL_COL, labelCol);
+        flags.put(Setting.FEATURES_COL, table.featuresCol);
+        flags.put(Setting.LABEL_COL, table.labelCol);
         return resolve(env.confFiles(), env.sparkConf(), flags);
     }
 

@@ -1,8 +1,8 @@
 /**
  * The rows a run trains and evaluates on, as the cluster holds them: where they come from
- * ({@link dev.lockstep.train.rows.RowSource}: {@link dev.lockstep.train.rows.InMemoryRows},
- * {@link dev.lockstep.train.rows.PreparedRows}, {@link dev.lockstep.train.rows.FrameRows} from a DataFrame,
- * {@link dev.lockstep.train.rows.BlockRows} read by the driver as one block), how they are split into partitions
+ * ({@link dev.lockstep.train.rows.RowSource}: {@link dev.lockstep.train.rows.InMemoryRows}
+ * read by the driver, {@link dev.lockstep.train.rows.PreparedRows}, {@link dev.lockstep.train.rows.FrameRows} from a
+ * DataFrame), how they are split into partitions
  * and partitions into tasks
  * ({@link dev.lockstep.train.rows.PartitionLayout}), their cached RDD ({@link dev.lockstep.train.rows.CachedRows}),
  * the Spark job that runs a function on each cached partition ({@link dev.lockstep.train.rows.PartitionJob}), the

@@ -105,10 +105,6 @@ class SerializersTest {
         assertEquals(scaling, roundTrip(s, scaling));
         assertEquals(InputScaling.UNIT, roundTrip(s, InputScaling.UNIT));
 
-        InMemoryRows.Payload p =
-                roundTrip(s, new InMemoryRows.Payload(1, 2, new byte[] {9, 8, 7, 6}, new byte[] {1, 2}, "src"));
-        assertEquals(2, p.images().count());
-
         Configuration conf = new Configuration(false);
         conf.set("fs.example.setting", "shipped");
         assertEquals("shipped", roundTrip(s, new ShippedConf(conf)).get().get("fs.example.setting"));
