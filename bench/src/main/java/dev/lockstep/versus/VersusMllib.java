@@ -181,9 +181,7 @@ public final class VersusMllib {
     }
 
     private static double accuracy(Transformer model, Dataset<Row> test) {
-        return new MulticlassClassificationEvaluator()
-                .setMetricName("accuracy")
-                .evaluate(model.transform(test));
+        return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(test));
     }
 
     /** Both libraries once on a little data, so that neither pays the JIT's and Spark's first-use costs alone. */
@@ -203,9 +201,8 @@ public final class VersusMllib {
         System.out.printf(Locale.ROOT, "[versus] %-15s %-22s %8.1f s  %6.2f%%%n", data, what, seconds, 100 * accuracy);
     }
 
-    private static final StructType SCHEMA = new StructType()
-            .add("features", new VectorUDT(), false)
-            .add("label", DataTypes.DoubleType, false);
+    private static final StructType SCHEMA =
+            new StructType().add("features", new VectorUDT(), false).add("label", DataTypes.DoubleType, false);
 
     /** Pixels / 255 as doubles: how a Spark user feeds images to MLlib's MLP. */
     private static Dataset<Row> images(SparkSession spark, JavaSparkContext sc, LabeledImages data) {
