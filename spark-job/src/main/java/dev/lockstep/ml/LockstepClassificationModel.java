@@ -16,12 +16,6 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -179,6 +173,11 @@ public final class LockstepClassificationModel
     }
 
     @Override
+    public ParamSet paramSet() {
+        return p;
+    }
+
+    @Override
     public LockstepClassificationModel copy(ParamMap extra) {
         LockstepClassificationModel copy = copyValues(new LockstepClassificationModel(uid, model), extra);
         return copy.setParent(parent());
@@ -227,100 +226,5 @@ public final class LockstepClassificationModel
         in.defaultReadObject();
         byte[] bytes = (byte[]) in.readObject();
         model = ModelFile.read(new ByteArrayInputStream(bytes), "a serialized " + uid, bytes.length);
-    }
-
-    @Override
-    public IntArrayParam layers() {
-        return p.layers;
-    }
-
-    @Override
-    public IntParam maxIter() {
-        return p.maxIter;
-    }
-
-    @Override
-    public DoubleParam stepSize() {
-        return p.stepSize;
-    }
-
-    @Override
-    public LongParam seed() {
-        return p.seed;
-    }
-
-    @Override
-    public IntParam blockSize() {
-        return p.blockSize;
-    }
-
-    @Override
-    public Param<Vector> initialWeights() {
-        return p.initialWeights;
-    }
-
-    @Override
-    public Param<String> solver() {
-        return p.solver;
-    }
-
-    @Override
-    public DoubleParam tol() {
-        return p.tol;
-    }
-
-    @Override
-    public Param<String> activation() {
-        return p.activation;
-    }
-
-    @Override
-    public Param<String> optimizer() {
-        return p.optimizer;
-    }
-
-    @Override
-    public Param<String> schedule() {
-        return p.schedule;
-    }
-
-    @Override
-    public DoubleParam weightDecay() {
-        return p.weightDecay;
-    }
-
-    @Override
-    public IntParam numPartitions() {
-        return p.numPartitions;
-    }
-
-    @Override
-    public IntParam augmentShift() {
-        return p.augmentShift;
-    }
-
-    @Override
-    public Param<String> transfer() {
-        return p.transfer;
-    }
-
-    @Override
-    public BooleanParam standardization() {
-        return p.standardization;
-    }
-
-    @Override
-    public Param<String> checkpointDir() {
-        return p.checkpointDir;
-    }
-
-    @Override
-    public IntParam checkpointInterval() {
-        return p.checkpointInterval;
-    }
-
-    @Override
-    public Param<String> validationIndicatorCol() {
-        return p.validationIndicatorCol;
     }
 }

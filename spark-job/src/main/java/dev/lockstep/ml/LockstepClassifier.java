@@ -5,12 +5,6 @@ import dev.lockstep.train.rows.FrameColumns;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -88,6 +82,11 @@ public final class LockstepClassifier
             }
             throw e;
         }
+    }
+
+    @Override
+    public ParamSet paramSet() {
+        return p;
     }
 
     @Override
@@ -185,100 +184,5 @@ public final class LockstepClassifier
 
     public LockstepClassifier setValidationIndicatorCol(String value) {
         return (LockstepClassifier) set(p.validationIndicatorCol, value);
-    }
-
-    @Override
-    public IntArrayParam layers() {
-        return p.layers;
-    }
-
-    @Override
-    public IntParam maxIter() {
-        return p.maxIter;
-    }
-
-    @Override
-    public DoubleParam stepSize() {
-        return p.stepSize;
-    }
-
-    @Override
-    public LongParam seed() {
-        return p.seed;
-    }
-
-    @Override
-    public IntParam blockSize() {
-        return p.blockSize;
-    }
-
-    @Override
-    public Param<Vector> initialWeights() {
-        return p.initialWeights;
-    }
-
-    @Override
-    public Param<String> solver() {
-        return p.solver;
-    }
-
-    @Override
-    public DoubleParam tol() {
-        return p.tol;
-    }
-
-    @Override
-    public Param<String> activation() {
-        return p.activation;
-    }
-
-    @Override
-    public Param<String> optimizer() {
-        return p.optimizer;
-    }
-
-    @Override
-    public Param<String> schedule() {
-        return p.schedule;
-    }
-
-    @Override
-    public DoubleParam weightDecay() {
-        return p.weightDecay;
-    }
-
-    @Override
-    public IntParam numPartitions() {
-        return p.numPartitions;
-    }
-
-    @Override
-    public IntParam augmentShift() {
-        return p.augmentShift;
-    }
-
-    @Override
-    public Param<String> transfer() {
-        return p.transfer;
-    }
-
-    @Override
-    public BooleanParam standardization() {
-        return p.standardization;
-    }
-
-    @Override
-    public Param<String> checkpointDir() {
-        return p.checkpointDir;
-    }
-
-    @Override
-    public IntParam checkpointInterval() {
-        return p.checkpointInterval;
-    }
-
-    @Override
-    public Param<String> validationIndicatorCol() {
-        return p.validationIndicatorCol;
     }
 }

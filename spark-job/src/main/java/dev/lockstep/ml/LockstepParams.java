@@ -17,62 +17,106 @@ import org.apache.spark.ml.param.Params;
  * {@code initialWeights} (as in MLlib) has a default; "auto" is a sentinel value the doc names (0, -1 or "").
  */
 public interface LockstepParams extends Params {
+    /**
+     * The stage's own declarations, made in its constructor. Java classes cannot share fields the way Spark's Scala
+     * param traits do, so the accessors below read them from here.
+     */
+    ParamSet paramSet();
+
     /** Layer sizes, input first, output (the number of classes) last. */
-    IntArrayParam layers();
+    default IntArrayParam layers() {
+        return paramSet().layers;
+    }
 
     /** Epochs: passes over the training rows. */
-    IntParam maxIter();
+    default IntParam maxIter() {
+        return paramSet().maxIter;
+    }
 
     /** Peak learning rate; 0: auto. */
-    DoubleParam stepSize();
+    default DoubleParam stepSize() {
+        return paramSet().stepSize;
+    }
 
     /** Seed for initialisation, batches and augmentation. */
-    LongParam seed();
+    default LongParam seed() {
+        return paramSet().seed;
+    }
 
     /** Global batch size, split over the partitions; 0: auto. */
-    IntParam blockSize();
+    default IntParam blockSize() {
+        return paramSet().blockSize;
+    }
 
     /** Starting weights in MLlib's layout; unset: seeded initialisation. */
-    Param<Vector> initialWeights();
+    default Param<Vector> initialWeights() {
+        return paramSet().initialWeights;
+    }
 
     /** MLlib's solver ("l-bfgs" or "gd"), accepted and ignored: Lockstep trains with {@link #optimizer()}. */
-    Param<String> solver();
+    default Param<String> solver() {
+        return paramSet().solver;
+    }
 
     /** MLlib's convergence tolerance, accepted and unused: training runs {@link #maxIter()} epochs. */
-    DoubleParam tol();
+    default DoubleParam tol() {
+        return paramSet().tol;
+    }
 
     /** Hidden activation. */
-    Param<String> activation();
+    default Param<String> activation() {
+        return paramSet().activation;
+    }
 
     /** Optimizer, as {@code train --optimizer} takes it. */
-    Param<String> optimizer();
+    default Param<String> optimizer() {
+        return paramSet().optimizer;
+    }
 
     /** Learning-rate schedule, as {@code train --schedule} takes it. */
-    Param<String> schedule();
+    default Param<String> schedule() {
+        return paramSet().schedule;
+    }
 
     /** L2 weight decay on weights, not biases. */
-    DoubleParam weightDecay();
+    default DoubleParam weightDecay() {
+        return paramSet().weightDecay;
+    }
 
     /** Lockstep partitions of the training rows; 0: Spark's default parallelism (local masters only). */
-    IntParam numPartitions();
+    default IntParam numPartitions() {
+        return paramSet().numPartitions;
+    }
 
     /** Random shift of image rows in pixels; -1: auto. */
-    IntParam augmentShift();
+    default IntParam augmentShift() {
+        return paramSet().augmentShift;
+    }
 
     /** Precision of weights and gradients on the wire. */
-    Param<String> transfer();
+    default Param<String> transfer() {
+        return paramSet().transfer;
+    }
 
     /** Standardize float features with the training rows' mean and deviation. */
-    BooleanParam standardization();
+    default BooleanParam standardization() {
+        return paramSet().standardization;
+    }
 
     /** Where checkpoints go; "": none. */
-    Param<String> checkpointDir();
+    default Param<String> checkpointDir() {
+        return paramSet().checkpointDir;
+    }
 
     /** A checkpoint every this many steps, or -1 for none. */
-    IntParam checkpointInterval();
+    default IntParam checkpointInterval() {
+        return paramSet().checkpointInterval;
+    }
 
     /** A boolean column: true for rows that only validate (evaluated after each epoch, never trained on). */
-    Param<String> validationIndicatorCol();
+    default Param<String> validationIndicatorCol() {
+        return paramSet().validationIndicatorCol;
+    }
 
     default int[] getLayers() {
         return getOrDefault(layers());
