@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             PrepareCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
+            ExportCommand.class,
             RegistryCommand.class,
             ReportCommand.class,
             ImagineCommand.class,

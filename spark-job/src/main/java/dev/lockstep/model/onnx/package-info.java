@@ -1,0 +1,9 @@
+/**
+ * Export of trained models as standard ONNX graphs, so that any ONNX runtime can score them without Lockstep.
+ *
+ * <p>ONNX files are protocol buffers. Rather than take on a protobuf code generator and the ONNX schema for a
+ * handful of messages, {@link dev.lockstep.model.onnx.ProtoWriter} writes the protobuf wire format directly, and
+ * {@link dev.lockstep.model.onnx.OnnxExport} builds just the messages an MLP needs, with the field numbers of
+ * {@code onnx/onnx.proto}.
+ */
+package dev.lockstep.model.onnx;
