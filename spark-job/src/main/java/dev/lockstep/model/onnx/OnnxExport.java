@@ -7,6 +7,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.nn.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -65,7 +66,7 @@ public final class OnnxExport {
                 .string(
                         ModelProto.DOC_STRING,
                         "Lockstep MLP " + arch.layersString() + ", hidden activation "
-                                + arch.hidden().name().toLowerCase(java.util.Locale.ROOT) + describeInput(model))
+                                + arch.hidden().name().toLowerCase(Locale.ROOT) + describeInput(model))
                 .message(ModelProto.GRAPH, graph(model));
         return modelProto.toByteArray();
     }
