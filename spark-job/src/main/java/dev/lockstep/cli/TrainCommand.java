@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         name = "train",
         sortOptions = false,
         mixinStandardHelpOptions = true,
-        description = "Train an MLP on MNIST-style data with synchronous data-parallel SGD on Spark.",
+        description = "Train an MLP classifier on images or table rows with synchronous data-parallel SGD on Spark.",
         footer = {
             "",
             "Every option can also be set as a Spark conf key spark.lockstep.<name> (e.g. in conf/lockstep.conf,",

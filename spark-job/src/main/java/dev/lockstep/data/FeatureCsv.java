@@ -102,21 +102,21 @@ public final class FeatureCsv {
     }
 
     private float[] grow(float[] values, int needed) {
-        long size = Math.min(Integer.MAX_VALUE - 8, Math.max((long) needed, 2L * values.length + 1024));
-        if (!budget.fits(4 * size)) {
-            throw error("too much data for the heap: holding " + HeapBudget.mb(4 * size) + " of values needs more than"
-                    + " the " + budget.describe() + "; " + HeapBudget.RAISE);
-        }
-        return Arrays.copyOf(values, (int) size);
+        return Arrays.copyOf(values, capacity(values.length, needed, 1024, "values"));
     }
 
     private int[] growLabels(int[] labels, int needed) {
-        long size = Math.min(Integer.MAX_VALUE - 8, Math.max((long) needed, 2L * labels.length + 256));
+        return Arrays.copyOf(labels, capacity(labels.length, needed, 256, "labels"));
+    }
+
+    /** The next length of an array of 4-byte {@code what}: doubled plus {@code slack}, refused beyond the heap free. */
+    private int capacity(int length, int needed, int slack, String what) {
+        long size = Math.min(Integer.MAX_VALUE - 8, Math.max((long) needed, 2L * length + slack));
         if (!budget.fits(4 * size)) {
-            throw error("too much data for the heap: holding " + HeapBudget.mb(4 * size) + " of labels needs more than"
-                    + " the " + budget.describe() + "; " + HeapBudget.RAISE);
+            throw error("too much data for the heap: holding " + HeapBudget.mb(4 * size) + " of " + what
+                    + " needs more than the " + budget.describe() + "; " + HeapBudget.RAISE);
         }
-        return Arrays.copyOf(labels, (int) size);
+        return (int) size;
     }
 
     private int label(String text) {

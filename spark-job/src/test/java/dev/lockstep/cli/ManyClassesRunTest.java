@@ -11,11 +11,10 @@ import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.Registry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +37,19 @@ class ManyClassesRunTest {
 
     @BeforeAll
     static void trainIntoARegistry() {
-        TabularData data = TabularData.generate(26, 40 * CLASSES, CLASSES, 8, 100.0);
-        Dataset<Row> all = data.vectorFrame(TabularData.spark()).coalesce(1);
         train = tmp.resolve("train.parquet").toString();
         test = tmp.resolve("test.parquet").toString();
-        all.limit(30 * CLASSES).write().parquet(train);
-        all.except(all.limit(30 * CLASSES)).write().parquet(test);
+        TabularData.generate(26, 40 * CLASSES, CLASSES, 8, 100.0)
+                .writeParquet(TabularData.spark(), train, test, 30 * CLASSES);
         registry = tmp.resolve("registry");
-        trained = CommandRun.run(
+        trained = trainIntoRegistry();
+        Registry r = new Registry(new Configuration(), registry.toString());
+        runDir = r.current().map(r::runDir).orElse(null);
+    }
+
+    /** Trains on the train table into the registry, judged on the test table. */
+    private static CommandRun.Outcome trainIntoRegistry(String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--format",
                 "parquet",
@@ -62,9 +66,9 @@ class ManyClassesRunTest {
                 "--partitions",
                 "2",
                 "--augment-shift",
-                "0");
-        Registry r = new Registry(new Configuration(), registry.toString());
-        runDir = r.current().map(r::runDir).orElse(null);
+                "0"));
+        args.addAll(List.of(more));
+        return CommandRun.run(args.toArray(new String[0]));
     }
 
     @Test
@@ -76,25 +80,7 @@ class ManyClassesRunTest {
         assertEquals(CLASSES, model.architecture().outputSize());
 
         // A second run on the same rows: promotion re-scores both models on the test table.
-        CommandRun.Outcome again = CommandRun.run(
-                "train",
-                "--format",
-                "parquet",
-                "--train",
-                train,
-                "--test",
-                test,
-                "--registry",
-                registry.toString(),
-                "--layers",
-                "8,32," + CLASSES,
-                "--epochs",
-                "3",
-                "--partitions",
-                "2",
-                "--augment-shift",
-                "0",
-                "--no-report");
+        CommandRun.Outcome again = trainIntoRegistry("--no-report");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().matches("(?s).*promoted: test accuracy \\S+ >= current \\S+'s .*"), again.err());
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -39,13 +38,10 @@ class TableInputCommandTest {
 
     @BeforeAll
     static void writeTables() {
-        TabularData data = TabularData.generate(21, 600, 3, 6, 50.0);
-        Dataset<Row> all = data.vectorFrame(TabularData.spark()).coalesce(1);
         train = tmp.resolve("train.parquet").toString();
         test = tmp.resolve("test.parquet").toString();
         // Row order within one file is kept: the first 480 rows train, the last 120 test.
-        all.limit(480).write().parquet(train);
-        all.except(all.limit(480)).write().parquet(test);
+        TabularData.generate(21, 600, 3, 6, 50.0).writeParquet(TabularData.spark(), train, test, 480);
     }
 
     @Test

@@ -115,6 +115,16 @@ public final class TabularData {
         return frame(spark, false);
     }
 
+    /**
+     * These rows as vector frames in two Parquet files of one part each, so that a reader sees them in this order:
+     * the first {@code trainRows} at {@code train}, the rest at {@code test}.
+     */
+    public void writeParquet(SparkSession spark, String train, String test, int trainRows) {
+        Dataset<Row> all = vectorFrame(spark).coalesce(1);
+        all.limit(trainRows).write().parquet(train);
+        all.except(all.limit(trainRows)).write().parquet(test);
+    }
+
     /** As {@link #vectorFrame}, with every row a sparse vector (its zeros not stored). */
     public Dataset<Row> sparseFrame(SparkSession spark) {
         return frame(spark, true);
