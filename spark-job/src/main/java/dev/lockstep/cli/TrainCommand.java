@@ -316,19 +316,19 @@ final class TrainCommand implements Callable<Integer> {
                         keepRuns != null ? keepRuns : DEFAULT_KEEP,
                         yarnApplication(env.sparkConf()))
                 : null;
+        String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
+        boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
+
         ProgressListener.Mode progressMode =
                 ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
-        String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
         Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
                 ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), settings.text(Setting.REGISTRY), err)
                 : Optional.empty();
         RunOutputs outputs = new RunOutputs(
                 hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
         outputs.checkWritable();
-        boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
-
         if (registryRun != null) {
             OptionalInt decided = registryRun.begin(err);
             if (decided.isPresent()) return decided.getAsInt();

@@ -34,13 +34,17 @@ public final class ParentModel {
     /** {@code --init-from current}: the serving model of {@code --registry}. */
     public static final String CURRENT = "current";
 
-    private final MlpModel model;
+    private final Architecture architecture;
+    private final boolean byteInput;
+    private final StartWeights start; // the weights, once: the model itself is not kept through training
     private final String uri;
     private final String sha256;
     private final String registryRun; // null unless it is a registry's serving model
 
     private ParentModel(MlpModel model, String uri, String sha256, String registryRun) {
-        this.model = model;
+        this.architecture = model.architecture();
+        this.byteInput = model.byteInput();
+        this.start = StartWeights.of(model.parameters());
         this.uri = uri;
         this.sha256 = sha256;
         this.registryRun = registryRun;
@@ -119,14 +123,14 @@ public final class ParentModel {
      * @throws UsageException on a mismatch
      */
     public void checkFits(Architecture run, boolean byteInput) {
-        Architecture own = model.architecture();
-        if (own.equals(run) && model.byteInput() == byteInput) return;
+        Architecture own = architecture;
+        if (own.equals(run) && this.byteInput == byteInput) return;
         throw new UsageException(String.format(
                 "--init-from %s: its network is %s on %s input, this run's is %s on %s input; they must be the same "
                         + "(give --layers %s --activation %s)",
                 uri,
                 describe(own),
-                model.byteInput() ? "bytes" : "float32",
+                this.byteInput ? "bytes" : "float32",
                 describe(run),
                 byteInput ? "bytes" : "float32",
                 own.layersString(),
@@ -139,11 +143,7 @@ public final class ParentModel {
 
     /** The weights to start from. */
     public StartWeights startWeights() {
-        return StartWeights.of(model.parameters());
-    }
-
-    public MlpModel model() {
-        return model;
+        return start;
     }
 
     public String uri() {

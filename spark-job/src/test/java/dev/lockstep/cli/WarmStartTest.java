@@ -4,14 +4,18 @@ import static dev.lockstep.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.SharedSpark;
 import dev.lockstep.TestData;
+import dev.lockstep.UsageException;
 import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.Registry;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.RunPlan;
 import dev.lockstep.train.StartWeights;
 import dev.lockstep.train.TrainConfig;
@@ -89,7 +93,9 @@ class WarmStartTest {
     void zeroEpochsFromAModelGiveItsParametersBackBitForBit() {
         Optional<ParentModel> p =
                 ParentModel.resolve(new Configuration(), parent.toString(), null, new PrintWriter(new StringWriter()));
-        float[] expected = p.orElseThrow().model().parameters();
+        float[] expected = ModelFile.read(
+                        new Configuration(), parent.resolve("model.lsm").toString())
+                .parameters();
         TrainConfig config = TrainConfig.builder()
                 .layers(new int[] {784, 16, 10})
                 .epochs(0)
@@ -166,6 +172,25 @@ class WarmStartTest {
                 activation.errorLines().get(0).contains("784,16,10 relu on bytes input, this run's is 784,16,10 tanh"),
                 activation.err());
         assertFalse(Files.exists(tmp.resolve("wide").resolve("model.lsm")));
+
+        ParentModel pixels = ParentModel.resolve(
+                        new Configuration(), parent.toString(), null, new PrintWriter(new StringWriter()))
+                .orElseThrow();
+        UsageException floats = assertThrows(
+                UsageException.class, () -> pixels.checkFits(Architecture.parse("784,16,10", Activation.RELU), false));
+        assertTrue(
+                floats.getMessage()
+                        .contains("784,16,10 relu on bytes input, this run's is 784,16,10 relu on " + "float32 input"),
+                floats.getMessage());
+    }
+
+    @Test
+    void aMissingModelIsOneLine() {
+        Outcome o = run(train(
+                tmp.resolve("orphan"), "--init-from", tmp.resolve("nowhere").toString()));
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(1, o.errorLines().size(), o.err());
+        assertTrue(o.errorLines().get(0).contains("no such model file or run directory"), o.err());
     }
 
     @Test
