@@ -284,6 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         }) {
             settings.value(path); // an empty one is refused here, not as a missing file later
         }
+        settings.value(Setting.INIT_FROM); // likewise
         if (master != null) SparkSetup.checkMaster(master);
         String tableFormat = settings.value(Setting.FORMAT);
         if (tableFormat == null && table.given()) {
@@ -383,7 +384,10 @@ final class TrainCommand implements Callable<Integer> {
             config = plan.config();
             Architecture arch = config.architecture();
             boolean bytes = inputs.train().byteFeatures();
-            parentModel.ifPresent(p -> p.checkFits(arch, bytes));
+            parentModel.ifPresent(p -> {
+                p.checkFits(arch, bytes);
+                err.println("[lockstep] --init-from: starting from the weights of " + p.uri());
+            });
             StartWeights start = parentModel.map(ParentModel::startWeights).orElse(null);
             Checkpoints checkpoints = new Checkpoints(
                     hadoop,
