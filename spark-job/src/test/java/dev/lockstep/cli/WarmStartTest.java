@@ -198,6 +198,10 @@ class WarmStartTest {
         Outcome o = run(train(tmp.resolve("no-registry"), "--init-from", "current"));
         assertEquals(Main.EXIT_USAGE, o.code(), o.err());
         assertTrue(o.errorLines().get(0).contains("--registry"), o.err());
+
+        Outcome empty = run(train(tmp.resolve("empty"), "--init-from", ""));
+        assertEquals(Main.EXIT_USAGE, empty.code(), empty.err());
+        assertTrue(empty.errorLines().get(0).contains("--init-from"), empty.err());
     }
 
     @Test
