@@ -63,6 +63,7 @@ note "lock acquired; training from $LOCKSTEP_DATA into registry $LOCKSTEP_REGIST
 command=($LOCKSTEP_COMMAND train --registry "$LOCKSTEP_REGISTRY" --data "$LOCKSTEP_DATA"
          --tolerance "${LOCKSTEP_TOLERANCE:-0.002}" --keep "${LOCKSTEP_KEEP:-14}")
 [[ -n ${LOCKSTEP_MASTER:-} ]] && command+=(--master "$LOCKSTEP_MASTER")
+[[ -n ${LOCKSTEP_INIT_FROM:-} ]] && command+=(--init-from "$LOCKSTEP_INIT_FROM")
 # shellcheck disable=SC2206
 command+=(${LOCKSTEP_TRAIN_ARGS:-})
 

@@ -59,7 +59,11 @@ final class ResolvedSettings {
 
     Map<String, String> sources() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (Setting s : Setting.values()) m.put(s.key, source(s));
+        for (Setting s : Setting.values()) {
+            // Only when given: the config of a run from scratch stays as it was before warm starts.
+            if (s == Setting.INIT_FROM && !has(s)) continue;
+            m.put(s.key, source(s));
+        }
         return m;
     }
 }

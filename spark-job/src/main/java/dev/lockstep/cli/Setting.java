@@ -71,6 +71,8 @@ enum Setting {
             v -> whole(v, 1, Integer.MAX_VALUE)),
     CHECKPOINT_DIR("checkpointDir", "--checkpoint-dir", "a directory", Setting::path),
     RESUME("resume", "--resume", "true or false", Setting::bool),
+    // A model file, a run directory, or "current" (the serving model of --registry); unset: from scratch.
+    INIT_FROM("initFrom", "--init-from", "a model file, a run directory or current", Setting::path),
     REGISTRY("registry", "--registry", "a registry URI", Setting::path),
     TOLERANCE("promotionTolerance", "--tolerance", "a fraction from 0 to 1", v -> number(v, 0, true, 1)),
     KEEP("keepRuns", "--keep", "a whole number of runs, 1 or more", v -> whole(v, 1, Integer.MAX_VALUE)),

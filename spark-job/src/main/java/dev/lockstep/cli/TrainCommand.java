@@ -2,11 +2,13 @@ package dev.lockstep.cli;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
+import dev.lockstep.nn.Architecture;
 import dev.lockstep.report.RunReport;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.DriverMemory;
 import dev.lockstep.train.ProgressListener;
 import dev.lockstep.train.RunPlan;
+import dev.lockstep.train.StartWeights;
 import dev.lockstep.train.StepTimingListener;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
@@ -14,6 +16,7 @@ import dev.lockstep.train.TrainingListener;
 import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.checkpoint.CheckpointListener;
 import dev.lockstep.train.checkpoint.Checkpoints;
+import dev.lockstep.workflow.ParentModel;
 import dev.lockstep.workflow.RegistryRun;
 import dev.lockstep.workflow.RunOutputs;
 import dev.lockstep.workflow.TableInputs;
@@ -212,6 +215,14 @@ final class TrainCommand implements Callable<Integer> {
     String resume;
 
     @Option(
+            names = "--init-from",
+            paramLabel = "MODEL",
+            description = "Start from this model's weights (fresh optimizer state): a model file, a run directory, or "
+                    + "current, the serving model of --registry (none yet: from scratch). Its layers, activation and "
+                    + "input kind must be this run's.")
+    String initFrom;
+
+    @Option(
             names = "--registry",
             paramLabel = "URI",
             description = "Train into a new run of this model registry (instead of --out) and promote it if it is good "
@@ -273,6 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         }) {
             settings.value(path); // an empty one is refused here, not as a missing file later
         }
+        settings.value(Setting.INIT_FROM); // likewise
         if (master != null) SparkSetup.checkMaster(master);
         String tableFormat = settings.value(Setting.FORMAT);
         if (tableFormat == null && table.given()) {
@@ -306,14 +318,18 @@ final class TrainCommand implements Callable<Integer> {
                         yarnApplication(env.sparkConf()))
                 : null;
         String outDir = registryRun != null ? registryRun.outDir() : settings.text(Setting.OUT);
-        RunOutputs outputs = new RunOutputs(hadoop, outDir);
-        outputs.checkWritable();
         boolean resuming = resumeAsked || (registryRun != null && registryRun.continuesEarlierAttempt());
 
         ProgressListener.Mode progressMode =
                 ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
+        Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
+                ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), settings.text(Setting.REGISTRY), err)
+                : Optional.empty();
+        RunOutputs outputs = new RunOutputs(
+                hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
+        outputs.checkWritable();
         if (registryRun != null) {
             OptionalInt decided = registryRun.begin(err);
             if (decided.isPresent()) return decided.getAsInt();
@@ -366,6 +382,13 @@ final class TrainCommand implements Callable<Integer> {
             // Before training (for files, before Spark) starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
             config = plan.config();
+            Architecture arch = config.architecture();
+            boolean bytes = inputs.train().byteFeatures();
+            parentModel.ifPresent(p -> {
+                p.checkFits(arch, bytes);
+                err.println("[lockstep] --init-from: starting from the weights of " + p.uri());
+            });
+            StartWeights start = parentModel.map(ParentModel::startWeights).orElse(null);
             Checkpoints checkpoints = new Checkpoints(
                     hadoop,
                     settings.has(Setting.CHECKPOINT_DIR)
@@ -388,8 +411,9 @@ final class TrainCommand implements Callable<Integer> {
             try (SparkSetup.Session session =
                             early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                     TrainingInputs closedFirst = inputs) {
-                TrainingResult result =
-                        new Trainer(session.context(), listeners).fit(plan.placedOn(session.context()), from);
+                RunPlan.Placed placed = plan.placedOn(session.context(), start == null ? null : start.digest());
+                if (from.isEmpty() && start != null) from = Optional.of(start.checkpoint(placed));
+                TrainingResult result = new Trainer(session.context(), listeners).fit(placed, from);
                 Map<String, Object> location = new LinkedHashMap<>();
                 location.put("data", qualified(hadoop, settings.text(Setting.DATA)));
                 location.put("train", qualified(hadoop, settings.text(Setting.TRAIN)));
@@ -532,6 +556,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.CHECKPOINT_EVERY, checkpointEvery);
         flags.put(Setting.CHECKPOINT_DIR, checkpointDir);
         flags.put(Setting.RESUME, resume);
+        flags.put(Setting.INIT_FROM, initFrom);
         flags.put(Setting.REGISTRY, registry);
         flags.put(Setting.TOLERANCE, tolerance);
         flags.put(Setting.KEEP, keep);

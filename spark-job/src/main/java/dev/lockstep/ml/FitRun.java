@@ -6,6 +6,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.train.Checkpoint;
 import dev.lockstep.train.DriverMemory;
 import dev.lockstep.train.RunPlan;
+import dev.lockstep.train.StartWeights;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.Trainer;
 import dev.lockstep.train.TrainingListener;
@@ -15,12 +16,8 @@ import dev.lockstep.train.rows.FrameRows;
 import dev.lockstep.train.step.TaskLifetime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,8 +81,8 @@ final class FitRun {
                     params.getOptimizer());
         }
         checkDriverMemory(config);
-        float[] initial = params.isDefined(params.initialWeights())
-                ? MllibLayout.toLockstep(config.architecture(), params.getInitialWeights())
+        StartWeights initial = params.isDefined(params.initialWeights())
+                ? StartWeights.of(MllibLayout.toLockstep(config.architecture(), params.getInitialWeights()))
                 : null;
         String features = params.getFeaturesCol();
         String label = params.getLabelCol();
@@ -111,14 +108,16 @@ final class FitRun {
             RunPlan.Placed placed;
             try {
                 placed = RunPlan.of(config, train, eval, eval == null ? null : "validation")
-                        .placedOn(sc, initial == null ? null : digest(initial));
+                        .placedOn(sc, initial == null ? null : initial.digest());
             } catch (UsageException e) {
                 throw new UsageException(inParamNames(e.getMessage()));
             }
             config = placed.plan().config();
             List<TrainingListener> listeners = new ArrayList<>(List.of(new LogListener(params.uid())));
             Optional<Checkpoint> resumed = resumed(placed, config);
-            Optional<Checkpoint> start = resumed.isPresent() ? resumed : fromWeights(placed, config, initial);
+            Optional<Checkpoint> start = resumed.isPresent() || initial == null
+                    ? resumed
+                    : Optional.of(initial.checkpoint(placed)); // a run resumed before its first step, too
             boolean fresh = resumed.isEmpty();
             checkpoints().ifPresent(c -> {
                 // A fresh run's first checkpoint replaces the directory's others: never resume another run's.
@@ -128,25 +127,6 @@ final class FitRun {
             });
             return new Trainer(sc, listeners).fit(placed, start).model();
         }
-    }
-
-    /**
-     * A start from {@code initialWeights} when given (a run resumed before its first step), else none: the seeded
-     * initialisation.
-     */
-    private static Optional<Checkpoint> fromWeights(RunPlan.Placed placed, TrainConfig config, float[] initial) {
-        if (initial == null) return Optional.empty();
-        var arch = config.architecture();
-        return Optional.of(new Checkpoint(
-                placed.fingerprint(),
-                0,
-                0,
-                0,
-                0,
-                0,
-                List.of(),
-                initial,
-                config.optimizer().create(arch.parameterCount()).state()));
     }
 
     /**
@@ -184,24 +164,6 @@ final class FitRun {
         };
         for (String[] n : names) message = message.replaceAll(Pattern.quote(n[0]) + "\\b", n[1]);
         return message;
-    }
-
-    /** A digest of the starting weights, for the checkpoint fingerprint. */
-    static String digest(float[] weights) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(4 * 4096);
-            for (int i = 0; i < weights.length; i++) {
-                buf.putInt(Float.floatToRawIntBits(weights[i]));
-                if (!buf.hasRemaining() || i == weights.length - 1) {
-                    sha.update(buf.flip());
-                    buf.clear();
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every Java platform has SHA-256
-        }
     }
 
     /** One line, before any row is read, when {@code thresholds} do not have one value per class. */

@@ -26,6 +26,7 @@ import org.apache.hadoop.conf.Configuration;
  *   "metrics": { ...given by the caller... },
  *   "config": { ...given by the caller... },
  *   "dataFingerprint": "...",
+ *   "parent": { "uri": "...", "sha256": "...", "registry_run": "..." } (warm-started runs only; see train --init-from),
  *   "codeVersion": "0.1.0" (jar manifest Implementation-Version, or "dev"),
  *   "createdAt": "2025-01-31T12:34:56Z"
  * }
@@ -50,7 +51,29 @@ public final class ModelSidecar {
     /** The sidecar's text, for writing it together with other files ({@link AtomicFiles#writeAll}). */
     public static String text(
             MlpModel model, Map<String, Object> metrics, Map<String, Object> config, String dataFingerprint) {
-        return Json.pretty(content(model, metrics, config, dataFingerprint, Clock.systemUTC())) + "\n";
+        return text(model, metrics, config, dataFingerprint, null);
+    }
+
+    /** As {@link #text(MlpModel, Map, Map, String)} for a model trained from {@code parent}'s weights (null: none). */
+    public static String text(
+            MlpModel model,
+            Map<String, Object> metrics,
+            Map<String, Object> config,
+            String dataFingerprint,
+            Map<String, Object> parent) {
+        Map<String, Object> json = content(model, metrics, config, dataFingerprint, Clock.systemUTC());
+        if (parent != null) json = withParent(json, parent);
+        return Json.pretty(json) + "\n";
+    }
+
+    /** {@code parent} after {@code dataFingerprint}: what the model was made from, together. */
+    static Map<String, Object> withParent(Map<String, Object> content, Map<String, Object> parent) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        content.forEach((k, v) -> {
+            json.put(k, v);
+            if (k.equals("dataFingerprint")) json.put("parent", parent);
+        });
+        return json;
     }
 
     static Map<String, Object> content(

@@ -28,10 +28,17 @@ import org.apache.hadoop.fs.Path;
 public final class RunOutputs {
     private final Configuration conf;
     private final String dir;
+    private final Map<String, Object> parent;
 
     public RunOutputs(Configuration conf, String dir) {
+        this(conf, dir, null);
+    }
+
+    /** @param parent the model the run started from ({@link ParentModel#toMap}); null for a run from scratch */
+    public RunOutputs(Configuration conf, String dir, Map<String, Object> parent) {
         this.conf = conf;
         this.dir = dir;
+        this.parent = parent;
     }
 
     public String modelUri() {
@@ -86,7 +93,9 @@ public final class RunOutputs {
         for (EpochSummary e : result.history())
             history.append(Json.line(e.toMap())).append('\n');
 
-        String sidecar = ModelSidecar.text(model, metrics, configMap(config, result), dataFingerprint);
+        // The sidecar records the parent once, beside dataFingerprint, not again in its copy of the metrics.
+        String sidecar = ModelSidecar.text(model, metrics, configMap(config, result), dataFingerprint, parent);
+        if (parent != null) metrics.put("parent", parent);
         AtomicFiles.writeAll(
                 conf,
                 List.of(

@@ -91,4 +91,20 @@ class ModelSidecarTest {
         assertEquals(Map.of(), c.get("metrics"));
         assertTrue(Json.pretty(c).contains("\"dataFingerprint\": null"));
     }
+
+    @Test
+    void aWarmStartedModelRecordsItsParentAfterTheDataFingerprint() throws Exception {
+        Map<String, Object> parent = new LinkedHashMap<>();
+        parent.put("uri", "file:/models/run/model.lsm");
+        parent.put("sha256", "ab".repeat(32));
+        String text = ModelSidecar.text(TestModels.small(), Map.of(), Map.of(), "sha256:abc", parent);
+        Path file = dir.resolve("model.json");
+        Files.writeString(file, text);
+        Map<String, Object> json = Json.readMap(new Configuration(), file.toString());
+        List<String> keys = List.copyOf(json.keySet());
+        assertEquals(keys.indexOf("dataFingerprint") + 1, keys.indexOf("parent"), keys.toString());
+        assertEquals(parent, json.get("parent"));
+        assertFalse(ModelSidecar.text(TestModels.small(), Map.of(), Map.of(), "sha256:abc", null)
+                .contains("\"parent\""));
+    }
 }

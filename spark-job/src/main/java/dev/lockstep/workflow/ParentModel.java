@@ -1,0 +1,171 @@
+package dev.lockstep.workflow;
+
+import dev.lockstep.LockstepException;
+import dev.lockstep.UsageException;
+import dev.lockstep.io.HadoopPaths;
+import dev.lockstep.model.MlpModel;
+import dev.lockstep.model.ModelDirectory;
+import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.Registry;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.StartWeights;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The model a warm-started run ({@code train --init-from}) starts from: its weights, and where they came from (its
+ * URI, the SHA-256 of its file's bytes, the registry run when it is the serving model), which the run's model.json
+ * and metrics.json record as its {@code parent}.
+ */
+public final class ParentModel {
+    /** {@code --init-from current}: the serving model of {@code --registry}. */
+    public static final String CURRENT = "current";
+
+    private final Architecture architecture;
+    private final boolean byteInput;
+    private final StartWeights start; // the weights, once: the model itself is not kept through training
+    private final String uri;
+    private final String sha256;
+    private final String registryRun; // null unless it is a registry's serving model
+
+    private ParentModel(MlpModel model, String uri, String sha256, String registryRun) {
+        this.architecture = model.architecture();
+        this.byteInput = model.byteInput();
+        this.start = StartWeights.of(model.parameters());
+        this.uri = uri;
+        this.sha256 = sha256;
+        this.registryRun = registryRun;
+    }
+
+    /**
+     * The model {@code initFrom} names: a model file, a run directory holding {@code model.lsm}, or {@code current},
+     * the serving model of {@code registryRoot}. Empty for {@code current} in a registry that serves nothing yet (its
+     * first run trains from scratch, which {@code notices} is told in one line).
+     *
+     * @param registryRoot null when the run has no registry
+     * @throws UsageException for {@code current} without a registry
+     * @throws LockstepException when the model cannot be read
+     */
+    public static Optional<ParentModel> resolve(
+            Configuration conf, String initFrom, String registryRoot, PrintWriter notices) {
+        if (!initFrom.equals(CURRENT)) return Optional.of(read(conf, modelFileOf(conf, initFrom), null));
+        if (registryRoot == null) {
+            throw new UsageException("--init-from current means the serving model of --registry: give --registry URI, "
+                    + "or a model file or run directory");
+        }
+        Registry registry = new Registry(conf, registryRoot);
+        Optional<String> serving = registry.current();
+        if (serving.isEmpty()) {
+            notices.println("[lockstep] --init-from current: registry " + registryRoot
+                    + " serves no model yet; training from scratch");
+            return Optional.empty();
+        }
+        return Optional.of(read(conf, registry.modelFile(serving.get()), serving.get()));
+    }
+
+    /** A run directory stands for the model file in it. */
+    private static String modelFileOf(Configuration conf, String location) {
+        try {
+            Path p = HadoopPaths.of(location);
+            FileSystem fs = HadoopPaths.fileSystem(p, conf);
+            return fs.getFileStatus(p).isDirectory() ? ModelDirectory.modelFile(location) : location;
+        } catch (FileNotFoundException e) {
+            throw new LockstepException("--init-from " + location + ": no such model file or run directory");
+        } catch (IOException e) {
+            throw new LockstepException("--init-from " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and checks the model as {@link ModelFile#read} does, hashing the file's bytes on the way. */
+    private static ParentModel read(Configuration conf, String file, String registryRun) {
+        try {
+            Path path = HadoopPaths.of(file);
+            FileSystem fs = HadoopPaths.fileSystem(path, conf);
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(path);
+            } catch (FileNotFoundException e) {
+                throw new LockstepException("--init-from: model file " + file + " does not exist");
+            }
+            if (status.isDirectory()) throw new LockstepException("--init-from: " + file + " is a directory");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MlpModel model;
+            try (InputStream in = new DigestInputStream(fs.open(path), sha)) {
+                model = ModelFile.read(in, file, status.getLen()); // reads to the end: the digest covers every byte
+            }
+            String uri = fs.makeQualified(path).toString();
+            return new ParentModel(model, uri, HexFormat.of().formatHex(sha.digest()), registryRun);
+        } catch (IOException e) {
+            throw new LockstepException("cannot read model file " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java platform has SHA-256
+        }
+    }
+
+    /**
+     * Refuses, in one line naming both networks, a run whose network is not the parent's: the same layers, hidden
+     * activation and input kind (bytes or float32), so that its weights mean the same thing in the new run.
+     *
+     * @param byteInput whether the run's training rows are bytes (pixels)
+     * @throws UsageException on a mismatch
+     */
+    public void checkFits(Architecture run, boolean byteInput) {
+        Architecture own = architecture;
+        if (own.equals(run) && this.byteInput == byteInput) return;
+        throw new UsageException(String.format(
+                "--init-from %s: its network is %s on %s input, this run's is %s on %s input; they must be the same "
+                        + "(give --layers %s --activation %s)",
+                uri,
+                describe(own),
+                this.byteInput ? "bytes" : "float32",
+                describe(run),
+                byteInput ? "bytes" : "float32",
+                own.layersString(),
+                own.hidden().displayName()));
+    }
+
+    private static String describe(Architecture a) {
+        return a.layersString() + " " + a.hidden().displayName();
+    }
+
+    /** The weights to start from. */
+    public StartWeights startWeights() {
+        return start;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    /** SHA-256 of the model file's bytes, in hex, as {@code sha256sum} prints it. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The registry run whose model this is, when it was the serving model. */
+    public Optional<String> registryRun() {
+        return Optional.ofNullable(registryRun);
+    }
+
+    /** As metrics.json and model.json record it: {@code uri}, {@code sha256}, and {@code registry_run} from a registry. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uri", uri);
+        m.put("sha256", sha256);
+        if (registryRun != null) m.put("registry_run", registryRun);
+        return m;
+    }
+}

@@ -1,0 +1,251 @@
+package dev.lockstep.cli;
+
+import static dev.lockstep.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.SharedSpark;
+import dev.lockstep.TestData;
+import dev.lockstep.UsageException;
+import dev.lockstep.cli.CommandRun.Outcome;
+import dev.lockstep.io.Json;
+import dev.lockstep.model.ModelFile;
+import dev.lockstep.model.Registry;
+import dev.lockstep.nn.Activation;
+import dev.lockstep.nn.Architecture;
+import dev.lockstep.train.RunPlan;
+import dev.lockstep.train.StartWeights;
+import dev.lockstep.train.TrainConfig;
+import dev.lockstep.train.Trainer;
+import dev.lockstep.train.TrainingResult;
+import dev.lockstep.train.rows.InMemoryRows;
+import dev.lockstep.workflow.ParentModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --init-from}: a run that starts from a saved model's weights, with fresh optimizer state. */
+class WarmStartTest {
+    @TempDir
+    static Path tmp;
+
+    /** A one-epoch run from scratch: the parent of the warm starts below, and what they must differ from. */
+    static Path parent;
+
+    private static String[] train(Path out, String... more) {
+        return trainLayers(out, "784,16,10", more);
+    }
+
+    private static String[] trainLayers(Path out, String layers, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--out",
+                out.toString(),
+                "--layers",
+                layers,
+                "--epochs",
+                "1",
+                "--batch",
+                "300",
+                "--partitions",
+                "2",
+                "--no-report"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void trainParent() {
+        parent = tmp.resolve("parent");
+        Outcome o = run(train(parent));
+        assertEquals(0, o.code(), o.err());
+    }
+
+    private static byte[] model(Path run) throws Exception {
+        return Files.readAllBytes(run.resolve("model.lsm"));
+    }
+
+    private static Map<String, Object> json(Path file) {
+        return Json.readMap(new Configuration(), file.toString());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void zeroEpochsFromAModelGiveItsParametersBackBitForBit() {
+        Optional<ParentModel> p =
+                ParentModel.resolve(new Configuration(), parent.toString(), null, new PrintWriter(new StringWriter()));
+        float[] expected = ModelFile.read(
+                        new Configuration(), parent.resolve("model.lsm").toString())
+                .parameters();
+        TrainConfig config = TrainConfig.builder()
+                .layers(new int[] {784, 16, 10})
+                .epochs(0)
+                .batchSize(100)
+                .partitions(2)
+                .build();
+        var sample = TestData.sample();
+        RunPlan plan = RunPlan.of(
+                config, new InMemoryRows(sample.slice(0, 1000)), new InMemoryRows(sample.slice(9000, 9200)), "test");
+        StartWeights start = p.get().startWeights();
+        RunPlan.Placed placed = plan.placedOn(SharedSpark.context(), start.digest());
+        TrainingResult r =
+                new Trainer(SharedSpark.context(), List.of()).fit(placed, Optional.of(start.checkpoint(placed)));
+        assertArrayEquals(expected, r.parameters());
+    }
+
+    @Test
+    void aWarmStartIsDeterministicDiffersFromScratchAndResumesToTheSameBits() throws Exception {
+        Path warm = tmp.resolve("warm");
+        Outcome first = run(train(warm, "--init-from", parent.toString(), "--checkpoint-every", "10"));
+        assertEquals(0, first.code(), first.err());
+        Path again = tmp.resolve("warm-again");
+        Outcome second =
+                run(train(again, "--init-from", parent.resolve("model.lsm").toString()));
+        assertEquals(0, second.code(), second.err());
+        assertArrayEquals(model(warm), model(again), "the same start, settings and data: the same bits");
+        assertFalse(
+                java.util.Arrays.equals(model(parent), model(warm)),
+                "one epoch from the parent is not one epoch from scratch (the parent itself)");
+
+        // The parent, recorded in both files; its own files, from scratch, record none.
+        Map<String, Object> recorded =
+                Map.of("uri", "file:" + parent.resolve("model.lsm"), "sha256", sha256(parent.resolve("model.lsm")));
+        assertEquals(recorded, json(warm.resolve("metrics.json")).get("parent"));
+        assertEquals(recorded, json(warm.resolve("model.json")).get("parent"));
+        assertFalse(json(parent.resolve("metrics.json")).containsKey("parent"));
+        assertFalse(json(parent.resolve("model.json")).containsKey("parent"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sources =
+                (Map<String, Object>) json(warm.resolve("metrics.json")).get("config_sources");
+        assertEquals("--init-from", sources.get("initFrom"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scratchSources =
+                (Map<String, Object>) json(parent.resolve("metrics.json")).get("config_sources");
+        assertFalse(scratchSources.containsKey("initFrom"));
+
+        // Interrupted after step 10 of 30: the resumed run ends with the uninterrupted run's bits.
+        Path checkpoints = warm.resolve("checkpoints");
+        Files.delete(checkpoints.resolve("ckpt-000000000030.lsc"));
+        Files.delete(checkpoints.resolve("ckpt-000000000020.lsc"));
+        Files.delete(warm.resolve("model.lsm"));
+        Outcome resumed = run(train(warm, "--init-from", parent.toString(), "--checkpoint-every", "10", "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after step 10"), resumed.err());
+        assertArrayEquals(model(again), model(warm));
+
+        // Without the same start its checkpoints are not this run's.
+        Outcome scratch = run(train(warm, "--checkpoint-every", "10", "--resume"));
+        assertEquals(Main.EXIT_FAILURE, scratch.code(), scratch.err());
+        assertTrue(scratch.errorLines().get(0).contains("other settings or data"), scratch.err());
+    }
+
+    @Test
+    void anotherArchitectureIsRefusedInOneLineNamingBoth() {
+        Outcome layers = run(trainLayers(tmp.resolve("wide"), "784,32,10", "--init-from", parent.toString()));
+        assertEquals(Main.EXIT_USAGE, layers.code(), layers.err());
+        assertEquals(1, layers.errorLines().size(), layers.err());
+        String line = layers.errorLines().get(0);
+        assertTrue(line.contains("784,16,10 relu on bytes input") && line.contains("784,32,10 relu on bytes"), line);
+
+        Outcome activation = run(train(tmp.resolve("tanh"), "--init-from", parent.toString(), "--activation", "tanh"));
+        assertEquals(Main.EXIT_USAGE, activation.code(), activation.err());
+        assertTrue(
+                activation.errorLines().get(0).contains("784,16,10 relu on bytes input, this run's is 784,16,10 tanh"),
+                activation.err());
+        assertFalse(Files.exists(tmp.resolve("wide").resolve("model.lsm")));
+
+        ParentModel pixels = ParentModel.resolve(
+                        new Configuration(), parent.toString(), null, new PrintWriter(new StringWriter()))
+                .orElseThrow();
+        UsageException floats = assertThrows(
+                UsageException.class, () -> pixels.checkFits(Architecture.parse("784,16,10", Activation.RELU), false));
+        assertTrue(
+                floats.getMessage()
+                        .contains("784,16,10 relu on bytes input, this run's is 784,16,10 relu on " + "float32 input"),
+                floats.getMessage());
+    }
+
+    @Test
+    void aMissingModelIsOneLine() {
+        Outcome o = run(train(
+                tmp.resolve("orphan"), "--init-from", tmp.resolve("nowhere").toString()));
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(1, o.errorLines().size(), o.err());
+        assertTrue(o.errorLines().get(0).contains("no such model file or run directory"), o.err());
+    }
+
+    @Test
+    void currentNeedsARegistry() {
+        Outcome o = run(train(tmp.resolve("no-registry"), "--init-from", "current"));
+        assertEquals(Main.EXIT_USAGE, o.code(), o.err());
+        assertTrue(o.errorLines().get(0).contains("--registry"), o.err());
+
+        Outcome empty = run(train(tmp.resolve("empty"), "--init-from", ""));
+        assertEquals(Main.EXIT_USAGE, empty.code(), empty.err());
+        assertTrue(empty.errorLines().get(0).contains("--init-from"), empty.err());
+    }
+
+    @Test
+    void currentStartsFromTheServingModelOrFromScratchInAnEmptyRegistry() throws Exception {
+        Path root = tmp.resolve("registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+        String[] args = {
+            "train",
+            "--registry",
+            root.toString(),
+            "--data",
+            TestData.sampleDir().toString(),
+            "--layers",
+            "784,16,10",
+            "--epochs",
+            "1",
+            "--batch",
+            "300",
+            "--partitions",
+            "2",
+            "--no-report",
+            "--init-from",
+            "current"
+        };
+        Outcome first = run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("serves no model yet; training from scratch"), first.err());
+        String run1 = registry.current().orElseThrow();
+        Path run1Dir = root.resolve("runs").resolve(run1);
+        assertFalse(json(run1Dir.resolve("metrics.json")).containsKey("parent"));
+        assertArrayEquals(model(parent), model(run1Dir), "from scratch: the same bits as a run without --init-from");
+
+        Outcome second = run(args);
+        assertTrue(second.code() == 0 || second.code() == 3, second.err());
+        String run2 = registry.runs().stream()
+                .filter(r -> !r.equals(run1))
+                .findFirst()
+                .orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parentOf2 = (Map<String, Object>)
+                json(root.resolve("runs").resolve(run2).resolve("metrics.json")).get("parent");
+        assertEquals(run1, parentOf2.get("registry_run"));
+        assertEquals(sha256(run1Dir.resolve("model.lsm")), parentOf2.get("sha256"));
+        assertEquals("file:" + run1Dir.resolve("model.lsm"), parentOf2.get("uri"));
+        ModelFile.read(new Configuration(), run1Dir.resolve("model.lsm").toString()); // untouched, still readable
+    }
+}
