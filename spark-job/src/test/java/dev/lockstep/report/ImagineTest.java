@@ -36,7 +36,7 @@ class ImagineTest {
         MlpModel model = new MlpModel(r.architecture(), r.parameters(), InputScaling.UNIT);
         Classifier classifier = new Classifier(model);
         for (int digit = 0; digit < 10; digit++) {
-            float[] raw = Imagine.input(model, digit);
+            float[] raw = Imagine.input(model, null, digit, Imagine.DEFAULT_SEED);
             assertEquals(784, raw.length);
             float ink = 0;
             for (float v : raw) {
