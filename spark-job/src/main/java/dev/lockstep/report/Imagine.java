@@ -41,6 +41,7 @@ public final class Imagine {
     static final double TARGET = 0.95;
     static final int POLISH_STEPS = 200;
     static final double POLISH_STEP = 0.005;
+    static final int GAP = 4; // screen pixels around each picture in a row
     /** The seed of the jitter when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -88,7 +89,7 @@ public final class Imagine {
     private static BufferedImage row(MlpModel model, float[] mean, int[] classes, long seed, int scale) {
         requireImage(model);
         int height = model.height(), width = model.width();
-        int gap = 4, caption = 16, cell = width * scale + gap;
+        int gap = GAP, caption = 16, cell = width * scale + gap;
         BufferedImage img = new BufferedImage(
                 classes.length * cell + gap, height * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
