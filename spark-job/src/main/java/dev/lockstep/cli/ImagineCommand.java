@@ -65,12 +65,9 @@ final class ImagineCommand implements Callable<Integer> {
         MlpModel m = ModelFile.read(hadoop, model);
         Imagine.requireImage(m);
         int classes = m.architecture().outputSize();
-        float[] mean = mean(hadoop, m);
-        BufferedImage image;
-        if (digit.equalsIgnoreCase("all")) {
-            image = Imagine.all(m, mean, seed, scale);
-        } else {
-            int d;
+        boolean all = digit.equalsIgnoreCase("all");
+        int d = -1;
+        if (!all) {
             try {
                 d = Integer.parseInt(digit);
             } catch (NumberFormatException e) {
@@ -80,14 +77,14 @@ final class ImagineCommand implements Callable<Integer> {
                 throw new UsageException(
                         "bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
             }
-            image = Imagine.image(m, mean, d, seed, scale);
         }
+        float[] mean = mean(hadoop, m);
+        BufferedImage image = all ? Imagine.all(m, mean, seed, scale) : Imagine.image(m, mean, d, seed, scale);
         byte[] png = Imagine.png(image);
         AtomicFiles.write(hadoop, out, o -> o.write(png));
         spec.commandLine()
                 .getErr()
-                .println("[lockstep] imagined " + (digit.equalsIgnoreCase("all") ? "every class" : "class " + digit)
-                        + " in " + out);
+                .println("[lockstep] imagined " + (all ? "every class" : "class " + digit) + " in " + out);
         return 0;
     }
 
