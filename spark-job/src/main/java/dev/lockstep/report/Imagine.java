@@ -9,6 +9,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -185,8 +186,8 @@ public final class Imagine {
                     x[i] = scaling.apply(i, (float) (v * 255));
                 }
             }
-            double p = Math.exp(mlp.inputGradient(digit, netGrad));
-            java.util.Arrays.fill(grad, 0);
+            double p = StrictMath.exp(mlp.inputGradient(digit, netGrad));
+            Arrays.fill(grad, 0);
             for (int y = 0; y < height; y++) {
                 for (int c = 0; c < width; c++) {
                     int sy = y - dy, sc = c - dx, i = y * width + c;
@@ -208,7 +209,7 @@ public final class Imagine {
             int r = (int) Math.ceil(3 * BLUR_SIGMA);
             double[] k = new double[2 * r + 1];
             double sum = 0;
-            for (int j = -r; j <= r; j++) sum += k[j + r] = Math.exp(-j * j / (2 * BLUR_SIGMA * BLUR_SIGMA));
+            for (int j = -r; j <= r; j++) sum += k[j + r] = StrictMath.exp(-j * j / (2 * BLUR_SIGMA * BLUR_SIGMA));
             for (int j = 0; j < k.length; j++) k[j] /= sum;
             double[] across = new double[n];
             for (int y = 0; y < height; y++) {

@@ -16,6 +16,8 @@ import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.InMemoryRows;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -64,8 +66,8 @@ class ImagineTest {
         try {
             row = ImageIO.read(
                     new ByteArrayInputStream(Imagine.png(Imagine.all(model, mean, Imagine.DEFAULT_SEED, 1))));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
