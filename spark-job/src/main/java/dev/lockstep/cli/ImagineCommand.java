@@ -1,10 +1,12 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.report.Imagine;
+import dev.lockstep.report.MeanImage;
 import java.awt.image.BufferedImage;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Spec;
         name = "imagine",
         sortOptions = false,
         mixinStandardHelpOptions = true,
-        description = "Draw the input an image model finds most like a class: gradient ascent on the input from a"
-                + " blank image.")
+        description = "Draw the input an image model finds most like a class: gradient ascent on the input from the"
+                + " data's mean image, regularised so that a person can read it.")
 final class ImagineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,6 +42,19 @@ final class ImagineCommand implements Callable<Integer> {
             description = "Where to write the PNG (any Hadoop FileSystem URI).")
     String out;
 
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Training data (IDX, CSV or prepared) whose mean image is where the ascent starts and what it"
+                    + " is pulled back to. Default: the rows the model's run directory was evaluated on, if any.")
+    String data;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "" + Imagine.DEFAULT_SEED,
+            description = "Seed of the random shifts (default ${DEFAULT-VALUE}); the same seed draws the same picture.")
+    long seed;
+
     @Option(names = "--scale", defaultValue = "4", description = "Screen pixels per input pixel (default 4).")
     int scale;
 
@@ -50,11 +65,9 @@ final class ImagineCommand implements Callable<Integer> {
         MlpModel m = ModelFile.read(hadoop, model);
         Imagine.requireImage(m);
         int classes = m.architecture().outputSize();
-        BufferedImage image;
-        if (digit.equalsIgnoreCase("all")) {
-            image = Imagine.all(m, scale);
-        } else {
-            int d;
+        boolean all = digit.equalsIgnoreCase("all");
+        int d = -1;
+        if (!all) {
             try {
                 d = Integer.parseInt(digit);
             } catch (NumberFormatException e) {
@@ -64,14 +77,33 @@ final class ImagineCommand implements Callable<Integer> {
                 throw new UsageException(
                         "bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
             }
-            image = Imagine.image(m, d, scale);
         }
+        float[] mean = mean(hadoop, m);
+        BufferedImage image = all ? Imagine.all(m, mean, seed, scale) : Imagine.image(m, mean, d, seed, scale);
         byte[] png = Imagine.png(image);
         AtomicFiles.write(hadoop, out, o -> o.write(png));
         spec.commandLine()
                 .getErr()
-                .println("[lockstep] imagined " + (digit.equalsIgnoreCase("all") ? "every class" : "class " + digit)
-                        + " in " + out);
+                .println("[lockstep] imagined " + (all ? "every class" : "class " + digit) + " in " + out);
         return 0;
+    }
+
+    /** The prior: --data's mean image, else the run's evaluation rows', else none (said in one line). */
+    private float[] mean(Configuration hadoop, MlpModel m) {
+        int inputs = m.architecture().inputSize();
+        if (data != null) return MeanImage.read(hadoop, data, inputs);
+        String why;
+        try {
+            float[] mean = MeanImage.ofRun(hadoop, model, inputs);
+            if (mean != null) return mean;
+            why = "the model is not in a run directory";
+        } catch (LockstepException e) {
+            why = e.getMessage();
+        }
+        spec.commandLine()
+                .getErr()
+                .println("[lockstep] no mean image (" + why + "): drawn from a blank image, which reads less like the"
+                        + " data; give --data DIR with the training images");
+        return null;
     }
 }

@@ -60,6 +60,14 @@ final class EvalData {
                         HoldOut.split(files.loadTrain(conf), fraction, seed).validation());
     }
 
+    /** The whole training part of a prepared dataset of images. */
+    static LabeledImages train(Configuration conf, PreparedDataset prepared) {
+        PreparedDataset.Part part = prepared.train();
+        if (part.count() > Integer.MAX_VALUE)
+            throw new LockstepException(part.uri() + ": too many rows to read on one machine");
+        return read(conf, prepared, part, null);
+    }
+
     /** A part of a prepared dataset, whole or only the given records (ascending), read here in one slice. */
     private static LabeledImages read(Configuration conf, PreparedDataset d, PreparedDataset.Part part, int[] records) {
         if (!d.isImage()) throw new LockstepException(d.dir() + " holds the rows of a table, not images");

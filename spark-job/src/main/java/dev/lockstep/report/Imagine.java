@@ -9,67 +9,62 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
- * "What does the network think a 3 looks like?": starting from a blank image, gradient ascent on the input for
- * the log-probability of one class, with a small L2 penalty that keeps pixels the class does not need dark,
- * every pixel clamped to the valid range after each step. Steps are normalised by the gradient's RMS, so one
- * schedule suits models whose gradients differ in scale by orders of magnitude.
+ * "What does the network think a 3 looks like?": gradient ascent on the input for the log-probability of one
+ * class, regularised so that the result is a picture a person can read, not a pattern only the network sees.
+ *
+ * <ul>
+ *   <li>It starts from the data's mean image and an L2 prior pulls every pixel back towards it: what is drawn is
+ *       the mean digit bent into the class, not ink sprayed on black. Without a mean image (no data at hand) the
+ *       blank image plays its part.
+ *   <li>The image is shifted by up to a pixel in a random direction (seeded) before each gradient, and lightly
+ *       blurred every few steps: a pattern that only works pixel-exact, or at one pixel's frequency, fades away.
+ *   <li>Once the class is at {@link #TARGET} probability, the class stops pulling and only the prior acts: the
+ *       image gets no more extreme than it must.
+ *   <li>The result is rounded to whole intensities, as drawn, and then, without shifts or blur, ascended until
+ *       the network gives that very image the target probability (or a step budget runs out).
+ * </ul>
+ *
+ * Steps are normalised by the gradient's RMS, so one schedule suits models whose gradients differ in scale by
+ * orders of magnitude. Deterministic: the same model, mean image, class and seed give the same pixels.
  */
 public final class Imagine {
-    static final int STEPS = 300;
+    static final int STEPS = 400;
     static final double FIRST_STEP = 0.05; // in units of the full pixel range
     static final double LAST_STEP = 0.002;
-    static final double L2 = 0.02;
+    static final double PRIOR = 0.3; // pull towards the mean image, against the class's RMS-normalised pull of 1
+    static final int JITTER = 1; // pixels
+    static final int BLUR_EVERY = 4; // steps
+    static final double BLUR_SIGMA = 0.5; // pixels
+    static final double TARGET = 0.95;
+    static final int POLISH_STEPS = 200;
+    static final double POLISH_STEP = 0.005;
+    static final int GAP = 4; // screen pixels around each picture in a row
+    /** The seed of the jitter when none is given. */
+    public static final long DEFAULT_SEED = 1;
 
     private Imagine() {}
 
     /**
-     * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes).
+     * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes),
+     * whole numbers, exactly as {@link #image} draws them.
+     *
+     * @param mean the data's mean image in raw intensities (see {@link MeanImage}), or null to start from blank
      */
-    public static float[] input(MlpModel model, int digit) {
+    public static float[] input(MlpModel model, float[] mean, int digit, long seed) {
         requireImage(model);
         int n = model.architecture().inputSize();
         if (digit < 0 || digit >= model.architecture().outputSize()) {
             throw new IllegalArgumentException(
                     "class " + digit + " is not in 0.." + (model.architecture().outputSize() - 1));
         }
-        // Each pixel's network-side range: raw 0 (no ink) to 255, through that pixel's scaling.
-        InputScaling s = model.scaling();
-        float[] lo = new float[n], min = new float[n], max = new float[n], range = new float[n];
-        for (int i = 0; i < n; i++) {
-            lo[i] = 0 * s.scale(i) + s.offset(i);
-            float hi = 255 * s.scale(i) + s.offset(i);
-            min[i] = Math.min(lo[i], hi);
-            max[i] = Math.max(lo[i], hi);
-            range[i] = max[i] - min[i];
+        if (mean != null && mean.length != n) {
+            throw new IllegalArgumentException("a mean image of " + mean.length + " pixels for " + n + " inputs");
         }
-        Mlp mlp = new Mlp(model.architecture(), 1);
-        mlp.setParameters(model.parameters());
-        float[] x = mlp.input();
-        System.arraycopy(lo, 0, x, 0, n); // blank: raw 0, no ink
-        float[] grad = new float[n];
-        for (int step = 0; step < STEPS; step++) {
-            mlp.inputGradient(digit, grad);
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                if (range[i] == 0) grad[i] = 0; // a pixel the scaling ignores cannot move
-                else grad[i] -= (float) (L2 / range[i] * (x[i] - lo[i])); // penalty on ink, in the range's units
-                sq += (double) grad[i] * grad[i];
-            }
-            double rms = Math.sqrt(sq / n);
-            if (rms == 0) break;
-            double rate = FIRST_STEP + (LAST_STEP - FIRST_STEP) * step / (STEPS - 1);
-            for (int i = 0; i < n; i++) {
-                float k = (float) (rate * range[i] / rms);
-                x[i] = Math.min(max[i], Math.max(min[i], x[i] + k * grad[i]));
-            }
-        }
-        float[] raw = new float[n];
-        for (int i = 0; i < n; i++) {
-            raw[i] = s.scale(i) == 0 ? 0 : Math.min(255, Math.max(0, (x[i] - s.offset(i)) / s.scale(i)));
-        }
-        return raw;
+        return new Ascent(model, mean, digit, seed).run();
     }
 
     /** Refuses a model whose input is not a picture, in one line. */
@@ -81,21 +76,21 @@ public final class Imagine {
     }
 
     /** One class's imagined input as a picture, {@code scale} screen pixels per input pixel. */
-    public static BufferedImage image(MlpModel model, int digit, int scale) {
-        return row(model, new int[] {digit}, scale);
+    public static BufferedImage image(MlpModel model, float[] mean, int digit, long seed, int scale) {
+        return row(model, mean, new int[] {digit}, seed, scale);
     }
 
     /** Every class's imagined input side by side, labelled, in class order. */
-    public static BufferedImage all(MlpModel model, int scale) {
+    public static BufferedImage all(MlpModel model, float[] mean, long seed, int scale) {
         int[] classes = new int[model.architecture().outputSize()];
         for (int c = 0; c < classes.length; c++) classes[c] = c;
-        return row(model, classes, scale);
+        return row(model, mean, classes, seed, scale);
     }
 
-    private static BufferedImage row(MlpModel model, int[] classes, int scale) {
+    private static BufferedImage row(MlpModel model, float[] mean, int[] classes, long seed, int scale) {
         requireImage(model);
         int height = model.height(), width = model.width();
-        int gap = 4, caption = 16, cell = width * scale + gap;
+        int gap = GAP, caption = 16, cell = width * scale + gap;
         BufferedImage img = new BufferedImage(
                 classes.length * cell + gap, height * scale + caption + 2 * gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -105,7 +100,7 @@ public final class Imagine {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.DARK_GRAY);
         for (int c = 0; c < classes.length; c++) {
-            float[] raw = input(model, classes[c]);
+            float[] raw = input(model, mean, classes[c], seed);
             int x0 = gap + c * cell;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
@@ -123,5 +118,127 @@ public final class Imagine {
     /** PNG bytes of a picture, for writing through Hadoop's FileSystem. */
     public static byte[] png(BufferedImage image) {
         return Png.of(image);
+    }
+
+    /** One class's ascent, on the image in units of the pixel range: 0 no ink, 1 full ink. */
+    private static final class Ascent {
+        private final int digit, n, height, width;
+        private final Mlp mlp;
+        private final InputScaling scaling;
+        private final double[] prior, u, grad;
+        private final float[] netGrad;
+        private final SplittableRandom random;
+
+        Ascent(MlpModel model, float[] mean, int digit, long seed) {
+            this.digit = digit;
+            this.n = model.architecture().inputSize();
+            this.height = model.height();
+            this.width = model.width();
+            this.scaling = model.scaling();
+            this.mlp = new Mlp(model.architecture(), 1);
+            mlp.setParameters(model.parameters());
+            this.prior = new double[n];
+            if (mean != null) for (int i = 0; i < n; i++) prior[i] = Math.min(255, Math.max(0, mean[i])) / 255.0;
+            this.u = prior.clone();
+            this.grad = new double[n];
+            this.netGrad = new float[n];
+            // One stream per class, so that drawing one class gives the same picture as drawing all of them.
+            this.random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + digit);
+        }
+
+        float[] run() {
+            for (int step = 0; step < STEPS; step++) {
+                int dx = random.nextInt(2 * JITTER + 1) - JITTER;
+                int dy = random.nextInt(2 * JITTER + 1) - JITTER;
+                double p = classGradient(u, dx, dy);
+                // At the target the class stops pulling: the prior alone shapes the rest.
+                double pull = p >= TARGET ? 0 : 1 / rms(grad);
+                double rate = FIRST_STEP + (LAST_STEP - FIRST_STEP) * step / (STEPS - 1);
+                for (int i = 0; i < n; i++) {
+                    double g = (Double.isFinite(pull) ? pull * grad[i] : 0) - PRIOR * (u[i] - prior[i]);
+                    u[i] = clamp(u[i] + rate * g);
+                }
+                if (step % BLUR_EVERY == BLUR_EVERY - 1) blur(u);
+            }
+            double[] drawn = new double[n];
+            round(u, drawn);
+            for (int step = 0; step < POLISH_STEPS && classGradient(drawn, 0, 0) < TARGET; step++) {
+                double k = POLISH_STEP / rms(grad);
+                if (!Double.isFinite(k)) break;
+                for (int i = 0; i < n; i++) u[i] = clamp(u[i] + k * grad[i]);
+                round(u, drawn);
+            }
+            float[] raw = new float[n];
+            for (int i = 0; i < n; i++) raw[i] = (float) (drawn[i] * 255);
+            return raw;
+        }
+
+        /**
+         * Fills {@link #grad} with d log p(digit) / d pixel of {@code image} seen shifted by (dx, dy), mapped back to
+         * the unshifted pixels; returns p(digit).
+         */
+        private double classGradient(double[] image, int dx, int dy) {
+            float[] x = mlp.input();
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < width; c++) {
+                    int sy = y - dy, sc = c - dx, i = y * width + c;
+                    double v = sy >= 0 && sy < height && sc >= 0 && sc < width ? image[sy * width + sc] : 0;
+                    x[i] = scaling.apply(i, (float) (v * 255));
+                }
+            }
+            double p = StrictMath.exp(mlp.inputGradient(digit, netGrad));
+            Arrays.fill(grad, 0);
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < width; c++) {
+                    int sy = y - dy, sc = c - dx, i = y * width + c;
+                    if (sy >= 0 && sy < height && sc >= 0 && sc < width)
+                        grad[sy * width + sc] = netGrad[i] * 255.0 * scaling.scale(i);
+                }
+            }
+            return p;
+        }
+
+        private double rms(double[] v) {
+            double sq = 0;
+            for (double g : v) sq += g * g;
+            return Math.sqrt(sq / v.length);
+        }
+
+        /** A separable Gaussian blur; beyond the border is no ink. */
+        private void blur(double[] image) {
+            int r = (int) Math.ceil(3 * BLUR_SIGMA);
+            double[] k = new double[2 * r + 1];
+            double sum = 0;
+            for (int j = -r; j <= r; j++) sum += k[j + r] = StrictMath.exp(-j * j / (2 * BLUR_SIGMA * BLUR_SIGMA));
+            for (int j = 0; j < k.length; j++) k[j] /= sum;
+            double[] across = new double[n];
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < width; c++) {
+                    double a = 0;
+                    for (int j = -r; j <= r; j++) {
+                        if (c + j >= 0 && c + j < width) a += k[j + r] * image[y * width + c + j];
+                    }
+                    across[y * width + c] = a;
+                }
+            }
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < width; c++) {
+                    double a = 0;
+                    for (int j = -r; j <= r; j++) {
+                        if (y + j >= 0 && y + j < height) a += k[j + r] * across[(y + j) * width + c];
+                    }
+                    image[y * width + c] = a;
+                }
+            }
+        }
+
+        private static double clamp(double v) {
+            return Math.min(1, Math.max(0, v));
+        }
+
+        /** Whole intensities 0..255, as the PNG holds them, in units of the range. */
+        private static void round(double[] image, double[] out) {
+            for (int i = 0; i < image.length; i++) out[i] = Math.round(image[i] * 255) / 255.0;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -204,6 +205,62 @@ class ReportCommandTest {
                                 row.toString())
                         .code());
         assertEquals(Main.EXIT_USAGE, CommandRun.run("report").code());
+    }
+
+    @Test
+    void imagineStartsFromTheMeanOfTheRunsDigitsOrOfDataAndSaysWhenItHasNone() throws Exception {
+        Path inRun = tmp.resolve("in-run.png");
+        CommandRun.Outcome o = CommandRun.run(
+                "imagine",
+                "--model",
+                run.resolve("model.lsm").toString(),
+                "--digit",
+                "all",
+                "--scale",
+                "3",
+                "--out",
+                inRun.toString());
+        assertEquals(0, o.code(), o.err());
+        assertFalse(o.err().contains("no mean image"), o.err());
+        // The run's own evaluation digits, as its report used: the same picture, byte for byte.
+        assertArrayEquals(Files.readAllBytes(run.resolve("report/imagine.png")), Files.readAllBytes(inRun));
+
+        Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("model.lsm");
+        Files.copy(run.resolve("model.lsm"), alone);
+        Path blank = tmp.resolve("blank.png");
+        o = CommandRun.run("imagine", "--model", alone.toString(), "--digit", "5", "--out", blank.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("[lockstep] no mean image (the model is not in a run directory)"), o.err());
+
+        Path withData = tmp.resolve("with-data.png");
+        o = CommandRun.run(
+                "imagine",
+                "--model",
+                alone.toString(),
+                "--digit",
+                "5",
+                "--data",
+                TestData.sampleDir().toString(),
+                "--seed",
+                "3",
+                "--out",
+                withData.toString());
+        assertEquals(0, o.code(), o.err());
+        assertFalse(o.err().contains("no mean image"), o.err());
+        assertFalse(Arrays.equals(Files.readAllBytes(blank), Files.readAllBytes(withData)));
+
+        o = CommandRun.run(
+                "imagine",
+                "--model",
+                alone.toString(),
+                "--digit",
+                "5",
+                "--data",
+                tmp.resolve("nowhere").toString(),
+                "--out",
+                withData.toString());
+        assertEquals(Main.EXIT_FAILURE, o.code(), o.err());
+        assertEquals(1, o.errorLines().size(), o.err());
     }
 
     static int distinctColours(BufferedImage img) {
