@@ -190,6 +190,14 @@ final class TrainCommand implements Callable<Integer> {
     String standardization;
 
     @Option(
+            names = "--early-stop",
+            paramLabel = "patience=N[,min-delta=X][,metric=loss|accuracy]",
+            description = "Stop when the validation loss (or accuracy) has not improved by more than min-delta "
+                    + "(default 0) for N epochs; epochs are then evaluated on a seeded hold-out of the training rows, "
+                    + "and a test set is scored once, at the end (default off).")
+    String earlyStop;
+
+    @Option(
             names = "--checkpoint-every",
             paramLabel = "STEPS",
             description = "Save a checkpoint every STEPS steps (default: never).")
@@ -226,10 +234,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep",
-            paramLabel = "RUNS",
-            description =
-                    "With --registry: keep this many newest runs, plus the current and rollback ones (default 10).")
-    String keep;
+            paramLabel = "best|last|RUNS",
+            description = "best or last: which epoch's parameters become the model (default best with --early-stop, "
+                    + "else last). A number, with --registry: keep this many newest runs, plus the current and "
+                    + "rollback ones (default 10). May be given twice, once of each.")
+    List<String> keep = List.of();
 
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
@@ -333,7 +342,8 @@ final class TrainCommand implements Callable<Integer> {
                                 settings.has(Setting.DATA) ? settings.text(Setting.DATA) : settings.text(Setting.TRAIN),
                                 settings.text(Setting.TEST),
                                 config.validationFraction(),
-                                config.seed());
+                                config.seed(),
+                                config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null) {
                     config = autoLayers(settings, inputs);
                     DriverMemory.check(
@@ -349,7 +359,8 @@ final class TrainCommand implements Callable<Integer> {
                         settings.text(Setting.TRAIN),
                         settings.text(Setting.TEST),
                         config.validationFraction(),
-                        config.seed());
+                        config.seed(),
+                        config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null && inputs.train().height() == 1) {
                     config = autoLayers(settings, inputs); // a prepared table's rows: sized as from the table
                     DriverMemory.check(
@@ -364,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             // Before training (for files, before Spark) starts: a bad option fails fast.
-            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
+            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName(), inputs.test());
             config = plan.config();
             Checkpoints checkpoints = new Checkpoints(
                     hadoop,
@@ -405,7 +416,7 @@ final class TrainCommand implements Callable<Integer> {
                 outputs.write(
                         config,
                         result,
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         inputs.description(),
                         inputs.fingerprint(),
                         location,
@@ -415,9 +426,9 @@ final class TrainCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); "
                                 + "model in %s%n",
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         100 * result.finalEvaluation().accuracy(),
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         result.finalEvaluation().loss(),
                         result.steps(),
                         result.trainSeconds(),
@@ -425,7 +436,7 @@ final class TrainCommand implements Callable<Integer> {
                         outputs.modelUri());
                 if (!noReport) report(hadoop, outDir, err);
                 if (registryRun == null) return 0;
-                int code = registryRun.conclude(session.context(), result, inputs.eval(), inputs.evalName(), err);
+                int code = registryRun.conclude(session.context(), result, inputs.scored(), inputs.scoredName(), err);
                 registryRun.writeLog(log.captured());
                 return code;
             }
@@ -450,8 +461,14 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
         int features = inputs.train().features();
-        int classes =
-                Math.max(2, Math.max(inputs.train().maxLabel(), inputs.eval().maxLabel()) + 1);
+        int classes = Math.max(
+                2,
+                Math.max(
+                                inputs.train().maxLabel(),
+                                Math.max(
+                                        inputs.eval().maxLabel(),
+                                        inputs.scored().maxLabel()))
+                        + 1);
         settings.put(
                 Setting.LAYERS,
                 features + ",256,128," + classes,
@@ -534,11 +551,23 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.RESUME, resume);
         flags.put(Setting.REGISTRY, registry);
         flags.put(Setting.TOLERANCE, tolerance);
-        flags.put(Setting.KEEP, keep);
+        flags.put(Setting.EARLY_STOP, earlyStop);
+        keepFlags(flags);
         flags.put(Setting.FORMAT, format);
         flags.put(Setting.FEATURES_COL, table.featuresCol);
         flags.put(Setting.LABEL_COL, table.labelCol);
         return resolve(env.confFiles(), env.sparkConf(), flags);
+    }
+
+    /** {@code --keep best|last} and {@code --keep RUNS} share the flag: a whole number is the runs. */
+    private void keepFlags(Map<Setting, String> flags) {
+        for (String value : keep) {
+            Setting s = value.strip().matches("[+-]?\\d+") ? Setting.KEEP : Setting.KEEP_PARAMS;
+            if (flags.put(s, value) != null) {
+                throw new UsageException("--keep given twice for "
+                        + (s == Setting.KEEP ? "the runs to keep" : "which epoch to keep") + ": give it once");
+            }
+        }
     }
 
     static ResolvedSettings resolve(SparkSetup.ConfFiles files, SparkConf sparkConf, Map<Setting, String> flags) {
@@ -583,6 +612,8 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
         if (s.has(Setting.STANDARDIZATION)) b.standardization(s.value(Setting.STANDARDIZATION));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));
+        if (s.has(Setting.EARLY_STOP)) b.earlyStop(s.value(Setting.EARLY_STOP));
+        if (s.has(Setting.KEEP_PARAMS)) b.keep(s.value(Setting.KEEP_PARAMS));
         s.sources().forEach(b::source);
         try {
             return b.build();
