@@ -82,7 +82,11 @@ public record EarlyStop(int patience, double minDelta, Metric metric) {
     /** The canonical spelling, which {@link #parse} reads back: metrics.json's {@code early_stop}. */
     @Override
     public String toString() {
-        String delta = minDelta == Math.rint(minDelta) ? Long.toString((long) minDelta) : Double.toString(minDelta);
-        return "patience=" + patience + ",min-delta=" + delta + ",metric=" + metric.displayName();
+        return "patience=" + patience + ",min-delta=" + minDeltaText() + ",metric=" + metric.displayName();
+    }
+
+    /** min-delta as written: 0, not 0.0. */
+    public String minDeltaText() {
+        return minDelta == Math.rint(minDelta) ? Long.toString((long) minDelta) : Double.toString(minDelta);
     }
 }

@@ -205,7 +205,7 @@ public final class ProgressListener implements TrainingListener {
                         "stopped early: %s %s did not improve by more than %s for %d epochs",
                         o.set(),
                         config.earlyStop().orElseThrow().metric().displayName(),
-                        config.earlyStop().orElseThrow().minDelta(),
+                        config.earlyStop().orElseThrow().minDeltaText(),
                         config.earlyStop().orElseThrow().patience())
                 : "ran all its epochs";
         out.printf(
