@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lockstep.TestData;
 import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.data.LabeledImages;
+import dev.lockstep.data.TabularData;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
 import java.nio.file.Files;
@@ -224,5 +225,119 @@ class EarlyStopCommandTest {
                 twice.errorLines());
         assertNotEquals(0, twice.code());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * Tables and prepared datasets hold out validation rows from the training rows as files do; without a test set
+     * the hold-out's score is the final one, and promotion re-scores it the same.
+     */
+    @Test
+    void tablesAndPreparedDataHoldOutTooAndWithoutATestSetTheHoldOutIsScored() throws Exception {
+        String train = tmp.resolve("train.parquet").toString();
+        String test = tmp.resolve("test.parquet").toString();
+        TabularData.generate(3, 400, 4, 6, 1.0).writeParquet(TabularData.spark(), train, test, 300);
+        Path table = tmp.resolve("table");
+        Outcome o = run(
+                "train",
+                "--format",
+                "parquet",
+                "--train",
+                train,
+                "--test",
+                test,
+                "--out",
+                table.toString(),
+                "--early-stop",
+                "patience=1",
+                "--epochs",
+                "3",
+                "--batch",
+                "30",
+                "--partitions",
+                "2",
+                "--no-report");
+        assertEquals(0, o.code(), o.err());
+        Map<String, Object> metrics =
+                Json.readMap(new Configuration(), table.resolve("metrics.json").toString());
+        assertEquals("test", metrics.get("eval_set"));
+        assertEquals(100, number(metrics.get("eval_rows")));
+        assertEquals(30, number(map(metrics.get("selection")).get("rows")), "a tenth of the 300 training rows");
+        assertTrue(String.valueOf(metrics.get("data_fingerprint")).contains("; validation "), metrics.toString());
+
+        Path prepared = tmp.resolve("prepared");
+        o = run(
+                "prepare",
+                "--train",
+                csv("ptrain.csv", 0, 500).toString(),
+                "--test",
+                csv("ptest.csv", 8000, 8100).toString(),
+                "--out",
+                prepared.toString());
+        assertEquals(0, o.code(), o.err());
+        Path fromPrepared = tmp.resolve("from-prepared");
+        o = run(
+                "train",
+                "--data",
+                prepared.toString(),
+                "--out",
+                fromPrepared.toString(),
+                "--keep",
+                "best",
+                "--epochs",
+                "2",
+                "--layers",
+                "784,16,10",
+                "--batch",
+                "50",
+                "--partitions",
+                "2",
+                "--no-report");
+        assertEquals(0, o.code(), o.err());
+        metrics = Json.readMap(
+                new Configuration(), fromPrepared.resolve("metrics.json").toString());
+        assertEquals("test", metrics.get("eval_set"));
+        assertEquals(100, number(metrics.get("eval_rows")));
+        Map<String, Object> selection = map(metrics.get("selection"));
+        assertEquals(50, number(selection.get("rows")));
+        assertEquals("max_epochs", selection.get("stop_reason"));
+        assertEquals(null, selection.get("patience"));
+
+        Path registryDir = tmp.resolve("registry");
+        o = run(
+                "train",
+                "--train",
+                csv("rtrain.csv", 0, 500).toString(),
+                "--registry",
+                registryDir.toString(),
+                "--early-stop",
+                "patience=1,metric=accuracy",
+                "--epochs",
+                "3",
+                "--layers",
+                "784,16,10",
+                "--batch",
+                "50",
+                "--partitions",
+                "2",
+                "--no-report");
+        assertEquals(0, o.code(), o.err());
+        Registry registry = new Registry(new Configuration(), registryDir.toString());
+        String runId = registry.current().orElseThrow();
+        Map<String, Object> status = registry.status(runId);
+        assertEquals("promoted", status.get("status"), status.toString());
+        assertEquals("validation", status.get("eval_set"));
+        metrics = Json.readMap(
+                new Configuration(),
+                Path.of(registry.runDir(runId), "metrics.json").toString());
+        assertEquals(metrics.get("test_accuracy"), status.get("candidate_accuracy"));
+        selection = map(metrics.get("selection"));
+        assertEquals("validation", selection.get("final_evaluation_set"));
+        assertTrue(String.valueOf(selection.get("note")).startsWith("no test set"), selection.toString());
+        List<String> lines = Files.readAllLines(Path.of(registry.runDir(runId), "history.jsonl"));
+        int kept = number(selection.get("kept_epoch"));
+        assertEquals(
+                Json.parseMap(lines.get(kept - 1), "history.jsonl").get("test_accuracy"),
+                metrics.get("test_accuracy"),
+                "the kept epoch's validation score");
     }
 }
