@@ -141,8 +141,13 @@ class EarlyStopCommandTest {
                 Json.parseMap(lines.get(stopped - 1), "history.jsonl").get("stop_reason"));
 
         Path b = tmp.resolve("b");
-        o = run(args(train, testB, "--out", b.toString()).toArray(String[]::new));
+        List<String> withReport = args(train, testB, "--out", b.toString());
+        withReport.remove("--no-report");
+        o = run(withReport.toArray(String[]::new));
         assertEquals(0, o.code(), o.err());
+        assertTrue(
+                Files.readString(b.resolve("report.html")).contains("Loss per epoch, train and validation"),
+                "the report's curves name the rows the epochs were evaluated on");
         assertArrayEquals(
                 Files.readAllBytes(Path.of(registry.modelFile(runId))),
                 Files.readAllBytes(b.resolve("model.lsm")),
