@@ -5,20 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
+import dev.lockstep.UsageException;
 import dev.lockstep.cli.CommandRun.Outcome;
 import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.TabularData;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
+import dev.lockstep.train.EarlyStop;
+import dev.lockstep.train.EpochSelection;
+import dev.lockstep.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -344,5 +350,37 @@ class EarlyStopCommandTest {
                 Json.parseMap(lines.get(kept - 1), "history.jsonl").get("test_accuracy"),
                 metrics.get("test_accuracy"),
                 "the kept epoch's validation score");
+    }
+
+    /** The conf keys: a conf file's early stopping and keep, a flag over them, a bad value naming its source. */
+    @Test
+    void confKeysSetEarlyStoppingAndKeep() throws Exception {
+        Files.writeString(
+                tmp.resolve("lockstep.conf"),
+                "spark.lockstep.earlyStop patience=4,metric=accuracy\nspark.lockstep.keepParams last\n");
+        SparkSetup.ConfFiles files = SparkSetup.ConfFiles.load(tmp.toString());
+        SparkConf spark = new SparkConf(false);
+        files.entries().forEach(spark::setIfMissing);
+        TrainConfig c = TrainCommand.toConfig(TrainCommand.resolve(files, spark, Map.of()));
+        assertEquals(
+                new EarlyStop(4, 0, EarlyStop.Metric.ACCURACY), c.earlyStop().orElseThrow());
+        assertEquals(EpochSelection.Keep.LAST, c.keep());
+        assertEquals(tmp + "/lockstep.conf", c.sources().get("earlyStop"));
+        TrainConfig flags = TrainCommand.toConfig(
+                TrainCommand.resolve(files, spark, Map.of(Setting.EARLY_STOP, "off", Setting.KEEP_PARAMS, "best")));
+        assertTrue(flags.earlyStop().isEmpty());
+        assertEquals(EpochSelection.Keep.BEST, flags.keep());
+        assertTrue(flags.selectsEpochs(), "keep best alone selects");
+        assertEquals("--keep", flags.sources().get("keepParams"));
+
+        SparkConf bad = new SparkConf(false).set("spark.lockstep.earlyStop", "patience=-1");
+        assertEquals(
+                "bad value 'patience=-1' for --early-stop (from spark conf spark.lockstep.earlyStop): early-stop "
+                        + "patience must be 1 or more, got -1",
+                assertThrows(
+                                UsageException.class,
+                                () -> TrainCommand.toConfig(
+                                        TrainCommand.resolve(SparkSetup.ConfFiles.load(null), bad, Map.of())))
+                        .getMessage());
     }
 }
