@@ -461,14 +461,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
         int features = inputs.train().features();
-        int classes = Math.max(
-                2,
-                Math.max(
-                                inputs.train().maxLabel(),
-                                Math.max(
-                                        inputs.eval().maxLabel(),
-                                        inputs.scored().maxLabel()))
-                        + 1);
+        int labels = Math.max(
+                inputs.train().maxLabel(),
+                Math.max(inputs.eval().maxLabel(), inputs.scored().maxLabel()));
+        int classes = Math.max(2, labels + 1);
         settings.put(
                 Setting.LAYERS,
                 features + ",256,128," + classes,
