@@ -383,4 +383,64 @@ class EarlyStopCommandTest {
                                         TrainCommand.resolve(SparkSetup.ConfFiles.load(null), bad, Map.of())))
                         .getMessage());
     }
+
+    /**
+     * A run killed in the middle of its patience count and resumed with {@code --resume} writes the model and the
+     * selection of the run never killed: here it resumes from a checkpoint in the epoch after the best one.
+     */
+    @Test
+    void resumingInTheMiddleOfThePatienceCountGivesTheSameModel() throws Exception {
+        Path train = csv("train.csv", 0, 2000);
+        Path test = csv("test.csv", 8000, 8300);
+        Path straight = tmp.resolve("straight");
+        Path checkpoints = tmp.resolve("checkpoints");
+        Outcome o = run(args(
+                        train,
+                        test,
+                        "--out",
+                        straight.toString(),
+                        "--checkpoint-every",
+                        "9",
+                        "--checkpoint-dir",
+                        checkpoints.toString())
+                .toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        Map<String, Object> selection = map(Json.readMap(
+                        new Configuration(), straight.resolve("metrics.json").toString())
+                .get("selection"));
+        int best = number(selection.get("best_epoch"));
+        int stopped = number(selection.get("stopped_epoch"));
+        assertEquals(best + 2, stopped, selection.toString());
+        // 18 steps an epoch: the three newest checkpoints are at the end of the last epoch, in its middle, and at
+        // the end of the epoch after the best. Killed in the middle of the last epoch: the newest never written.
+        long midLast = 18L * (stopped - 1) + 9;
+        Files.delete(checkpoints.resolve(String.format("ckpt-%012d.lsc", 18L * stopped)));
+        assertTrue(Files.exists(checkpoints.resolve(String.format("ckpt-%012d.lsc", midLast))));
+
+        Path resumed = tmp.resolve("resumed");
+        o = run(args(
+                        train,
+                        test,
+                        "--out",
+                        resumed.toString(),
+                        "--checkpoint-every",
+                        "9",
+                        "--checkpoint-dir",
+                        checkpoints.toString(),
+                        "--resume")
+                .toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("[lockstep] resuming after step " + midLast), o.err());
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.lsm")), Files.readAllBytes(resumed.resolve("model.lsm")));
+        Map<String, Object> metrics = Json.readMap(
+                new Configuration(), resumed.resolve("metrics.json").toString());
+        assertEquals(selection, map(metrics.get("selection")));
+        assertEquals(
+                Json.readMap(
+                                new Configuration(),
+                                straight.resolve("metrics.json").toString())
+                        .get("test_accuracy"),
+                metrics.get("test_accuracy"));
+    }
 }
