@@ -171,7 +171,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "rows, else 0).")
     String augmentShift;
 
-    @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
+    @Option(
+            names = "--validation-fraction",
+            description = "Held-out fraction when there is no test set, or with --early-stop or --keep best "
+                    + "(default 0.1).")
     String validationFraction;
 
     @Option(
