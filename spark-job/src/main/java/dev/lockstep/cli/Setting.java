@@ -5,6 +5,8 @@ import dev.lockstep.nn.Activation;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.optim.OptimizerSpec;
 import dev.lockstep.optim.ScheduleSpec;
+import dev.lockstep.train.EarlyStop;
+import dev.lockstep.train.EpochSelection;
 import dev.lockstep.train.exchange.Exchange;
 import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.sum.WirePrecision;
@@ -64,6 +66,14 @@ enum Setting {
             v -> number(v, 0, false, 0.5)),
     TRANSFER("transfer", "--transfer", "float32 or bf16", WirePrecision::parse),
     STANDARDIZATION("standardization", "--standardization", "true or false", Setting::bool),
+    // off: every epoch runs; else patience=N[,min-delta=X][,metric=loss|accuracy].
+    EARLY_STOP(
+            "earlyStop",
+            "--early-stop",
+            "off or patience=N[,min-delta=X][,metric=loss|accuracy]",
+            v -> v.equalsIgnoreCase("off") ? null : EarlyStop.parse(v)),
+    // --keep takes best|last or, with --registry, a number of runs (KEEP); TrainCommand tells them apart.
+    KEEP_PARAMS("keepParams", "--keep", "best or last", EpochSelection.Keep::parse),
     CHECKPOINT_EVERY(
             "checkpointEvery",
             "--checkpoint-every",

@@ -174,7 +174,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "rows, else 0).")
     String augmentShift;
 
-    @Option(names = "--validation-fraction", description = "Held-out fraction when there is no test set (default 0.1).")
+    @Option(
+            names = "--validation-fraction",
+            description = "Held-out fraction when there is no test set, or with --early-stop or --keep best "
+                    + "(default 0.1).")
     String validationFraction;
 
     @Option(
@@ -191,6 +194,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Standardize float features with a per-feature mean and deviation fitted on the training "
                     + "rows, recorded in the model; byte features (images) are always scaled by 1/255 (default true).")
     String standardization;
+
+    @Option(
+            names = "--early-stop",
+            paramLabel = "patience=N[,min-delta=X][,metric=loss|accuracy]",
+            description = "Stop when the validation loss (or accuracy) has not improved by more than min-delta "
+                    + "(default 0) for N epochs; epochs are then evaluated on a seeded hold-out of the training rows, "
+                    + "and a test set is scored once, at the end (default off).")
+    String earlyStop;
 
     @Option(
             names = "--checkpoint-every",
@@ -237,10 +248,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep",
-            paramLabel = "RUNS",
-            description =
-                    "With --registry: keep this many newest runs, plus the current and rollback ones (default 10).")
-    String keep;
+            paramLabel = "best|last|RUNS",
+            description = "best or last: which epoch's parameters become the model (default best with --early-stop, "
+                    + "else last). A number, with --registry: keep this many newest runs, plus the current and "
+                    + "rollback ones (default 10). May be given twice, once of each.")
+    List<String> keep = List.of();
 
     @Option(names = "--master", description = "Spark master when run with the embedded Spark (default local[*]).")
     String master;
@@ -349,7 +361,8 @@ final class TrainCommand implements Callable<Integer> {
                                 settings.has(Setting.DATA) ? settings.text(Setting.DATA) : settings.text(Setting.TRAIN),
                                 settings.text(Setting.TEST),
                                 config.validationFraction(),
-                                config.seed());
+                                config.seed(),
+                                config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null) {
                     config = autoLayers(settings, inputs);
                     DriverMemory.check(
@@ -365,7 +378,8 @@ final class TrainCommand implements Callable<Integer> {
                         settings.text(Setting.TRAIN),
                         settings.text(Setting.TEST),
                         config.validationFraction(),
-                        config.seed());
+                        config.seed(),
+                        config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null && inputs.train().height() == 1) {
                     config = autoLayers(settings, inputs); // a prepared table's rows: sized as from the table
                     DriverMemory.check(
@@ -380,7 +394,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             // Before training (for files, before Spark) starts: a bad option fails fast.
-            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName());
+            RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName(), inputs.test());
             config = plan.config();
             Architecture arch = config.architecture();
             boolean bytes = inputs.train().byteFeatures();
@@ -429,7 +443,7 @@ final class TrainCommand implements Callable<Integer> {
                 outputs.write(
                         config,
                         result,
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         inputs.description(),
                         inputs.fingerprint(),
                         location,
@@ -439,9 +453,9 @@ final class TrainCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "[lockstep] done: %s_accuracy %.2f%%  %s_loss %.4f  %d steps in %.1f s (%,.0f examples/s); "
                                 + "model in %s%n",
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         100 * result.finalEvaluation().accuracy(),
-                        inputs.evalName(),
+                        inputs.scoredName(),
                         result.finalEvaluation().loss(),
                         result.steps(),
                         result.trainSeconds(),
@@ -449,7 +463,7 @@ final class TrainCommand implements Callable<Integer> {
                         outputs.modelUri());
                 if (!noReport) report(hadoop, outDir, err);
                 if (registryRun == null) return 0;
-                int code = registryRun.conclude(session.context(), result, inputs.eval(), inputs.evalName(), err);
+                int code = registryRun.conclude(session.context(), result, inputs.scored(), inputs.scoredName(), err);
                 registryRun.writeLog(log.captured());
                 return code;
             }
@@ -474,8 +488,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static TrainConfig autoLayers(ResolvedSettings settings, TrainingInputs inputs) {
         int features = inputs.train().features();
-        int classes =
-                Math.max(2, Math.max(inputs.train().maxLabel(), inputs.eval().maxLabel()) + 1);
+        int labels = Math.max(
+                inputs.train().maxLabel(),
+                Math.max(inputs.eval().maxLabel(), inputs.scored().maxLabel()));
+        int classes = Math.max(2, labels + 1);
         settings.put(
                 Setting.LAYERS,
                 features + ",256,128," + classes,
@@ -559,11 +575,23 @@ final class TrainCommand implements Callable<Integer> {
         flags.put(Setting.INIT_FROM, initFrom);
         flags.put(Setting.REGISTRY, registry);
         flags.put(Setting.TOLERANCE, tolerance);
-        flags.put(Setting.KEEP, keep);
+        flags.put(Setting.EARLY_STOP, earlyStop);
+        keepFlags(flags);
         flags.put(Setting.FORMAT, format);
         flags.put(Setting.FEATURES_COL, table.featuresCol);
         flags.put(Setting.LABEL_COL, table.labelCol);
         return resolve(env.confFiles(), env.sparkConf(), flags);
+    }
+
+    /** {@code --keep best|last} and {@code --keep RUNS} share the flag: a whole number is the runs. */
+    private void keepFlags(Map<Setting, String> flags) {
+        for (String value : keep) {
+            Setting s = value.strip().matches("[+-]?\\d+") ? Setting.KEEP : Setting.KEEP_PARAMS;
+            if (flags.put(s, value) != null) {
+                throw new UsageException("--keep given twice for "
+                        + (s == Setting.KEEP ? "the runs to keep" : "which epoch to keep") + ": give it once");
+            }
+        }
     }
 
     static ResolvedSettings resolve(SparkSetup.ConfFiles files, SparkConf sparkConf, Map<Setting, String> flags) {
@@ -608,6 +636,8 @@ final class TrainCommand implements Callable<Integer> {
         if (s.has(Setting.TRANSFER)) b.transfer(s.value(Setting.TRANSFER));
         if (s.has(Setting.STANDARDIZATION)) b.standardization(s.value(Setting.STANDARDIZATION));
         if (s.has(Setting.VALIDATION_FRACTION)) b.validationFraction(s.value(Setting.VALIDATION_FRACTION));
+        if (s.has(Setting.EARLY_STOP)) b.earlyStop(s.value(Setting.EARLY_STOP));
+        if (s.has(Setting.KEEP_PARAMS)) b.keep(s.value(Setting.KEEP_PARAMS));
         s.sources().forEach(b::source);
         try {
             return b.build();

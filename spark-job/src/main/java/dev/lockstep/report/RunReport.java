@@ -40,6 +40,10 @@ public final class RunReport {
         List<Map<String, Object>> history = ReportFiles.jsonLines(conf, ModelDirectory.historyFile(runDir));
         MlpModel model = ModelFile.read(conf, ModelDirectory.modelFile(runDir));
         String evalName = metrics.get("eval_set") instanceof String s ? s : "test";
+        // With early stopping the epochs were evaluated on the validation hold-out, the test set only at the end.
+        String epochsOn = metrics.get("selection") instanceof Map<?, ?> sel && sel.get("set") instanceof String set
+                ? set
+                : evalName;
         // A run without evaluation rows records none: its report is the curves, configuration and pictures.
         boolean evaluated = metrics.get("confusion_matrix") != null
                 || !(metrics.get("eval_rows") instanceof Number n && n.longValue() == 0);
@@ -62,17 +66,17 @@ public final class RunReport {
                 pngs,
                 pngDir,
                 "loss.png",
-                TrainingCurves.loss(history, evalName),
-                "Loss per epoch, train and " + evalName);
+                TrainingCurves.loss(history, epochsOn),
+                "Loss per epoch, train and " + epochsOn);
         add(
                 conf,
                 html,
                 pngs,
                 pngDir,
                 "accuracy.png",
-                TrainingCurves.accuracy(history, evalName),
+                TrainingCurves.accuracy(history, epochsOn),
                 "Accuracy per epoch: train (on the epoch's augmented batches, before each step's update) and "
-                        + evalName);
+                        + epochsOn);
         html.grid("history", historyHeader(), historyRows(history));
 
         if (evaluated) errors(conf, html, pngs, pngDir, evalName, confusion);

@@ -14,6 +14,8 @@ import java.util.List;
  *     left)
  * @param epochCorrect training rows of the current epoch so far that were predicted right (for train accuracy)
  * @param epochRows training rows of the current epoch counted in {@code epochCorrect}
+ * @param bestParameters the parameters of the best epoch so far, for a run that keeps the best epoch's; null when
+ *     it keeps the last, or before its first epoch ends (the best epoch itself is a function of {@code history})
  */
 public record Checkpoint(
         String configFingerprint,
@@ -26,10 +28,39 @@ public record Checkpoint(
         float[] parameters,
         OptimizerState optimizer,
         long epochCorrect,
-        long epochRows) {
+        long epochRows,
+        float[] bestParameters) {
 
     public Checkpoint {
         history = List.copyOf(history);
+    }
+
+    /** Without the best epoch's parameters, as format version 2 stored it. */
+    public Checkpoint(
+            String configFingerprint,
+            int epoch,
+            int nextStep,
+            long globalStep,
+            double epochLossSum,
+            double trainSeconds,
+            List<EpochSummary> history,
+            float[] parameters,
+            OptimizerState optimizer,
+            long epochCorrect,
+            long epochRows) {
+        this(
+                configFingerprint,
+                epoch,
+                nextStep,
+                globalStep,
+                epochLossSum,
+                trainSeconds,
+                history,
+                parameters,
+                optimizer,
+                epochCorrect,
+                epochRows,
+                null);
     }
 
     /** Without the epoch's accuracy counts, as format version 1 stored it. */

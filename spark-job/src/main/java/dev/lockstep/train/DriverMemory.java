@@ -22,8 +22,8 @@ public final class DriverMemory {
 
     /**
      * What a step holds at once on the driver: the parameters, the optimizer's buffers, the averaged gradient, the
-     * parameters encoded for the tasks and at least one task's encoded gradient; a checkpoint's copy of the
-     * parameters and optimizer state and its encoded file; and in each task thread running in this JVM (a local
+     * parameters encoded for the tasks and at least one task's encoded gradient; the best epoch's parameters when
+     * the run keeps them; a checkpoint's copy of the parameters and optimizer state and its encoded file; and in each task thread running in this JVM (a local
      * master) the decoded parameters, the gradient and the transposed weights of its network.
      */
     static List<Part> parts(TrainConfig config, boolean checkpoints, int localThreads) {
@@ -41,7 +41,9 @@ public final class DriverMemory {
         if (buffers > 0) parts.add(new Part(config.optimizer().kind().displayName() + " state", buffers));
         parts.add(new Part("gradient", 1));
         parts.add(new Part("parameters and a gradient on the wire", 2 * wire));
-        if (checkpoints) parts.add(new Part("checkpoint", 2 * (1 + buffers)));
+        boolean best = config.keep() == EpochSelection.Keep.BEST;
+        if (best) parts.add(new Part("the best epoch's parameters", 1));
+        if (checkpoints) parts.add(new Part("checkpoint", 2 * (1 + buffers + (best ? 1 : 0))));
         if (localThreads > 0)
             parts.add(new Part(
                     "the networks of " + localThreads + " local task thread" + (localThreads == 1 ? "" : "s"),

@@ -29,6 +29,7 @@ public final class ProgressListener implements TrainingListener {
     private final Mode mode;
     private final long intervalNanos;
     private int epochs;
+    private TrainConfig config;
     private int batch;
     private long lastLine;
     private long epochStart;
@@ -55,6 +56,7 @@ public final class ProgressListener implements TrainingListener {
     @Override
     public void onStart(RunInfo run) {
         epochs = run.config().epochs();
+        config = run.config();
         batch = run.config().batchSize();
         int tasks = (run.partitions() + run.partitionsPerTask() - 1) / run.partitionsPerTask();
         out.printf(
@@ -189,6 +191,32 @@ public final class ProgressListener implements TrainingListener {
         runningSteps = 0;
         lastLine = System.nanoTime();
         epochStart = -1;
+    }
+
+    /** With early stopping or keep best: where the run stopped, why, and which epoch became the model. */
+    @Override
+    public void onEnd(TrainingResult result) {
+        EpochSelection.Outcome o = result.selection();
+        if (o == null) return;
+        clearBar();
+        String why = config != null && o.stopReason().equals(EpochSelection.NO_IMPROVEMENT)
+                ? String.format(
+                        Locale.ROOT,
+                        "stopped early: %s %s did not improve by more than %s for %d epochs",
+                        o.set(),
+                        config.earlyStop().orElseThrow().metric().displayName(),
+                        config.earlyStop().orElseThrow().minDeltaText(),
+                        config.earlyStop().orElseThrow().patience())
+                : "ran all its epochs";
+        out.printf(
+                Locale.ROOT,
+                "[lockstep] after epoch %d: %s; the model is epoch %d's (best on %s: epoch %d)%n",
+                o.stoppedEpoch(),
+                why,
+                o.keptEpoch(),
+                o.set(),
+                o.bestEpoch());
+        out.flush();
     }
 
     static String duration(double seconds) {

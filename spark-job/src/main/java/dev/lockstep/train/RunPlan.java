@@ -31,14 +31,17 @@ public final class RunPlan {
     private final RowSource train;
     private final RowSource eval;
     private final String evalName;
+    private final RowSource test;
     private final BatchPlan batches;
     private final long totalSteps;
 
-    private RunPlan(TrainConfig config, RowSource train, RowSource eval, String evalName, BatchPlan batches) {
+    private RunPlan(
+            TrainConfig config, RowSource train, RowSource eval, String evalName, RowSource test, BatchPlan batches) {
         this.config = config;
         this.train = train;
         this.eval = eval;
         this.evalName = evalName;
+        this.test = test;
         this.batches = batches;
         this.totalSteps = (long) batches.stepsPerEpoch() * config.epochs();
     }
@@ -52,6 +55,24 @@ public final class RunPlan {
      *                        schedule do not fit the data
      */
     public static RunPlan of(TrainConfig config, RowSource train, RowSource eval, String evalName) {
+        return of(config, train, eval, evalName, null);
+    }
+
+    /**
+     * As {@link #of(TrainConfig, RowSource, RowSource, String)}, for a run that chooses between its epochs
+     * ({@link TrainConfig#selectsEpochs}) on {@code eval}, held out of the training rows, and has a test set too:
+     * {@code test} is scored once, after training, on the kept parameters, and never seen before.
+     *
+     * @param test null: the final evaluation is the kept epoch's, on {@code eval}
+     */
+    public static RunPlan of(TrainConfig config, RowSource train, RowSource eval, String evalName, RowSource test) {
+        if (config.selectsEpochs() && eval == null) {
+            throw new UsageException("--early-stop and --keep best choose an epoch by its evaluation on held-out rows,"
+                    + " but this run has none");
+        }
+        if (test != null && !config.selectsEpochs()) {
+            throw new IllegalArgumentException("a test set apart from the evaluation rows is for runs that select");
+        }
         boolean images = isImage(train);
         TrainConfig c = config.forTrainingRows(train.count(), images);
         if (!images && c.augmentShift() > 0) {
@@ -60,12 +81,13 @@ public final class RunPlan {
         }
         checkFits(c, train, "the training data");
         if (eval != null) checkFits(c, eval, "the " + evalName + " data");
+        if (test != null) checkFits(c, test, "the test data");
         long rows = train.count();
         if (rows < c.batchSize()) {
             throw new UsageException(
                     String.format("--batch %d is larger than the %,d training rows", c.batchSize(), rows));
         }
-        RunPlan plan = new RunPlan(c, train, eval, evalName, new BatchPlan(c.seed(), rows, c.batchSize()));
+        RunPlan plan = new RunPlan(c, train, eval, evalName, test, new BatchPlan(c.seed(), rows, c.batchSize()));
         try {
             c.schedule().create(c.learningRate(), Math.max(1, plan.totalSteps), plan.batches.stepsPerEpoch());
         } catch (IllegalArgumentException e) {
@@ -105,6 +127,11 @@ public final class RunPlan {
 
     public String evalName() {
         return evalName;
+    }
+
+    /** The test rows scored once after training, apart from {@link #eval()}; null when the run has none. */
+    public RowSource test() {
+        return test;
     }
 
     public BatchPlan batches() {
@@ -163,6 +190,9 @@ public final class RunPlan {
         m.put("eval_data", eval == null ? "none" : eval.fingerprint());
         // It changes nothing on byte rows, and checkpoints of byte rows written before it existed must resume.
         if (train.byteFeatures()) m.remove("standardization");
+        // Off, as they were before they existed: the fingerprints of such runs stay as they were.
+        if (config.earlyStop().isEmpty()) m.remove("early_stop");
+        if (config.keep() == EpochSelection.Keep.LAST) m.remove("keep");
         return Json.line(m);
     }
 

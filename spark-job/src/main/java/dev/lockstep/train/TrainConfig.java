@@ -41,6 +41,8 @@ public final class TrainConfig {
     private final double validationFraction;
     private final WirePrecision transfer;
     private final boolean standardization;
+    private final EarlyStop earlyStop;
+    private final EpochSelection.Keep keep;
     private final Map<String, String> sources;
 
     /** The largest auto batch: beyond it, the learning-rate schedule would need retuning. */
@@ -69,6 +71,8 @@ public final class TrainConfig {
         this.validationFraction = b.validationFraction;
         this.transfer = b.transfer;
         this.standardization = b.standardization;
+        this.earlyStop = b.earlyStop;
+        this.keep = b.keep;
         this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         require(epochs >= 0, "epochs must be 0 or more, got " + epochs);
         require(batchSize == null || batchSize >= 1, "batch size must be positive, got " + batchSize);
@@ -165,7 +169,9 @@ public final class TrainConfig {
                 .augmentShift(augmentShift)
                 .validationFraction(validationFraction)
                 .transfer(transfer)
-                .standardization(standardization);
+                .standardization(standardization)
+                .earlyStop(earlyStop)
+                .keep(keep);
         sources.forEach(b::source);
         return b;
     }
@@ -246,6 +252,25 @@ public final class TrainConfig {
         return standardization;
     }
 
+    /** Empty: the run goes on for all its epochs. */
+    public Optional<EarlyStop> earlyStop() {
+        return Optional.ofNullable(earlyStop);
+    }
+
+    /** Which epoch's parameters become the model; by default the best with early stopping, else the last. */
+    public EpochSelection.Keep keep() {
+        if (keep != null) return keep;
+        return earlyStop != null ? EpochSelection.Keep.BEST : EpochSelection.Keep.LAST;
+    }
+
+    /**
+     * Whether epochs are chosen between (early stopping, or keep best): every epoch is then evaluated on held-out
+     * training rows, never on a test set.
+     */
+    public boolean selectsEpochs() {
+        return earlyStop != null || keep() == EpochSelection.Keep.BEST;
+    }
+
     public Map<String, String> sources() {
         return sources;
     }
@@ -291,7 +316,9 @@ public final class TrainConfig {
      * What the run learns: every setting that changes its model, on {@code partitions} partitions (they set the
      * order in which gradients add up), in metrics.json's order and names. The wire precision is among them: it
      * rounds the gradients. Standardization is last: it changes only runs on float rows ({@link RunPlan} leaves it
-     * out of the fingerprint of byte rows, so checkpoints written before it existed still resume).
+     * out of the fingerprint of byte rows, so checkpoints written before it existed still resume). Early stopping and
+     * which epoch is kept follow it; {@link RunPlan} leaves them out of the fingerprint when off and last, for the
+     * same reason.
      */
     Map<String, Object> learned(int partitions) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -309,6 +336,8 @@ public final class TrainConfig {
         m.put("validation_fraction", validationFraction);
         m.put("transfer", transfer.displayName());
         m.put("standardization", standardization);
+        m.put("early_stop", earlyStop == null ? "off" : earlyStop.toString());
+        m.put("keep", keep().displayName());
         return m;
     }
 
@@ -330,6 +359,8 @@ public final class TrainConfig {
         private double validationFraction = 0.1;
         private WirePrecision transfer = WirePrecision.FLOAT32;
         private boolean standardization = true;
+        private EarlyStop earlyStop;
+        private EpochSelection.Keep keep;
         private final Map<String, String> sources = new LinkedHashMap<>();
 
         public Builder layers(int[] v) {
@@ -415,6 +446,18 @@ public final class TrainConfig {
         /** Standardize float rows (the default); byte rows are unaffected. */
         public Builder standardization(boolean v) {
             standardization = v;
+            return this;
+        }
+
+        /** null: no early stopping (the default). */
+        public Builder earlyStop(EarlyStop v) {
+            earlyStop = v;
+            return this;
+        }
+
+        /** null: the default, best with early stopping and last without. */
+        public Builder keep(EpochSelection.Keep v) {
+            keep = v;
             return this;
         }
 

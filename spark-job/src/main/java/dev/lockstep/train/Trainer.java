@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.LockstepException;
 import dev.lockstep.model.InputScaling;
+import dev.lockstep.model.MlpModel;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.optim.Optimizer;
@@ -73,12 +74,16 @@ public final class Trainer {
         Architecture arch = config.architecture();
         int partitions = placed.partitions();
         BatchPlan plan = runPlan.batches();
+        EpochSelection selection = EpochSelection.of(config); // null: the last epoch's parameters, all epochs run
 
         RunState run = new RunState(
                 placed.fingerprint(),
                 Initializer.initialize(arch, config.seed()),
-                config.optimizer().create(arch.parameterCount()));
+                config.optimizer().create(arch.parameterCount()),
+                selection != null && selection.keepsBest());
         resume.ifPresent(c -> run.restore(c, plan.stepsPerEpoch()));
+        // A function of the history: a resumed run goes on counting where the checkpointed one was.
+        boolean stopped = selection != null && selection.after(run.history).stop();
         ParameterUpdate update = runPlan.update();
         SyncStep step = new SyncStep(sc, arch, config.transfer(), config.exchange());
 
@@ -117,7 +122,7 @@ public final class Trainer {
                             : run.history.get(run.history.size() - 1).eval();
             StepTimeSamples epochTimings = new StepTimeSamples();
             for (;
-                    run.epoch < config.epochs();
+                    run.epoch < config.epochs() && !stopped;
                     run.epoch++, run.nextStep = 0, run.epochLossSum = 0, run.epochCorrect = 0, run.epochRows = 0) {
                 long started = System.nanoTime();
                 int firstStep = run.nextStep; // not 0 when this epoch resumed from a checkpoint
@@ -206,12 +211,48 @@ public final class Trainer {
                         rate,
                         epochTimings.medians());
                 run.history.add(summary);
+                if (selection != null) {
+                    EpochSelection.Standing standing = selection.after(run.history);
+                    if (run.keepsBest && standing.bestEpoch() == summary.epoch()) run.best = run.params.clone();
+                    stopped = standing.stop();
+                }
                 listeners.forEach(l -> l.onEpoch(summary));
+                if (stopped) break; // the epoch counters stay as they are: nothing runs after this
+            }
+            int height = RunPlan.isImage(train) ? train.height() : 1;
+            int width = RunPlan.isImage(train) ? train.width() : train.features();
+            float[] kept = run.params;
+            Evaluation finalEvaluation = evaluation;
+            EpochSelection.Outcome outcome = null;
+            if (selection != null) {
+                EpochSelection.Standing standing = selection.after(run.history);
+                int keptEpoch = run.history.size();
+                if (run.keepsBest && standing.bestEpoch() > 0) {
+                    kept = run.best;
+                    keptEpoch = standing.bestEpoch();
+                    finalEvaluation = run.history.get(keptEpoch - 1).eval();
+                }
+                if (runPlan.test() != null) {
+                    // Scored once, on the kept parameters, by the pass promotion scores a reloaded model with.
+                    finalEvaluation = Evaluator.evaluate(
+                            sc,
+                            new MlpModel(arch, kept, scaling, train.byteFeatures(), height, width),
+                            runPlan.test(),
+                            partitions);
+                }
+                outcome = new EpochSelection.Outcome(
+                        evalName,
+                        eval.count(),
+                        standing.bestEpoch(),
+                        keptEpoch,
+                        run.history.size(),
+                        standing.stop() ? EpochSelection.NO_IMPROVEMENT : EpochSelection.MAX_EPOCHS,
+                        runPlan.test() != null ? "test" : evalName);
             }
             TrainingResult result = new TrainingResult(
                     arch,
-                    run.params,
-                    evaluation,
+                    kept,
+                    finalEvaluation,
                     List.copyOf(run.history),
                     run.globalStep,
                     run.globalStep * plan.batchSize(),
@@ -221,8 +262,9 @@ public final class Trainer {
                     lifetime,
                     scaling,
                     train.byteFeatures(),
-                    RunPlan.isImage(train) ? train.height() : 1,
-                    RunPlan.isImage(train) ? train.width() : train.features());
+                    height,
+                    width,
+                    outcome);
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
@@ -258,11 +300,16 @@ public final class Trainer {
         long epochRows;
         double trainSeconds;
         final List<EpochSummary> history = new ArrayList<>();
+        /** Whether the run keeps the best epoch's parameters, and so holds a copy of them once there is one. */
+        final boolean keepsBest;
+        /** The best epoch's parameters so far; replaced, never written into, so a snapshot may share it. */
+        float[] best;
 
-        RunState(String fingerprint, float[] params, Optimizer optimizer) {
+        RunState(String fingerprint, float[] params, Optimizer optimizer, boolean keepsBest) {
             this.fingerprint = fingerprint;
             this.params = params;
             this.optimizer = optimizer;
+            this.keepsBest = keepsBest;
         }
 
         void restore(Checkpoint c, int stepsPerEpoch) {
@@ -284,6 +331,12 @@ public final class Trainer {
             epochRows = c.epochRows();
             trainSeconds = c.trainSeconds();
             history.addAll(c.history());
+            if (keepsBest && !history.isEmpty()) {
+                if (c.bestParameters() == null || c.bestParameters().length != params.length) {
+                    throw new LockstepException("the checkpoint does not hold the best epoch's parameters");
+                }
+                best = c.bestParameters().clone();
+            }
         }
 
         @Override
@@ -299,7 +352,8 @@ public final class Trainer {
                     params.clone(),
                     optimizer.state(),
                     epochCorrect,
-                    epochRows);
+                    epochRows,
+                    best);
         }
     }
 }

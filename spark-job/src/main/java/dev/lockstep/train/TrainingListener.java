@@ -5,8 +5,9 @@ import dev.lockstep.train.step.TaskLifetime;
 import dev.lockstep.train.timing.StepTime;
 
 /**
- * Hooks around the training loop. Progress, history, checkpoints and early stopping live in listeners, not in
- * the loop. A listener that throws stops the run.
+ * Hooks around the training loop. Progress, history and checkpoints live in listeners, not in the loop (early
+ * stopping is a rule of the loop's, {@link EpochSelection}, since it decides the model). A listener that throws
+ * stops the run.
  */
 public interface TrainingListener {
     default void onStart(RunInfo run) {}

@@ -10,10 +10,15 @@ import java.util.List;
 /**
  * The trained parameters, the input scaling they were trained with, and what was measured on the way.
  *
- * @param finalEvaluation the evaluation after the last epoch; null when the run had no evaluation rows
+ * @param parameters      the kept parameters: the last epoch's, or the best epoch's ({@link EpochSelection})
+ * @param finalEvaluation the evaluation of the kept parameters: on the test rows when the run selected epochs on
+ *                        held-out rows and had a test set, else the kept epoch's; null when the run had no
+ *                        evaluation rows
  * @param byteInput       the training rows were bytes (raw values 0-255)
  * @param height          pixel rows of the training images; 1 when the rows are not images
  * @param width           pixel columns of the training images; the feature count when they are not images
+ * @param selection       how the kept epoch was chosen; null when the run keeps the last epoch without early
+ *                        stopping
  */
 public record TrainingResult(
         Architecture architecture,
@@ -29,7 +34,8 @@ public record TrainingResult(
         InputScaling scaling,
         boolean byteInput,
         int height,
-        int width) {
+        int width,
+        EpochSelection.Outcome selection) {
 
     /** The trained model: parameters, scaling and what its input is (bytes or floats, an image or not). */
     public MlpModel model() {

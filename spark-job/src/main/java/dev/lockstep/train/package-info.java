@@ -2,7 +2,8 @@
  * Training on Spark, as a library: {@link dev.lockstep.train.Trainer} runs the synchronous loop on a
  * {@link dev.lockstep.train.TrainConfig}, reports to {@link dev.lockstep.train.TrainingListener}s (progress, step
  * timings) and returns a {@link dev.lockstep.train.TrainingResult}; {@link dev.lockstep.train.Evaluator} scores a
- * saved model. Here too: the batch plan, the driver's parameter update, the
+ * saved model. Here too: the batch plan, the driver's parameter update, the choice of the epoch a run keeps and
+ * where it stops ({@link dev.lockstep.train.EpochSelection}, {@link dev.lockstep.train.EarlyStop}), the
  * {@link dev.lockstep.train.Checkpoint} a run resumes from, and the {@link dev.lockstep.train.StartWeights} a warm
  * start begins with.
  *

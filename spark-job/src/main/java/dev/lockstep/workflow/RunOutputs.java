@@ -7,6 +7,7 @@ import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
 import dev.lockstep.model.ModelSidecar;
+import dev.lockstep.train.EpochSelection;
 import dev.lockstep.train.EpochSummary;
 import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.TrainingResult;
@@ -90,8 +91,8 @@ public final class RunOutputs {
         metrics.put("data_location", dataLocation);
         metrics.put("step_time_ms", stepMillis);
         StringBuilder history = new StringBuilder();
-        for (EpochSummary e : result.history())
-            history.append(Json.line(e.toMap())).append('\n');
+        for (Map<String, Object> line : historyLines(config, result))
+            history.append(Json.line(line)).append('\n');
 
         // The sidecar records the parent once, beside dataFingerprint, not again in its copy of the metrics.
         String sidecar = ModelSidecar.text(model, metrics, configMap(config, result), dataFingerprint, parent);
@@ -105,6 +106,26 @@ public final class RunOutputs {
                         Map.entry(ModelDirectory.metricsFile(dir), AtomicFiles.utf8(Json.pretty(metrics) + "\n"))));
     }
 
+    /**
+     * history.jsonl's lines: each epoch's summary; with early stopping or keep best, also the best epoch so far, and
+     * on the last line why the run stopped there.
+     */
+    static List<Map<String, Object>> historyLines(TrainConfig config, TrainingResult result) {
+        List<EpochSummary> epochs = result.history();
+        EpochSelection selection = result.selection() == null ? null : EpochSelection.of(config);
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < epochs.size(); i++) {
+            Map<String, Object> line = epochs.get(i).toMap();
+            if (selection != null) {
+                line.put("best_epoch", selection.after(epochs.subList(0, i + 1)).bestEpoch());
+                if (i == epochs.size() - 1)
+                    line.put("stop_reason", result.selection().stopReason());
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
     static Map<String, Object> metrics(
             TrainConfig config, TrainingResult result, String evalName, String dataDescription) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -113,6 +134,9 @@ public final class RunOutputs {
         m.put("test_loss", eval == null ? null : eval.loss());
         m.put("eval_set", evalName);
         m.put("eval_rows", eval == null ? 0 : eval.rows());
+        if (result.selection() != null) {
+            m.put("selection", EpochSelection.of(config).toMap(result.selection()));
+        }
         m.put("epochs", result.history().size());
         m.put("steps", result.steps());
         m.put("examples", result.examples());

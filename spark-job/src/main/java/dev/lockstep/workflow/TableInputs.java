@@ -111,8 +111,17 @@ public final class TableInputs {
      * rows by index as a hold-out of files ({@link HoldOut#rows}).
      */
     public TrainingInputs open(String train, String test, double validationFraction, long seed) {
+        return open(train, test, validationFraction, seed, false);
+    }
+
+    /**
+     * As {@link #open(String, String, double, long)}; with {@code selecting}, for a run that chooses between its
+     * epochs: the epochs are evaluated on the seeded hold-out even when there is a test set, which is kept apart
+     * ({@link TrainingInputs#test()}).
+     */
+    public TrainingInputs open(String train, String test, double validationFraction, long seed, boolean selecting) {
         FrameRows trainRows = rows(train);
-        if (test != null) {
+        if (test != null && !selecting) {
             FrameRows testRows;
             try {
                 testRows = rows(test);
@@ -122,14 +131,20 @@ public final class TableInputs {
             }
             return new TrainingInputs(trainRows, testRows, "test", format + " " + train + ", test " + test);
         }
+        FrameRows testRows = null;
         try (trainRows) { // the two parts hold the rows from here
+            testRows = test == null ? null : rows(test);
             checkHoldOut(trainRows.describe(), trainRows.count(), HeapBudget.JVM);
             HoldOut.Rows split = HoldOut.rows((int) trainRows.count(), validationFraction, seed, trainRows.describe());
             return new TrainingInputs(
                     trainRows.select(split.train(), "training"),
                     trainRows.select(split.validation(), "validation"),
                     "validation",
-                    trainRows.describe());
+                    test == null ? trainRows.describe() : format + " " + train + ", test " + test,
+                    testRows);
+        } catch (RuntimeException e) {
+            if (testRows != null) testRows.close();
+            throw e;
         }
     }
 

@@ -13,24 +13,44 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The training and evaluation rows of a run, from --data or --train/--test: the test set when there is one,
- * otherwise a seeded hold-out of the training rows. A --data directory holding a prepared dataset is read by the
- * executors; everything else by the driver.
+ * otherwise a seeded hold-out of the training rows. A run that chooses between its epochs (early stopping, keep
+ * best) always evaluates its epochs on the hold-out, and keeps a test set apart in {@code test}, to be scored once
+ * at the end. A --data directory holding a prepared dataset is read by the executors; everything else by the driver.
+ *
+ * @param eval the rows every epoch is evaluated on
+ * @param test the test set, apart from {@code eval}; null when {@code eval} is the test set or there is none
  */
-public record TrainingInputs(RowSource train, RowSource eval, String evalName, String description)
+public record TrainingInputs(RowSource train, RowSource eval, String evalName, String description, RowSource test)
         implements AutoCloseable {
 
-    /** Releases what the two sources hold on the cluster; call it while their Spark context still runs. */
+    public TrainingInputs(RowSource train, RowSource eval, String evalName, String description) {
+        this(train, eval, evalName, description, null);
+    }
+
+    /** Releases what the sources hold on the cluster; call it while their Spark context still runs. */
     @Override
     public void close() {
         try (RowSource t = train;
-                RowSource e = eval) {
-            // closed in reverse order, each even when the other fails
+                RowSource e = eval;
+                RowSource s = test) {
+            // closed in reverse order, each even when another fails; a null one is skipped
         }
+    }
+
+    /** The rows of the run's final evaluation, the one promotion checks: the test set when there is one. */
+    public RowSource scored() {
+        return test != null ? test : eval;
+    }
+
+    /** "test" or "validation": the name of {@link #scored()}. */
+    public String scoredName() {
+        return test != null ? "test" : evalName;
     }
 
     /** What the rows were, by content: recorded in the model's sidecar and metrics. */
     public String fingerprint() {
-        return "train " + train.fingerprint() + "; " + evalName + " " + eval.fingerprint();
+        return "train " + train.fingerprint() + "; " + evalName + " " + eval.fingerprint()
+                + (test == null ? "" : "; test " + test.fingerprint());
     }
 
     /**
@@ -44,12 +64,37 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
             String testPath,
             double validationFraction,
             long seed) {
+        return open(hadoop, dataDir, trainPath, testPath, validationFraction, seed, false);
+    }
+
+    /**
+     * As {@link #open(Configuration, String, String, String, double, long)}; with {@code selecting}, for a run that
+     * chooses between its epochs: the epochs are evaluated on the seeded hold-out even when there is a test set
+     * ({@link #test()}).
+     */
+    public static TrainingInputs open(
+            Configuration hadoop,
+            String dataDir,
+            String trainPath,
+            String testPath,
+            double validationFraction,
+            long seed,
+            boolean selecting) {
         if (trainPath == null && PreparedDataset.isPrepared(hadoop, dataDir)) {
-            return prepared(hadoop, dataDir, testPath, validationFraction, seed);
+            return prepared(hadoop, dataDir, testPath, validationFraction, seed, selecting);
         }
         DataFiles files = DataFiles.resolve(hadoop, dataDir, trainPath, testPath);
         LabeledImages train = files.loadTrain(hadoop);
         Optional<LabeledImages> test = files.loadTest(hadoop);
+        if (test.isPresent() && selecting) {
+            HoldOut split = HoldOut.split(train, validationFraction, seed);
+            return new TrainingInputs(
+                    new InMemoryRows(split.train()),
+                    new InMemoryRows(split.validation()),
+                    "validation",
+                    files.toString(),
+                    new InMemoryRows(test.get()));
+        }
         if (test.isPresent()) {
             return new TrainingInputs(new InMemoryRows(train), new InMemoryRows(test.get()), "test", files.toString());
         }
@@ -60,24 +105,26 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
 
     /** The same rows, and so the same model, as the files {@code prepare} converted, without loading them here. */
     private static TrainingInputs prepared(
-            Configuration hadoop, String dir, String testPath, double validationFraction, long seed) {
+            Configuration hadoop,
+            String dir,
+            String testPath,
+            double validationFraction,
+            long seed,
+            boolean selecting) {
         PreparedDataset data = PreparedDataset.open(hadoop, dir);
         PreparedDataset.Part train = data.train();
+        RowSource test = null;
+        String description = data.toString();
         if (testPath != null) {
-            DataFiles.Source test =
+            DataFiles.Source file =
                     DataFiles.resolve(hadoop, null, testPath, null).train();
-            return new TrainingInputs(
-                    PreparedRows.of(hadoop, data, train),
-                    new InMemoryRows(test.load(hadoop)),
-                    "test",
-                    data + ", test " + test);
+            test = new InMemoryRows(file.load(hadoop));
+            description = data + ", test " + file;
+        } else if (data.test().isPresent()) {
+            test = PreparedRows.of(hadoop, data, data.test().get());
         }
-        if (data.test().isPresent()) {
-            return new TrainingInputs(
-                    PreparedRows.of(hadoop, data, train),
-                    PreparedRows.of(hadoop, data, data.test().get()),
-                    "test",
-                    data.toString());
+        if (test != null && !selecting) {
+            return new TrainingInputs(PreparedRows.of(hadoop, data, train), test, "test", description);
         }
         if (train.count() > Integer.MAX_VALUE) {
             throw new LockstepException(train.uri() + ": " + train.count() + " rows are too many to hold out validation"
@@ -88,6 +135,7 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
                 PreparedRows.select(hadoop, data, train, rows.train()),
                 PreparedRows.select(hadoop, data, train, rows.validation()),
                 "validation",
-                data.toString());
+                description,
+                test);
     }
 }

@@ -176,7 +176,9 @@ class RunPlanTest {
                         "augment_shift",
                         "validation_fraction",
                         "transfer",
-                        "standardization"),
+                        "standardization",
+                        "early_stop",
+                        "keep"),
                 List.copyOf(TrainConfig.builder().build().toMap().keySet()));
         assertEquals("auto", TrainConfig.builder().build().toMap().get("task_lifetime"));
         assertEquals(

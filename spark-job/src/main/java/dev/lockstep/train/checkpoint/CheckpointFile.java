@@ -34,20 +34,22 @@ import org.apache.hadoop.fs.Path;
  * (big-endian; strings as int length + UTF-8; arrays as int length + elements), then a CRC32C of everything
  * before it as a long. Version 2 adds the epoch's correct and counted rows after the train seconds, and per
  * history entry, after the confusion matrix: train accuracy, learning rate, and the step-time breakdown (int
- * steps, then its seven medians). Version 1 files still load, with those unknown. A reader checks length and checksum
+ * steps, then its seven medians). Version 3 adds, after the optimizer state, the best epoch's parameters (a float array,
+ * empty when the run keeps the last epoch's or has no best epoch yet). Version 1 and 2 files still load, with what
+ * they lack unknown. A reader checks length and checksum
  * before parsing, so a file cut short by a crash is rejected whole, never half-used; and it checks the file's length
  * against what the format and the run can hold, and against the heap, before it allocates anything for it.
  */
 final class CheckpointFile {
     private static final byte[] MAGIC = "LKSTPCKP".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final int OLDEST_VERSION = 1;
     /** The longest file a reader can hold in one array (the JDK's limit), and so the longest checkpoint there is. */
     static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
     /** Magic, version, and the fields of a version-1 file with empty strings, no history, parameters or buffers. */
     static final int MIN_LENGTH = 8 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 4 + 4 + 8 + 4 + 8;
     /** Magic to checksum, in the current version: everything but text, history and float arrays. */
-    private static final int FIXED_LENGTH = MIN_LENGTH + 8 + 8;
+    private static final int FIXED_LENGTH = MIN_LENGTH + 8 + 8 + 4;
     /** One history entry in the current version, without its confusion matrix. */
     private static final int HISTORY_ENTRY_LENGTH =
             4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8 + 8 + 4 + 8 * StepTime.REPORTED.size();
@@ -107,6 +109,7 @@ final class CheckpointFile {
                 writeString(out, b.getKey());
                 writeFloats(out, b.getValue());
             }
+            writeFloats(out, c.bestParameters() == null ? new float[0] : c.bestParameters());
             out.flush();
             CRC32C crc = new CRC32C();
             crc.update(bytes.toByteArray());
@@ -118,15 +121,15 @@ final class CheckpointFile {
     }
 
     /**
-     * The longest checkpoint a run of {@code config} writes: its parameters and each of its optimizer's buffers, a
-     * history entry per epoch, and room for its text. A longer file is not one of this run's checkpoints.
+     * The longest checkpoint a run of {@code config} writes: its parameters, each of its optimizer's buffers and the
+     * best epoch's parameters, a history entry per epoch, and room for its text. A longer file is not one of this run's checkpoints.
      */
     static long maxLength(TrainConfig config) {
         Architecture arch = config.architecture();
         int buffers = config.optimizer().create(1).state().bufferNames().size();
         double classes = arch.outputSize();
         double floatArrays =
-                (1.0 + buffers) * (4 + 4 + 4.0 * arch.parameterCount()); // a name's and the array's length, the floats
+                (2.0 + buffers) * (4 + 4 + 4.0 * arch.parameterCount()); // a name's and the array's length, the floats
         double history = config.epochs() * (HISTORY_ENTRY_LENGTH + 8 * classes * classes);
         return (long) Math.min(MAX_LENGTH, Math.ceil(FIXED_LENGTH + TEXT_ALLOWANCE + history + floatArrays));
     }
@@ -245,8 +248,10 @@ final class CheckpointFile {
             int buffers = count(in, 8);
             Map<String, float[]> state = new LinkedHashMap<>();
             for (int i = 0; i < buffers; i++) state.put(readString(in), readFloats(in));
+            float[] best = version >= 3 ? readFloats(in) : new float[0];
             if (in.hasRemaining())
-                throw new LockstepException("checkpoint " + name + ": unexpected bytes after the optimizer state");
+                throw new LockstepException("checkpoint " + name + ": unexpected bytes after the "
+                        + (version >= 3 ? "best epoch's parameters" : "optimizer state"));
             return new Checkpoint(
                     fingerprint,
                     epoch,
@@ -258,7 +263,8 @@ final class CheckpointFile {
                     params,
                     new OptimizerState(optimizerStep, state),
                     epochCorrect,
-                    epochRows);
+                    epochRows,
+                    best.length == 0 ? null : best);
         } catch (LockstepException e) {
             throw e;
         } catch (
