@@ -339,6 +339,16 @@ final class TrainCommand implements Callable<Integer> {
         Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
                 ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), settings.text(Setting.REGISTRY), err)
                 : Optional.empty();
+        if (parentModel.isPresent()) {
+            config = inheritNetwork(settings, parentModel.get());
+            DriverMemory.check(
+                    config,
+                    every > 0,
+                    DriverMemory.localThreads(
+                            master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
+                            config.partitions()),
+                    Runtime.getRuntime().maxMemory());
+        }
         RunOutputs outputs = new RunOutputs(
                 hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
         outputs.checkWritable();
@@ -479,6 +489,24 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * A warm start continues its parent's network: {@code --layers auto} and an activation given nowhere become the
+     * parent's, recorded as such in the run's config sources. Given ones stay, and must then match the parent's.
+     */
+    private static TrainConfig inheritNetwork(ResolvedSettings settings, ParentModel parent) {
+        String from = "from --init-from " + parent.uri();
+        if (settings.value(Setting.LAYERS) == null) {
+            settings.put(
+                    Setting.LAYERS,
+                    parent.architecture().layersString(),
+                    from + " (" + settings.source(Setting.LAYERS) + ")");
+        }
+        if (!settings.has(Setting.ACTIVATION)) {
+            settings.put(Setting.ACTIVATION, parent.architecture().hidden().displayName(), from);
+        }
+        return toConfig(settings);
     }
 
     /**

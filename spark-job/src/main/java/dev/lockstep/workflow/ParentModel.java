@@ -141,6 +141,11 @@ public final class ParentModel {
         return a.layersString() + " " + a.hidden().displayName();
     }
 
+    /** The parent's network: its layers and hidden activation. */
+    public Architecture architecture() {
+        return architecture;
+    }
+
     /** The weights to start from. */
     public StartWeights startWeights() {
         return start;

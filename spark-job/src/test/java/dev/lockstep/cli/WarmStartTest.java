@@ -185,6 +185,23 @@ class WarmStartTest {
     }
 
     @Test
+    void withoutLayersTheRunTakesTheParentsNetwork() throws Exception {
+        Path given = tmp.resolve("layers-given");
+        Path inherited = tmp.resolve("layers-inherited");
+        Outcome g = run(train(given, "--init-from", parent.toString()));
+        assertEquals(0, g.code(), g.err());
+        // The default network (784,256,128,10) is not the parent's: without the inheritance this is refused.
+        Outcome i = run(trainLayers(inherited, "auto", "--init-from", parent.toString()));
+        assertEquals(0, i.code(), i.err());
+        assertArrayEquals(model(given), model(inherited));
+        Map<String, Object> metrics = json(inherited.resolve("metrics.json"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sources = (Map<String, Object>) metrics.get("config_sources");
+        assertTrue(String.valueOf(sources.get("layers")).startsWith("from --init-from "), sources.toString());
+        assertTrue(String.valueOf(sources.get("activation")).startsWith("from --init-from "), sources.toString());
+    }
+
+    @Test
     void aMissingModelIsOneLine() {
         Outcome o = run(train(
                 tmp.resolve("orphan"), "--init-from", tmp.resolve("nowhere").toString()));

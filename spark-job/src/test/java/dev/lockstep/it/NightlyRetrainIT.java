@@ -2,14 +2,20 @@ package dev.lockstep.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.TestData;
+import dev.lockstep.data.LabeledImages;
 import dev.lockstep.data.TabularData;
 import dev.lockstep.io.Json;
 import dev.lockstep.model.Registry;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +33,13 @@ class NightlyRetrainIT {
         return conf(name, data, lockWait, "--epochs 2 --layers 784,32,10 --partitions 2 --batch 100");
     }
 
-    private Path conf(String name, Path data, int lockWait, String trainArgs) throws Exception {
+    private Path conf(String name, Path data, int lockWait, String trainArgs, String... moreSettings) throws Exception {
         Path conf = tmp.resolve(name);
         Files.writeString(
                 conf,
                 String.join(
                         "\n",
+                        String.join("\n", moreSettings),
                         "LOCKSTEP_DATA=" + data,
                         "LOCKSTEP_REGISTRY=" + tmp.resolve("registry"),
                         "LOCKSTEP_COMMAND=\"" + Processes.launcher() + "\"",
@@ -157,6 +164,90 @@ class NightlyRetrainIT {
         Map<String, Object> metrics = Json.readMap(new Configuration(), registry.runDir(secondRun) + "/metrics.json");
         // 1,000 rows now, a fifth held out (120 of 600 the first night): the second night read the new day's rows too.
         assertEquals(200, ((Number) metrics.get("eval_rows")).intValue(), metrics.toString());
+    }
+
+    /**
+     * The nightly job with warm start and early stopping in its settings. The first night finds nothing served, so it
+     * trains from scratch; the second starts from the serving model, stops early on its validation hold-out, is scored
+     * once on the test rows, and is promoted against the serving model on those same rows.
+     */
+    @Test
+    void aWarmStartedEarlyStoppedRunIsPromoted() throws Exception {
+        Path data = tmp.resolve("mnist-split");
+        writeIdx(data, "train", 0, 3000);
+        writeIdx(data, "t10k", 3000, 4000);
+        Path conf = conf(
+                "warm.conf",
+                data,
+                0,
+                "--epochs 12 --layers 784,32,10 --partitions 2 --batch 100 --early-stop patience=2",
+                "LOCKSTEP_INIT_FROM=current");
+        Configuration hadoop = new Configuration();
+        Registry registry = new Registry(hadoop, tmp.resolve("registry").toString());
+
+        Processes.Result first = run(conf);
+        assertEquals(0, first.code(), first.err());
+        String firstRun = registry.current().orElseThrow();
+        String firstLog = Files.readString(Path.of(registry.runDir(firstRun), "train.log"));
+        assertTrue(firstLog.contains("serves no model yet; training from scratch"), firstLog);
+        assertFalse(Json.readMap(hadoop, registry.runDir(firstRun) + "/metrics.json")
+                .containsKey("parent"));
+
+        Processes.Result second = run(conf);
+        assertEquals(0, second.code(), second.err());
+        String secondRun = registry.current().orElseThrow();
+        assertNotEquals(firstRun, secondRun);
+        assertEquals("promoted", registry.status(secondRun).get("status"));
+        String secondLog = Files.readString(Path.of(registry.runDir(secondRun), "train.log"));
+        assertTrue(secondLog.contains("--init-from: starting from the weights of "), secondLog);
+
+        Map<String, Object> metrics = Json.readMap(hadoop, registry.runDir(secondRun) + "/metrics.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parent = (Map<String, Object>) metrics.get("parent");
+        assertEquals(firstRun, parent.get("registry_run"));
+        byte[] parentBytes = Files.readAllBytes(Path.of(registry.modelFile(firstRun)));
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(parentBytes)),
+                parent.get("sha256"));
+        assertEquals(
+                parent,
+                Json.readMap(hadoop, registry.runDir(secondRun) + "/model.json").get("parent"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> selection = (Map<String, Object>) metrics.get("selection");
+        assertEquals("no_improvement", selection.get("stop_reason"), selection.toString());
+        int stopped = ((Number) selection.get("stopped_epoch")).intValue();
+        assertTrue(stopped < 12, selection.toString());
+        assertEquals(stopped, ((Number) metrics.get("epochs")).intValue());
+        // Patience 2: the run stops on the second epoch in a row that does not beat the best.
+        assertEquals(stopped - 2, ((Number) selection.get("best_epoch")).intValue(), selection.toString());
+        assertEquals("validation", selection.get("set"));
+        assertEquals("test", metrics.get("eval_set"));
+        assertEquals(1000, ((Number) metrics.get("eval_rows")).intValue());
+
+        Map<String, Object> status = registry.status(secondRun);
+        assertEquals("test", status.get("eval_set"));
+        assertEquals(firstRun, status.get("current_run"));
+        assertEquals(
+                ((Number) metrics.get("test_accuracy")).doubleValue(),
+                ((Number) status.get("candidate_accuracy")).doubleValue());
+    }
+
+    /** Rows [from, to) of the bundled sample as uncompressed IDX files {@code <prefix>-images/labels-...}. */
+    private static void writeIdx(Path dir, String prefix, int from, int to) throws Exception {
+        LabeledImages sample = TestData.sample();
+        int n = to - from, pixels = sample.features();
+        ByteBuffer images = ByteBuffer.allocate(16 + n * pixels)
+                .putInt(0x803)
+                .putInt(n)
+                .putInt(28)
+                .putInt(28);
+        images.put(sample.pixels(), from * pixels, n * pixels);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = from; i < to; i++) labels.put((byte) sample.label(i));
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.array());
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
     }
 
     private Processes.Result run(Path conf) throws Exception {
