@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.LockstepException;
 import dev.lockstep.UsageException;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
@@ -67,7 +68,7 @@ final class ExportCommand implements Callable<Integer> {
     private static String servingModel(Configuration hadoop, String root) {
         Registry registry = new Registry(hadoop, root);
         String run = registry.current()
-                .orElseThrow(() -> new UsageException("registry " + root + " has no serving model yet"));
+                .orElseThrow(() -> new LockstepException("registry " + root + " has no serving model yet"));
         return registry.modelFile(run);
     }
 }

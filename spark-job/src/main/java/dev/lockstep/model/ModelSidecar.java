@@ -45,16 +45,13 @@ public final class ModelSidecar {
             Map<String, Object> metrics,
             Map<String, Object> config,
             String dataFingerprint) {
-        AtomicFiles.writeString(conf, uri, text(model, metrics, config, dataFingerprint));
+        AtomicFiles.writeString(conf, uri, text(model, metrics, config, dataFingerprint, null));
     }
 
-    /** The sidecar's text, for writing it together with other files ({@link AtomicFiles#writeAll}). */
-    public static String text(
-            MlpModel model, Map<String, Object> metrics, Map<String, Object> config, String dataFingerprint) {
-        return text(model, metrics, config, dataFingerprint, null);
-    }
-
-    /** As {@link #text(MlpModel, Map, Map, String)} for a model trained from {@code parent}'s weights (null: none). */
+    /**
+     * The sidecar's text, for writing it together with other files ({@link AtomicFiles#writeAll}); with the
+     * {@code parent} a model was trained from (null: none).
+     */
     public static String text(
             MlpModel model,
             Map<String, Object> metrics,

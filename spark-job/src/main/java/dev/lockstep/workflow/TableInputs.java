@@ -108,16 +108,9 @@ public final class TableInputs {
 
     /**
      * The training rows and the test rows, or without {@code test} a seeded hold-out of the training rows: the same
-     * rows by index as a hold-out of files ({@link HoldOut#rows}).
-     */
-    public TrainingInputs open(String train, String test, double validationFraction, long seed) {
-        return open(train, test, validationFraction, seed, false);
-    }
-
-    /**
-     * As {@link #open(String, String, double, long)}; with {@code selecting}, for a run that chooses between its
-     * epochs: the epochs are evaluated on the seeded hold-out even when there is a test set, which is kept apart
-     * ({@link TrainingInputs#test()}).
+     * rows by index as a hold-out of files ({@link HoldOut#rows}). With {@code selecting}, for a run that chooses
+     * between its epochs, the epochs are evaluated on the seeded hold-out even when there is a test set, which is kept
+     * apart ({@link TrainingInputs#test()}).
      */
     public TrainingInputs open(String train, String test, double validationFraction, long seed, boolean selecting) {
         FrameRows trainRows = rows(train);

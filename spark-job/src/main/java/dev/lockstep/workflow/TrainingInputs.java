@@ -54,22 +54,8 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
     }
 
     /**
-     * Refuses {@code --layers} that do not fit the rows, as a bad option (exit 2) before Spark starts: the input layer
-     * must take a row's pixels, the output layer have a class for every label.
-     */
-    public static TrainingInputs open(
-            Configuration hadoop,
-            String dataDir,
-            String trainPath,
-            String testPath,
-            double validationFraction,
-            long seed) {
-        return open(hadoop, dataDir, trainPath, testPath, validationFraction, seed, false);
-    }
-
-    /**
-     * As {@link #open(Configuration, String, String, String, double, long)}; with {@code selecting}, for a run that
-     * chooses between its epochs: the epochs are evaluated on the seeded hold-out even when there is a test set
+     * The rows of {@code --data} or {@code --train}/{@code --test}. With {@code selecting}, for a run that chooses
+     * between its epochs, the epochs are evaluated on the seeded hold-out even when there is a test set
      * ({@link #test()}).
      */
     public static TrainingInputs open(
@@ -128,7 +114,8 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
         }
         if (train.count() > Integer.MAX_VALUE) {
             throw new LockstepException(train.uri() + ": " + train.count() + " rows are too many to hold out validation"
-                    + " rows from; prepare it with a test set");
+                    + " rows from"
+                    + (selecting ? "; train without --early-stop and --keep best" : "; prepare it with a test set"));
         }
         HoldOut.Rows rows = HoldOut.rows((int) train.count(), validationFraction, seed, train.uri());
         return new TrainingInputs(

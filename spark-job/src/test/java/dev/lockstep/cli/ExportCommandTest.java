@@ -68,7 +68,7 @@ class ExportCommandTest {
                 "onnx",
                 "--out",
                 tmp.resolve("x.onnx").toString());
-        assertEquals(Main.EXIT_USAGE, none.code(), none.err());
+        assertEquals(Main.EXIT_FAILURE, none.code(), none.err());
         assertTrue(none.err().contains("no serving model"), none.err());
 
         String run = Registry.newRunId();

@@ -5,5 +5,7 @@
  * handful of messages, {@link dev.lockstep.model.onnx.ProtoWriter} writes the protobuf wire format directly, and
  * {@link dev.lockstep.model.onnx.OnnxExport} builds just the messages an MLP needs, with the field numbers of
  * {@code onnx/onnx.proto}.
+ *
+ * <p>May depend on {@code model}, {@code nn} and {@code io}; no Spark.
  */
 package dev.lockstep.model.onnx;
