@@ -35,6 +35,7 @@ class ImagineTest {
     static MlpModel model;
     static double[][] classMeans;
     static float[] mean;
+    static ImagePrior prior;
     static BufferedImage row; // every class at scale 1, decoded from the PNG's bytes
 
     @BeforeAll
@@ -62,10 +63,11 @@ class ImagineTest {
             for (int i = 0; i < 784; i++) classMeans[c][i] += pixels[row * 784 + i] & 0xFF;
         }
         for (int c = 0; c < 10; c++) for (int i = 0; i < 784; i++) classMeans[c][i] /= count[c];
-        mean = MeanImage.of(train); // every class together: no class's own mean is given away
+        prior = ImagePrior.of(train); // every class together: no class's own mean is given away
+        mean = prior.mean();
         try {
             row = ImageIO.read(
-                    new ByteArrayInputStream(Imagine.png(Imagine.all(model, mean, Imagine.DEFAULT_SEED, 1))));
+                    new ByteArrayInputStream(Imagine.png(Imagine.all(model, prior, Imagine.DEFAULT_SEED, 1))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -124,12 +126,12 @@ class ImagineTest {
     @Test
     void theSameSeedDrawsTheSameBytesAndOneClassAsInTheRow() throws Exception {
         long seed = Imagine.DEFAULT_SEED;
-        byte[] once = Imagine.png(Imagine.image(model, mean, 3, seed, 1));
-        assertArrayEquals(once, Imagine.png(Imagine.image(model, mean, 3, seed, 1)));
+        byte[] once = Imagine.png(Imagine.image(model, prior, 3, seed, 1));
+        assertArrayEquals(once, Imagine.png(Imagine.image(model, prior, 3, seed, 1)));
         float[] three = cell(ImageIO.read(new ByteArrayInputStream(once)), 0);
         assertArrayEquals(cell(row, 3), three, "one class alone is drawn as in the row of all");
-        assertArrayEquals(three, Imagine.input(model, mean, 3, seed), "drawn exactly as imagined");
-        assertFalse(Arrays.equals(once, Imagine.png(Imagine.image(model, mean, 3, seed + 1, 1))), "the seed matters");
+        assertArrayEquals(three, Imagine.input(model, prior, 3, seed), "drawn exactly as imagined");
+        assertFalse(Arrays.equals(once, Imagine.png(Imagine.image(model, prior, 3, seed + 1, 1))), "the seed matters");
     }
 
     @Test
