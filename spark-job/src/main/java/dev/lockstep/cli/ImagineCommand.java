@@ -5,8 +5,8 @@ import dev.lockstep.UsageException;
 import dev.lockstep.io.AtomicFiles;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelFile;
+import dev.lockstep.report.ImagePrior;
 import dev.lockstep.report.Imagine;
-import dev.lockstep.report.MeanImage;
 import java.awt.image.BufferedImage;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -46,7 +46,8 @@ final class ImagineCommand implements Callable<Integer> {
             names = "--data",
             paramLabel = "DIR",
             description = "Training data (IDX, CSV or prepared) whose mean image is where the ascent starts and what it"
-                    + " is pulled back to. Default: the rows the model's run directory was evaluated on, if any.")
+                    + " is pulled back to, and whose pixel covariance shapes its steps. Default: the rows the model's"
+                    + " run directory was evaluated on, if any.")
     String data;
 
     @Option(
@@ -78,8 +79,8 @@ final class ImagineCommand implements Callable<Integer> {
                         "bad value '" + digit + "' for --digit: expected 0 to " + (classes - 1) + " or all");
             }
         }
-        float[] mean = mean(hadoop, m);
-        BufferedImage image = all ? Imagine.all(m, mean, seed, scale) : Imagine.image(m, mean, d, seed, scale);
+        ImagePrior prior = prior(hadoop, m);
+        BufferedImage image = all ? Imagine.all(m, prior, seed, scale) : Imagine.image(m, prior, d, seed, scale);
         byte[] png = Imagine.png(image);
         AtomicFiles.write(hadoop, out, o -> o.write(png));
         spec.commandLine()
@@ -88,14 +89,14 @@ final class ImagineCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The prior: --data's mean image, else the run's evaluation rows', else none (said in one line). */
-    private float[] mean(Configuration hadoop, MlpModel m) {
+    /** The prior: --data's images, else the run's evaluation rows, else none (said in one line). */
+    private ImagePrior prior(Configuration hadoop, MlpModel m) {
         int inputs = m.architecture().inputSize();
-        if (data != null) return MeanImage.read(hadoop, data, inputs);
+        if (data != null) return ImagePrior.read(hadoop, data, inputs);
         String why;
         try {
-            float[] mean = MeanImage.ofRun(hadoop, model, inputs);
-            if (mean != null) return mean;
+            ImagePrior prior = ImagePrior.ofRun(hadoop, model, inputs);
+            if (prior != null) return prior;
             why = "the model is not in a run directory";
         } catch (LockstepException e) {
             why = e.getMessage();

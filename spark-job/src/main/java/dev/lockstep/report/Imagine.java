@@ -17,19 +17,23 @@ import java.util.SplittableRandom;
  * class, regularised so that the result is a picture a person can read, not a pattern only the network sees.
  *
  * <ul>
- *   <li>It starts from the data's mean image and an L2 prior pulls every pixel back towards it: what is drawn is
- *       the mean digit bent into the class, not ink sprayed on black. Without a mean image (no data at hand) the
- *       blank image plays its part.
- *   <li>The image is shifted by up to a pixel in a random direction (seeded) before each gradient, and lightly
- *       blurred every few steps: a pattern that only works pixel-exact, or at one pixel's frequency, fades away.
- *   <li>Once the class is at {@link #TARGET} probability, the class stops pulling and only the prior acts: the
- *       image gets no more extreme than it must.
- *   <li>The result is rounded to whole intensities, as drawn, and then, without shifts or blur, ascended until
- *       the network gives that very image the target probability (or a step budget runs out).
+ *   <li>It starts from the data's mean image, and an L2 prior pulls every pixel back towards it.
+ *   <li>Each step is preconditioned by the data's pixel covariance ({@link ImagePrior}): the image moves only in the
+ *       directions real images vary in, in proportion to how much they vary, so pixels that are always dark stay
+ *       dark and ink appears as whole strokes. (With the L2 prior this is natural-gradient ascent under a Gaussian
+ *       prior with the data's mean and covariance.) Without the data's covariance a Gaussian blur of the gradient
+ *       stands in for it: neighbouring pixels move together.
+ *   <li>The image is shifted by up to a pixel in a random direction (seeded) before each gradient: a pattern that
+ *       only works pixel-exact fades away.
+ *   <li>Once the class is at {@link #STOP} probability, the class stops pulling and only the prior acts: the image
+ *       gets no more extreme than it must.
+ *   <li>The result is stretched in contrast as an MNIST digit is (its faintest {@link #BLACK} black, its brightest
+ *       {@code 1 - }{@link #WHITE} full ink), rounded to whole intensities, as drawn, and then, without shifts,
+ *       ascended until the network gives that very image {@link #TARGET} probability (or a step budget runs out).
  * </ul>
  *
- * Steps are normalised by the gradient's RMS, so one schedule suits models whose gradients differ in scale by
- * orders of magnitude. Deterministic: the same model, mean image, class and seed give the same pixels.
+ * Steps are normalised by the preconditioned gradient's RMS, so one schedule suits models whose gradients differ
+ * in scale by orders of magnitude. Deterministic: the same model, prior, class and seed give the same pixels.
  */
 public final class Imagine {
     static final int STEPS = 400;
@@ -37,8 +41,10 @@ public final class Imagine {
     static final double LAST_STEP = 0.002;
     static final double PRIOR = 0.3; // pull towards the mean image, against the class's RMS-normalised pull of 1
     static final int JITTER = 1; // pixels
-    static final int BLUR_EVERY = 4; // steps
-    static final double BLUR_SIGMA = 0.5; // pixels
+    static final double BLUR_SIGMA = 1; // pixels: the stand-in for a covariance
+    static final double STOP = 0.99;
+    static final double BLACK = 0.75; // quantiles of the contrast stretch
+    static final double WHITE = 0.95;
     static final double TARGET = 0.95;
     static final int POLISH_STEPS = 200;
     static final double POLISH_STEP = 0.005;
@@ -52,19 +58,19 @@ public final class Imagine {
      * The imagined input for {@code digit}, as raw intensities 0..255 (what {@code Classifier.probabilities} takes),
      * whole numbers, exactly as {@link #image} draws them.
      *
-     * @param mean the data's mean image in raw intensities (see {@link MeanImage}), or null to start from blank
+     * @param prior the data's mean image and covariance (see {@link ImagePrior}), or null to start from blank
      */
-    public static float[] input(MlpModel model, float[] mean, int digit, long seed) {
+    public static float[] input(MlpModel model, ImagePrior prior, int digit, long seed) {
         requireImage(model);
         int n = model.architecture().inputSize();
         if (digit < 0 || digit >= model.architecture().outputSize()) {
             throw new IllegalArgumentException(
                     "class " + digit + " is not in 0.." + (model.architecture().outputSize() - 1));
         }
-        if (mean != null && mean.length != n) {
-            throw new IllegalArgumentException("a mean image of " + mean.length + " pixels for " + n + " inputs");
+        if (prior != null && prior.pixels() != n) {
+            throw new IllegalArgumentException("a prior of " + prior.pixels() + " pixels for " + n + " inputs");
         }
-        return new Ascent(model, mean, digit, seed).run();
+        return new Ascent(model, prior, digit, seed).run();
     }
 
     /** Refuses a model whose input is not a picture, in one line. */
@@ -76,18 +82,18 @@ public final class Imagine {
     }
 
     /** One class's imagined input as a picture, {@code scale} screen pixels per input pixel. */
-    public static BufferedImage image(MlpModel model, float[] mean, int digit, long seed, int scale) {
-        return row(model, mean, new int[] {digit}, seed, scale);
+    public static BufferedImage image(MlpModel model, ImagePrior prior, int digit, long seed, int scale) {
+        return row(model, prior, new int[] {digit}, seed, scale);
     }
 
     /** Every class's imagined input side by side, labelled, in class order. */
-    public static BufferedImage all(MlpModel model, float[] mean, long seed, int scale) {
+    public static BufferedImage all(MlpModel model, ImagePrior prior, long seed, int scale) {
         int[] classes = new int[model.architecture().outputSize()];
         for (int c = 0; c < classes.length; c++) classes[c] = c;
-        return row(model, mean, classes, seed, scale);
+        return row(model, prior, classes, seed, scale);
     }
 
-    private static BufferedImage row(MlpModel model, float[] mean, int[] classes, long seed, int scale) {
+    private static BufferedImage row(MlpModel model, ImagePrior prior, int[] classes, long seed, int scale) {
         requireImage(model);
         int height = model.height(), width = model.width();
         int gap = GAP, caption = 16, cell = width * scale + gap;
@@ -100,7 +106,7 @@ public final class Imagine {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.DARK_GRAY);
         for (int c = 0; c < classes.length; c++) {
-            float[] raw = input(model, mean, classes[c], seed);
+            float[] raw = input(model, prior, classes[c], seed);
             int x0 = gap + c * cell;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
@@ -125,11 +131,12 @@ public final class Imagine {
         private final int digit, n, height, width;
         private final Mlp mlp;
         private final InputScaling scaling;
-        private final double[] prior, u, grad;
+        private final ImagePrior prior;
+        private final double[] start, u, grad, moved;
         private final float[] netGrad;
         private final SplittableRandom random;
 
-        Ascent(MlpModel model, float[] mean, int digit, long seed) {
+        Ascent(MlpModel model, ImagePrior prior, int digit, long seed) {
             this.digit = digit;
             this.n = model.architecture().inputSize();
             this.height = model.height();
@@ -137,10 +144,12 @@ public final class Imagine {
             this.scaling = model.scaling();
             this.mlp = new Mlp(model.architecture(), 1);
             mlp.setParameters(model.parameters());
-            this.prior = new double[n];
-            if (mean != null) for (int i = 0; i < n; i++) prior[i] = Math.min(255, Math.max(0, mean[i])) / 255.0;
-            this.u = prior.clone();
+            this.prior = prior;
+            this.start = new double[n];
+            if (prior != null) for (int i = 0; i < n; i++) start[i] = clamp(prior.mean(i) / 255.0);
+            this.u = start.clone();
             this.grad = new double[n];
+            this.moved = new double[n];
             this.netGrad = new float[n];
             // One stream per class, so that drawing one class gives the same picture as drawing all of them.
             this.random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + digit);
@@ -151,26 +160,45 @@ public final class Imagine {
                 int dx = random.nextInt(2 * JITTER + 1) - JITTER;
                 int dy = random.nextInt(2 * JITTER + 1) - JITTER;
                 double p = classGradient(u, dx, dy);
+                precondition();
                 // At the target the class stops pulling: the prior alone shapes the rest.
-                double pull = p >= TARGET ? 0 : 1 / rms(grad);
+                double pull = p >= STOP ? 0 : 1 / rms(moved);
+                if (!Double.isFinite(pull)) pull = 0;
                 double rate = FIRST_STEP + (LAST_STEP - FIRST_STEP) * step / (STEPS - 1);
-                for (int i = 0; i < n; i++) {
-                    double g = (Double.isFinite(pull) ? pull * grad[i] : 0) - PRIOR * (u[i] - prior[i]);
-                    u[i] = clamp(u[i] + rate * g);
-                }
-                if (step % BLUR_EVERY == BLUR_EVERY - 1) blur(u);
+                for (int i = 0; i < n; i++) u[i] = clamp(u[i] + rate * (pull * moved[i] - PRIOR * (u[i] - start[i])));
             }
+            stretch(u);
             double[] drawn = new double[n];
             round(u, drawn);
             for (int step = 0; step < POLISH_STEPS && classGradient(drawn, 0, 0) < TARGET; step++) {
-                double k = POLISH_STEP / rms(grad);
+                precondition();
+                double k = POLISH_STEP / rms(moved);
                 if (!Double.isFinite(k)) break;
-                for (int i = 0; i < n; i++) u[i] = clamp(u[i] + k * grad[i]);
+                for (int i = 0; i < n; i++) u[i] = clamp(u[i] + k * moved[i]);
                 round(u, drawn);
             }
             float[] raw = new float[n];
             for (int i = 0; i < n; i++) raw[i] = (float) (drawn[i] * 255);
             return raw;
+        }
+
+        /** {@link #moved} = the data's covariance times {@link #grad}, or without it, the gradient blurred. */
+        private void precondition() {
+            if (prior != null && prior.multiply(grad, moved)) return;
+            System.arraycopy(grad, 0, moved, 0, n);
+            blur(moved);
+        }
+
+        /**
+         * Maps the image's {@link #BLACK} quantile to no ink and its {@link #WHITE} quantile to full ink: the haze the
+         * prior leaves around the strokes goes, and the strokes are as bright as a real digit's.
+         */
+        private void stretch(double[] image) {
+            double[] sorted = image.clone();
+            Arrays.sort(sorted);
+            double black = sorted[(int) (BLACK * (n - 1))], white = sorted[(int) (WHITE * (n - 1))];
+            if (!(white - black > 1e-6)) return; // a flat image: nothing to stretch
+            for (int i = 0; i < n; i++) image[i] = clamp((image[i] - black) / (white - black));
         }
 
         /**

@@ -130,11 +130,11 @@ public final class RunReport {
             Map<String, Object> metrics,
             String dataOverride,
             String evalName) {
-        float[] mean = null; // the imagined digits' prior, when the evaluation digits can be read
+        ImagePrior prior = null; // the imagined digits' prior, when the evaluation digits can be read
         try {
             if (metrics == null) throw new LockstepException("the run had no evaluation rows");
             LabeledImages data = EvalData.load(conf, metrics, dataOverride);
-            if (data.count() > 0 && data.features() == model.architecture().inputSize()) mean = MeanImage.of(data);
+            if (data.count() > 0 && data.features() == model.architecture().inputSize()) prior = ImagePrior.of(data);
             Scores scores = Scores.of(new Classifier(model), data);
             add(
                     conf,
@@ -173,9 +173,9 @@ public final class RunReport {
                 pngs,
                 pngDir,
                 "imagine.png",
-                Png.of(Imagine.all(model, mean, Imagine.DEFAULT_SEED, 3)),
+                Png.of(Imagine.all(model, prior, Imagine.DEFAULT_SEED, 3)),
                 "Imagined: for each class, the input the network finds most like it (regularised gradient ascent "
-                        + (mean != null ? "from the " + evalName + " digits' mean image" : "from a blank image")
+                        + (prior != null ? "from the " + evalName + " digits' mean image" : "from a blank image")
                         + ")");
     }
 
