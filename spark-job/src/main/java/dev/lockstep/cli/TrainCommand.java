@@ -312,14 +312,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         Double tolerance = settings.value(Setting.TOLERANCE);
         Integer keepRuns = settings.value(Setting.KEEP);
+        // The flag only: a conf file may set keepRuns for all runs, registry or not.
+        if (keepRuns != null
+                && settings.source(Setting.KEEP).equals(Setting.KEEP.flag)
+                && !settings.has(Setting.REGISTRY)) {
+            throw new UsageException(
+                    "--keep " + keepRuns + " is how many runs of --registry to keep, and this run has no "
+                            + "registry: give --registry URI, or --keep best|last for which epoch's parameters to keep");
+        }
         // Before anything is read or written: a network this driver cannot hold would only end in OutOfMemoryError.
-        DriverMemory.check(
-                config,
-                every > 0,
-                DriverMemory.localThreads(
-                        master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                        config.partitions()),
-                Runtime.getRuntime().maxMemory());
+        checkDriverMemory(config, every > 0, masterOf(env));
         Configuration hadoop = env.hadoop();
         RegistryRun registryRun = settings.has(Setting.REGISTRY)
                 ? new RegistryRun(
@@ -341,13 +343,7 @@ final class TrainCommand implements Callable<Integer> {
                 : Optional.empty();
         if (parentModel.isPresent()) {
             config = inheritNetwork(settings, parentModel.get());
-            DriverMemory.check(
-                    config,
-                    every > 0,
-                    DriverMemory.localThreads(
-                            master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                            config.partitions()),
-                    Runtime.getRuntime().maxMemory());
+            checkDriverMemory(config, every > 0, masterOf(env));
         }
         RunOutputs outputs = new RunOutputs(
                 hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
@@ -375,11 +371,7 @@ final class TrainCommand implements Callable<Integer> {
                                 config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null) {
                     config = autoLayers(settings, inputs);
-                    DriverMemory.check(
-                            config,
-                            every > 0,
-                            DriverMemory.localThreads(early.context().master(), config.partitions()),
-                            Runtime.getRuntime().maxMemory());
+                    checkDriverMemory(config, every > 0, early.context().master());
                 }
             } else {
                 inputs = TrainingInputs.open(
@@ -392,15 +384,7 @@ final class TrainCommand implements Callable<Integer> {
                         config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null && inputs.train().height() == 1) {
                     config = autoLayers(settings, inputs); // a prepared table's rows: sized as from the table
-                    DriverMemory.check(
-                            config,
-                            every > 0,
-                            DriverMemory.localThreads(
-                                    master != null
-                                            ? master
-                                            : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                                    config.partitions()),
-                            Runtime.getRuntime().maxMemory());
+                    checkDriverMemory(config, every > 0, masterOf(env));
                 }
             }
             // Before training (for files, before Spark) starts: a bad option fails fast.
@@ -489,6 +473,23 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** The Spark master this run will use: {@code --master}, else the conf's, else the embedded default. */
+    private String masterOf(SparkSetup.Environment env) {
+        return master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER);
+    }
+
+    /**
+     * Before anything (more) is read or written: a network this driver cannot hold would only end in
+     * OutOfMemoryError. Again whenever the network changes (auto layers, a parent's network).
+     */
+    private static void checkDriverMemory(TrainConfig config, boolean checkpointing, String master) {
+        DriverMemory.check(
+                config,
+                checkpointing,
+                DriverMemory.localThreads(master, config.partitions()),
+                Runtime.getRuntime().maxMemory());
     }
 
     /**
