@@ -11,17 +11,11 @@ import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.StartWeights;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -91,28 +85,8 @@ public final class ParentModel {
 
     /** Reads and checks the model as {@link ModelFile#read} does, hashing the file's bytes on the way. */
     private static ParentModel read(Configuration conf, String file, String registryRun) {
-        try {
-            Path path = HadoopPaths.of(file);
-            FileSystem fs = HadoopPaths.fileSystem(path, conf);
-            FileStatus status;
-            try {
-                status = fs.getFileStatus(path);
-            } catch (FileNotFoundException e) {
-                throw new LockstepException("--init-from: model file " + file + " does not exist");
-            }
-            if (status.isDirectory()) throw new LockstepException("--init-from: " + file + " is a directory");
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            MlpModel model;
-            try (InputStream in = new DigestInputStream(fs.open(path), sha)) {
-                model = ModelFile.read(in, file, status.getLen()); // reads to the end: the digest covers every byte
-            }
-            String uri = fs.makeQualified(path).toString();
-            return new ParentModel(model, uri, HexFormat.of().formatHex(sha.digest()), registryRun);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every Java platform has SHA-256
-        }
+        ModelFile.Digested read = ModelFile.readDigested(conf, file);
+        return new ParentModel(read.model(), read.uri(), read.sha256(), registryRun);
     }
 
     /**
@@ -153,16 +127,6 @@ public final class ParentModel {
 
     public String uri() {
         return uri;
-    }
-
-    /** SHA-256 of the model file's bytes, in hex, as {@code sha256sum} prints it. */
-    public String sha256() {
-        return sha256;
-    }
-
-    /** The registry run whose model this is, when it was the serving model. */
-    public Optional<String> registryRun() {
-        return Optional.ofNullable(registryRun);
     }
 
     /** As metrics.json and model.json record it: {@code uri}, {@code sha256}, and {@code registry_run} from a registry. */
