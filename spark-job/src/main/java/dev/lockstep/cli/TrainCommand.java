@@ -419,7 +419,7 @@ final class TrainCommand implements Callable<Integer> {
             try (SparkSetup.Session session =
                             early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                     TrainingInputs closedFirst = inputs) {
-                RunPlan.Placed placed = plan.placedOn(session.context(), start == null ? null : start.digest());
+                RunPlan.Placed placed = plan.placedOn(session.context(), start);
                 if (from.isEmpty() && start != null) from = Optional.of(start.checkpoint(placed));
                 TrainingResult result = new Trainer(session.context(), listeners).fit(placed, from);
                 Map<String, Object> location = new LinkedHashMap<>();
@@ -494,7 +494,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * A warm start continues its parent's network: {@code --layers auto} and an activation given nowhere become the
-     * parent's, recorded as such in the run's config sources. Given ones stay, and must then match the parent's.
+     * parent's, recorded as such in the run's config sources. Given ones stay, and must then match the parent's. So
+     * does a float parent's {@code --standardization}, checked here: its scaling is kept, not refitted.
      */
     private static TrainConfig inheritNetwork(ResolvedSettings settings, ParentModel parent) {
         String from = "from --init-from " + parent.uri();
@@ -506,6 +507,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!settings.has(Setting.ACTIVATION)) {
             settings.put(Setting.ACTIVATION, parent.architecture().hidden().displayName(), from);
+        }
+        Optional<Boolean> standardization = parent.standardization(); // empty: on bytes, where it changes nothing
+        if (standardization.isPresent()) {
+            if (settings.has(Setting.STANDARDIZATION)) {
+                parent.checkStandardization(
+                        settings.value(Setting.STANDARDIZATION), settings.source(Setting.STANDARDIZATION));
+            } else {
+                settings.put(Setting.STANDARDIZATION, standardization.get().toString(), from);
+            }
         }
         return toConfig(settings);
     }

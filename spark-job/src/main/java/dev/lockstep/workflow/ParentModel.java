@@ -38,7 +38,10 @@ public final class ParentModel {
     private ParentModel(MlpModel model, String uri, String sha256, String registryRun) {
         this.architecture = model.architecture();
         this.byteInput = model.byteInput();
-        this.start = StartWeights.of(model.parameters());
+        // Its float rows' scaling goes with its weights; byte rows are scaled by 1/255 in every run (and so were its).
+        this.start = model.byteInput()
+                ? StartWeights.of(model.parameters())
+                : StartWeights.of(model.parameters(), model.scaling());
         this.uri = uri;
         this.sha256 = sha256;
         this.registryRun = registryRun;
@@ -109,6 +112,35 @@ public final class ParentModel {
                 byteInput ? "bytes" : "float32",
                 own.layersString(),
                 own.hidden().displayName()));
+    }
+
+    /**
+     * Whether the parent standardized its float features (per feature) rather than taking them as they are; empty
+     * for a parent on byte input, whose pixels every run scales by 1/255. A warm start keeps the parent's scaling, so
+     * this is the run's {@code --standardization}.
+     */
+    public Optional<Boolean> standardization() {
+        return start.scaling().map(s -> !s.isUniform());
+    }
+
+    /**
+     * Refuses, in one line, a run that asks for the other kind of scaling of float features than the parent's: the
+     * parent's weights work on its scaling, which the run keeps.
+     *
+     * @param asked the run's {@code --standardization}, and {@code source}, where it was given
+     * @throws UsageException when it is not the parent's
+     */
+    public void checkStandardization(boolean asked, String source) {
+        Optional<Boolean> own = standardization();
+        if (own.isEmpty() || own.get() == asked) return;
+        throw new UsageException(String.format(
+                "--init-from %s: its float features are %s, this run asks --standardization %s (from %s); a warm "
+                        + "start keeps its model's input scaling (give --standardization %s, or leave it out)",
+                uri,
+                own.get() ? "standardized" : "taken as they are (--standardization false)",
+                asked,
+                source,
+                own.get()));
     }
 
     private static String describe(Architecture a) {
