@@ -338,23 +338,24 @@ final class TrainCommand implements Callable<Integer> {
                 ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
-        Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
-                ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), settings.text(Setting.REGISTRY), err)
-                : Optional.empty();
-        if (parentModel.isPresent()) {
-            config = inheritNetwork(settings, parentModel.get());
-            checkDriverMemory(config, every > 0, masterOf(env));
-        }
-        RunOutputs outputs = new RunOutputs(
-                hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
-        outputs.checkWritable();
         if (registryRun != null) {
-            OptionalInt decided = registryRun.begin(err);
+            OptionalInt decided = registryRun.begin(err, ParentModel.CURRENT.equals(settings.text(Setting.INIT_FROM)));
             if (decided.isPresent()) return decided.getAsInt();
         }
         SparkSetup.Session early = null; // table input is read by Spark, so Spark starts before the plan
         TrainingInputs inputs = null;
         try {
+            // After begin: a run already decided reads no model, and a continued one starts from the same parent.
+            Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
+                    ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), registryRun, err)
+                    : Optional.empty();
+            if (parentModel.isPresent()) {
+                config = inheritNetwork(settings, parentModel.get());
+                checkDriverMemory(config, every > 0, masterOf(env));
+            }
+            RunOutputs outputs = new RunOutputs(
+                    hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
+            outputs.checkWritable();
             if (tableFormat != null) {
                 early = SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                 inputs = TableInputs.on(

@@ -6,7 +6,6 @@ import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
-import dev.lockstep.model.Registry;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.StartWeights;
 import java.io.FileNotFoundException;
@@ -49,28 +48,28 @@ public final class ParentModel {
 
     /**
      * The model {@code initFrom} names: a model file, a run directory holding {@code model.lsm}, or {@code current},
-     * the serving model of {@code registryRoot}. Empty for {@code current} in a registry that serves nothing yet (its
-     * first run trains from scratch, which {@code notices} is told in one line).
+     * the serving model of {@code registryRun}'s registry when it {@link RegistryRun#begin(PrintWriter, boolean)
+     * began} ({@link RegistryRun#servingParent()}). Empty for {@code current} in a registry that served nothing then
+     * (its first run trains from scratch, which {@code notices} is told in one line).
      *
-     * @param registryRoot null when the run has no registry
+     * @param registryRun null when the run has no registry
      * @throws UsageException for {@code current} without a registry
      * @throws LockstepException when the model cannot be read
      */
     public static Optional<ParentModel> resolve(
-            Configuration conf, String initFrom, String registryRoot, PrintWriter notices) {
+            Configuration conf, String initFrom, RegistryRun registryRun, PrintWriter notices) {
         if (!initFrom.equals(CURRENT)) return Optional.of(read(conf, modelFileOf(conf, initFrom), null));
-        if (registryRoot == null) {
+        if (registryRun == null) {
             throw new UsageException("--init-from current means the serving model of --registry: give --registry URI, "
                     + "or a model file or run directory");
         }
-        Registry registry = new Registry(conf, registryRoot);
-        Optional<String> serving = registry.current();
+        Optional<String> serving = registryRun.servingParent();
         if (serving.isEmpty()) {
-            notices.println("[lockstep] --init-from current: registry " + registryRoot
+            notices.println("[lockstep] --init-from current: registry " + registryRun.root()
                     + " serves no model yet; training from scratch");
             return Optional.empty();
         }
-        return Optional.of(read(conf, registry.modelFile(serving.get()), serving.get()));
+        return Optional.of(read(conf, registryRun.modelFile(serving.get()), serving.get()));
     }
 
     /** A run directory stands for the model file in it. */

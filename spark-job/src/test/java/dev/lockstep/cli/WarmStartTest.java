@@ -438,4 +438,72 @@ class WarmStartTest {
         assertEquals("file:" + run1Dir.resolve("model.lsm"), parentOf2.get("uri"));
         ModelFile.read(new Configuration(), run1Dir.resolve("model.lsm").toString()); // untouched, still readable
     }
+    /** train --registry ROOT --init-from current as the driver of a YARN application's attempt, in cluster mode. */
+    private static Outcome currentAs(String application, Path root) {
+        System.setProperty("spark.yarn.app.id", application);
+        System.setProperty("spark.submit.deployMode", "cluster");
+        try {
+            return run(
+                    "train",
+                    "--registry",
+                    root.toString(),
+                    "--data",
+                    TestData.sampleDir().toString(),
+                    "--epochs",
+                    "1",
+                    "--batch",
+                    "300",
+                    "--partitions",
+                    "2",
+                    "--tolerance",
+                    "1",
+                    "--no-report",
+                    "--init-from",
+                    "current");
+        } finally {
+            System.clearProperty("spark.yarn.app.id");
+            System.clearProperty("spark.submit.deployMode");
+        }
+    }
+
+    /** A registry run holding the parent's model, made the serving one. */
+    private static String servedCopyOfParent(Registry registry) throws Exception {
+        String id = Registry.newRunId();
+        Path dir = Path.of(registry.runDir(id));
+        Files.createDirectories(dir);
+        Files.copy(parent.resolve("model.lsm"), dir.resolve("model.lsm"));
+        registry.promote(id, "test");
+        return id;
+    }
+
+    @Test
+    void aLaterYarnAttemptStartsFromTheEarlierAttemptsParentAndADecidedOneReadsNoModel() throws Exception {
+        Path root = tmp.resolve("yarn-registry");
+        Registry registry = new Registry(new Configuration(), root.toString());
+        String a = servedCopyOfParent(registry);
+        // What a lost first attempt leaves: its run claimed, from the model serving then.
+        String lost = Registry.newRunId();
+        registry.claim(lost, "application_5_0001", Map.of("init_from_current", a));
+        String b = servedCopyOfParent(registry); // promoted meanwhile
+
+        Outcome continued = currentAs("application_5_0001", root);
+        assertTrue(continued.code() == 0 || continued.code() == 3, continued.err());
+        assertTrue(continued.err().contains("continuing run " + lost), continued.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parentOfLost = (Map<String, Object>)
+                json(root.resolve("runs").resolve(lost).resolve("metrics.json")).get("parent");
+        assertEquals(a, parentOfLost.get("registry_run"), "the earlier attempt's parent, not the serving " + b);
+
+        // Decided by an earlier attempt: the exit code, and no model read (the serving one is damaged).
+        String decided = Registry.newRunId();
+        registry.claim(decided, "application_6_0001", Map.of("init_from_current", b));
+        registry.setStatus(decided, "rejected", "test", Map.of());
+        String serving = registry.current().orElseThrow();
+        Files.write(
+                Path.of(registry.modelFile(serving)), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        Outcome again = currentAs("application_6_0001", root);
+        assertEquals(3, again.code(), again.err());
+        assertTrue(again.err().contains("was already rejected"), again.err());
+        assertFalse(again.err().contains("error"), again.err());
+    }
 }
