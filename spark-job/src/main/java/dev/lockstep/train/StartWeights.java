@@ -76,12 +76,8 @@ public final class StartWeights {
                 config.optimizer().create(count).state());
     }
 
-    static String digest(float[] weights) {
-        return digest(weights, null);
-    }
-
     /** Without a scaling, the weights' digest alone: as it was before a scaling could be kept. */
-    static String digest(float[] weights, InputScaling scaling) {
+    private static String digest(float[] weights, InputScaling scaling) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ByteBuffer buf = ByteBuffer.allocate(4 * 4096);
