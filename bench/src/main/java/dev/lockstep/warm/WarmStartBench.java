@@ -129,7 +129,7 @@ public final class WarmStartBench {
     private static TrainingResult fit(
             JavaSparkContext sc, TrainConfig config, InMemoryRows train, InMemoryRows test, StartWeights start) {
         RunPlan plan = RunPlan.of(config, train, test, "test");
-        RunPlan.Placed placed = plan.placedOn(sc, start == null ? null : start.digest());
+        RunPlan.Placed placed = plan.placedOn(sc, start);
         return new Trainer(sc, List.of())
                 .fit(placed, start == null ? Optional.empty() : Optional.of(start.checkpoint(placed)));
     }

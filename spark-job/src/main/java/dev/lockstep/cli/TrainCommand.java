@@ -312,14 +312,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         Double tolerance = settings.value(Setting.TOLERANCE);
         Integer keepRuns = settings.value(Setting.KEEP);
+        // The flag only: a conf file may set keepRuns for all runs, registry or not.
+        if (keepRuns != null
+                && settings.source(Setting.KEEP).equals(Setting.KEEP.flag)
+                && !settings.has(Setting.REGISTRY)) {
+            throw new UsageException(
+                    "--keep " + keepRuns + " is how many runs of --registry to keep, and this run has no "
+                            + "registry: give --registry URI, or --keep best|last for which epoch's parameters to keep");
+        }
         // Before anything is read or written: a network this driver cannot hold would only end in OutOfMemoryError.
-        DriverMemory.check(
-                config,
-                every > 0,
-                DriverMemory.localThreads(
-                        master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                        config.partitions()),
-                Runtime.getRuntime().maxMemory());
+        checkDriverMemory(config, every > 0, masterOf(env));
         Configuration hadoop = env.hadoop();
         RegistryRun registryRun = settings.has(Setting.REGISTRY)
                 ? new RegistryRun(
@@ -336,29 +338,24 @@ final class TrainCommand implements Callable<Integer> {
                 ProgressChoice.forProcess(progress, parent != null && parent.writesToProcessStderr());
         TeeWriter log = new TeeWriter(spec.commandLine().getErr());
         PrintWriter err = new PrintWriter(log, true);
-        Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
-                ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), settings.text(Setting.REGISTRY), err)
-                : Optional.empty();
-        if (parentModel.isPresent()) {
-            config = inheritNetwork(settings, parentModel.get());
-            DriverMemory.check(
-                    config,
-                    every > 0,
-                    DriverMemory.localThreads(
-                            master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                            config.partitions()),
-                    Runtime.getRuntime().maxMemory());
-        }
-        RunOutputs outputs = new RunOutputs(
-                hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
-        outputs.checkWritable();
         if (registryRun != null) {
-            OptionalInt decided = registryRun.begin(err);
+            OptionalInt decided = registryRun.begin(err, ParentModel.CURRENT.equals(settings.text(Setting.INIT_FROM)));
             if (decided.isPresent()) return decided.getAsInt();
         }
         SparkSetup.Session early = null; // table input is read by Spark, so Spark starts before the plan
         TrainingInputs inputs = null;
         try {
+            // After begin: a run already decided reads no model, and a continued one starts from the same parent.
+            Optional<ParentModel> parentModel = settings.has(Setting.INIT_FROM)
+                    ? ParentModel.resolve(hadoop, settings.text(Setting.INIT_FROM), registryRun, err)
+                    : Optional.empty();
+            if (parentModel.isPresent()) {
+                config = inheritNetwork(settings, parentModel.get());
+                checkDriverMemory(config, every > 0, masterOf(env));
+            }
+            RunOutputs outputs = new RunOutputs(
+                    hadoop, outDir, parentModel.map(ParentModel::toMap).orElse(null));
+            outputs.checkWritable();
             if (tableFormat != null) {
                 early = SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                 inputs = TableInputs.on(
@@ -375,11 +372,7 @@ final class TrainCommand implements Callable<Integer> {
                                 config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null) {
                     config = autoLayers(settings, inputs);
-                    DriverMemory.check(
-                            config,
-                            every > 0,
-                            DriverMemory.localThreads(early.context().master(), config.partitions()),
-                            Runtime.getRuntime().maxMemory());
+                    checkDriverMemory(config, every > 0, early.context().master());
                 }
             } else {
                 inputs = TrainingInputs.open(
@@ -392,15 +385,7 @@ final class TrainCommand implements Callable<Integer> {
                         config.selectsEpochs());
                 if (settings.value(Setting.LAYERS) == null && inputs.train().height() == 1) {
                     config = autoLayers(settings, inputs); // a prepared table's rows: sized as from the table
-                    DriverMemory.check(
-                            config,
-                            every > 0,
-                            DriverMemory.localThreads(
-                                    master != null
-                                            ? master
-                                            : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER),
-                                    config.partitions()),
-                            Runtime.getRuntime().maxMemory());
+                    checkDriverMemory(config, every > 0, masterOf(env));
                 }
             }
             // Before training (for files, before Spark) starts: a bad option fails fast.
@@ -435,7 +420,7 @@ final class TrainCommand implements Callable<Integer> {
             try (SparkSetup.Session session =
                             early != null ? early : SparkSetup.start(env.sparkConf(), master, "lockstep-train");
                     TrainingInputs closedFirst = inputs) {
-                RunPlan.Placed placed = plan.placedOn(session.context(), start == null ? null : start.digest());
+                RunPlan.Placed placed = plan.placedOn(session.context(), start);
                 if (from.isEmpty() && start != null) from = Optional.of(start.checkpoint(placed));
                 TrainingResult result = new Trainer(session.context(), listeners).fit(placed, from);
                 Map<String, Object> location = new LinkedHashMap<>();
@@ -491,9 +476,27 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The Spark master this run will use: {@code --master}, else the conf's, else the embedded default. */
+    private String masterOf(SparkSetup.Environment env) {
+        return master != null ? master : env.sparkConf().get("spark.master", SparkSetup.DEFAULT_MASTER);
+    }
+
+    /**
+     * Before anything (more) is read or written: a network this driver cannot hold would only end in
+     * OutOfMemoryError. Again whenever the network changes (auto layers, a parent's network).
+     */
+    private static void checkDriverMemory(TrainConfig config, boolean checkpointing, String master) {
+        DriverMemory.check(
+                config,
+                checkpointing,
+                DriverMemory.localThreads(master, config.partitions()),
+                Runtime.getRuntime().maxMemory());
+    }
+
     /**
      * A warm start continues its parent's network: {@code --layers auto} and an activation given nowhere become the
-     * parent's, recorded as such in the run's config sources. Given ones stay, and must then match the parent's.
+     * parent's, recorded as such in the run's config sources. Given ones stay, and must then match the parent's. So
+     * does a float parent's {@code --standardization}, checked here: its scaling is kept, not refitted.
      */
     private static TrainConfig inheritNetwork(ResolvedSettings settings, ParentModel parent) {
         String from = "from --init-from " + parent.uri();
@@ -505,6 +508,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!settings.has(Setting.ACTIVATION)) {
             settings.put(Setting.ACTIVATION, parent.architecture().hidden().displayName(), from);
+        }
+        Optional<Boolean> standardization = parent.standardization(); // empty: on bytes, where it changes nothing
+        if (standardization.isPresent()) {
+            if (settings.has(Setting.STANDARDIZATION)) {
+                parent.checkStandardization(
+                        settings.value(Setting.STANDARDIZATION), settings.source(Setting.STANDARDIZATION));
+            } else {
+                settings.put(Setting.STANDARDIZATION, standardization.get().toString(), from);
+            }
         }
         return toConfig(settings);
     }

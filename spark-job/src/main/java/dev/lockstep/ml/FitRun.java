@@ -108,7 +108,7 @@ final class FitRun {
             RunPlan.Placed placed;
             try {
                 placed = RunPlan.of(config, train, eval, eval == null ? null : "validation")
-                        .placedOn(sc, initial == null ? null : initial.digest());
+                        .placedOn(sc, initial);
             } catch (UsageException e) {
                 throw new UsageException(inParamNames(e.getMessage()));
             }

@@ -11,11 +11,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -208,6 +211,26 @@ public final class ModelFile {
      * Reads and fully validates the model at {@code uri}; every problem is a {@link LockstepException} naming the file.
      */
     public static MlpModel read(Configuration conf, String uri) {
+        return read(conf, uri, null).model();
+    }
+
+    /** A model read from a file: where (the URI qualified), and the SHA-256 of every byte read, in hex. */
+    public record Digested(MlpModel model, String uri, String sha256) {}
+
+    /**
+     * As {@link #read(Configuration, String)}, and the SHA-256 of the file's bytes (as {@code sha256sum} prints it),
+     * taken on the same pass: the bytes hashed are the bytes the model was read from.
+     */
+    public static Digested readDigested(Configuration conf, String uri) {
+        try {
+            return read(conf, uri, MessageDigest.getInstance("SHA-256"));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java platform has SHA-256
+        }
+    }
+
+    /** @param sha fed every byte of the file when not null */
+    private static Digested read(Configuration conf, String uri, MessageDigest sha) {
         try {
             Path path = HadoopPaths.of(uri);
             // Without Hadoop's .crc side files, a damaged model is reported as "truncated" or "checksum mismatch"
@@ -223,9 +246,14 @@ public final class ModelFile {
                 throw new LockstepException("model file " + uri + " is a directory; expected a file such as "
                         + ModelDirectory.modelFile(uri));
             }
-            try (FSDataInputStream in = fs.open(path)) {
-                return read(in, uri, status.getLen());
+            MlpModel model;
+            try (InputStream in = sha == null ? fs.open(path) : new DigestInputStream(fs.open(path), sha)) {
+                model = read(in, uri, status.getLen()); // to the end: a digest covers every byte
             }
+            return new Digested(
+                    model,
+                    fs.makeQualified(path).toString(),
+                    sha == null ? null : HexFormat.of().formatHex(sha.digest()));
         } catch (IOException e) {
             throw new LockstepException("cannot read model file " + uri + ": " + e.getMessage(), e);
         }

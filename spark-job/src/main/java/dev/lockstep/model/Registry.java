@@ -246,10 +246,25 @@ public final class Registry {
 
     /** Records that {@code application} (a YARN application id) trains run {@code runId}, before it starts. */
     public void claim(String runId, String application) {
+        claim(runId, application, Map.of());
+    }
+
+    /**
+     * As {@link #claim(String, String)}, with what a later attempt of the application must know to train the same
+     * run again ({@code more}: JSON values, a null one written as {@code null}).
+     */
+    public void claim(String runId, String application, Map<String, Object> more) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", application);
         m.put("time", ZonedDateTime.now(ZoneOffset.UTC).toString());
+        m.putAll(more);
         AtomicFiles.writeString(conf, new Path(runDir(runId), APPLICATION).toString(), Json.pretty(m) + "\n");
+    }
+
+    /** The claim of {@code runId} as {@link #claim} wrote it; empty when it has none. */
+    public Map<String, Object> claimOf(String runId) {
+        String claim = new Path(runDir(runId), APPLICATION).toString();
+        return exists(claim) ? Json.readMap(conf, claim) : Map.of();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lockstep.train;
 
 import dev.lockstep.UsageException;
 import dev.lockstep.io.Json;
+import dev.lockstep.model.InputScaling;
 import dev.lockstep.train.rows.CachedRows;
 import dev.lockstep.train.rows.RowSource;
 import dev.lockstep.train.step.Placement;
@@ -154,12 +155,13 @@ public final class RunPlan {
 
     /**
      * As {@link #placedOn(JavaSparkContext)}, for a run that starts from given weights rather than the seeded
-     * initialisation: {@code initialWeights}, a digest of them, joins the fingerprint, so that the run resumes only
-     * checkpoints of runs that started from the same weights, and a seeded run never resumes one of its.
+     * initialisation: their digest (which covers the input scaling they bring, if any) joins the fingerprint, so that
+     * the run resumes only checkpoints of runs that started from the same weights, and a seeded run never resumes one
+     * of its; a scaling they bring is the one the run's float rows get ({@link Placed#startScaling}).
      *
-     * @param initialWeights null for the seeded initialisation
+     * @param start null for the seeded initialisation
      */
-    public Placed placedOn(JavaSparkContext sc, String initialWeights) {
+    public Placed placedOn(JavaSparkContext sc, StartWeights start) {
         boolean local = sc.master().startsWith("local");
         if (config.partitions().isEmpty() && !local && !sc.getConf().contains("spark.default.parallelism")) {
             throw new UsageException("on a cluster, give --partitions (e.g. the total executor cores): "
@@ -168,8 +170,9 @@ public final class RunPlan {
         }
         int partitions = config.partitions().orElseGet(sc::defaultParallelism);
         int perTask = Math.min(partitions, Placement.partitionsPerTask(sc, config.partitionsPerTask(), partitions));
-        String fingerprint = fingerprint(config, partitions, train, eval, initialWeights);
-        return new Placed(this, partitions, perTask, fingerprint);
+        String fingerprint = fingerprint(config, partitions, train, eval, start == null ? null : start.digest());
+        InputScaling scaling = start == null ? null : start.scaling().orElse(null);
+        return new Placed(this, partitions, perTask, fingerprint, scaling);
     }
 
     /**
@@ -196,8 +199,13 @@ public final class RunPlan {
         return Json.line(m);
     }
 
-    /** A plan placed on a cluster: {@code partitionsPerTask} is at most {@code partitions}. */
-    public record Placed(RunPlan plan, int partitions, int partitionsPerTask, String fingerprint) {
+    /**
+     * A plan placed on a cluster: {@code partitionsPerTask} is at most {@code partitions}; {@code startScaling}, when
+     * not null, is the input scaling of the weights the run starts from, which its float rows get instead of one fitted
+     * on them.
+     */
+    public record Placed(
+            RunPlan plan, int partitions, int partitionsPerTask, String fingerprint, InputScaling startScaling) {
         /**
          * How long training tasks live: as asked, or the longest the cluster can hold; once the rows are cached.
          *

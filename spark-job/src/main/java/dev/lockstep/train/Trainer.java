@@ -93,7 +93,7 @@ public final class Trainer {
                 CachedRows evalRows = eval == null
                         ? null
                         : CachedRows.cache(sc, eval, partitions, placed.partitionsPerTask(), "lockstep-" + evalName)) {
-            InputScaling scaling = scaling(config, train, trainRows);
+            InputScaling scaling = scaling(config, train, trainRows, placed.startScaling());
             InputTransform trainInput = InputTransform.forTraining(
                     arch.inputSize(), scaling, config.seed(), config.augmentShift(), train.height(), train.width());
             InputTransform evalInput = InputTransform.plain(arch.inputSize(), scaling);
@@ -271,12 +271,16 @@ public final class Trainer {
     }
 
     /**
-     * How the run's rows enter the network: byte rows (pixels) by 1/255, as they always have; float rows
-     * standardized with the moments of the cached training rows ({@link FeatureMoments}), or as they are when
-     * {@link TrainConfig#standardization()} is off.
+     * How the run's rows enter the network: byte rows (pixels) by 1/255, as they always have; float rows by the
+     * scaling of the weights the run starts from, when they bring one (refitted on other rows, it would feed those
+     * weights inputs on another scale), else standardized with the moments of the cached training rows
+     * ({@link FeatureMoments}), or as they are when {@link TrainConfig#standardization()} is off.
+     *
+     * @param given null: none given
      */
-    private InputScaling scaling(TrainConfig config, RowSource train, CachedRows trainRows) {
+    private InputScaling scaling(TrainConfig config, RowSource train, CachedRows trainRows, InputScaling given) {
         if (train.byteFeatures()) return InputScaling.UNIT;
+        if (given != null) return given;
         if (!config.standardization()) return InputScaling.IDENTITY;
         sc.setJobGroup("lockstep-standardize", "lockstep fit standardization on the training rows", false);
         try {

@@ -6,22 +6,15 @@ import dev.lockstep.io.HadoopPaths;
 import dev.lockstep.model.MlpModel;
 import dev.lockstep.model.ModelDirectory;
 import dev.lockstep.model.ModelFile;
-import dev.lockstep.model.Registry;
 import dev.lockstep.nn.Architecture;
 import dev.lockstep.train.StartWeights;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -44,7 +37,10 @@ public final class ParentModel {
     private ParentModel(MlpModel model, String uri, String sha256, String registryRun) {
         this.architecture = model.architecture();
         this.byteInput = model.byteInput();
-        this.start = StartWeights.of(model.parameters());
+        // Its float rows' scaling goes with its weights; byte rows are scaled by 1/255 in every run (and so were its).
+        this.start = model.byteInput()
+                ? StartWeights.of(model.parameters())
+                : StartWeights.of(model.parameters(), model.scaling());
         this.uri = uri;
         this.sha256 = sha256;
         this.registryRun = registryRun;
@@ -52,28 +48,28 @@ public final class ParentModel {
 
     /**
      * The model {@code initFrom} names: a model file, a run directory holding {@code model.lsm}, or {@code current},
-     * the serving model of {@code registryRoot}. Empty for {@code current} in a registry that serves nothing yet (its
-     * first run trains from scratch, which {@code notices} is told in one line).
+     * the serving model of {@code registryRun}'s registry when it {@link RegistryRun#begin(PrintWriter, boolean)
+     * began} ({@link RegistryRun#servingParent()}). Empty for {@code current} in a registry that served nothing then
+     * (its first run trains from scratch, which {@code notices} is told in one line).
      *
-     * @param registryRoot null when the run has no registry
+     * @param registryRun null when the run has no registry
      * @throws UsageException for {@code current} without a registry
      * @throws LockstepException when the model cannot be read
      */
     public static Optional<ParentModel> resolve(
-            Configuration conf, String initFrom, String registryRoot, PrintWriter notices) {
+            Configuration conf, String initFrom, RegistryRun registryRun, PrintWriter notices) {
         if (!initFrom.equals(CURRENT)) return Optional.of(read(conf, modelFileOf(conf, initFrom), null));
-        if (registryRoot == null) {
+        if (registryRun == null) {
             throw new UsageException("--init-from current means the serving model of --registry: give --registry URI, "
                     + "or a model file or run directory");
         }
-        Registry registry = new Registry(conf, registryRoot);
-        Optional<String> serving = registry.current();
+        Optional<String> serving = registryRun.servingParent();
         if (serving.isEmpty()) {
-            notices.println("[lockstep] --init-from current: registry " + registryRoot
+            notices.println("[lockstep] --init-from current: registry " + registryRun.root()
                     + " serves no model yet; training from scratch");
             return Optional.empty();
         }
-        return Optional.of(read(conf, registry.modelFile(serving.get()), serving.get()));
+        return Optional.of(read(conf, registryRun.modelFile(serving.get()), serving.get()));
     }
 
     /** A run directory stands for the model file in it. */
@@ -91,28 +87,8 @@ public final class ParentModel {
 
     /** Reads and checks the model as {@link ModelFile#read} does, hashing the file's bytes on the way. */
     private static ParentModel read(Configuration conf, String file, String registryRun) {
-        try {
-            Path path = HadoopPaths.of(file);
-            FileSystem fs = HadoopPaths.fileSystem(path, conf);
-            FileStatus status;
-            try {
-                status = fs.getFileStatus(path);
-            } catch (FileNotFoundException e) {
-                throw new LockstepException("--init-from: model file " + file + " does not exist");
-            }
-            if (status.isDirectory()) throw new LockstepException("--init-from: " + file + " is a directory");
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            MlpModel model;
-            try (InputStream in = new DigestInputStream(fs.open(path), sha)) {
-                model = ModelFile.read(in, file, status.getLen()); // reads to the end: the digest covers every byte
-            }
-            String uri = fs.makeQualified(path).toString();
-            return new ParentModel(model, uri, HexFormat.of().formatHex(sha.digest()), registryRun);
-        } catch (IOException e) {
-            throw new LockstepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every Java platform has SHA-256
-        }
+        ModelFile.Digested read = ModelFile.readDigested(conf, file);
+        return new ParentModel(read.model(), read.uri(), read.sha256(), registryRun);
     }
 
     /**
@@ -137,6 +113,35 @@ public final class ParentModel {
                 own.hidden().displayName()));
     }
 
+    /**
+     * Whether the parent standardized its float features (per feature) rather than taking them as they are; empty
+     * for a parent on byte input, whose pixels every run scales by 1/255. A warm start keeps the parent's scaling, so
+     * this is the run's {@code --standardization}.
+     */
+    public Optional<Boolean> standardization() {
+        return start.scaling().map(s -> !s.isUniform());
+    }
+
+    /**
+     * Refuses, in one line, a run that asks for the other kind of scaling of float features than the parent's: the
+     * parent's weights work on its scaling, which the run keeps.
+     *
+     * @param asked the run's {@code --standardization}, and {@code source}, where it was given
+     * @throws UsageException when it is not the parent's
+     */
+    public void checkStandardization(boolean asked, String source) {
+        Optional<Boolean> own = standardization();
+        if (own.isEmpty() || own.get() == asked) return;
+        throw new UsageException(String.format(
+                "--init-from %s: its float features are %s, this run asks --standardization %s (from %s); a warm "
+                        + "start keeps its model's input scaling (give --standardization %s, or leave it out)",
+                uri,
+                own.get() ? "standardized" : "taken as they are (--standardization false)",
+                asked,
+                source,
+                own.get()));
+    }
+
     private static String describe(Architecture a) {
         return a.layersString() + " " + a.hidden().displayName();
     }
@@ -153,16 +158,6 @@ public final class ParentModel {
 
     public String uri() {
         return uri;
-    }
-
-    /** SHA-256 of the model file's bytes, in hex, as {@code sha256sum} prints it. */
-    public String sha256() {
-        return sha256;
-    }
-
-    /** The registry run whose model this is, when it was the serving model. */
-    public Optional<String> registryRun() {
-        return Optional.ofNullable(registryRun);
     }
 
     /** As metrics.json and model.json record it: {@code uri}, {@code sha256}, and {@code registry_run} from a registry. */

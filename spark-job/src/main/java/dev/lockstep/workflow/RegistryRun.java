@@ -6,6 +6,7 @@ import dev.lockstep.model.Registry;
 import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.rows.RowSource;
 import java.io.PrintWriter;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +41,11 @@ public final class RegistryRun {
     private final String decidedEarlier;
     /** Set once the run's outcome is recorded: a later failure (log, pruning) must not rewrite it as "failed". */
     private boolean concluded;
+    /** For a run from the serving model: the run that served when it began (empty: none); null until begun. */
+    private Optional<String> servingParent;
+
+    /** The claim's key for {@link #servingParent}: a run id, or null when the registry served nothing. */
+    static final String SERVING_PARENT = "init_from_current";
 
     /** @param application the YARN application whose driver this is, if YARN runs it */
     public RegistryRun(Configuration conf, String root, double tolerance, int keep, Optional<String> application) {
@@ -66,11 +72,20 @@ public final class RegistryRun {
         return continuing;
     }
 
+    /** As {@link #begin(PrintWriter, boolean)} for a run that does not start from the serving model. */
+    public OptionalInt begin(PrintWriter err) {
+        return begin(err, false);
+    }
+
     /**
      * Before training: claims a new run for this application, or says which run it continues. Returns the exit code
-     * when an earlier attempt already decided the run's outcome and there is nothing left to do.
+     * when an earlier attempt already decided the run's outcome and there is nothing left to do (then nothing else is
+     * read). Otherwise, for a run from the serving model ({@code --init-from current}), settles which run that is
+     * ({@link #servingParent()}): for a new run the one serving now, recorded in its claim when YARN runs it; for a
+     * continued run the one the earlier attempt recorded, so that it resumes from the same weights even when another
+     * run was promoted in between.
      */
-    public OptionalInt begin(PrintWriter err) {
+    public OptionalInt begin(PrintWriter err, boolean fromServingModel) {
         if (decidedEarlier != null) {
             if (!decidedEarlier.equals(earlierStatus)) { // served, its status never written
                 registry.setStatus(
@@ -87,10 +102,46 @@ public final class RegistryRun {
         if (continuing) {
             err.println("[lockstep] registry: continuing run " + runId + ", which an earlier attempt of "
                     + application.orElseThrow() + " left unfinished");
+            servingParent = fromServingModel ? recordedServingParent() : Optional.empty();
         } else {
-            application.ifPresent(a -> registry.claim(runId, a));
+            servingParent = fromServingModel ? registry.current() : Optional.empty();
+            Map<String, Object> more =
+                    fromServingModel ? Collections.singletonMap(SERVING_PARENT, servingParent.orElse(null)) : Map.of();
+            application.ifPresent(a -> registry.claim(runId, a, more));
         }
         return OptionalInt.empty();
+    }
+
+    /** The serving run the earlier attempt started from, as its claim records it; a claim without one: today's. */
+    private Optional<String> recordedServingParent() {
+        Map<String, Object> claim = registry.claimOf(runId);
+        if (!claim.containsKey(SERVING_PARENT)) return registry.current(); // claimed before it was recorded
+        Object run = claim.get(SERVING_PARENT);
+        if (run != null && !(run instanceof String)) {
+            throw new LockstepException("the claim of run " + runId + ": \"" + SERVING_PARENT + "\" is not a run id");
+        }
+        return Optional.ofNullable((String) run);
+    }
+
+    /**
+     * For a run from the serving model, once {@link #begin(PrintWriter, boolean) begun}: the registry run it starts
+     * from; empty when the registry served nothing (it trains from scratch).
+     *
+     * @throws IllegalStateException before {@code begin}
+     */
+    public Optional<String> servingParent() {
+        if (servingParent == null) throw new IllegalStateException("the run has not begun");
+        return servingParent;
+    }
+
+    /** The model file of registry run {@code runId}. */
+    public String modelFile(String runId) {
+        return registry.modelFile(runId);
+    }
+
+    /** The registry's root, as given. */
+    public String root() {
+        return registry.root();
     }
 
     public String outDir() {

@@ -182,4 +182,23 @@ class TrainRefusalsTest {
                 List.of("lockstep: error: no training data given: use --data DIR or --train PATH"), o.errorLines());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void keepingRunsWithoutARegistryIsRefusedAsAFlagOnly() {
+        Path out = tmp.resolve("never");
+        String line = refused(out, "--keep", "5");
+        assertTrue(line.startsWith("lockstep: error: --keep 5 is how many runs of --registry to keep"), line);
+        assertTrue(line.contains("--keep best|last"), line);
+        assertTrue(refused(out, "--keep", "last", "--keep", "5").contains("--keep 5 is how many runs"));
+        assertFalse(Files.exists(out));
+
+        // A conf file may set keepRuns for every run: without a registry it is not a refusal (the batch is, later).
+        System.setProperty("spark.lockstep.keepRuns", "5");
+        try {
+            assertTrue(refused(out, "--batch", "1000000").contains("--batch 1000000 is larger than"));
+        } finally {
+            System.clearProperty("spark.lockstep.keepRuns");
+        }
+        assertFalse(Files.exists(out));
+    }
 }

@@ -108,6 +108,30 @@ class ModelFileTest {
     }
 
     @Test
+    void aDigestedReadHashesTheBytesTheModelWasReadFromAndKeepsTheChecks() throws Exception {
+        MlpModel model = TestModels.small();
+        Path file = dir.resolve("digested/model.lsm");
+        ModelFile.write(conf, file.toString(), model);
+        ModelFile.Digested read = ModelFile.readDigested(conf, file.toString());
+        assertBitIdentical(model, read.model());
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(Files.readAllBytes(file))),
+                read.sha256());
+        assertEquals("file:" + file, read.uri());
+
+        String missing = dir.resolve("nowhere.lsm").toString();
+        assertTrue(assertThrows(LockstepException.class, () -> ModelFile.readDigested(conf, missing))
+                .getMessage()
+                .endsWith("does not exist"));
+        String directory = dir.resolve("digested").toString();
+        assertTrue(assertThrows(LockstepException.class, () -> ModelFile.readDigested(conf, directory))
+                .getMessage()
+                .contains("is a directory"));
+    }
+
+    @Test
     void overwritesAnExistingModel() {
         String path = dir.resolve("model.lsm").toString();
         ModelFile.write(conf, path, TestModels.small());
