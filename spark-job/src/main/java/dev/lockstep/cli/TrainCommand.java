@@ -391,6 +391,11 @@ final class TrainCommand implements Callable<Integer> {
             // Before training (for files, before Spark) starts: a bad option fails fast.
             RunPlan plan = RunPlan.of(config, inputs.train(), inputs.eval(), inputs.evalName(), inputs.test());
             config = plan.config();
+            int epochs = config.epochs();
+            config.earlyStop()
+                    .filter(stop -> stop.patience() >= epochs)
+                    .ifPresent(stop -> err.println("[lockstep] warning: --early-stop patience=" + stop.patience()
+                            + " is not below --epochs " + epochs + ": the run cannot stop early"));
             Architecture arch = config.architecture();
             boolean bytes = inputs.train().byteFeatures();
             parentModel.ifPresent(p -> {

@@ -127,6 +127,7 @@ class EarlyStopCommandTest {
         assertTrue(stopped < 15, selection.toString());
         assertEquals(best, number(selection.get("kept_epoch")));
         assertEquals(stopped, number(metrics.get("epochs")));
+        assertFalse(o.err().contains("cannot stop early"), o.err());
         assertEquals(
                 "patience=2,min-delta=0,metric=loss", map(metrics.get("config")).get("early_stop"));
         assertTrue(
@@ -200,6 +201,24 @@ class EarlyStopCommandTest {
         assertEquals("off", map(metrics.get("config")).get("early_stop"));
         assertEquals("last", map(metrics.get("config")).get("keep"));
         assertFalse(Files.readString(out.resolve("history.jsonl")).contains("best_epoch"));
+    }
+
+    @Test
+    void aPatienceOfAllTheEpochsIsWarnedAboutAndRunsThemAll() throws Exception {
+        Path out = tmp.resolve("patient");
+        List<String> a =
+                new ArrayList<>(args(csv("train.csv", 0, 600), csv("test.csv", 8000, 8200), "--out", out.toString()));
+        a.set(a.indexOf("--epochs") + 1, "2");
+        Outcome o = run(a.toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        assertTrue(
+                o.err().contains("warning: --early-stop patience=2 is not below --epochs 2: the run cannot stop early"),
+                o.err());
+        Map<String, Object> selection = map(
+                Json.readMap(new Configuration(), out.resolve("metrics.json").toString())
+                        .get("selection"));
+        assertEquals("max_epochs", selection.get("stop_reason"));
+        assertEquals(2, number(selection.get("stopped_epoch")));
     }
 
     @Test
