@@ -244,14 +244,10 @@ public final class Registry {
         }
     }
 
-    /** Records that {@code application} (a YARN application id) trains run {@code runId}, before it starts. */
-    public void claim(String runId, String application) {
-        claim(runId, application, Map.of());
-    }
-
     /**
-     * As {@link #claim(String, String)}, with what a later attempt of the application must know to train the same
-     * run again ({@code more}: JSON values, a null one written as {@code null}).
+     * Records that {@code application} (a YARN application id) trains run {@code runId}, before it starts, with what a
+     * later attempt of the application must know to train the same run again ({@code more}: JSON values, a null one
+     * written as {@code null}).
      */
     public void claim(String runId, String application, Map<String, Object> more) {
         Map<String, Object> m = new LinkedHashMap<>();

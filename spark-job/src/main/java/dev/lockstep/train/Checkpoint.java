@@ -35,35 +35,7 @@ public record Checkpoint(
         history = List.copyOf(history);
     }
 
-    /** Without the best epoch's parameters, as format version 2 stored it. */
-    public Checkpoint(
-            String configFingerprint,
-            int epoch,
-            int nextStep,
-            long globalStep,
-            double epochLossSum,
-            double trainSeconds,
-            List<EpochSummary> history,
-            float[] parameters,
-            OptimizerState optimizer,
-            long epochCorrect,
-            long epochRows) {
-        this(
-                configFingerprint,
-                epoch,
-                nextStep,
-                globalStep,
-                epochLossSum,
-                trainSeconds,
-                history,
-                parameters,
-                optimizer,
-                epochCorrect,
-                epochRows,
-                null);
-    }
-
-    /** Without the epoch's accuracy counts, as format version 1 stored it. */
+    /** Without the epoch's accuracy counts and the best epoch's parameters, as format version 1 stored it. */
     public Checkpoint(
             String configFingerprint,
             int epoch,
@@ -85,6 +57,7 @@ public record Checkpoint(
                 parameters,
                 optimizer,
                 0,
-                0);
+                0,
+                null);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param patience epochs without improvement that end the run, 1 or more
  * @param minDelta how much the metric must improve to count, 0 or more (a fraction of rows for accuracy)
+ * @param metric   the validation measure that must improve
  */
 public record EarlyStop(int patience, double minDelta, Metric metric) {
     /** The validation measure that must improve: loss must drop, accuracy must rise. */
@@ -27,10 +28,10 @@ public record EarlyStop(int patience, double minDelta, Metric metric) {
         if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
             throw new IllegalArgumentException("early-stop min-delta must be a number >= 0, got " + minDelta);
         }
+        if (metric == null) throw new IllegalArgumentException("early-stop metric is missing");
         if (metric == Metric.ACCURACY && minDelta >= 1) {
             throw new IllegalArgumentException("early-stop min-delta for accuracy must be below 1, got " + minDelta);
         }
-        if (metric == null) throw new IllegalArgumentException("early-stop metric is missing");
     }
 
     /** Parses e.g. {@code patience=3}, {@code patience=5,min-delta=0.001,metric=accuracy}; keys in any order. */

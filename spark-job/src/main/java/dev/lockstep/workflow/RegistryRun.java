@@ -72,11 +72,6 @@ public final class RegistryRun {
         return continuing;
     }
 
-    /** As {@link #begin(PrintWriter, boolean)} for a run that does not start from the serving model. */
-    public OptionalInt begin(PrintWriter err) {
-        return begin(err, false);
-    }
-
     /**
      * Before training: claims a new run for this application, or says which run it continues. Returns the exit code
      * when an earlier attempt already decided the run's outcome and there is nothing left to do (then nothing else is

@@ -13,6 +13,7 @@ import dev.lockstep.train.TrainConfig;
 import dev.lockstep.train.TrainingResult;
 import dev.lockstep.train.step.Evaluation;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class RunOutputs {
     static List<Map<String, Object>> historyLines(TrainConfig config, TrainingResult result) {
         List<EpochSummary> epochs = result.history();
         EpochSelection selection = result.selection() == null ? null : EpochSelection.of(config);
-        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        List<Map<String, Object>> lines = new ArrayList<>();
         for (int i = 0; i < epochs.size(); i++) {
             Map<String, Object> line = epochs.get(i).toMap();
             if (selection != null) {

@@ -72,21 +72,16 @@ public record TrainingInputs(RowSource train, RowSource eval, String evalName, S
         DataFiles files = DataFiles.resolve(hadoop, dataDir, trainPath, testPath);
         LabeledImages train = files.loadTrain(hadoop);
         Optional<LabeledImages> test = files.loadTest(hadoop);
-        if (test.isPresent() && selecting) {
-            HoldOut split = HoldOut.split(train, validationFraction, seed);
-            return new TrainingInputs(
-                    new InMemoryRows(split.train()),
-                    new InMemoryRows(split.validation()),
-                    "validation",
-                    files.toString(),
-                    new InMemoryRows(test.get()));
-        }
-        if (test.isPresent()) {
+        if (test.isPresent() && !selecting) {
             return new TrainingInputs(new InMemoryRows(train), new InMemoryRows(test.get()), "test", files.toString());
         }
         HoldOut split = HoldOut.split(train, validationFraction, seed);
         return new TrainingInputs(
-                new InMemoryRows(split.train()), new InMemoryRows(split.validation()), "validation", files.toString());
+                new InMemoryRows(split.train()),
+                new InMemoryRows(split.validation()),
+                "validation",
+                files.toString(),
+                test.map(InMemoryRows::new).orElse(null));
     }
 
     /** The same rows, and so the same model, as the files {@code prepare} converted, without loading them here. */

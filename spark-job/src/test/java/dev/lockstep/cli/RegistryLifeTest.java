@@ -243,7 +243,7 @@ class RegistryLifeTest {
     private static String claimedRunWithACheckpoint(Registry registry, String application, Path reference)
             throws Exception {
         String id = Registry.newRunId();
-        registry.claim(id, application);
+        registry.claim(id, application, Map.of());
         Path oldest;
         try (var files = Files.list(reference.resolve("checkpoints"))) {
             oldest = files.sorted().findFirst().orElseThrow();

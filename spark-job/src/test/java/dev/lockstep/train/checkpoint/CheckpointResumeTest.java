@@ -307,7 +307,8 @@ class CheckpointResumeTest {
                 new float[] {1, 2},
                 new OptimizerState(12, Map.of()),
                 77,
-                96);
+                96,
+                null);
         Checkpoint back = CheckpointFile.decode(CheckpointFile.encode(c), "v2");
         assertEquals(77, back.epochCorrect());
         assertEquals(96, back.epochRows());
